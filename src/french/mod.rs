@@ -1,0 +1,1 @@
+//! French wording and typography.
