@@ -1,10 +1,20 @@
 //! `delib` renders the acts of French local governments.
 //!
-//! Pipeline, one direction: dossier TOML (`input`) + project defaults (`config`)
-//! → derived model (`model`) → tera template producing Markdown (`templates`)
-//! → document model (`doc`) → HTML (`render::html`) and PDF (`render::pdf`)
-//! → files written atomically (`output`).
+//! Pipeline, one direction: dossier TOML (`input`, `load`) + project defaults
+//! (`delib.toml`) → derived, escaped model (`model`) → tera template producing
+//! Markdown (`templates`) → document model (`doc`) → HTML (`render::html`) and
+//! PDF (`render::pdf`) → files written atomically (`output`).
 
+pub mod build;
+pub mod cli;
+pub mod cmd;
+pub mod diag;
 pub mod doc;
+pub mod escape;
 pub mod french;
+pub mod input;
+pub mod load;
+pub mod model;
+pub mod output;
 pub mod render;
+pub mod templates;

@@ -1,1 +1,32 @@
-fn main() {}
+//! `delib`: parse the command line, dispatch, print errors once, pick the exit code.
+
+use clap::Parser;
+use delib::cli::{Cli, Command};
+use delib::cmd;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let (msg, code) = delib::cli::french_error(&e);
+            if code == 0 {
+                print!("{msg}");
+            } else {
+                eprint!("{msg}");
+            }
+            return ExitCode::from(code as u8);
+        }
+    };
+    let result = match cli.command {
+        Command::Render(args) => cmd::render::run(&args, cli.global.quiet),
+        Command::Templates(args) => cmd::templates::run(&args, cli.global.quiet),
+    };
+    match result {
+        Ok(status) => ExitCode::from(status),
+        Err(e) => {
+            eprintln!("erreur : {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

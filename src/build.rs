@@ -1,0 +1,210 @@
+//! From a loaded dossier to the bytes of each output file, in memory.
+//!
+//! Nothing is written here: the caller writes only once every document of
+//! the dossier rendered, so a failure never leaves a half-updated set.
+
+use crate::diag::Diagnostic;
+use crate::doc::{self, Meta};
+use crate::model::Model;
+use crate::render;
+use crate::templates::Templates;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Md,
+    Html,
+    Pdf,
+}
+
+impl Format {
+    /// All formats, in output order.
+    pub const ALL: [Format; 3] = [Format::Md, Format::Html, Format::Pdf];
+
+    /// The file extension, also the name used on the command line.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    /// Parses "md", "html" or "pdf".
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.ext() == s.trim())
+    }
+}
+
+/// The kind of a document, which picks its template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Rapport,
+    Deliberation,
+    Convention,
+    Annexe(usize),
+}
+
+impl Kind {
+    /// The template that produces this kind.
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::Rapport => "rapport.md.tera",
+            Kind::Deliberation => "deliberation.md.tera",
+            Kind::Convention => "convention.md.tera",
+            Kind::Annexe(_) => "annexe.md.tera",
+        }
+    }
+
+    /// The file stem: "rapport", "deliberation", "convention", "annexe-1".
+    pub fn stem(self) -> String {
+        match self {
+            Kind::Rapport => "rapport".into(),
+            Kind::Deliberation => "deliberation".into(),
+            Kind::Convention => "convention".into(),
+            Kind::Annexe(n) => format!("annexe-{n}"),
+        }
+    }
+}
+
+/// One output file: its name inside the dossier's folder and its bytes.
+pub struct OutputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The documents a dossier calls for (see the table in the input contract).
+pub fn kinds(model: &Model) -> Vec<Kind> {
+    let mut kinds = Vec::with_capacity(3 + model.annexes.len());
+    if model.deliberation.expose.is_some() {
+        kinds.push(Kind::Rapport);
+    }
+    kinds.push(Kind::Deliberation);
+    if model.convention.is_some() {
+        kinds.push(Kind::Convention);
+    }
+    kinds.extend(model.annexes.iter().map(|a| Kind::Annexe(a.numero)));
+    kinds
+}
+
+/// Renders every document of the model in the given formats.
+pub fn render_all(
+    model: &Model,
+    templates: &Templates,
+    formats: &[Format],
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    let base = tera::Context::from_serialize(model)
+        .map_err(|e| Diagnostic::error("modele", e.to_string()))?;
+    let mut out = Vec::new();
+    for kind in kinds(model) {
+        let mut ctx = base.clone();
+        if let Kind::Annexe(n) = kind {
+            ctx.insert("annexe", &model.annexes[n - 1]);
+        }
+        let markdown = templates.render(kind.template(), &ctx)?;
+        let markdown = tidy(&markdown);
+        let stem = kind.stem();
+        let needs_doc = formats.iter().any(|f| *f != Format::Md);
+        let document = needs_doc.then(|| doc::parse(&markdown, meta(model, kind)));
+        for format in formats {
+            let bytes = match (format, &document) {
+                (Format::Md, _) => markdown.as_bytes().to_vec(),
+                (Format::Html, Some(d)) => render::html::render(d, templates.css()).into_bytes(),
+                (Format::Pdf, Some(_d)) => Vec::new(), // PDF-PENDING: render::pdf::render(_d)
+                _ => continue,
+            };
+            out.push(OutputFile {
+                name: format!("{stem}.{}", format.ext()),
+                bytes,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Collapses runs of blank lines that template conditionals leave behind, and
+/// applies French typography to the template's own wording (user text already
+/// has it; the pass is idempotent). Tag lines and table rules are left alone.
+fn tidy(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut blank = 0;
+    for line in markdown.lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        let line = line.trim_end_matches([' ', '\t']);
+        let is_rule =
+            line.starts_with('|') && line.chars().all(|c| matches!(c, '|' | ':' | '-' | ' '));
+        if line.starts_with('<') || is_rule {
+            out.push_str(line);
+        } else {
+            out.push_str(&crate::french::typographie(line));
+        }
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Title, footer and draft flag of a document.
+fn meta(model: &Model, kind: Kind) -> Meta {
+    let c = &model.collectivite;
+    let d = &model.deliberation;
+    let unescape = crate::escape::unescape;
+    let numero = d.numero.as_deref().map(unescape);
+    let (title, footer) = match kind {
+        Kind::Rapport => (
+            format!("Rapport – {}", unescape(&d.objet)),
+            match &numero {
+                Some(n) => format!("{} – Rapport n° {n}", unescape(&c.nom)),
+                None => format!("{} – Rapport", unescape(&c.nom)),
+            },
+        ),
+        Kind::Deliberation => (
+            format!("Délibération – {}", unescape(&d.objet)),
+            match &numero {
+                Some(n) => format!("{} – Délibération n° {n}", unescape(&c.nom)),
+                None => format!("{} – Délibération", unescape(&c.nom)),
+            },
+        ),
+        Kind::Convention => {
+            let titre = model
+                .convention
+                .as_ref()
+                .map(|k| unescape(&k.titre))
+                .unwrap_or_default();
+            (titre.clone(), shorten(&titre, 70))
+        }
+        Kind::Annexe(n) => {
+            let titre = unescape(&model.annexes[n - 1].titre);
+            (
+                format!("Annexe {n} – {titre}"),
+                format!("{} – Annexe {n} – {titre}", unescape(&c.nom)),
+            )
+        }
+    };
+    Meta {
+        title,
+        footer,
+        draft: model.projet && kind == Kind::Deliberation,
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(a, _)| a)
+        .trim_end_matches([',', ' ']);
+    format!("{cut}…")
+}

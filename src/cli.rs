@@ -1,0 +1,149 @@
+//! The command line: clap derive, every text in French.
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+{usage-heading} {usage}
+
+{all-args}{after-help}";
+
+const EXAMPLES: &str = "\
+Exemples :
+  delib render inputs                      rend tous les dossiers du dossier inputs/
+  delib render inputs/dijon/convention-pep21.toml -o rendu
+  delib render inputs --format pdf         seulement les PDF
+  delib templates mes-modeles              copie les modèles intégrés pour les adapter
+
+Codes de sortie :
+  0  tout s'est bien passé
+  1  un dossier contient une erreur (rien n'a été écrit pour ce dossier)
+  2  erreur d'utilisation ou du système (fichier illisible, disque plein…)";
+
+/// delib : rédige les actes d'une collectivité (rapport, délibération, convention, annexes)
+/// en Markdown, HTML et PDF à partir d'un dossier TOML.
+#[derive(Debug, Parser)]
+#[command(
+    name = "delib",
+    version,
+    help_template = TEMPLATE,
+    after_help = EXAMPLES,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "Commandes",
+    next_help_heading = "Options",
+    override_usage = "delib <COMMANDE> [OPTIONS]"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: Global,
+}
+
+/// Options valid for every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// N'affiche que les erreurs
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Affiche cette aide
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true)]
+    pub help: Option<bool>,
+    /// Affiche la version
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    pub version: Option<bool>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Rend les documents d'un ou de plusieurs dossiers (Markdown, HTML, PDF)
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "delib render <DOSSIER.toml | RÉPERTOIRE>... [OPTIONS]",
+        after_help = "\
+Pour chaque dossier, écrit SORTIE/<nom du dossier>/{rapport,deliberation,convention,annexe-1…}.{md,html,pdf}.
+Seuls les documents que le dossier appelle sont produits. Un dossier en erreur n'écrit rien
+et ses anciens documents restent intacts.
+
+Exemples :
+  delib render inputs
+  delib render inputs/dijon/convention-pep21.toml -o /tmp/rendu --format html,pdf"
+    )]
+    Render(RenderArgs),
+    /// Écrit les modèles intégrés dans un répertoire, pour les adapter
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "delib templates <RÉPERTOIRE>",
+        after_help = "\
+Les fichiers existants ne sont jamais écrasés. Placez le répertoire à côté de delib.toml
+sous le nom templates/ (ou indiquez-le dans [rendu] templates = \"…\") : chaque fichier
+remplace le modèle intégré de même nom.
+
+Exemple :
+  delib templates inputs/dijon/templates"
+    )]
+    Templates(TemplatesArgs),
+}
+
+/// `delib render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Fichiers de dossier (.toml) ou répertoires à parcourir
+    #[arg(required = true, value_name = "DOSSIER")]
+    pub paths: Vec<PathBuf>,
+    /// Répertoire de sortie (par défaut : [rendu] sortie de delib.toml, sinon output/)
+    #[arg(short, long, value_name = "RÉPERTOIRE")]
+    pub output: Option<PathBuf>,
+    /// Formats à produire, séparés par des virgules : md, html, pdf
+    #[arg(long, value_name = "FORMATS", value_delimiter = ',')]
+    pub format: Vec<String>,
+}
+
+/// `delib templates`.
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// Répertoire où écrire les modèles
+    #[arg(value_name = "RÉPERTOIRE")]
+    pub dir: PathBuf,
+}
+
+/// A French message for a command-line error, and its exit code.
+pub fn french_error(e: &clap::Error) -> (String, i32) {
+    use clap::error::{ContextKind, ErrorKind};
+    let ctx = |k: ContextKind| e.get(k).map(ToString::to_string).unwrap_or_default();
+    let msg = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return (e.to_string(), 0),
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            "une commande est attendue : render ou templates".to_owned()
+        }
+        ErrorKind::InvalidSubcommand => {
+            format!(
+                "commande inconnue « {} » ; commandes : render, templates",
+                ctx(ContextKind::InvalidSubcommand)
+            )
+        }
+        ErrorKind::UnknownArgument => {
+            format!("option inconnue « {} »", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!(
+                "argument obligatoire manquant : {}",
+                ctx(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "valeur incorrecte « {} » pour {}",
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::InvalidArg)
+        ),
+        _ => e.to_string(),
+    };
+    (
+        format!("erreur : {msg}\n\nPour plus d'informations : delib --help\n"),
+        2,
+    )
+}

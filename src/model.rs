@@ -1,0 +1,1126 @@
+//! The dossier after derivation: what the templates see. No I/O.
+//!
+//! Every user string is escaped here (see `escape`), and every wording the
+//! clerk should never type is derived here: French dates, amounts in figures
+//! and words, article numbers, votants, the vote sentence, the legal mentions.
+
+use crate::diag::Diagnostic;
+use crate::escape::{markdown, markdown_inline, plain};
+use crate::french::{
+    Date, Orthographe, date_avec_jour, date_en_lettres, date_longue, heure, montant_en_chiffres,
+    montant_en_lettres,
+};
+use crate::input::{
+    ModePublication, Partie, Pouvoir, Presents, Resultat, Scrutin, TomlDate, TypeCollectivite,
+};
+use crate::load::Loaded;
+use serde::Serialize;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// Everything a template may print, already escaped and worded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    pub collectivite: CollectiviteCtx,
+    pub seance: Option<SeanceCtx>,
+    pub deliberation: DeliberationCtx,
+    pub convention: Option<ConventionCtx>,
+    pub annexes: Vec<AnnexeCtx>,
+    /// True while no vote is recorded: the act is a draft (PROJET).
+    pub projet: bool,
+}
+
+/// `[collectivite]` with its derived wording.
+#[derive(Debug, Clone, Serialize)]
+pub struct CollectiviteCtx {
+    pub nom: String,
+    #[serde(rename = "type")]
+    pub type_: TypeCollectivite,
+    pub assemblee: String,
+    /// "CONSEIL MUNICIPAL".
+    pub assemblee_majuscules: String,
+    /// "le Conseil municipal" / "la Commission permanente".
+    pub le_assemblee: String,
+    /// "du Conseil municipal" / "de la Commission permanente".
+    pub du_assemblee: String,
+    /// "au Conseil municipal" / "à la Commission permanente".
+    pub au_assemblee: String,
+    /// "convoqué" or "convoquée", agreeing with the assembly.
+    pub convoque: String,
+    /// "réuni" or "réunie".
+    pub reuni: String,
+    pub ville: Option<String>,
+    pub adresse: Option<String>,
+    pub departement: Option<String>,
+    pub siret: Option<String>,
+    /// "le Maire" / "le Président": who proposes and signs.
+    pub executif: String,
+    /// "LE MAIRE" / "LE PRÉSIDENT".
+    pub executif_majuscules: String,
+    /// "Maire" / "Président".
+    pub executif_titre: String,
+    /// "tribunal administratif de Dijon" or "tribunal administratif territorialement compétent".
+    pub tribunal: String,
+}
+
+/// The séance, worded.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeanceCtx {
+    pub date: String,
+    /// "27 juin 2016".
+    pub date_longue: String,
+    /// "lundi 27 juin 2016".
+    pub date_avec_jour: String,
+    /// "L'an deux mille seize, le vingt-sept juin".
+    pub date_en_lettres: String,
+    /// "18 h 30".
+    pub heure: Option<String>,
+    pub heure_fin: Option<String>,
+    pub lieu: Option<String>,
+    pub convocation: Option<String>,
+    pub president: Option<String>,
+    /// "Maire" / "Président" / "Présidente", after the président's name.
+    pub president_qualite: String,
+    pub secretaire: Option<String>,
+    pub membres_en_exercice: Option<u32>,
+    /// Names of those present, when kept.
+    pub presents: Vec<String>,
+    /// Number present for this item.
+    pub nombre_presents: Option<u32>,
+    /// "Mme POPARD (pouvoir à M. PRIBETICH)".
+    pub representes: Vec<String>,
+    pub excuses: Vec<String>,
+    pub absents: Vec<String>,
+    /// présents + pouvoirs, for this item.
+    pub votants: Option<u32>,
+    pub huis_clos: bool,
+    pub deuxieme_convocation: bool,
+    /// "M. MARTIN arrive avant l'examen de ce point. …", when the item's presence differs.
+    pub changements: Option<String>,
+}
+
+/// `[deliberation]`, worded.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliberationCtx {
+    pub numero: Option<String>,
+    /// The @ctes act number, `^[0-9A-Z_]{1,15}$`.
+    pub numero_actes: Option<String>,
+    pub objet: String,
+    pub rubrique: Vec<String>,
+    pub matiere: Option<String>,
+    /// "Madame Dillenseger, au nom de la commission …, expose :".
+    pub rapporteur: Option<String>,
+    pub commission: Option<String>,
+    pub resume: Option<String>,
+    pub service_instructeur: Option<String>,
+    pub service_consulte: Option<String>,
+    pub numero_interne: Option<String>,
+    pub expose: Option<String>,
+    pub propositions: Vec<String>,
+    pub visas: Vec<String>,
+    pub considerants: Vec<String>,
+    pub articles: Vec<ArticleCtx>,
+    pub budget: Option<BudgetCtx>,
+    pub vote: Option<VoteCtx>,
+    pub signature_qualite: String,
+    pub signature_nom: Option<String>,
+    /// "Fait à Dijon, le 27 juin 2016".
+    pub fait_a: Option<String>,
+    pub publication: Option<PublicationCtx>,
+    /// "Acte rendu exécutoire après …", when transmitted and published.
+    pub executoire: Option<String>,
+    /// The appeal mention (voies et délais de recours).
+    pub recours: String,
+    /// "la délibération n° 2016-06-27/12 du 27 juin 2016", for conventions and annexes.
+    pub reference: String,
+}
+
+/// One article of the deliberation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleCtx {
+    /// "ARTICLE UNIQUE", "ARTICLE 1er", "ARTICLE 2".
+    pub label: String,
+    pub texte: String,
+}
+
+/// `[deliberation.budget]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetCtx {
+    pub annee: Option<String>,
+    pub nom: Option<String>,
+    pub imputation: Option<String>,
+}
+
+/// The vote, counted and worded.
+#[derive(Debug, Clone, Serialize)]
+pub struct VoteCtx {
+    pub resultat: Resultat,
+    /// "Adopté à l'unanimité." / "Adopté par 50 voix pour, …" / "Le Conseil municipal prend acte."
+    pub phrase: String,
+    /// "M. BICHOT ne prend pas part au vote."
+    pub ne_prennent_pas_part: Option<String>,
+    pub pour: Option<u32>,
+    pub contre: Option<u32>,
+    pub abstentions: Option<u32>,
+    /// "à main levée", "au scrutin secret" …
+    pub scrutin: Option<String>,
+}
+
+/// `[deliberation.publication]`, worded.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicationCtx {
+    pub transmission: Option<String>,
+    pub reception: Option<String>,
+    pub identifiant: Option<String>,
+    pub publication: Option<String>,
+    /// "par voie électronique", "par voie d'affichage", "sur support papier".
+    pub mode: Option<String>,
+}
+
+/// `[convention]`, worded.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConventionCtx {
+    pub titre: String,
+    pub titre_majuscules: String,
+    pub preambule: Option<String>,
+    /// "du 1er septembre 2016 au 31 août 2017".
+    pub duree: Option<String>,
+    /// "49 975 €".
+    pub montant_chiffres: Option<String>,
+    /// "quarante-neuf mille neuf cent soixante-quinze euros".
+    pub montant_lettres: Option<String>,
+    pub fait_a: Option<String>,
+    pub date_signature: Option<String>,
+    /// "deux exemplaires originaux".
+    pub exemplaires: Option<String>,
+    pub parties: Vec<PartieCtx>,
+    /// "ensemble dénommées « les Parties »" when more than two parties.
+    pub ensemble: bool,
+    pub articles: Vec<ArticleConventionCtx>,
+}
+
+/// A party, with its paragraph composed.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartieCtx {
+    pub nom: String,
+    /// The whole paragraph: name, form, address, representative, habilitation, denomination.
+    pub designation: String,
+    /// "d'une part," / "d'autre part,".
+    pub part: String,
+    /// "Pour la Ville de Dijon".
+    pub pour: String,
+    pub representant: Option<String>,
+    pub qualite: Option<String>,
+}
+
+/// A convention article, numbered.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleConventionCtx {
+    /// "Article 1er – Objet".
+    pub titre: String,
+    /// The TITRE heading to print before this article, when it changes here.
+    pub partie: Option<String>,
+    pub texte: String,
+}
+
+/// An annex.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnexeCtx {
+    pub numero: usize,
+    pub titre: String,
+    pub titre_majuscules: String,
+    pub texte: Option<String>,
+    pub sections: Vec<SectionCtx>,
+}
+
+/// A row of an annex.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionCtx {
+    pub titre: String,
+    pub texte: String,
+}
+
+/// Derives the model; dates that cannot be read become diagnostics.
+pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
+    let mut errs = Vec::new();
+    let orth = match l.rendu.orthographe.as_ref().map(|s| s.get_ref().as_str()) {
+        Some("1990") => Orthographe::Rectifiee1990,
+        _ => Orthographe::Traditionnelle,
+    };
+    let premier = l
+        .rendu
+        .article_premier
+        .as_ref()
+        .map(|s| s.get_ref().as_str())
+        == Some("premier");
+    let coll = collectivite(l, &mut errs);
+    let seance = l
+        .seance
+        .as_ref()
+        .map(|(s, src)| seance(l, s, src, &coll, &mut errs));
+    let d = l.dossier.deliberation.get_ref();
+    let src = &l.source;
+
+    let date_seance = l
+        .seance
+        .as_ref()
+        .and_then(|(s, src)| date(&s.date, src, &mut errs));
+    let numero = d.numero.as_ref().map(|n| plain(n.get_ref()));
+    let reference = match (&d.numero, date_seance) {
+        (Some(n), Some(dt)) => format!(
+            "la délibération n° {} du {}",
+            plain(n.get_ref()),
+            date_longue(dt)
+        ),
+        (Some(n), None) => format!("la délibération n° {}", plain(n.get_ref())),
+        (None, Some(dt)) => format!("la délibération du {}", date_longue(dt)),
+        (None, None) => "la délibération".into(),
+    };
+    let articles = d
+        .articles
+        .as_ref()
+        .map_or(&[][..], |a| a.get_ref().as_slice());
+    let articles = articles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| ArticleCtx {
+            label: article_label(i, articles.len(), premier),
+            texte: markdown(t),
+        })
+        .collect();
+    let votants = seance.as_ref().and_then(|s| s.votants);
+    let vote = d.vote.as_ref().map(|v| vote(v.get_ref(), votants, &coll));
+    let projet = vote.is_none();
+    let publication = d.publication.as_ref().map(|p| PublicationCtx {
+        transmission: p
+            .transmission
+            .as_ref()
+            .and_then(|x| date(x, src, &mut errs))
+            .map(date_longue),
+        reception: p
+            .reception
+            .as_ref()
+            .and_then(|x| date(x, src, &mut errs))
+            .map(date_longue),
+        identifiant: p.identifiant.as_ref().map(|s| plain(s.get_ref())),
+        publication: p
+            .publication
+            .as_ref()
+            .and_then(|x| date(x, src, &mut errs))
+            .map(date_longue),
+        mode: p.mode.map(|m| {
+            match m {
+                ModePublication::Electronique => "par voie électronique",
+                ModePublication::Affichage => "par voie d'affichage",
+                ModePublication::Papier => "sur support papier",
+            }
+            .to_owned()
+        }),
+    });
+    let executoire = match &publication {
+        Some(p) if !projet => match (
+            p.reception.as_ref().or(p.transmission.as_ref()),
+            &p.publication,
+        ) {
+            (Some(t), Some(pb)) => Some(format!(
+                "Acte rendu exécutoire après transmission en préfecture le {t} et publication le {pb}."
+            )),
+            _ => None,
+        },
+        _ => None,
+    };
+    let numero_actes = match d.publication.as_ref().and_then(|p| p.numero_actes.as_ref()) {
+        Some(n) => Some(plain(n.get_ref())),
+        None => d.numero.as_ref().map(|n| numero_actes(n.get_ref())),
+    };
+    let signature = d.signature.clone().unwrap_or_default();
+    let fait_a = match (&coll_ville(l), &seance) {
+        (Some(v), Some(s)) => Some(format!("Fait à {v}, le {}", s.date_longue)),
+        _ => None,
+    };
+    // The rapporteur speaks only when named; otherwise the executive reports
+    // and the commission shows in the header.
+    let rapporteur = d.rapporteur.as_ref().and_then(|r| {
+        let who = plain(r.nom.as_deref()?);
+        Some(match &r.commission {
+            Some(c) => format!("{who}, au nom de la {}, expose\u{a0}:", plain(c)),
+            None => format!("{who} expose\u{a0}:"),
+        })
+    });
+    let deliberation = DeliberationCtx {
+        numero,
+        numero_actes,
+        objet: plain(d.objet.get_ref()),
+        rubrique: d.rubrique.iter().map(|s| plain(s)).collect(),
+        matiere: d.matiere.as_ref().map(|s| plain(s.get_ref())),
+        rapporteur,
+        commission: d
+            .rapporteur
+            .as_ref()
+            .and_then(|r| r.commission.as_deref())
+            .map(plain),
+        resume: d.resume.as_deref().map(markdown_inline),
+        service_instructeur: d.service_instructeur.as_deref().map(plain),
+        service_consulte: d.service_consulte.as_deref().map(plain),
+        numero_interne: d.numero_interne.as_deref().map(plain),
+        expose: d.expose.as_deref().map(markdown),
+        propositions: d.propositions.iter().map(|s| markdown_inline(s)).collect(),
+        visas: d.visas.iter().map(|s| markdown_inline(s)).collect(),
+        considerants: d.considerants.iter().map(|s| markdown_inline(s)).collect(),
+        articles,
+        budget: d.budget.as_ref().map(|b| BudgetCtx {
+            annee: b.annee.as_deref().map(plain),
+            nom: b.nom.as_deref().map(plain),
+            imputation: b.imputation.as_deref().map(plain),
+        }),
+        vote,
+        signature_qualite: signature
+            .qualite
+            .as_deref()
+            .map(plain)
+            .unwrap_or_else(|| capitalize(&coll.executif)),
+        signature_nom: signature.nom.as_deref().map(plain),
+        fait_a,
+        publication,
+        executoire,
+        recours: recours(&coll),
+        reference,
+    };
+    let convention = l
+        .dossier
+        .convention
+        .as_ref()
+        .map(|c| convention(c.get_ref(), l, &coll, &deliberation, orth, &mut errs));
+    let annexes = l
+        .dossier
+        .annexes
+        .iter()
+        .enumerate()
+        .map(|(i, a)| AnnexeCtx {
+            numero: i + 1,
+            titre: plain(&a.titre),
+            titre_majuscules: plain(&a.titre.to_uppercase()),
+            texte: a.texte.as_deref().map(markdown),
+            sections: a
+                .sections
+                .iter()
+                .map(|s| SectionCtx {
+                    titre: plain(&s.titre),
+                    texte: markdown(&s.texte),
+                })
+                .collect(),
+        })
+        .collect();
+    if errs.is_empty() {
+        Ok(Model {
+            collectivite: coll,
+            seance,
+            deliberation,
+            convention,
+            annexes,
+            projet,
+        })
+    } else {
+        Err(errs)
+    }
+}
+
+fn coll_ville(l: &Loaded) -> Option<String> {
+    l.collectivite.ville.as_deref().map(plain)
+}
+
+/// Reads a TOML date; a date-time or a time alone is reported.
+pub fn date(
+    d: &TomlDate,
+    src: &Arc<crate::diag::Source>,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<Date> {
+    let value = d.get_ref();
+    let parsed = match (value.date, value.time) {
+        (Some(x), None) => Date::new(i32::from(x.year), x.month, x.day),
+        _ => None,
+    };
+    if parsed.is_none() {
+        errs.push(
+            Diagnostic::error("date-invalide", format!("« {value} » n'est pas une date"))
+                .at(src, d.span())
+                .hint("écrivez la date seule, AAAA-MM-JJ, sans heure (ex. 2016-06-27)"),
+        );
+    }
+    parsed
+}
+
+fn collectivite(l: &Loaded, errs: &mut Vec<Diagnostic>) -> CollectiviteCtx {
+    let c = &l.collectivite;
+    let t = c.type_.unwrap_or_default();
+    let nom = match &c.nom {
+        Some(n) => plain(n.get_ref()),
+        None => {
+            errs.push(
+                Diagnostic::error("collectivite-manquante", "le nom de la collectivité n'est indiqué nulle part")
+                    .in_file(&l.source)
+                    .hint("ajoutez [collectivite] nom = \"Ville de …\" dans delib.toml ou dans le dossier"),
+            );
+            String::new()
+        }
+    };
+    let assemblee = c.assemblee.as_deref().map(plain).unwrap_or_else(|| {
+        match t {
+            TypeCollectivite::Commune => "Conseil municipal",
+            TypeCollectivite::Departement => "Conseil départemental",
+            TypeCollectivite::Region => "Conseil régional",
+            TypeCollectivite::Epci => "Conseil communautaire",
+            TypeCollectivite::Autre => "Assemblée délibérante",
+        }
+        .to_owned()
+    });
+    let feminine = ["commission", "assemblée", "chambre", "conférence"]
+        .iter()
+        .any(|w| assemblee.to_lowercase().starts_with(w));
+    let executif_titre = if t == TypeCollectivite::Commune {
+        "Maire"
+    } else {
+        "Président"
+    };
+    CollectiviteCtx {
+        nom,
+        type_: t,
+        assemblee_majuscules: assemblee.to_uppercase(),
+        le_assemblee: format!("{} {assemblee}", if feminine { "la" } else { "le" }),
+        du_assemblee: format!("{} {assemblee}", if feminine { "de la" } else { "du" }),
+        au_assemblee: format!("{} {assemblee}", if feminine { "à la" } else { "au" }),
+        convoque: if feminine { "convoquée" } else { "convoqué" }.into(),
+        reuni: if feminine { "réunie" } else { "réuni" }.into(),
+        assemblee,
+        ville: c.ville.as_deref().map(plain),
+        adresse: c.adresse.as_deref().map(plain),
+        departement: c.departement.as_deref().map(plain),
+        siret: c.siret.as_ref().map(|s| plain(s.get_ref())),
+        executif: format!("le {executif_titre}"),
+        executif_majuscules: format!("LE {}", executif_titre.to_uppercase()),
+        executif_titre: executif_titre.into(),
+        tribunal: match &c.tribunal {
+            Some(t) => format!("tribunal administratif de {}", plain(t)),
+            None => "tribunal administratif territorialement compétent".into(),
+        },
+    }
+}
+
+fn name_of(t: &Spanned<String>) -> &str {
+    t.get_ref().trim()
+}
+
+fn seance(
+    l: &Loaded,
+    s: &crate::input::Seance,
+    src: &Arc<crate::diag::Source>,
+    coll: &CollectiviteCtx,
+    errs: &mut Vec<Diagnostic>,
+) -> SeanceCtx {
+    let d = date(&s.date, src, errs);
+    let presence = l
+        .dossier
+        .deliberation
+        .get_ref()
+        .presence
+        .clone()
+        .unwrap_or_default();
+    let left: Vec<&str> = presence.partis.iter().map(name_of).collect();
+    // Proxies held by members who left go with them (they can no longer vote).
+    let mut pouvoirs: Vec<&Pouvoir> = s
+        .pouvoirs
+        .iter()
+        .map(|p| p.get_ref())
+        .filter(|p| {
+            p.mandataire
+                .as_ref()
+                .is_none_or(|m| !left.contains(&name_of(m)))
+        })
+        .collect();
+    pouvoirs.extend(presence.pouvoirs.iter().map(|p| p.get_ref()));
+    let (presents, nombre_presents) = match s.presents.as_ref().map(|p| p.get_ref()) {
+        Some(Presents::Noms(names)) => {
+            let mut v: Vec<String> = names
+                .iter()
+                .map(name_of)
+                .filter(|n| !left.contains(n))
+                .map(plain)
+                .collect();
+            v.extend(presence.arrives.iter().map(|n| plain(name_of(n))));
+            let n = v.len() as u32;
+            (v, Some(n))
+        }
+        Some(Presents::Nombre(n)) => {
+            let n = (*n + presence.arrives.len() as u32).saturating_sub(left.len() as u32);
+            (Vec::new(), Some(n))
+        }
+        None => (Vec::new(), None),
+    };
+    let representes = pouvoirs
+        .iter()
+        .map(|p| match &p.mandataire {
+            Some(m) => format!(
+                "{} (pouvoir à {})",
+                plain(name_of(&p.mandant)),
+                plain(name_of(m))
+            ),
+            None => format!("{} (pouvoir)", plain(name_of(&p.mandant))),
+        })
+        .collect();
+    let mut changements = Vec::new();
+    if !presence.arrives.is_empty() {
+        let names: Vec<String> = presence.arrives.iter().map(|n| plain(name_of(n))).collect();
+        changements.push(format!(
+            "{} {} avant l'examen de ce point.",
+            join_et(&names),
+            if names.len() > 1 {
+                "arrivent"
+            } else {
+                "arrive"
+            }
+        ));
+    }
+    if !left.is_empty() {
+        let names: Vec<String> = left.iter().map(|n| plain(n)).collect();
+        changements.push(format!(
+            "{} {} la séance avant l'examen de ce point.",
+            join_et(&names),
+            if names.len() > 1 {
+                "quittent"
+            } else {
+                "quitte"
+            }
+        ));
+    }
+    let president = s.president.as_ref().map(|p| plain(name_of(p)));
+    let feminine = president
+        .as_deref()
+        .is_some_and(|p| p.starts_with("Mme") || p.starts_with("Madame"));
+    let president_qualite = match (coll.executif_titre.as_str(), feminine) {
+        ("Président", true) => "Présidente".to_owned(),
+        (t, _) => t.to_owned(),
+    };
+    SeanceCtx {
+        date: d.map(Date::iso).unwrap_or_default(),
+        date_longue: d.map(date_longue).unwrap_or_default(),
+        date_avec_jour: d.map(date_avec_jour).unwrap_or_default(),
+        date_en_lettres: d
+            .map(date_en_lettres)
+            .map(|s| crate::french::typographie(&s))
+            .unwrap_or_default(),
+        heure: s
+            .heure
+            .as_ref()
+            .map(|h| heure(h.get_ref()).unwrap_or_else(|| plain(h.get_ref()))),
+        heure_fin: s
+            .heure_fin
+            .as_ref()
+            .map(|h| heure(h.get_ref()).unwrap_or_else(|| plain(h.get_ref()))),
+        lieu: s.lieu.as_deref().map(plain),
+        convocation: s
+            .convocation
+            .as_ref()
+            .and_then(|c| date(c, src, errs))
+            .map(date_longue),
+        president,
+        president_qualite,
+        secretaire: s.secretaire.as_ref().map(|p| plain(name_of(p))),
+        membres_en_exercice: s.membres_en_exercice.as_ref().map(|m| *m.get_ref()),
+        votants: nombre_presents.map(|n| n + pouvoirs.len() as u32),
+        presents,
+        nombre_presents,
+        representes,
+        excuses: s.excuses.iter().map(|n| plain(name_of(n))).collect(),
+        absents: s.absents.iter().map(|n| plain(name_of(n))).collect(),
+        huis_clos: s.huis_clos,
+        deuxieme_convocation: s.deuxieme_convocation,
+        changements: (!changements.is_empty()).then(|| changements.join(" ")),
+    }
+}
+
+/// "A", "A et B", "A, B et C".
+pub fn join_et(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} et {last}", init.join(", ")),
+    }
+}
+
+/// "ARTICLE UNIQUE" for one article, "ARTICLE 1er", "ARTICLE 2" … otherwise.
+pub fn article_label(index: usize, count: usize, premier: bool) -> String {
+    match (count, index) {
+        (1, _) => "ARTICLE UNIQUE".into(),
+        (_, 0) if premier => "ARTICLE PREMIER".into(),
+        (_, 0) => "ARTICLE 1er".into(),
+        (_, i) => format!("ARTICLE {}", i + 1),
+    }
+}
+
+/// The @ctes act number derived from the assembly's own number.
+pub fn numero_actes(numero: &str) -> String {
+    numero
+        .trim()
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_uppercase();
+            if c.is_ascii_digit() || c.is_ascii_uppercase() {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(15)
+        .collect()
+}
+
+fn plural(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
+/// Decides and words the vote.
+pub fn vote(v: &crate::input::Vote, votants: Option<u32>, coll: &CollectiviteCtx) -> VoteCtx {
+    let _ = votants;
+    let get = |x: &Option<Spanned<u32>>| x.as_ref().map(|s| *s.get_ref());
+    let (pour, contre, abst) = (get(&v.pour), get(&v.contre), get(&v.abstentions));
+    let secret = v.scrutin == Some(Scrutin::Secret);
+    let unanimite = v.unanimite.as_ref().is_some_and(|u| *u.get_ref());
+    let counted = pour.is_some() || contre.is_some();
+    let (p, c, a) = (pour.unwrap_or(0), contre.unwrap_or(0), abst.unwrap_or(0));
+    let explicit = v.resultat.as_ref().map(|r| *r.get_ref());
+    let tie = counted && p == c;
+    let resultat = match explicit {
+        Some(r) => r,
+        None if !counted => Resultat::Adopte,
+        None if p > c => Resultat::Adopte,
+        None if tie && !secret => Resultat::Adopte,
+        None => Resultat::Rejete,
+    };
+    let names = |list: &[String]| -> String {
+        if list.is_empty() {
+            String::new()
+        } else {
+            let v: Vec<String> = list.iter().map(|s| plain(s)).collect();
+            format!(" ({})", v.join(", "))
+        }
+    };
+    let phrase = if resultat == Resultat::PrisActe {
+        format!("{} prend acte.", capitalize(&coll.le_assemblee))
+    } else {
+        let verb = if resultat == Resultat::Adopte {
+            "Adopté"
+        } else {
+            "Rejeté"
+        };
+        let mut s = if unanimite || (counted && c == 0 && a == 0) || (!counted && abst.is_none()) {
+            format!("{verb} à l'unanimité")
+        } else if counted && c == 0 {
+            let who: Vec<String> = v.abstentions_noms.iter().map(|s| plain(s)).collect();
+            let who = if who.is_empty() {
+                String::new()
+            } else {
+                format!("\u{a0}: {}", who.join(", "))
+            };
+            format!(
+                "{verb} à l'unanimité des suffrages exprimés ({}{who})",
+                plural(a, "abstention", "abstentions")
+            )
+        } else if !counted {
+            format!(
+                "{verb} ({}{})",
+                plural(a, "abstention", "abstentions"),
+                names(&v.abstentions_noms)
+            )
+        } else {
+            let mut parts = vec![plural(p, "voix pour", "voix pour")];
+            parts.push(format!(
+                "{}{}",
+                plural(c, "voix contre", "voix contre"),
+                names(&v.contre_noms)
+            ));
+            if a > 0 {
+                parts.push(format!(
+                    "{}{}",
+                    plural(a, "abstention", "abstentions"),
+                    names(&v.abstentions_noms)
+                ));
+            }
+            format!("{verb} par {}", join_et(&parts))
+        };
+        if tie && !secret && explicit.is_none() {
+            s.push_str(", la voix du président étant prépondérante");
+        } else if tie && secret {
+            s.push_str(" (partage égal des voix au scrutin secret)");
+        }
+        s.push('.');
+        s
+    };
+    let npp: Vec<String> = v
+        .ne_prennent_pas_part
+        .iter()
+        .map(|n| plain(name_of(n)))
+        .collect();
+    let ne_prennent_pas_part = (!npp.is_empty()).then(|| {
+        format!(
+            "{} {} pas part au vote.",
+            join_et(&npp),
+            if npp.len() > 1 {
+                "ne prennent"
+            } else {
+                "ne prend"
+            }
+        )
+    });
+    VoteCtx {
+        resultat,
+        phrase,
+        ne_prennent_pas_part,
+        pour,
+        contre,
+        abstentions: abst,
+        scrutin: v.scrutin.map(|s| {
+            match s {
+                Scrutin::MainLevee => "à main levée",
+                Scrutin::Secret => "au scrutin secret",
+                Scrutin::Public => "au scrutin public",
+                Scrutin::AppelNominal => "par appel nominal",
+            }
+            .to_owned()
+        }),
+    }
+}
+
+fn recours(coll: &CollectiviteCtx) -> String {
+    format!(
+        "La présente délibération peut faire l'objet d'un recours pour excès de pouvoir devant le {} \
+         dans un délai de deux mois à compter de sa publication. Dans ce même délai, un recours gracieux \
+         peut être adressé à son auteur ; ce recours prolonge le délai de recours contentieux, qui \
+         recommence à courir à compter de la réponse (le silence gardé pendant deux mois vaut rejet). \
+         Le tribunal administratif peut être saisi par l'application Télérecours citoyens \
+         (www.telerecours.fr).",
+        coll.tribunal
+    )
+    .replace("l'", "l’")
+    .replace("d'", "d’")
+    .replace(" ;", "\u{202f};")
+}
+
+/// "La Ville" → feminine; used for "représentée", "dénommée".
+fn feminine_party(nom: &str) -> bool {
+    let lower = nom.trim().to_lowercase();
+    if lower.starts_with("la ") || lower.starts_with("une ") {
+        return true;
+    }
+    if let Some(rest) = lower
+        .strip_prefix("l'")
+        .or_else(|| lower.strip_prefix("l’"))
+    {
+        const FEMININE: [&str; 16] = [
+            "association",
+            "université",
+            "école",
+            "agence",
+            "entreprise",
+            "commune",
+            "collectivité",
+            "communauté",
+            "fédération",
+            "maison",
+            "médiathèque",
+            "mutuelle",
+            "société",
+            "fondation",
+            "union",
+            "académie",
+        ];
+        return FEMININE.iter().any(|w| rest.starts_with(w));
+    }
+    false
+}
+
+fn feminine_person(name: &str) -> bool {
+    let n = name.trim_start();
+    n.starts_with("Mme") || n.starts_with("Madame") || n.starts_with("Mlle")
+}
+
+fn convention(
+    c: &crate::input::Convention,
+    l: &Loaded,
+    coll: &CollectiviteCtx,
+    d: &DeliberationCtx,
+    orth: Orthographe,
+    errs: &mut Vec<Diagnostic>,
+) -> ConventionCtx {
+    let src = &l.source;
+    let duree = c.duree.as_ref().and_then(|du| {
+        let du = du.get_ref();
+        match (date(&du.debut, src, errs), date(&du.fin, src, errs)) {
+            (Some(a), Some(b)) => Some(format!("du {} au {}", date_longue(a), date_longue(b))),
+            _ => None,
+        }
+    });
+    let cents = c.montant.as_ref().map(|m| m.get_ref().0);
+    let montant_chiffres = cents.map(montant_en_chiffres);
+    let montant_lettres = cents.map(|m| montant_en_lettres(m, orth));
+    let n = c.parties.len();
+    let parties = c
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(i, p)| partie(p, i, n, d))
+        .collect();
+    let mut last_partie: Option<&str> = None;
+    let articles = c
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let num = if i == 0 {
+                "1er".to_owned()
+            } else {
+                (i + 1).to_string()
+            };
+            let partie = match a.partie.as_deref() {
+                Some(p) if last_partie != Some(p) => {
+                    last_partie = Some(p);
+                    Some(plain(p))
+                }
+                _ => None,
+            };
+            let mut texte = markdown(&a.texte);
+            if let Some(du) = &duree {
+                texte = texte.replace("{duree}", du);
+            }
+            if let (Some(ch), Some(le)) = (&montant_chiffres, &montant_lettres) {
+                texte = texte.replace("{montant}", &format!("{ch} ({le})"));
+            }
+            ArticleConventionCtx {
+                titre: format!("Article {num} – {}", plain(&a.titre)),
+                partie,
+                texte,
+            }
+        })
+        .collect();
+    let _ = coll;
+    ConventionCtx {
+        titre: plain(c.titre.get_ref()),
+        titre_majuscules: plain(&c.titre.get_ref().to_uppercase()),
+        preambule: c.preambule.as_deref().map(markdown),
+        duree,
+        montant_chiffres,
+        montant_lettres,
+        fait_a: c.fait_a.as_deref().map(plain),
+        date_signature: c
+            .date_signature
+            .as_ref()
+            .and_then(|x| date(x, src, errs))
+            .map(date_longue),
+        exemplaires: c.exemplaires.map(|e| match e {
+            1 => "un exemplaire original".to_owned(),
+            e => format!(
+                "{} exemplaires originaux",
+                crate::french::nombre_en_lettres(u64::from(e), orth)
+            ),
+        }),
+        parties,
+        ensemble: n > 2,
+        articles,
+    }
+}
+
+fn partie(p: &Partie, i: usize, n: usize, d: &DeliberationCtx) -> PartieCtx {
+    let fem = feminine_party(&p.nom);
+    let e = if fem { "e" } else { "" };
+    let mut s = format!("**{}**", plain(&p.nom));
+    if let Some(f) = &p.forme {
+        s.push_str(&format!(", {}", plain(f)));
+    }
+    if let Some(o) = &p.objet_social {
+        s.push_str(&format!(", ayant pour objet {}", plain(o)));
+    }
+    if let Some(a) = &p.adresse {
+        s.push_str(&format!(", dont le siège est situé {}", plain(a)));
+    }
+    if let Some(x) = &p.siret {
+        s.push_str(&format!(", SIRET {}", plain(x)));
+    }
+    if let Some(r) = &p.representant {
+        s.push_str(&format!(", représenté{e} par {}", plain(r)));
+        if let Some(q) = &p.qualite {
+            s.push_str(&format!(", {}", plain(q)));
+        }
+        let habilitation = match &p.habilitation {
+            Some(h) => Some(plain(h)),
+            None if i == 0 => Some(d.reference.clone()),
+            None => None,
+        };
+        if let Some(h) = habilitation {
+            let he = if feminine_person(r) { "e" } else { "" };
+            s.push_str(&format!(", dûment habilité{he} par {h}"));
+        }
+    }
+    if let Some(den) = &p.denomination {
+        s.push_str(&format!(
+            ", ci-après dénommé{e} «\u{202f}{}\u{202f}»",
+            plain(den)
+        ));
+    }
+    let part = if i == 0 {
+        "d’une part,"
+    } else if i + 1 == n {
+        "d’autre part."
+    } else {
+        "d’autre part,"
+    };
+    let nom = plain(&p.nom);
+    PartieCtx {
+        pour: format!("Pour {}", lower_article(&nom)),
+        nom,
+        designation: s,
+        part: part.into(),
+        representant: p.representant.as_deref().map(plain),
+        qualite: p.qualite.as_deref().map(plain),
+    }
+}
+
+/// "La Ville de Dijon" → "la Ville de Dijon", for "Pour la Ville de Dijon".
+fn lower_article(nom: &str) -> String {
+    for art in ["La ", "Le ", "Les ", "L'", "L’"] {
+        if let Some(rest) = nom.strip_prefix(art) {
+            return format!("{}{rest}", art.to_lowercase());
+        }
+    }
+    nom.to_owned()
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Vote;
+
+    fn coll() -> CollectiviteCtx {
+        CollectiviteCtx {
+            nom: "Ville de Dijon".into(),
+            type_: TypeCollectivite::Commune,
+            assemblee: "Conseil municipal".into(),
+            assemblee_majuscules: "CONSEIL MUNICIPAL".into(),
+            le_assemblee: "le Conseil municipal".into(),
+            du_assemblee: "du Conseil municipal".into(),
+            au_assemblee: "au Conseil municipal".into(),
+            convoque: "convoqué".into(),
+            reuni: "réuni".into(),
+            ville: None,
+            adresse: None,
+            departement: None,
+            siret: None,
+            executif: "le Maire".into(),
+            executif_majuscules: "LE MAIRE".into(),
+            executif_titre: "Maire".into(),
+            tribunal: "tribunal administratif de Dijon".into(),
+        }
+    }
+
+    fn counts(p: u32, c: u32, a: u32) -> Vote {
+        Vote {
+            pour: Some(Spanned::new(0..0, p)),
+            contre: Some(Spanned::new(0..0, c)),
+            abstentions: Some(Spanned::new(0..0, a)),
+            ..Vote::default()
+        }
+    }
+
+    #[test]
+    fn unanimity_from_flag_and_from_counts() {
+        let v = Vote {
+            unanimite: Some(Spanned::new(0..0, true)),
+            ..Vote::default()
+        };
+        assert_eq!(vote(&v, None, &coll()).phrase, "Adopté à l'unanimité.");
+        assert_eq!(
+            vote(&counts(50, 0, 0), None, &coll()).phrase,
+            "Adopté à l'unanimité."
+        );
+    }
+
+    #[test]
+    fn abstentions_only_is_unanimity_of_expressed_votes() {
+        assert_eq!(
+            vote(&counts(48, 0, 2), None, &coll()).phrase,
+            "Adopté à l'unanimité des suffrages exprimés (2 abstentions)."
+        );
+    }
+
+    #[test]
+    fn counts_with_names() {
+        let mut v = counts(50, 3, 2);
+        v.contre_noms = vec!["groupe Dijon Avenir".into()];
+        assert_eq!(
+            vote(&v, None, &coll()).phrase,
+            "Adopté par 50 voix pour, 3 voix contre (groupe Dijon Avenir) et 2 abstentions."
+        );
+        assert_eq!(
+            vote(&counts(10, 30, 1), None, &coll()).phrase,
+            "Rejeté par 10 voix pour, 30 voix contre et 1 abstention."
+        );
+    }
+
+    #[test]
+    fn tie_goes_to_the_president_except_in_secret_ballot() {
+        let v = counts(20, 20, 0);
+        let out = vote(&v, None, &coll());
+        assert_eq!(out.resultat, Resultat::Adopte);
+        assert_eq!(
+            out.phrase,
+            "Adopté par 20 voix pour et 20 voix contre, la voix du président étant prépondérante."
+        );
+        let secret = Vote {
+            scrutin: Some(Scrutin::Secret),
+            ..counts(20, 20, 0)
+        };
+        let out = vote(&secret, None, &coll());
+        assert_eq!(out.resultat, Resultat::Rejete);
+        assert_eq!(
+            out.phrase,
+            "Rejeté par 20 voix pour et 20 voix contre (partage égal des voix au scrutin secret)."
+        );
+    }
+
+    #[test]
+    fn members_not_taking_part_are_named() {
+        let mut v = counts(50, 0, 0);
+        v.ne_prennent_pas_part = vec![Spanned::new(0..0, "M. BICHOT".into())];
+        assert_eq!(
+            vote(&v, None, &coll()).ne_prennent_pas_part.as_deref(),
+            Some("M. BICHOT ne prend pas part au vote.")
+        );
+    }
+
+    #[test]
+    fn article_labels() {
+        assert_eq!(article_label(0, 1, false), "ARTICLE UNIQUE");
+        assert_eq!(article_label(0, 2, false), "ARTICLE 1er");
+        assert_eq!(article_label(0, 2, true), "ARTICLE PREMIER");
+        assert_eq!(article_label(1, 2, false), "ARTICLE 2");
+    }
+
+    #[test]
+    fn actes_number_shape() {
+        assert_eq!(numero_actes("2016-06-27/12"), "2016_06_27_12");
+        assert_eq!(numero_actes("cp-2022-1-5-1"), "CP_2022_1_5_1");
+    }
+
+    #[test]
+    fn party_gender() {
+        assert!(feminine_party("La Ville de Dijon"));
+        assert!(feminine_party("L'association les PEP 21"));
+        assert!(!feminine_party("Le collège Molière"));
+    }
+}

@@ -1,0 +1,189 @@
+//! Built-in templates, embedded in the binary, overridable by file name.
+
+use crate::diag::{Diagnostic, Source};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tera::Tera;
+
+/// The built-in templates: (file name, text).
+pub const BUILTIN: [(&str, &str); 5] = [
+    (
+        "rapport.md.tera",
+        include_str!("../templates/rapport.md.tera"),
+    ),
+    (
+        "deliberation.md.tera",
+        include_str!("../templates/deliberation.md.tera"),
+    ),
+    (
+        "convention.md.tera",
+        include_str!("../templates/convention.md.tera"),
+    ),
+    (
+        "annexe.md.tera",
+        include_str!("../templates/annexe.md.tera"),
+    ),
+    ("style.css", include_str!("../templates/style.css")),
+];
+
+/// A template set: the built-ins with a project's overrides applied.
+pub struct Templates {
+    tera: Tera,
+    css: String,
+    /// For each template, where it came from (None: built-in) and its text.
+    sources: Vec<(&'static str, Option<PathBuf>, String)>,
+}
+
+impl Templates {
+    /// The built-ins, overridden by same-named files in `dir` when given.
+    pub fn load(dir: Option<&Path>) -> Result<Templates, Diagnostic> {
+        let mut sources = Vec::with_capacity(BUILTIN.len());
+        for (name, text) in BUILTIN {
+            let custom = dir.map(|d| d.join(name)).filter(|p| p.is_file());
+            match custom {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        Diagnostic::error(
+                            "modele-illisible",
+                            format!(
+                                "impossible de lire le modèle {} : {}",
+                                path.display(),
+                                crate::load::io_message(&e)
+                            ),
+                        )
+                    })?;
+                    sources.push((name, Some(path), text));
+                }
+                None => sources.push((name, None, text.to_owned())),
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![]);
+        for (name, path, text) in &sources {
+            if name.ends_with(".tera") {
+                tera.add_raw_template(name, text)
+                    .map_err(|e| template_error(name, path.as_deref(), text, &e))?;
+            }
+        }
+        let css = sources
+            .iter()
+            .find(|s| s.0 == "style.css")
+            .map(|s| s.2.clone())
+            .unwrap_or_default();
+        Ok(Templates { tera, css, sources })
+    }
+
+    /// Renders a template with the model as context.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| {
+            let (path, text) = self
+                .sources
+                .iter()
+                .find(|s| s.0 == name)
+                .map(|s| (s.1.as_deref(), s.2.as_str()))
+                .unwrap_or((None, ""));
+            template_error(name, path, text, &e)
+        })
+    }
+
+    /// The stylesheet inlined in every HTML document.
+    pub fn css(&self) -> &str {
+        &self.css
+    }
+
+    /// The text of a template as used (built-in or override), for hashing.
+    pub fn text(&self, name: &str) -> &str {
+        self.sources
+            .iter()
+            .find(|s| s.0 == name)
+            .map_or("", |s| s.2.as_str())
+    }
+}
+
+/// Writes the built-in templates into `dir` for a clerk to customise; never overwrites.
+pub fn write_builtins(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
+    std::fs::create_dir_all(dir)?;
+    let mut out = Vec::new();
+    for (name, text) in BUILTIN {
+        let path = dir.join(name);
+        if path.exists() {
+            out.push((path, false));
+        } else {
+            crate::output::write_atomic(&path, text.as_bytes())?;
+            out.push((path, true));
+        }
+    }
+    Ok(out)
+}
+
+/// A tera error as a diagnostic naming the template file, line and column.
+fn template_error(name: &str, path: Option<&Path>, text: &str, e: &tera::Error) -> Diagnostic {
+    use std::error::Error as _;
+    let mut chain = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        chain.push(s.to_string());
+        cur = s.source();
+    }
+    let full = chain.join("\n");
+    let display = path.map_or_else(
+        || PathBuf::from(format!("(modèle intégré) {name}")),
+        Path::to_path_buf,
+    );
+    let source = Arc::new(Source {
+        path: display,
+        text: text.to_owned(),
+    });
+    // pest reports "--> line:col"; turn it into a span.
+    let position = full.lines().find_map(|l| {
+        let rest = l.trim().strip_prefix("--> ")?;
+        let (line, col) = rest.split_once(':')?;
+        Some((
+            line.trim().parse::<usize>().ok()?,
+            col.trim().parse::<usize>().ok()?,
+        ))
+    });
+    let detail = chain
+        .iter()
+        .flat_map(|c| c.lines())
+        .map(str::trim)
+        .find(|l| l.starts_with("= ") || l.contains("not found") || l.contains("Variable"))
+        .unwrap_or(
+            chain
+                .last()
+                .map_or("", |s| s.as_str())
+                .lines()
+                .next()
+                .unwrap_or(""),
+        )
+        .trim_start_matches("= ")
+        .to_owned();
+    let mut d = Diagnostic::error("modele", format!("erreur dans le modèle {name} : {detail}"));
+    match position {
+        Some((line, col)) => {
+            let offset = line_col_to_offset(text, line, col);
+            let end = text[offset..]
+                .chars()
+                .next()
+                .map_or(offset, |c| offset + c.len_utf8());
+            d = d.at(&source, offset..end);
+        }
+        None => d = d.in_file(&source),
+    }
+    d.hint(
+        "corrigez le modèle, ou supprimez-le du dossier templates/ pour revenir au modèle intégré",
+    )
+}
+
+fn line_col_to_offset(text: &str, line: usize, col: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let start = start.min(text.len());
+    text[start..]
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| start + i)
+}
