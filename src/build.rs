@@ -110,7 +110,7 @@ pub fn render_all(
             let bytes = match (format, &document) {
                 (Format::Md, _) => markdown.as_bytes().to_vec(),
                 (Format::Html, Some(d)) => render::html::render(d, templates.css()).into_bytes(),
-                (Format::Pdf, Some(_d)) => Vec::new(), // PDF-PENDING: render::pdf::render(_d)
+                (Format::Pdf, Some(d)) => render::pdf::render(d),
                 _ => continue,
             };
             out.push(OutputFile {
@@ -120,6 +120,19 @@ pub fn render_all(
         }
     }
     Ok(out)
+}
+
+/// Loads, derives and renders one dossier in memory, with templates from
+/// `templates` (the built-ins when None). Errors are findings, never panics.
+pub fn render_path(
+    path: &std::path::Path,
+    templates: &Templates,
+    formats: &[Format],
+) -> Result<(crate::load::Loaded, Vec<OutputFile>), Vec<Diagnostic>> {
+    let loaded = crate::load::load(path)?;
+    let model = crate::model::build(&loaded)?;
+    let files = render_all(&model, templates, formats).map_err(|d| vec![d])?;
+    Ok((loaded, files))
 }
 
 /// Collapses runs of blank lines that template conditionals leave behind, and

@@ -206,7 +206,7 @@ mod tests {
             .hint("vouliez-vous dire « objet » ?");
         assert_eq!(
             d.render(),
-            "erreur[champ-inconnu] : champ inconnu « objett »\n  --> d.toml:2:1\n  |\n2 | objett = \"x\"\n  | ^^^^^^\n  = aide : vouliez-vous dire « objet » ?\n"
+            "erreur[champ-inconnu] : champ inconnu « objett »\n --> d.toml:2:1\n  |\n2 | objett = \"x\"\n  | ^^^^^^\n  = aide : vouliez-vous dire « objet » ?\n"
         );
     }
 

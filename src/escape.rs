@@ -94,15 +94,14 @@ pub fn unescape(s: &str) -> String {
             rest = &rest[1 + next.len_utf8()..];
             continue;
         }
-        if c == '&' {
-            if let Some((entity, ch)) = [("&lt;", '<'), ("&gt;", '>'), ("&amp;", '&')]
+        if c == '&'
+            && let Some((entity, ch)) = [("&lt;", '<'), ("&gt;", '>'), ("&amp;", '&')]
                 .into_iter()
                 .find(|(e, _)| rest.starts_with(e))
-            {
-                out.push(ch);
-                rest = &rest[entity.len()..];
-                continue;
-            }
+        {
+            out.push(ch);
+            rest = &rest[entity.len()..];
+            continue;
         }
         out.push(c);
         rest = &rest[c.len_utf8()..];

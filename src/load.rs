@@ -268,11 +268,92 @@ fn translate(message: &str) -> (String, Option<String>) {
         );
     }
     let detail = message.lines().next().unwrap_or(message);
-    (
-        format!("syntaxe TOML invalide ({detail})"),
-        Some("vérifiez les guillemets, les crochets et le signe = sur cette ligne".into()),
-    )
+    let known = SYNTAX.iter().find(|(en, _, _)| detail.starts_with(en));
+    match known {
+        Some((_, fr, hint)) => (
+            format!("syntaxe TOML invalide : {fr}"),
+            Some((*hint).to_owned()),
+        ),
+        None => (
+            format!("syntaxe TOML invalide ({detail})"),
+            Some("vérifiez les guillemets, les crochets et le signe = sur cette ligne".into()),
+        ),
+    }
 }
+
+/// The TOML parser's usual complaints, in French: (prefix, message, hint).
+const SYNTAX: [(&str, &str, &str); 14] = [
+    (
+        "invalid basic string",
+        "texte non fermé",
+        "fermez le texte par un guillemet \" sur la même ligne, ou utilisez \"\"\" … \"\"\" pour un texte sur plusieurs lignes",
+    ),
+    (
+        "invalid multi-line basic string",
+        "texte sur plusieurs lignes non fermé",
+        "fermez-le par \"\"\"",
+    ),
+    (
+        "invalid literal string",
+        "texte non fermé",
+        "fermez le texte par une apostrophe ' sur la même ligne",
+    ),
+    (
+        "duplicate key",
+        "champ écrit deux fois",
+        "supprimez l'une des deux lignes",
+    ),
+    (
+        "missing comma between array elements",
+        "virgule manquante entre deux éléments de la liste",
+        "séparez les éléments par des virgules : [\"a\", \"b\"]",
+    ),
+    (
+        "unclosed array",
+        "liste non fermée",
+        "fermez la liste par ]",
+    ),
+    (
+        "unclosed table",
+        "en-tête de table non fermé",
+        "écrivez l'en-tête ainsi : [deliberation]",
+    ),
+    (
+        "unclosed inline table",
+        "table en ligne non fermée",
+        "fermez-la par }",
+    ),
+    (
+        "missing assignment between key-value pairs",
+        "signe = manquant",
+        "écrivez champ = valeur",
+    ),
+    (
+        "missing value",
+        "valeur manquante après =",
+        "écrivez une valeur : un texte entre guillemets, un nombre, une date ou une liste",
+    ),
+    (
+        "invalid unquoted key",
+        "nom de champ invalide",
+        "les noms de champ s'écrivent sans accent ni espace (ex. membres_en_exercice)",
+    ),
+    (
+        "invalid key",
+        "nom de champ invalide",
+        "les noms de champ s'écrivent sans accent ni espace (ex. membres_en_exercice)",
+    ),
+    (
+        "invalid string",
+        "texte invalide",
+        "mettez le texte entre guillemets : \"…\"",
+    ),
+    (
+        "invalid integer number",
+        "nombre invalide",
+        "écrivez le nombre sans espace ni unité (ex. 49975)",
+    ),
+];
 
 fn french_type(s: &str) -> String {
     let s = s.trim();

@@ -38,7 +38,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         }
     }
     if !quiet {
-        eprintln!(
+        let line = format!(
             "{} rendu{}, {} document{} écrit{}{} en {:.2} s",
             plural(ok, "dossier"),
             if ok > 1 { "s" } else { "" },
@@ -51,7 +51,9 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
                 String::new()
             },
             start.elapsed().as_secs_f64()
-        );
+        )
+        .replace('.', ",");
+        eprintln!("{line}");
     }
     Ok(if failed > 0 { 1 } else { 0 })
 }

@@ -1,1 +1,14 @@
-//! French wording and typography.
+//! French wording and typography: dates, times, numbers and amounts in figures
+//! and in words, typographic spaces and apostrophes, and the typography lint.
+//!
+//! Pure functions only: no I/O, no dependency beyond `std`.
+
+mod date;
+mod number;
+mod typo;
+
+pub use date::{Date, date_avec_jour, date_en_lettres, date_longue, heure};
+pub use number::{
+    Orthographe, grouper, montant_en_chiffres, montant_en_lettres, nombre_en_lettres,
+};
+pub use typo::{Lint, lint, typographie};

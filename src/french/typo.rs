@@ -1,0 +1,854 @@
+//! French typography on user text (Markdown), and the matching lint.
+//!
+//! Both [`typographie`] and [`lint`] rely on one analysis of the text, so a
+//! lint warning is raised exactly where rendering fixes the text.
+//!
+//! Text that is never touched: fenced code blocks, inline code spans, link
+//! destinations `](…)` and URL-like words (`http://…`, `www.…`, `mailto:…`).
+
+use super::date::MOIS;
+
+/// No-break space, before `:`.
+const NBSP: char = '\u{a0}';
+/// Narrow no-break space, before `;` `!` `?` `»` and after `«`.
+const NNBSP: char = '\u{202f}';
+
+/// A typography warning on user text; `start..end` are byte offsets into the linted string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lint {
+    /// Byte offset of the first character concerned.
+    pub start: usize,
+    /// Byte offset just past the last character concerned.
+    pub end: usize,
+    /// Stable identifier of the rule, e.g. `typo-espace`.
+    pub code: &'static str,
+    /// What is wrong, in French.
+    pub message: String,
+    /// What to do about it, in French.
+    pub hint: String,
+}
+
+/// Whether `c` is a horizontal space that typography may normalise.
+fn is_hspace(c: char) -> bool {
+    matches!(c, ' ' | NBSP | NNBSP)
+}
+
+/// Whether `c` closes a word, so that `;` `!` `?` right after it gets a narrow space.
+fn is_closing(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, ')' | ']' | '}' | '»' | '”' | '"' | '*' | '_')
+}
+
+/// The text as characters, with what may not be touched.
+struct Text {
+    chars: Vec<char>,
+    /// Byte offset of each character, plus the length of the text at the end.
+    offsets: Vec<usize>,
+    /// Characters in code (fenced or inline) or in a link destination.
+    protected: Vec<bool>,
+    /// Characters of a URL-like word.
+    url: Vec<bool>,
+}
+
+impl Text {
+    fn new(s: &str) -> Text {
+        let (offsets, chars): (Vec<usize>, Vec<char>) = s.char_indices().unzip();
+        let mut offsets = offsets;
+        offsets.push(s.len());
+        let mut t = Text {
+            protected: vec![false; chars.len()],
+            url: vec![false; chars.len()],
+            chars,
+            offsets,
+        };
+        t.mark_fences();
+        t.mark_code_spans();
+        t.mark_link_destinations();
+        t.mark_urls();
+        t
+    }
+
+    /// Whether the space at `i` separates groups of an amount: 1 to 3 digits
+    /// (not part of a longer number, a year or a decimal) before, exactly 3 after.
+    fn is_digit_group(&self, i: usize) -> bool {
+        let digit = |j: usize| self.get(j).is_some_and(|c| c.is_ascii_digit());
+        let left = (0..i).rev().take_while(|&j| digit(j)).count();
+        let before = i.checked_sub(left + 1).and_then(|j| self.get(j));
+        let left_ok = (1..=3).contains(&left)
+            && before
+                .is_none_or(|c| !matches!(c, ',' | '.' | '/' | '-' | '_') && !c.is_alphanumeric());
+        let right = (i + 1..).take_while(|&j| digit(j)).count();
+        left_ok
+            && right == 3
+            && (left == 3 || before.is_none_or(|c| c != '\u{202f}'))
+            && self.free(i)
+    }
+
+    fn get(&self, i: usize) -> Option<char> {
+        self.chars.get(i).copied()
+    }
+
+    /// Whether the character at `i` may be changed (or have something inserted before it).
+    fn free(&self, i: usize) -> bool {
+        !self.protected[i] && !self.url[i]
+    }
+
+    /// Character ranges of the lines, without their `\n`.
+    fn lines(&self) -> Vec<(usize, usize)> {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for (i, &c) in self.chars.iter().enumerate() {
+            if c == '\n' {
+                lines.push((start, i));
+                start = i + 1;
+            }
+        }
+        lines.push((start, self.chars.len()));
+        lines
+    }
+
+    /// Protects fenced code blocks (``` or ~~~), fences included; an unclosed fence runs to the end.
+    fn mark_fences(&mut self) {
+        let mut open: Option<(char, usize)> = None;
+        for (start, end) in self.lines() {
+            let line = &self.chars[start..end];
+            let indent = line.iter().take_while(|&&c| c == ' ').count();
+            let fence = (indent <= 3)
+                .then(|| line.get(indent).copied())
+                .flatten()
+                .filter(|&c| c == '`' || c == '~')
+                .map(|c| (c, line[indent..].iter().take_while(|&&x| x == c).count()))
+                .filter(|&(_, n)| n >= 3);
+            match (open, fence) {
+                // A backtick fence's info string may not contain a backtick.
+                (None, Some((c, n))) if c == '~' || !line[indent + n..].contains(&'`') => {
+                    open = Some((c, n));
+                }
+                (Some((c, n)), Some((c2, n2)))
+                    if c == c2
+                        && n2 >= n
+                        && line[indent + n2..].iter().all(|c| c.is_whitespace()) =>
+                {
+                    self.protected[start..end].fill(true);
+                    open = None;
+                    continue;
+                }
+                _ => {}
+            }
+            if open.is_some() {
+                self.protected[start..end].fill(true);
+            }
+        }
+    }
+
+    /// Protects inline code spans: a run of n backticks up to the next run of exactly n.
+    fn mark_code_spans(&mut self) {
+        let run_at = |t: &Text, i: usize| {
+            t.chars[i..]
+                .iter()
+                .zip(&t.protected[i..])
+                .take_while(|&(&c, &p)| c == '`' && !p)
+                .count()
+        };
+        let mut i = 0;
+        while i < self.chars.len() {
+            if self.chars[i] != '`' || self.protected[i] {
+                i += 1;
+                continue;
+            }
+            if i > 0 && self.chars[i - 1] == '\\' {
+                // An escaped backtick is literal.
+                i += 1;
+                continue;
+            }
+            let n = run_at(self, i);
+            let mut j = i + n;
+            let mut close = None;
+            while j < self.chars.len() && !self.protected[j] {
+                if self.chars[j] == '`' {
+                    let m = run_at(self, j);
+                    if m == n {
+                        close = Some(j + m);
+                        break;
+                    }
+                    j += m;
+                } else {
+                    j += 1;
+                }
+            }
+            match close {
+                Some(end) => {
+                    self.protected[i..end].fill(true);
+                    i = end;
+                }
+                None => i += n,
+            }
+        }
+    }
+
+    /// Protects link and image destinations: `](` up to the matching `)` on the same line.
+    fn mark_link_destinations(&mut self) {
+        let mut i = 0;
+        while i + 1 < self.chars.len() {
+            if self.chars[i] == ']'
+                && self.chars[i + 1] == '('
+                && !self.protected[i]
+                && !self.protected[i + 1]
+            {
+                let mut depth = 0usize;
+                let mut end = None;
+                for j in i + 1..self.chars.len() {
+                    match self.chars[j] {
+                        '\n' => break,
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = Some(j + 1);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(end) = end {
+                    self.protected[i + 1..end].fill(true);
+                    i = end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+    }
+
+    /// Marks whitespace-delimited words that look like URLs or e-mail links.
+    fn mark_urls(&mut self) {
+        let mut i = 0;
+        while i < self.chars.len() {
+            if self.chars[i].is_whitespace() {
+                i += 1;
+                continue;
+            }
+            let end = (i..self.chars.len())
+                .find(|&j| self.chars[j].is_whitespace())
+                .unwrap_or(self.chars.len());
+            let word: String = self.chars[i..end].iter().collect::<String>().to_lowercase();
+            let bare = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+            if word.contains("://") || word.contains("mailto:") || bare.starts_with("www.") {
+                self.url[i..end].fill(true);
+            }
+            i = end;
+        }
+    }
+
+    /// Whether the `;` at `i` ends an HTML entity such as `&amp;` or `&#233;`.
+    fn ends_entity(&self, i: usize) -> bool {
+        let name_len = self.chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
+            .count();
+        let amp = i - name_len;
+        if name_len < 2 || amp == 0 || self.chars[amp - 1] != '&' {
+            return false;
+        }
+        let name: String = self.chars[amp..i].iter().collect();
+        if let Some(num) = name.strip_prefix('#') {
+            match num.strip_prefix(['x', 'X']) {
+                Some(hex) => !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()),
+                None => num.chars().all(|c| c.is_ascii_digit()),
+            }
+        } else {
+            name.starts_with(|c: char| c.is_ascii_alphabetic()) && !name.contains('#')
+        }
+    }
+
+    /// Whether the line text before `i` is only Markdown block markers (`-`, `*`, `1.`, `>`, `#`).
+    fn only_block_markers_before(&self, i: usize) -> bool {
+        let start = self.chars[..i]
+            .iter()
+            .rposition(|&c| c == '\n')
+            .map_or(0, |p| p + 1);
+        let prefix: String = self.chars[start..i].iter().collect();
+        let mut tokens = prefix
+            .split([' ', '\t'])
+            .filter(|t| !t.is_empty())
+            .peekable();
+        tokens.peek().is_some()
+            && tokens.all(|t| {
+                matches!(t, "-" | "*" | "+" | ">")
+                    || (t.len() <= 6 && t.chars().all(|c| c == '#'))
+                    || t.chars().all(|c| c == '>')
+                    || t.strip_suffix(['.', ')']).is_some_and(|d| {
+                        !d.is_empty() && d.len() <= 9 && d.chars().all(|c| c.is_ascii_digit())
+                    })
+            })
+    }
+}
+
+/// What a change is, for the lint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// The spaces `start..end` before the punctuation at `end` are replaced.
+    SpaceBefore(char),
+    /// The spaces `start..end` after a `«` are replaced.
+    SpaceAfterOpeningQuote,
+    /// A space is inserted at `start`.
+    Insert,
+    /// A typewriter apostrophe becomes a curly one.
+    Apostrophe,
+    /// The space between two groups of digits of an amount ("49 975").
+    Group,
+}
+
+/// One change: the characters `start..end` (possibly empty) become `with`.
+#[derive(Debug, Clone, Copy)]
+struct Edit {
+    start: usize,
+    end: usize,
+    with: char,
+    kind: Kind,
+}
+
+/// Computes the typographic changes of a text, in order, without overlap.
+fn edits(t: &Text) -> Vec<Edit> {
+    let mut out = Vec::new();
+    let n = t.chars.len();
+    let mut i = 0;
+    while i < n {
+        let c = t.chars[i];
+        if t.protected[i] {
+            i += 1;
+            continue;
+        }
+        if is_hspace(c) {
+            let end = (i..n).find(|&j| !is_hspace(t.chars[j])).unwrap_or(n);
+            if end < n && !t.protected[end] && i > 0 && !t.chars[i - 1].is_whitespace() {
+                let prev = t.chars[i - 1];
+                let next = t.chars[end];
+                let with = if prev == '«' && !next.is_whitespace() {
+                    Some((NNBSP, Kind::SpaceAfterOpeningQuote))
+                } else if end - i == 1 && prev.is_ascii_digit() && matches!(next, '€' | '%') {
+                    Some((NBSP, Kind::SpaceBefore(next)))
+                } else if end - i == 1 && t.is_digit_group(i) {
+                    Some((NNBSP, Kind::Group))
+                } else if t.only_block_markers_before(i) {
+                    None
+                } else {
+                    match next {
+                        // `| :--- |` is a table alignment, not a colon.
+                        ':' if t.get(end + 1) != Some('-') => Some((NBSP, Kind::SpaceBefore(':'))),
+                        '!' if t.get(end + 1) == Some('[') => None,
+                        ';' | '!' | '?' | '»' => Some((NNBSP, Kind::SpaceBefore(next))),
+                        _ => None,
+                    }
+                };
+                // A single space that is already the right one needs no edit.
+                if let Some((with, kind)) = with
+                    && (end - i != 1 || c != with)
+                {
+                    out.push(Edit {
+                        start: i,
+                        end,
+                        with,
+                        kind,
+                    });
+                }
+            }
+            i = end;
+            continue;
+        }
+        if !t.url[i] {
+            let prev = i.checked_sub(1).map(|p| t.chars[p]);
+            let next = t.get(i + 1);
+            let insert_before = match c {
+                ';' => prev.is_some_and(is_closing) && !t.ends_entity(i),
+                '!' => prev.is_some_and(is_closing) && next != Some('['),
+                '?' => prev.is_some_and(is_closing),
+                '»' => prev.is_some_and(|p| !p.is_whitespace() && p != '«'),
+                _ => false,
+            };
+            if insert_before {
+                out.push(Edit {
+                    start: i,
+                    end: i,
+                    with: NNBSP,
+                    kind: Kind::Insert,
+                });
+            }
+            if c == '\'' && prev.is_some_and(char::is_alphabetic) {
+                out.push(Edit {
+                    start: i,
+                    end: i + 1,
+                    with: '’',
+                    kind: Kind::Apostrophe,
+                });
+            }
+            if c == '«' && next.is_some_and(|x| !x.is_whitespace()) && !t.url[i + 1] {
+                out.push(Edit {
+                    start: i + 1,
+                    end: i + 1,
+                    with: NNBSP,
+                    kind: Kind::Insert,
+                });
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Applies French typography to Markdown text: no-break spaces around `: ; ! ? « »`, curly apostrophes; idempotent.
+pub fn typographie(s: &str) -> String {
+    let t = Text::new(s);
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    let mut pos = 0;
+    for e in edits(&t) {
+        out.push_str(&s[t.offsets[pos]..t.offsets[e.start]]);
+        out.push(e.with);
+        pos = e.end;
+    }
+    out.push_str(&s[t.offsets[pos]..]);
+    out
+}
+
+/// The full month name for a month name or abbreviation (accents optional); `None` otherwise.
+fn month_of(word: &str) -> Option<(&'static str, bool)> {
+    let w = word.to_lowercase();
+    let plain = |s: &str| s.replace(['é', 'è', 'ê'], "e").replace('û', "u");
+    let w = plain(&w);
+    if let Some(m) = MOIS.iter().find(|m| plain(m) == w) {
+        return Some((m, false));
+    }
+    let full = match w.as_str() {
+        "jan" | "janv" => "janvier",
+        "fev" | "fevr" => "février",
+        "avr" => "avril",
+        "juil" | "juill" => "juillet",
+        "sep" | "sept" => "septembre",
+        "oct" => "octobre",
+        "nov" => "novembre",
+        "dec" => "décembre",
+        _ => return None,
+    };
+    Some((full, true))
+}
+
+/// Whether `w` is a day of the month written in figures (1 to 31, or `1er`).
+fn is_day(w: &str) -> bool {
+    w == "1er" || (w.len() <= 2 && w.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d)))
+}
+
+/// Lints user text for typography (warnings): ordinary spaces before `; : ! ? »` or after `«`, `1 septembre`, abbreviated months.
+pub fn lint(s: &str) -> Vec<Lint> {
+    let t = Text::new(s);
+    let mut out = Vec::new();
+    for e in edits(&t) {
+        let spaces = &t.chars[e.start..e.end];
+        if !spaces.contains(&' ') {
+            continue;
+        }
+        let (start, end, message) = match e.kind {
+            // Amounts typed with plain spaces are fixed silently: nothing to warn about.
+            Kind::SpaceBefore('€' | '%') | Kind::Insert | Kind::Apostrophe | Kind::Group => {
+                continue;
+            }
+            Kind::SpaceBefore('»') => (
+                e.start,
+                e.end + 1,
+                "espace ordinaire avant le guillemet fermant « » »".to_string(),
+            ),
+            Kind::SpaceBefore(p) => (
+                e.start,
+                e.end + 1,
+                format!("espace ordinaire avant « {p} »"),
+            ),
+            Kind::SpaceAfterOpeningQuote => (
+                e.start - 1,
+                e.end,
+                "espace ordinaire après le guillemet ouvrant « « »".to_string(),
+            ),
+        };
+        let hint = if e.with == NBSP {
+            "une espace insécable est ajoutée au rendu ; vous pouvez laisser ainsi"
+        } else {
+            "une espace fine insécable est ajoutée au rendu ; vous pouvez laisser ainsi"
+        };
+        out.push(Lint {
+            start: t.offsets[start],
+            end: t.offsets[end],
+            code: "typo-espace",
+            message,
+            hint: hint.to_string(),
+        });
+    }
+    lint_dates(&t, &mut out);
+    out.sort_by_key(|l| (l.start, l.end));
+    out
+}
+
+/// Adds the `typo-1er` and `typo-mois-abrege` warnings.
+fn lint_dates(t: &Text, out: &mut Vec<Lint>) {
+    // Words: maximal runs of alphanumeric characters, outside code and URLs.
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < t.chars.len() {
+        if t.chars[i].is_alphanumeric() && t.free(i) {
+            let end = (i..t.chars.len())
+                .find(|&j| !(t.chars[j].is_alphanumeric() && t.free(j)))
+                .unwrap_or(t.chars.len());
+            words.push((i, end));
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    let text = |(a, b): (usize, usize)| t.chars[a..b].iter().collect::<String>();
+    // Only spaces (and an optional abbreviation dot) between two words.
+    let spaced =
+        |from: usize, to: usize| to > from && t.chars[from..to].iter().all(|&c| is_hspace(c));
+    for (k, &w) in words.iter().enumerate() {
+        let Some((full, abbreviated)) = month_of(&text(w)) else {
+            continue;
+        };
+        let dot = t.get(w.1) == Some('.') && t.free(w.1);
+        let after = w.1 + usize::from(dot);
+        let prev = k
+            .checked_sub(1)
+            .map(|p| words[p])
+            .filter(|p| spaced(p.1, w.0));
+        let next = words.get(k + 1).copied().filter(|n| spaced(after, n.0));
+        let prev_text = prev.map(text);
+        let day_before = prev_text.as_deref().is_some_and(is_day)
+            && prev.is_some_and(|p| p.0 == 0 || !matches!(t.chars[p.0 - 1], ',' | '.' | '/'));
+        if abbreviated {
+            let year_after = next
+                .map(text)
+                .is_some_and(|y| y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()));
+            if day_before || year_after {
+                let written: String = t.chars[w.0..after].iter().collect();
+                out.push(Lint {
+                    start: t.offsets[w.0],
+                    end: t.offsets[after],
+                    code: "typo-mois-abrege",
+                    message: format!("mois abrégé « {written} »"),
+                    hint: format!("écrire le mois en entier : « {full} »"),
+                });
+            }
+        }
+        if day_before && matches!(prev_text.as_deref(), Some("1" | "01")) {
+            let p = prev.unwrap_or(w);
+            let written: String = t.chars[p.0..w.1].iter().collect();
+            out.push(Lint {
+                start: t.offsets[p.0],
+                end: t.offsets[w.1],
+                code: "typo-1er",
+                message: format!("« {written} » : le premier jour du mois s’écrit « 1er »"),
+                hint: format!("écrire « 1er {full} »"),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod amount_tests {
+    use super::*;
+
+    #[test]
+    fn amounts_typed_with_plain_spaces_are_glued() {
+        assert_eq!(typographie("49 975 €"), "49\u{202f}975\u{a0}€");
+        assert_eq!(
+            typographie("1 000 000 euros"),
+            "1\u{202f}000\u{202f}000 euros"
+        );
+        assert_eq!(typographie("12 %"), "12\u{a0}%");
+        // Years, dates and other numbers are left alone.
+        assert_eq!(typographie("en 2016 500 familles"), "en 2016 500 familles");
+        assert_eq!(typographie("le 28 juin 2012"), "le 28 juin 2012");
+        assert_eq!(typographie("de 2 à 16 ans"), "de 2 à 16 ans");
+        assert_eq!(typographie("n° 2016-06 123"), "n° 2016-06 123");
+        assert_eq!(typographie("1,5 000"), "1,5 000");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const N: &str = "\u{a0}";
+    const F: &str = "\u{202f}";
+
+    fn ty(s: &str) -> String {
+        typographie(s)
+    }
+
+    #[test]
+    fn colon_gets_a_no_break_space() {
+        assert_eq!(ty("Objet : convention"), format!("Objet{N}: convention"));
+        assert_eq!(ty("Objet\u{202f}: x"), format!("Objet{N}: x"));
+        assert_eq!(ty("Objet\u{a0}: x"), format!("Objet{N}: x"));
+        assert_eq!(ty("Objet   : x"), format!("Objet{N}: x"));
+        // Never added where none was typed.
+        assert_eq!(ty("Objet: x"), "Objet: x");
+        assert_eq!(ty("à 18:30"), "à 18:30");
+    }
+
+    #[test]
+    fn semicolon_exclamation_question_get_a_narrow_space() {
+        assert_eq!(ty("a ; b"), format!("a{F}; b"));
+        assert_eq!(ty("Vraiment ?"), format!("Vraiment{F}?"));
+        assert_eq!(ty("Bravo !"), format!("Bravo{F}!"));
+        assert_eq!(ty("a\u{a0}; b"), format!("a{F}; b"));
+        assert_eq!(ty("a;b"), format!("a{F};b"));
+        assert_eq!(ty("Vraiment?"), format!("Vraiment{F}?"));
+        assert_eq!(ty("Bravo!"), format!("Bravo{F}!"));
+        assert_eq!(ty("article 3;"), format!("article 3{F};"));
+        assert_eq!(ty("(voir ci-dessous)?"), format!("(voir ci-dessous){F}?"));
+        assert_eq!(ty("**Important**!"), format!("**Important**{F}!"));
+        assert_eq!(ty("« non »!"), format!("«{F}non{F}»{F}!"));
+        assert_eq!(ty("Quoi ?!"), format!("Quoi{F}?!"));
+        assert_eq!(ty("Vraiment...?"), "Vraiment...?");
+    }
+
+    #[test]
+    fn guillemets() {
+        assert_eq!(ty("« la Ville »"), format!("«{F}la Ville{F}»"));
+        assert_eq!(ty("«la Ville»"), format!("«{F}la Ville{F}»"));
+        assert_eq!(ty("«\u{a0}la Ville\u{a0}»"), format!("«{F}la Ville{F}»"));
+        assert_eq!(ty("«»"), format!("«{F}»"));
+        assert_eq!(ty("«\n»"), "«\n»");
+        assert_eq!(ty("« :"), format!("«{F}:"));
+    }
+
+    #[test]
+    fn apostrophes() {
+        assert_eq!(ty("l'association"), "l’association");
+        assert_eq!(ty("aujourd'hui"), "aujourd’hui");
+        assert_eq!(ty("L'an deux mille seize"), "L’an deux mille seize");
+        assert_eq!(ty("les élèves' et 'cités'"), "les élèves’ et 'cités’");
+        assert_eq!(ty("' seul"), "' seul");
+        assert_eq!(ty("12'"), "12'");
+    }
+
+    #[test]
+    fn urls_and_times_are_left_alone() {
+        for s in [
+            "https://www.dijon.fr/page?id=3;x=4",
+            "voir http://exemple.fr/a?b!c",
+            "www.dijon.fr?x",
+            "(www.dijon.fr?x)",
+            "<https://dijon.fr/l'asso?a>",
+            "mailto:mairie@dijon.fr?subject=x",
+            "de 18:30 à 21:40",
+            "[lien](page.html?id=3)",
+            "[l'asso](fichier'x.pdf)",
+            "![logo](logo.png)",
+            "Voir ![logo](logo.png)",
+            "&amp; &eacute; &#233; &#x2019;",
+        ] {
+            let expected = s.replace("[l'asso]", "[l’asso]");
+            assert_eq!(ty(s), expected, "{s:?}");
+        }
+        assert_eq!(
+            ty("Site : https://dijon.fr?x !"),
+            format!("Site{N}: https://dijon.fr?x{F}!")
+        );
+    }
+
+    #[test]
+    fn image_after_bang_is_not_spaced() {
+        assert_eq!(ty("Bravo![logo](a.png)"), "Bravo![logo](a.png)");
+        assert_eq!(ty("Bravo ![logo](a.png)"), "Bravo ![logo](a.png)");
+    }
+
+    #[test]
+    fn code_is_left_alone() {
+        assert_eq!(ty("`a ; b` ; c"), format!("`a ; b`{F}; c"));
+        assert_eq!(ty("``l'a ` b?`` x?"), format!("``l'a ` b?`` x{F}?"));
+        assert_eq!(ty("`non fermé ; x"), format!("`non fermé{F}; x"));
+        let fenced = "Texte :\n```\nlet x = a ? b : c;\nl'a !\n```\nFin !";
+        assert_eq!(
+            ty(fenced),
+            format!("Texte{N}:\n```\nlet x = a ? b : c;\nl'a !\n```\nFin{F}!")
+        );
+        let tilde = "~~~\na ; b\n~~~~\nc ; d";
+        assert_eq!(ty(tilde), format!("~~~\na ; b\n~~~~\nc{F}; d"));
+        assert_eq!(ty("```\nnever closed ; x"), "```\nnever closed ; x");
+        assert_eq!(ty("\\`a ; b`"), format!("\\`a{F}; b`"));
+    }
+
+    #[test]
+    fn markdown_structure_is_kept() {
+        assert_eq!(
+            ty("| a | b |\n| :--- | ---: |"),
+            "| a | b |\n| :--- | ---: |"
+        );
+        assert_eq!(ty("- ? point"), "- ? point");
+        assert_eq!(ty("1. ! x"), "1. ! x");
+        assert_eq!(ty("> » fin"), "> » fin");
+        assert_eq!(ty("    ; indenté"), "    ; indenté");
+        assert_eq!(ty("- a ; b"), format!("- a{F}; b"));
+        assert_eq!(ty("2016 : bilan"), format!("2016{N}: bilan"));
+    }
+
+    #[test]
+    fn everything_else_is_byte_identical() {
+        for s in [
+            "",
+            "Le Conseil municipal, légalement convoqué, s’est réuni.",
+            "œuvre, éducation, 1er septembre",
+            "a\tb\r\nc",
+            "a - b -- c ... d",
+        ] {
+            assert_eq!(ty(s), s);
+        }
+    }
+
+    #[test]
+    fn typographie_is_idempotent_on_examples() {
+        for s in [
+            "Objet : l'association « les PEP 21 » ; voir www.pep21.fr?x !",
+            "«»  ;; !! ?? :: « » '' ``",
+            "a  ;  b ! [x](y) ![z](w)",
+            "«'a»?",
+            "*;*! _?_ &amp; R&D;",
+            "- ; x\n* ! y\n> ? z",
+        ] {
+            let once = ty(s);
+            assert_eq!(ty(&once), once, "{s:?}");
+        }
+    }
+
+    /// Deterministic linear congruential generator (Knuth's MMIX constants).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            self.0 >> 33
+        }
+    }
+
+    #[test]
+    fn typographie_never_panics_and_is_idempotent_on_generated_text() {
+        const ALPHABET: &[&str] = &[
+            "a", "é", "œ", "1", " ", " ", "\u{a0}", "\u{202f}", "\t", "\n", ":", ";", "!", "?",
+            "«", "»", "'", "’", "`", "```", "~~~", "[", "]", "(", ")", "*", "_", "-", "#", ">",
+            ".", "&", "#", "://", "www.", "€", "|", "\\", "http", "1.",
+        ];
+        let mut rng = Lcg(0x5eed);
+        for round in 0..600 {
+            let len = (rng.next() % 40) as usize;
+            let s: String = (0..len)
+                .map(|_| ALPHABET[(rng.next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            let once = typographie(&s);
+            let twice = typographie(&once);
+            assert_eq!(twice, once, "round {round}: {s:?}");
+            for l in lint(&s) {
+                assert!(s.is_char_boundary(l.start) && s.is_char_boundary(l.end));
+                assert!(l.start < l.end && l.end <= s.len());
+            }
+        }
+    }
+
+    fn codes(s: &str) -> Vec<&'static str> {
+        lint(s).into_iter().map(|l| l.code).collect()
+    }
+
+    #[test]
+    fn lint_ordinary_spaces() {
+        let s = "Objet : x ; y ! z ? « w »";
+        let l = lint(s);
+        assert_eq!(l.len(), 6, "{l:#?}");
+        assert!(l.iter().all(|l| l.code == "typo-espace"));
+        assert_eq!(&s[l[0].start..l[0].end], " :");
+        assert_eq!(l[0].message, "espace ordinaire avant « : »");
+        assert!(l[0].hint.contains("espace insécable"));
+        assert_eq!(&s[l[1].start..l[1].end], " ;");
+        assert_eq!(l[1].message, "espace ordinaire avant « ; »");
+        assert!(l[1].hint.contains("espace fine insécable"));
+        assert_eq!(&s[l[4].start..l[4].end], "« ");
+        assert_eq!(
+            l[4].message,
+            "espace ordinaire après le guillemet ouvrant « « »"
+        );
+        assert_eq!(&s[l[5].start..l[5].end], " »");
+        assert_eq!(
+            l[5].message,
+            "espace ordinaire avant le guillemet fermant « » »"
+        );
+        assert_eq!(
+            l[1].hint,
+            "une espace fine insécable est ajoutée au rendu ; vous pouvez laisser ainsi"
+        );
+        // Already right, or in code and URLs: nothing to say.
+        assert!(lint("Objet\u{a0}: x\u{202f}; y").is_empty());
+        assert!(lint("`a ; b` https://x.fr/?a").is_empty());
+        assert!(lint("a;b").is_empty());
+    }
+
+    #[test]
+    fn lint_first_of_month() {
+        let s = "le 1 septembre 2016";
+        let l = lint(s);
+        assert_eq!(codes(s), ["typo-1er"]);
+        assert_eq!(&s[l[0].start..l[0].end], "1 septembre");
+        assert_eq!(l[0].hint, "écrire « 1er septembre »");
+        assert!(lint("le 1er septembre 2016").is_empty());
+        assert!(lint("le 21 septembre 2016").is_empty());
+        assert!(lint("le 11 mai").is_empty());
+        assert!(lint("art. 2.1 mai").is_empty());
+        assert_eq!(codes("le 01 Mai"), ["typo-1er"]);
+        assert_eq!(lint("le 1 aout")[0].hint, "écrire « 1er août »");
+    }
+
+    #[test]
+    fn lint_abbreviated_months() {
+        for (s, full) in [
+            ("le 3 janv. 2016", "janvier"),
+            ("le 3 févr. 2016", "février"),
+            ("sept. 2016", "septembre"),
+            ("le 12 oct.", "octobre"),
+            ("le 30 nov. 2016", "novembre"),
+            ("le 24 déc. 2016", "décembre"),
+            ("le 14 juil 2016", "juillet"),
+        ] {
+            let l = lint(s);
+            assert_eq!(l.len(), 1, "{s}: {l:#?}");
+            assert_eq!(l[0].code, "typo-mois-abrege");
+            assert_eq!(l[0].hint, format!("écrire le mois en entier : « {full} »"));
+        }
+        let s = "le 1 sept 2016";
+        let l = lint(s);
+        assert_eq!(codes(s), ["typo-1er", "typo-mois-abrege"]);
+        assert_eq!(&s[l[0].start..l[0].end], "1 sept");
+        assert_eq!(l[0].hint, "écrire « 1er septembre »");
+        assert_eq!(&s[l[1].start..l[1].end], "sept");
+        assert_eq!(l[1].message, "mois abrégé « sept »");
+        // `sept` the number, and abbreviations out of a date, are fine.
+        assert!(lint("Ils étaient sept.").is_empty());
+        assert!(lint("sept personnes").is_empty());
+        assert!(lint("déc. n° 2001-495").is_empty());
+    }
+
+    #[test]
+    fn lint_offsets_with_multibyte_text() {
+        let s = "Œuvre : l’été à 49 975 €, le 1 sept. 2016 ; fin";
+        let l = lint(s);
+        assert_eq!(
+            codes(s),
+            ["typo-espace", "typo-1er", "typo-mois-abrege", "typo-espace"]
+        );
+        for x in &l {
+            assert!(s.is_char_boundary(x.start) && s.is_char_boundary(x.end));
+        }
+        assert_eq!(&s[l[0].start..l[0].end], " :");
+        assert_eq!(&s[l[1].start..l[1].end], "1 sept");
+        assert_eq!(&s[l[2].start..l[2].end], "sept.");
+        assert_eq!(&s[l[3].start..l[3].end], " ;");
+        assert_eq!(l[2].start, s.find("sept.").unwrap());
+    }
+}

@@ -1,0 +1,322 @@
+//! `delib render` on the example dossiers: golden files, seed sentences,
+//! escaping, determinism.
+
+use crate::common::{delib, files, project, root, stderr, temp_dir};
+
+/// Renders inputs/ to a temporary folder in the given formats.
+fn render_examples(name: &str, formats: &str) -> std::path::PathBuf {
+    let out = temp_dir(name);
+    let o = delib(
+        &root(),
+        &[
+            "render",
+            "inputs",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            formats,
+        ],
+    );
+    assert!(o.status.success(), "render failed: {}", stderr(&o));
+    out
+}
+
+/// Golden files of every .md and .html: `UPDATE_EXPECT=1 cargo test` rewrites them.
+#[test]
+fn examples_match_golden_files() {
+    let out = render_examples("golden", "md,html");
+    let golden = root().join("tests/golden");
+    let rendered = files(&out);
+    assert!(
+        rendered.len() >= 18,
+        "expected every document of the three examples, got {}",
+        rendered.len()
+    );
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        let _ = std::fs::remove_dir_all(&golden);
+        for (rel, bytes) in &rendered {
+            let p = golden.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+        return;
+    }
+    let expected = files(&golden);
+    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&rendered),
+        names(&expected),
+        "the set of documents changed; run UPDATE_EXPECT=1 cargo test and review"
+    );
+    for ((name, got), (_, want)) in rendered.iter().zip(&expected) {
+        assert!(
+            got == want,
+            "{name} differs from tests/golden/{name}; if the change is intended, run UPDATE_EXPECT=1 cargo test and review the diff"
+        );
+    }
+}
+
+fn read(out: &std::path::Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The Markdown of each example holds the key sentences of its seed.
+#[test]
+fn examples_hold_the_seed_sentences() {
+    let out = render_examples("seeds", "md");
+    let cases: [(&str, &[&str]); 8] = [
+        (
+            "cmpp-college-moliere/deliberation.md",
+            &[
+                "ACTION SOCIALE",
+                "Centre médico-psycho-pédagogique",
+                "Groupes de parole",
+                "**ARTICLE UNIQUE\u{a0}:** **APPROUVE** la convention avec le collège Molière",
+                "**AUTORISE** le Maire à la signer.",
+                "Vu le code général des collectivités territoriales,",
+                "Considérant la politique de santé publique de la Ville",
+                "Adopté à l’unanimité.",
+                "Transmis en préfecture le 18 novembre 2009",
+                "Publié le 20 novembre 2009 par voie d’affichage",
+            ],
+        ),
+        (
+            "cmpp-college-moliere/rapport.md",
+            &["Le Centre Médico-Psycho-Pédagogique (CMPP) d’Ivry-sur-Seine a été sollicité"],
+        ),
+        (
+            "convention-pep21/deliberation.md",
+            &[
+                "Séance du lundi 27 juin 2016",
+                "sous la présidence de M. REBSAMEN, Maire",
+                "**Absents représentés\u{a0}:** Mme POPARD (pouvoir à M. PRIBETICH)",
+                "**Absents\u{a0}:** M. HOUPERT.",
+                "**Secrétaire de séance\u{a0}:** Mme FERRIERE.",
+                "Madame Dillenseger, au nom de la commission de l’éducation, de la petite-enfance, des sports et de la jeunesse, expose\u{a0}:",
+                "| 59 | 46 | 58 |",
+                "Je vous demanderai, Mesdames, Messieurs, de bien vouloir\u{a0}:",
+                "ne peut excéder 49\u{202f}975\u{a0}€",
+                "Acte rendu exécutoire après transmission en préfecture le 1er juillet 2016 et publication le 1er juillet 2016.",
+                "tribunal administratif de Dijon",
+            ],
+        ),
+        (
+            "convention-pep21/convention.md",
+            &[
+                "# CONVENTION DE PARTENARIAT POUR LA MISE EN ŒUVRE",
+                "dûment habilité par la délibération n° 2016-06-27/12 du 27 juin 2016",
+                "ci-après dénommée «\u{202f}la Ville\u{202f}»",
+                "du 1er septembre 2016 au 31 août 2017",
+                "49\u{202f}975\u{a0}€",
+                "### Article 1er – Objet",
+                "Fait à Dijon, le 15 juillet 2016, en deux exemplaires originaux.",
+            ],
+        ),
+        (
+            "soutien-parentalite/rapport.md",
+            &[
+                "**N° CP-2022-1-5-1**",
+                "N° applicatif 2983",
+                "# RAPPORT DU PRÉSIDENT",
+                "Service instructeur\u{a0}: Unité administrative et financière",
+                "Au vu de ce qui précède, je vous propose\u{a0}:",
+                "Je vous prie de bien vouloir en délibérer.",
+                "**LE PRÉSIDENT**\\\nFrédéric BIERRY",
+            ],
+        ),
+        (
+            "soutien-parentalite/deliberation.md",
+            &["# PROJET DE DÉLIBÉRATION DE LA COMMISSION PERMANENTE"],
+        ),
+        (
+            "soutien-parentalite/annexe-1.md",
+            &[
+                "# ANNEXE 1 – FICHE PROJET",
+                "Titre du projet",
+                "Ressources locales",
+                "<div class=\"fiche\">",
+            ],
+        ),
+        (
+            "soutien-parentalite/convention.md",
+            &["**IL A ÉTÉ CONVENU CE QUI SUIT\u{a0}:**"],
+        ),
+    ];
+    for (rel, sentences) in cases {
+        let text = read(&out, rel);
+        for s in sentences {
+            assert!(text.contains(s), "{rel} lacks {s:?}");
+        }
+    }
+    // A draft prints no executory mention; a voted act prints no PROJET title.
+    assert!(!read(&out, "soutien-parentalite/deliberation.md").contains("exécutoire"));
+    assert!(!read(&out, "convention-pep21/deliberation.md").contains("PROJET"));
+}
+
+/// Two renders of the examples give identical bytes in every format.
+#[test]
+fn rendering_is_deterministic() {
+    let a = files(&render_examples("det-a", "md,html,pdf"));
+    let b = files(&render_examples("det-b", "md,html,pdf"));
+    assert!(!a.is_empty());
+    assert_eq!(a.len(), b.len());
+    for ((na, ba), (nb, bb)) in a.iter().zip(&b) {
+        assert_eq!(na, nb);
+        assert!(ba == bb, "{na} differs between two runs");
+    }
+}
+
+/// `<script>` and `{{ }}` in any field show as text in every format.
+#[test]
+fn user_text_is_escaped_everywhere() {
+    let dir = project(
+        "escape",
+        r#"[seance]
+date = 2016-06-27
+president = "<b>M. X</b>"
+presents = ["{{ seance }}", "M. Y"]
+membres_en_exercice = 3
+
+[deliberation]
+objet = "<script>alert(1)</script> {{ collectivite.nom }} {% if true %}oui{% endif %}"
+expose = """Texte <script>alert(2)</script> et <div class="signature">faux</div>."""
+articles = ["**APPROUVE** <img src=x onerror=alert(3)>"]
+
+[deliberation.vote]
+unanimite = true
+"#,
+    );
+    let o = delib(&dir, &["render", "dossier.toml", "-q", "-o", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = read(&dir, "out/dossier/deliberation.md");
+    let html = read(&dir, "out/dossier/deliberation.html");
+    for s in [
+        "{{ collectivite.nom }}",
+        "{% if true %}oui{% endif %}",
+        "{{ seance }}",
+    ] {
+        assert!(
+            md.contains(s),
+            "template syntax in user text must stay text: {s}"
+        );
+        assert!(
+            html.contains(s),
+            "template syntax in user text must stay text in HTML: {s}"
+        );
+    }
+    assert!(!md.contains("<script>") && !md.contains("<b>") && !md.contains("<img"));
+    assert!(!html.contains("<script>") && !html.contains("<b>M. X") && !html.contains("<img"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("&lt;img src=x onerror=alert(3)&gt;"));
+    // The user's fake signature block is text, not a signature container.
+    assert!(
+        html.contains("&lt;div class=&quot;signature&quot;&gt;faux")
+            || html.contains("&lt;div class=\"signature\"&gt;faux")
+    );
+}
+
+/// A project's templates/ folder overrides a built-in template by file name.
+#[test]
+fn project_templates_override_builtins() {
+    let dir = project(
+        "override",
+        "[seance]\ndate = 2016-06-27\n\n[deliberation]\nobjet = \"Objet\"\narticles = [\"A\"]\n",
+    );
+    std::fs::create_dir(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/deliberation.md.tera"),
+        "# MODÈLE LOCAL\n\n{{ deliberation.objet }}\n",
+    )
+    .unwrap();
+    let o = delib(
+        &dir,
+        &[
+            "render",
+            "dossier.toml",
+            "-q",
+            "-o",
+            "out",
+            "--format",
+            "md",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        read(&dir, "out/dossier/deliberation.md"),
+        "# MODÈLE LOCAL\n\nObjet\n"
+    );
+}
+
+/// `delib templates DIR` writes the built-ins and never overwrites.
+#[test]
+fn templates_command_writes_builtins_once() {
+    let dir = temp_dir("templates-cmd");
+    let o = delib(&dir, &["templates", "mes-modeles", "-q"]);
+    assert!(o.status.success());
+    let written = files(&dir.join("mes-modeles"));
+    let names: Vec<_> = written.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "annexe.md.tera",
+            "convention.md.tera",
+            "deliberation.md.tera",
+            "rapport.md.tera",
+            "style.css"
+        ]
+    );
+    std::fs::write(dir.join("mes-modeles/rapport.md.tera"), "perso").unwrap();
+    let o = delib(&dir, &["templates", "mes-modeles"]);
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("mes-modeles/rapport.md.tera")).unwrap(),
+        "perso"
+    );
+}
+
+/// Only the documents a dossier calls for are produced, in the formats asked.
+#[test]
+fn only_called_for_documents_are_written() {
+    let dir = project(
+        "kinds",
+        "[seance]\ndate = 2016-06-27\n\n[deliberation]\nobjet = \"Objet\"\narticles = [\"A\"]\n",
+    );
+    let o = delib(
+        &dir,
+        &[
+            "render",
+            "dossier.toml",
+            "-q",
+            "-o",
+            "out",
+            "--format",
+            "md,html",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names: Vec<_> = files(&dir.join("out"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(
+        names,
+        ["dossier/deliberation.html", "dossier/deliberation.md"]
+    );
+}
+
+/// Without -o, outputs go to [rendu] sortie, relative to delib.toml.
+#[test]
+fn output_folder_comes_from_delib_toml() {
+    let dir = project(
+        "sortie",
+        "[seance]\ndate = 2016-06-27\n\n[deliberation]\nobjet = \"Objet\"\narticles = [\"A\"]\n",
+    );
+    let mut cfg = std::fs::read_to_string(dir.join("delib.toml")).unwrap();
+    cfg.push_str("\n[rendu]\nsortie = \"actes\"\nformats = [\"md\"]\n");
+    std::fs::write(dir.join("delib.toml"), cfg).unwrap();
+    let o = delib(&dir, &["render", "dossier.toml", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.join("actes/dossier/deliberation.md").is_file());
+    assert!(!dir.join("actes/dossier/deliberation.html").exists());
+}
