@@ -1,1 +1,560 @@
-//! HTML back end.
+//! HTML back end: one self-contained HTML5 page per document.
+//!
+//! Everything from the model is escaped; the only markup emitted is the
+//! writer's own. The page makes no external request: the style sheet is
+//! inlined and there are no scripts, fonts or images.
+
+use std::fmt::Write as _;
+
+use crate::doc::{Align, Block, Container, Document, Inline, Style};
+
+/// The built-in style sheet: a screen column and an A4 print layout.
+pub const DEFAULT_CSS: &str = include_str!("../../templates/style.css");
+
+/// Renders `doc` as one self-contained HTML5 page with `css` inlined.
+pub fn render(doc: &Document, css: &str) -> String {
+    let mut out = String::with_capacity(css.len() + 4096);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str("<title>");
+    escape(&mut out, &doc.meta.title);
+    out.push_str("</title>\n<style>\n");
+    push_css(&mut out, css);
+    if !doc.meta.footer.is_empty() {
+        // Printed in the bottom-left page margin box of every page.
+        out.push_str("\n@page { @bottom-left { content: \"");
+        css_string(&mut out, &doc.meta.footer);
+        out.push_str("\"; } }");
+    }
+    out.push_str("\n</style>\n</head>\n");
+    out.push_str(if doc.meta.draft {
+        "<body class=\"brouillon\">\n"
+    } else {
+        "<body>\n"
+    });
+    out.push_str("<main class=\"document\">\n");
+    if doc.meta.draft {
+        // Inside `main` so that it paints over the sheet's background and
+        // under its text; `position: fixed` repeats it on every printed page.
+        out.push_str("<div class=\"projet\" aria-hidden=\"true\">PROJET</div>\n");
+    }
+    blocks(&mut out, &doc.blocks);
+    out.push_str("</main>\n");
+    if !doc.meta.footer.is_empty() {
+        out.push_str("<footer class=\"pied\">");
+        escape(&mut out, &doc.meta.footer);
+        out.push_str("</footer>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn blocks(out: &mut String, blocks: &[Block]) {
+    for b in blocks {
+        block(out, b);
+    }
+}
+
+fn block(out: &mut String, block: &Block) {
+    match block {
+        Block::Heading { level, content } => {
+            let level = (*level).clamp(1, 6);
+            out.push_str("<h");
+            out.push(char::from(b'0' + level));
+            out.push('>');
+            inlines(out, content);
+            out.push_str("</h");
+            out.push(char::from(b'0' + level));
+            out.push_str(">\n");
+        }
+        Block::Paragraph(content) => {
+            out.push_str("<p>");
+            inlines(out, content);
+            out.push_str("</p>\n");
+        }
+        Block::List { start, items } => {
+            match start {
+                None => out.push_str("<ul>\n"),
+                Some(1) => out.push_str("<ol>\n"),
+                Some(n) => {
+                    out.push_str("<ol start=\"");
+                    let _ = write!(out, "{n}");
+                    out.push_str("\">\n");
+                }
+            }
+            for item in items {
+                out.push_str("<li>");
+                flow(out, item);
+                out.push_str("</li>\n");
+            }
+            out.push_str(if start.is_some() {
+                "</ol>\n"
+            } else {
+                "</ul>\n"
+            });
+        }
+        Block::Table {
+            header,
+            rows,
+            align,
+        } => table(out, header, rows, align),
+        Block::Quote(content) => {
+            out.push_str("<blockquote>\n");
+            blocks(out, content);
+            out.push_str("</blockquote>\n");
+        }
+        Block::Rule => out.push_str("<hr>\n"),
+        Block::Container {
+            kind,
+            blocks: content,
+        } => container(out, *kind, content),
+    }
+}
+
+/// Content of a list item or table cell: a lone paragraph goes without `<p>`.
+fn flow(out: &mut String, content: &[Block]) {
+    match content {
+        [Block::Paragraph(text)] => inlines(out, text),
+        _ => {
+            out.push('\n');
+            blocks(out, content);
+        }
+    }
+}
+
+fn table(out: &mut String, header: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], align: &[Align]) {
+    out.push_str("<table>\n");
+    if !header.is_empty() {
+        out.push_str("<thead>\n<tr>");
+        for (i, cell) in header.iter().enumerate() {
+            table_cell(out, "th", align.get(i), cell);
+        }
+        out.push_str("</tr>\n</thead>\n");
+    }
+    out.push_str("<tbody>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            table_cell(out, "td", align.get(i), cell);
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn table_cell(out: &mut String, tag: &str, align: Option<&Align>, content: &[Inline]) {
+    out.push('<');
+    out.push_str(tag);
+    match align {
+        Some(Align::Center) => out.push_str(" style=\"text-align: center\""),
+        Some(Align::Right) => out.push_str(" style=\"text-align: right\""),
+        Some(Align::Left) | None => {}
+    }
+    out.push('>');
+    inlines(out, content);
+    out.push_str("</");
+    out.push_str(tag);
+    out.push('>');
+}
+
+fn container(out: &mut String, kind: Container, content: &[Block]) {
+    if kind == Container::Sheet && content.iter().all(is_row) && !content.is_empty() {
+        sheet(out, content);
+        return;
+    }
+    let tag = if kind == Container::Header {
+        "header"
+    } else {
+        "div"
+    };
+    out.push('<');
+    out.push_str(tag);
+    out.push_str(" class=\"");
+    out.push_str(kind.class());
+    out.push_str("\">");
+    if !content.is_empty() {
+        out.push('\n');
+        blocks(out, content);
+    }
+    out.push_str("</");
+    out.push_str(tag);
+    out.push_str(">\n");
+}
+
+fn is_row(block: &Block) -> bool {
+    matches!(
+        block,
+        Block::Container {
+            kind: Container::Row,
+            ..
+        }
+    )
+}
+
+/// A `fiche` made only of `ligne` rows: a two-column table, keys as row headers.
+fn sheet(out: &mut String, rows: &[Block]) {
+    out.push_str("<table class=\"fiche\">\n<tbody>\n");
+    for row in rows {
+        let Block::Container { blocks: cells, .. } = row else {
+            continue;
+        };
+        out.push_str("<tr class=\"ligne\">");
+        let span = if cells.len() == 1 {
+            " colspan=\"2\""
+        } else {
+            ""
+        };
+        for cell in cells {
+            match cell {
+                Block::Container {
+                    kind: Container::Key,
+                    blocks: content,
+                } => {
+                    out.push_str("<th scope=\"row\" class=\"cle\"");
+                    out.push_str(span);
+                    out.push('>');
+                    flow(out, content);
+                    out.push_str("</th>");
+                }
+                Block::Container {
+                    kind: Container::Value,
+                    blocks: content,
+                } => {
+                    out.push_str("<td class=\"valeur\"");
+                    out.push_str(span);
+                    out.push('>');
+                    flow(out, content);
+                    out.push_str("</td>");
+                }
+                other => {
+                    out.push_str("<td");
+                    out.push_str(span);
+                    out.push('>');
+                    flow(out, std::slice::from_ref(other));
+                    out.push_str("</td>");
+                }
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn inlines(out: &mut String, content: &[Inline]) {
+    for inline in content {
+        match inline {
+            Inline::Break => out.push_str("<br>\n"),
+            Inline::Text { text, style } => styled(out, text, *style),
+        }
+    }
+}
+
+fn styled(out: &mut String, text: &str, style: Style) {
+    if style.bold {
+        out.push_str("<strong>");
+    }
+    if style.italic {
+        out.push_str("<em>");
+    }
+    if style.sup {
+        out.push_str("<sup>");
+    }
+    escape(out, text);
+    if style.sup {
+        out.push_str("</sup>");
+    }
+    if style.italic {
+        out.push_str("</em>");
+    }
+    if style.bold {
+        out.push_str("</strong>");
+    }
+}
+
+/// Appends `text` escaped for HTML text and attribute values.
+fn escape(out: &mut String, text: &str) {
+    let mut from = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[from..i]);
+        out.push_str(entity);
+        from = i + 1;
+    }
+    out.push_str(&text[from..]);
+}
+
+/// Appends the style sheet; it is trusted, but must not be able to end the
+/// `<style>` element, so every `</` becomes `<\/` (the same to CSS).
+fn push_css(out: &mut String, css: &str) {
+    let mut rest = css;
+    while let Some(i) = rest.find("</") {
+        out.push_str(&rest[..i]);
+        out.push_str("<\\/");
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+}
+
+/// Appends `text` as the inside of a double-quoted CSS string; anything that
+/// could end the string, the rule or the `<style>` element is a hex escape.
+fn css_string(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_control() || matches!(c, '"' | '\'' | '\\' | '<' | '>' | '&' | '{' | '}' | ';') {
+            let _ = write!(out, "\\{:x} ", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{Meta, parse};
+
+    fn meta() -> Meta {
+        Meta {
+            title: "Délibération n° 12".into(),
+            footer: "Ville de Dijon".into(),
+            draft: false,
+        }
+    }
+
+    fn html(md: &str) -> String {
+        render(&parse(md, meta()), "body { color: black; }")
+    }
+
+    /// The part of the page between `<main …>` and `</main>`.
+    fn body(md: &str) -> String {
+        let page = html(md);
+        let start = page.find("<main class=\"document\">\n").unwrap() + 24;
+        let end = page.find("</main>").unwrap();
+        page[start..end].to_string()
+    }
+
+    #[test]
+    fn page_skeleton() {
+        let page = html("x");
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n"));
+        assert!(page.contains("<meta charset=\"utf-8\">"));
+        assert!(
+            page.contains(
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            )
+        );
+        assert!(page.contains("<title>Délibération n° 12</title>"));
+        assert!(page.contains("<style>\nbody { color: black; }\n@page"));
+        assert!(page.contains("<body>\n<main class=\"document\">\n<p>x</p>\n</main>\n"));
+        assert!(
+            page.contains("<footer class=\"pied\">Ville de Dijon</footer>\n</body>\n</html>\n")
+        );
+        assert!(!page.contains("projet"));
+    }
+
+    #[test]
+    fn no_external_request() {
+        let md = "![logo](https://evil.example/logo.png) [lien](https://evil.example/) <https://evil.example>";
+        let page = render(&parse(md, meta()), DEFAULT_CSS);
+        for needle in [
+            "src=", "href=", "url(", "@import", "<script", "<link", "<img",
+        ] {
+            assert!(!page.contains(needle), "{needle}");
+        }
+        assert!(page.contains("<p>logo lien https://evil.example</p>"));
+    }
+
+    #[test]
+    fn draft_watermark() {
+        let doc = parse(
+            "x",
+            Meta {
+                draft: true,
+                ..meta()
+            },
+        );
+        let page = render(&doc, "");
+        assert!(page.contains(
+            "<body class=\"brouillon\">\n<main class=\"document\">\n<div class=\"projet\" aria-hidden=\"true\">PROJET</div>\n<p>x</p>"
+        ));
+    }
+
+    #[test]
+    fn headings_paragraphs_inlines() {
+        assert_eq!(
+            body("# Un\n\n###### Six\n\na **b *c*** _d_ 1<sup>er</sup>  \ne"),
+            "<h1>Un</h1>\n<h6>Six</h6>\n<p>a <strong>b </strong><strong><em>c</em></strong> <em>d</em> 1<sup>er</sup><br>\ne</p>\n"
+        );
+    }
+
+    #[test]
+    fn lists_with_start() {
+        assert_eq!(
+            body("- a\n- b\n\n3. c\n\n   d\n4. e\n\n1) f"),
+            "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<ol start=\"3\">\n<li>\n<p>c</p>\n<p>d</p>\n</li>\n<li>e</li>\n</ol>\n<ol>\n<li>f</li>\n</ol>\n"
+        );
+    }
+
+    #[test]
+    fn tables_with_alignment() {
+        assert_eq!(
+            body("| A | B | C |\n|:-|:-:|-:|\n| 1 | 2 | 3 |\n"),
+            "<table>\n<thead>\n<tr><th>A</th><th style=\"text-align: center\">B</th><th style=\"text-align: right\">C</th></tr>\n</thead>\n<tbody>\n<tr><td>1</td><td style=\"text-align: center\">2</td><td style=\"text-align: right\">3</td></tr>\n</tbody>\n</table>\n"
+        );
+        assert_eq!(
+            body("| | |\n|-|-|\n| a | b |\n"),
+            "<table>\n<tbody>\n<tr><td>a</td><td>b</td></tr>\n</tbody>\n</table>\n"
+        );
+    }
+
+    #[test]
+    fn quote_and_rule() {
+        assert_eq!(
+            body("> a\n\n---"),
+            "<blockquote>\n<p>a</p>\n</blockquote>\n<hr>\n"
+        );
+    }
+
+    #[test]
+    fn containers() {
+        let md = "<div class=\"entete\">\n<div class=\"gauche\">\n\nRÉPUBLIQUE FRANÇAISE\n\n</div>\n<div class=\"droite\">\n\nN° 12\n\n</div>\n</div>\n\n<div class=\"encadre\">\n\nx\n\n</div>\n\n<div class=\"saut-de-page\"></div>\n\n<div class=\"signatures\">\n<div class=\"signature\">\n\nLe Maire\n\n</div>\n</div>";
+        assert_eq!(
+            body(md),
+            "<header class=\"entete\">\n<div class=\"gauche\">\n<p>RÉPUBLIQUE FRANÇAISE</p>\n</div>\n<div class=\"droite\">\n<p>N° 12</p>\n</div>\n</header>\n<div class=\"encadre\">\n<p>x</p>\n</div>\n<div class=\"saut-de-page\"></div>\n<div class=\"signatures\">\n<div class=\"signature\">\n<p>Le Maire</p>\n</div>\n</div>\n"
+        );
+        for kind in Container::ALL {
+            let md = format!("<div class=\"{}\">\n\nt\n\n</div>", kind.class());
+            assert!(
+                body(&md).contains(&format!("class=\"{}\"", kind.class())),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn sheet_nested_three_deep_is_a_two_column_table() {
+        let md = "<div class=\"fiche\">\n<div class=\"ligne\">\n<div class=\"cle\">\n\nTitre du projet\n\n</div>\n<div class=\"valeur\">\n\n« Comment ? »\n\n</div>\n</div>\n<div class=\"ligne\">\n<div class=\"cle\">\n\nProjet :\n\n</div>\n<div class=\"valeur\">\n\nUn.\n\nDeux.\n\n</div>\n</div>\n</div>";
+        assert_eq!(
+            body(md),
+            "<table class=\"fiche\">\n<tbody>\n<tr class=\"ligne\"><th scope=\"row\" class=\"cle\">Titre du projet</th><td class=\"valeur\">« Comment ? »</td></tr>\n<tr class=\"ligne\"><th scope=\"row\" class=\"cle\">Projet :</th><td class=\"valeur\">\n<p>Un.</p>\n<p>Deux.</p>\n</td></tr>\n</tbody>\n</table>\n"
+        );
+        // A fiche holding something else than rows stays a div.
+        assert!(
+            body("<div class=\"fiche\">\n\nx\n\n</div>")
+                .starts_with("<div class=\"fiche\">\n<p>x</p>")
+        );
+    }
+
+    #[test]
+    fn escaped_user_text_stays_text() {
+        let b =
+            body("Objet : &lt;script&gt;alert(1)&lt;/script&gt; {{ x }} &quot;a&quot; l'an &amp;");
+        assert_eq!(
+            b,
+            "<p>Objet : &lt;script&gt;alert(1)&lt;/script&gt; {{ x }} &quot;a&quot; l&#39;an &amp;</p>\n"
+        );
+        assert!(!b.contains("<script"));
+    }
+
+    #[test]
+    fn raw_html_block_is_escaped_text() {
+        assert_eq!(
+            body("<script>x</script>"),
+            "<p>&lt;script&gt;x&lt;/script&gt;</p>\n"
+        );
+        assert_eq!(
+            body("<div class=\"inconnu\">\n\nx\n\n</div>"),
+            "<p>&lt;div class=&quot;inconnu&quot;&gt;</p>\n<p>x</p>\n<p>&lt;/div&gt;</p>\n"
+        );
+        assert_eq!(
+            body("a <img src=x onerror=alert(1)> b"),
+            "<p>a &lt;img src=x onerror=alert(1)&gt; b</p>\n"
+        );
+    }
+
+    #[test]
+    fn meta_is_escaped() {
+        let doc = parse(
+            "x",
+            Meta {
+                title: "</title><script>".into(),
+                footer: "a\"}</style><b>&'".into(),
+                draft: false,
+            },
+        );
+        let page = render(&doc, "p { content: \"</style>\"; }");
+        assert!(page.contains("<title>&lt;/title&gt;&lt;script&gt;</title>"));
+        assert!(
+            page.contains(
+                "<footer class=\"pied\">a&quot;}&lt;/style&gt;&lt;b&gt;&amp;&#39;</footer>"
+            )
+        );
+        assert!(page.contains("content: \"a\\22 \\7d \\3c /style\\3e \\3c b\\3e \\26 \\27 \";"));
+        assert_eq!(page.matches("</style>").count(), 1);
+        assert!(!page.contains("<script") && !page.contains("<b>"));
+    }
+
+    #[test]
+    fn model_built_by_hand_is_escaped() {
+        let doc = Document {
+            meta: Meta::default(),
+            blocks: vec![Block::Table {
+                header: vec![vec![Inline::text("<th>")]],
+                rows: vec![vec![vec![Inline::Text {
+                    text: "<b>\"x\"</b>".into(),
+                    style: Style {
+                        bold: true,
+                        italic: false,
+                        sup: false,
+                    },
+                }]]],
+                align: vec![],
+            }],
+        };
+        let page = render(&doc, "");
+        assert!(page.contains("<th>&lt;th&gt;</th>"));
+        assert!(page.contains("<td><strong>&lt;b&gt;&quot;x&quot;&lt;/b&gt;</strong></td>"));
+        assert!(
+            !page.contains("<footer"),
+            "no footer element without footer text"
+        );
+    }
+
+    #[test]
+    fn deeply_nested_input_renders() {
+        let md = format!("{}a", "> - ".repeat(20_000));
+        let page = html(&md);
+        assert!(page.contains("<p>a</p>") || page.contains("<li>a</li>"));
+    }
+
+    #[test]
+    fn deterministic() {
+        let md =
+            "# T\n\n<div class=\"encadre\">\n\n| a | b |\n|-|-|\n| 1 | 2 |\n\n</div>\n\n*x* **y**";
+        assert_eq!(html(md), html(md));
+    }
+
+    #[test]
+    fn default_css_is_print_ready() {
+        for needle in [
+            "@page",
+            "size: A4",
+            "margin: 2cm 2cm 2.5cm 2cm",
+            ".projet",
+            "hyphens: auto",
+            "45em",
+        ] {
+            assert!(DEFAULT_CSS.contains(needle), "{needle}");
+        }
+        assert!(
+            !DEFAULT_CSS.contains("url("),
+            "no external request from the CSS"
+        );
+    }
+}
