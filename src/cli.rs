@@ -74,6 +74,23 @@ Exemples :
   delib render inputs/dijon/convention-pep21.toml -o /tmp/rendu --format html,pdf"
     )]
     Render(RenderArgs),
+    /// Vérifie les dossiers (quorum, pouvoirs, vote, dates…) sans rien écrire
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "delib check <DOSSIER.toml | RÉPERTOIRE>... [OPTIONS]",
+        after_help = "\
+Applique toutes les vérifications : quorum, feuille de présence, pouvoirs, vote, ordre des
+dates, délai de convocation, numérotation @ctes, règle des 23 000 €, typographie.
+Les erreurs empêchent le rendu ; les avertissements non.
+
+Codes de sortie : 0 aucune erreur (avertissements possibles), 1 au moins une erreur
+(ou un avertissement avec --deny-warnings).
+
+Exemples :
+  delib check inputs
+  delib check inputs --format json > constats.json"
+    )]
+    Check(CheckArgs),
     /// Écrit les modèles intégrés dans un répertoire, pour les adapter
     #[command(
         help_template = TEMPLATE,
@@ -101,6 +118,30 @@ pub struct RenderArgs {
     /// Formats à produire, séparés par des virgules : md, html, pdf
     #[arg(long, value_name = "FORMATS", value_delimiter = ',')]
     pub format: Vec<String>,
+    /// Traite les avertissements comme des erreurs (rien n'est écrit)
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// `delib check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Fichiers de dossier (.toml) ou répertoires à parcourir
+    #[arg(required = true, value_name = "DOSSIER")]
+    pub paths: Vec<PathBuf>,
+    /// Forme des constats : texte (pour la lecture) ou json (pour les éditeurs et scripts)
+    #[arg(long, value_enum, default_value = "texte", value_name = "FORME")]
+    pub format: DiagFormat,
+    /// Traite les avertissements comme des erreurs
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiagFormat {
+    Texte,
+    Json,
 }
 
 /// `delib templates`.
@@ -118,11 +159,11 @@ pub fn french_error(e: &clap::Error) -> (String, i32) {
     let msg = match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return (e.to_string(), 0),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            "une commande est attendue : render ou templates".to_owned()
+            "une commande est attendue : render, check ou templates".to_owned()
         }
         ErrorKind::InvalidSubcommand => {
             format!(
-                "commande inconnue « {} » ; commandes : render, templates",
+                "commande inconnue « {} » ; commandes : render, check, templates",
                 ctx(ContextKind::InvalidSubcommand)
             )
         }

@@ -6,6 +6,7 @@
 //! PDF (`render::pdf`) → files written atomically (`output`).
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod diag;

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Render(args) => cmd::render::run(&args, cli.global.quiet),
+        Command::Check(args) => cmd::check::run(&args, cli.global.quiet),
         Command::Templates(args) => cmd::templates::run(&args, cli.global.quiet),
     };
     match result {

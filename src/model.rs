@@ -285,7 +285,7 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
         .enumerate()
         .map(|(i, t)| ArticleCtx {
             label: article_label(i, articles.len(), premier),
-            texte: markdown(t),
+            texte: markdown(t.get_ref()),
         })
         .collect();
     let votants = seance.as_ref().and_then(|s| s.votants);
@@ -359,14 +359,26 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
             .as_ref()
             .and_then(|r| r.commission.as_deref())
             .map(plain),
-        resume: d.resume.as_deref().map(markdown_inline),
+        resume: d.resume.as_ref().map(|s| markdown_inline(s.get_ref())),
         service_instructeur: d.service_instructeur.as_deref().map(plain),
         service_consulte: d.service_consulte.as_deref().map(plain),
         numero_interne: d.numero_interne.as_deref().map(plain),
-        expose: d.expose.as_deref().map(markdown),
-        propositions: d.propositions.iter().map(|s| markdown_inline(s)).collect(),
-        visas: d.visas.iter().map(|s| markdown_inline(s)).collect(),
-        considerants: d.considerants.iter().map(|s| markdown_inline(s)).collect(),
+        expose: d.expose.as_ref().map(|s| markdown(s.get_ref())),
+        propositions: d
+            .propositions
+            .iter()
+            .map(|s| markdown_inline(s.get_ref()))
+            .collect(),
+        visas: d
+            .visas
+            .iter()
+            .map(|s| markdown_inline(s.get_ref()))
+            .collect(),
+        considerants: d
+            .considerants
+            .iter()
+            .map(|s| markdown_inline(s.get_ref()))
+            .collect(),
         articles,
         budget: d.budget.as_ref().map(|b| BudgetCtx {
             annee: b.annee.as_deref().map(plain),

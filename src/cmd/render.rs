@@ -2,7 +2,7 @@
 
 use crate::build::{self, Format};
 use crate::cli::RenderArgs;
-use crate::diag::{Diagnostic, has_errors};
+use crate::diag::{Diagnostic, Severity};
 use crate::load::{self, Loaded};
 use crate::templates::Templates;
 use anyhow::Context as _;
@@ -14,52 +14,54 @@ use std::time::Instant;
 pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     let start = Instant::now();
     let cli_formats = parse_formats(&args.format)?;
-    let dossiers = find_dossiers(&args.paths)?;
-    if dossiers.is_empty() {
-        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
-    }
+    let dossiers = super::find_dossiers(&args.paths)?;
+    let checked = super::load_and_check(&dossiers);
     let mut templates: HashMap<Option<PathBuf>, Templates> = HashMap::new();
     let (mut ok, mut failed, mut written) = (0usize, 0usize, 0usize);
-    for path in &dossiers {
-        match render_one(path, args, &cli_formats, &mut templates)? {
+    for c in &checked {
+        for d in &c.diagnostics {
+            if !quiet || d.severity == Severity::Error {
+                eprintln!("{}", d.render());
+            }
+        }
+        let result = match &c.loaded {
+            Some(l) if !c.failed(args.deny_warnings) => {
+                render_one(&c.path, l, args, &cli_formats, &mut templates)?
+            }
+            _ => Err(Vec::new()),
+        };
+        match result {
             Ok(n) => {
                 ok += 1;
                 written += n;
             }
             Err(diags) => {
                 for d in &diags {
-                    eprint!("{}", d.render());
+                    eprintln!("{}", d.render());
                 }
-                if has_errors(&diags) {
-                    failed += 1;
-                    eprintln!("{} : non rendu, rien n'a été écrit\n", path.display());
-                }
+                failed += 1;
+                eprintln!("{} : non rendu, rien n'a été écrit\n", c.path.display());
             }
         }
     }
     if !quiet {
+        let s = |n: usize| if n > 1 { "s" } else { "" };
+        let errors = if failed > 0 {
+            format!(", {failed} dossier{} en erreur", s(failed))
+        } else {
+            String::new()
+        };
         let line = format!(
-            "{} rendu{}, {} document{} écrit{}{} en {:.2} s",
-            plural(ok, "dossier"),
-            if ok > 1 { "s" } else { "" },
-            written,
-            if written > 1 { "s" } else { "" },
-            if written > 1 { "s" } else { "" },
-            if failed > 0 {
-                format!(", {} en erreur", plural(failed, "dossier"))
-            } else {
-                String::new()
-            },
+            "{ok} dossier{} rendu{}, {written} document{} écrit{}{errors} en {:.2} s",
+            s(ok),
+            s(ok),
+            s(written),
+            s(written),
             start.elapsed().as_secs_f64()
-        )
-        .replace('.', ",");
-        eprintln!("{line}");
+        );
+        eprintln!("{}", line.replace('.', ","));
     }
-    Ok(if failed > 0 { 1 } else { 0 })
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n > 1 { "s" } else { "" })
+    Ok(u8::from(failed > 0))
 }
 
 fn parse_formats(list: &[String]) -> anyhow::Result<Vec<Format>> {
@@ -76,27 +78,21 @@ fn parse_formats(list: &[String]) -> anyhow::Result<Vec<Format>> {
     Ok(out)
 }
 
-/// Renders one dossier: Ok(files written) or the findings that stopped it.
+/// Renders one checked dossier: Ok(files written) or the findings that stopped it.
 fn render_one(
     path: &Path,
+    loaded: &Loaded,
     args: &RenderArgs,
     cli_formats: &[Format],
     cache: &mut HashMap<Option<PathBuf>, Templates>,
 ) -> anyhow::Result<Result<usize, Vec<Diagnostic>>> {
-    let loaded = match load::load(path) {
-        Ok(l) => l,
-        Err(d) => return Ok(Err(d)),
-    };
-    let model = match crate::model::build(&loaded) {
+    let model = match crate::model::build(loaded) {
         Ok(m) => m,
         Err(d) => return Ok(Err(d)),
     };
-    let formats = match formats_for(&loaded, cli_formats) {
-        Ok(f) => f,
-        Err(d) => return Ok(Err(vec![d])),
-    };
-    let tdir = match templates_dir(&loaded) {
-        Ok(t) => t,
+    let prepared = formats_for(loaded, cli_formats).and_then(|f| Ok((f, templates_dir(loaded)?)));
+    let (formats, tdir) = match prepared {
+        Ok(x) => x,
         Err(d) => return Ok(Err(vec![d])),
     };
     if !cache.contains_key(&tdir) {
@@ -111,7 +107,7 @@ fn render_one(
         Ok(f) => f,
         Err(d) => return Ok(Err(vec![d])),
     };
-    let dir = output_dir(&loaded, args).join(dossier_name(path));
+    let dir = output_dir(loaded, args).join(dossier_name(path));
     let mut written = 0;
     for f in &files {
         let target = dir.join(&f.name);
@@ -153,10 +149,9 @@ fn formats_for(l: &Loaded, cli: &[Format]) -> Result<Vec<Format>, Diagnostic> {
             Some(f) if !out.contains(&f) => out.push(f),
             Some(_) => {}
             None => {
-                let src = config_source(l);
                 return Err(
                     Diagnostic::error("format-inconnu", format!("format inconnu « {s} »"))
-                        .at(&src, list.span())
+                        .at(&config_source(l), list.span())
                         .hint("formats possibles : \"md\", \"html\", \"pdf\""),
                 );
             }
@@ -175,82 +170,22 @@ fn config_source(l: &Loaded) -> std::sync::Arc<crate::diag::Source> {
 }
 
 fn templates_dir(l: &Loaded) -> Result<Option<PathBuf>, Diagnostic> {
-    match &l.rendu.templates {
-        Some(t) => {
-            let base = match (&l.dossier.rendu, &l.projet) {
-                (None, Some((_, src))) => src.path.parent().unwrap_or(Path::new(".")).to_path_buf(),
-                _ => l
-                    .source
-                    .path
-                    .parent()
-                    .unwrap_or(Path::new("."))
-                    .to_path_buf(),
-            };
-            let dir = load::resolve_inside(&l.root, &base, t.get_ref()).filter(|d| d.is_dir());
-            match dir {
-                Some(d) => Ok(Some(d)),
-                None => Err(Diagnostic::error(
-                    "modeles-introuvables",
-                    format!(
-                        "le répertoire de modèles « {} » est introuvable ou hors du projet",
-                        t.get_ref()
-                    ),
-                )
-                .at(&config_source(l), t.span())
-                .hint("indiquez un répertoire existant, relatif au fichier qui le déclare")),
-            }
-        }
-        None => {
-            let d = l.root.join("templates");
-            Ok(d.is_dir().then_some(d))
-        }
+    let Some(t) = &l.rendu.templates else {
+        let d = l.root.join("templates");
+        return Ok(d.is_dir().then_some(d));
+    };
+    let src = config_source(l);
+    let base = src.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    match load::resolve_inside(&l.root, &base, t.get_ref()).filter(|d| d.is_dir()) {
+        Some(d) => Ok(Some(d)),
+        None => Err(Diagnostic::error(
+            "modeles-introuvables",
+            format!(
+                "le répertoire de modèles « {} » est introuvable ou hors du projet",
+                t.get_ref()
+            ),
+        )
+        .at(&src, t.span())
+        .hint("indiquez un répertoire existant, relatif au fichier qui le déclare")),
     }
-}
-
-/// Every dossier under the given paths, sorted: `.toml` files with a
-/// `[deliberation]` table (delib.toml and séance files are not dossiers).
-pub fn find_dossiers(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).with_context(|| {
-            format!("{} : {}", p.display(), "fichier ou répertoire introuvable")
-        })?;
-        if meta.is_dir() {
-            walk(p, &mut out)?;
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("impossible de lire le répertoire {}", dir.display()))?;
-    for entry in entries {
-        let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "templates" || name == "output" || name == "target" {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if name.ends_with(".toml") && name != load::PROJECT_FILE && is_dossier(&path) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn is_dossier(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| {
-        t.lines().any(|l| {
-            let l = l.trim_start();
-            l.starts_with("[deliberation]")
-                || l.starts_with("[deliberation.")
-                || l.starts_with("deliberation")
-        })
-    })
 }

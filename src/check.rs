@@ -1,0 +1,786 @@
+//! The legal and consistency checks: rules in, findings out, never stopping
+//! at the first one. Article numbers are those of the CGCT unless stated.
+
+use crate::diag::{Diagnostic, Source};
+use crate::french::{Date, lint};
+use crate::input::{Presents, Resultat, Scrutin, Text, TomlDate, TypeCollectivite};
+use crate::load::Loaded;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// Every check on one loaded dossier.
+pub fn check(l: &Loaded) -> Vec<Diagnostic> {
+    let mut c = Checker { l, out: Vec::new() };
+    c.required();
+    if let Some((s, src)) = &l.seance {
+        c.attendance(s, src);
+        c.dates(s, src);
+    } else {
+        let d = l.dossier.deliberation.get_ref();
+        c.out.push(
+            Diagnostic::error("seance-manquante", "la délibération n'indique pas de séance")
+                .at(&l.source, d.objet.span())
+                .hint("ajoutez seance = \"seances/AAAA-MM-JJ.toml\" ou une table [seance] avec au moins sa date"),
+        );
+    }
+    c.vote();
+    c.numbering();
+    c.subsidy();
+    c.typography();
+    c.out.sort_by_key(|d| {
+        (
+            d.severity,
+            d.location().map(|(p, l, col)| (p.to_path_buf(), l, col)),
+        )
+    });
+    c.out
+}
+
+/// Checks across a batch: deliberation numbers unique within a séance.
+pub fn check_batch(items: &[&Loaded]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<(Option<Date>, String), &Loaded> = HashMap::new();
+    let mut out = Vec::new();
+    for l in items {
+        let d = l.dossier.deliberation.get_ref();
+        let Some(n) = &d.numero else { continue };
+        let date = l.seance.as_ref().and_then(|(s, _)| date(&s.date));
+        let key = (date, n.get_ref().trim().to_owned());
+        match seen.get(&key) {
+            Some(first) => out.push(
+                Diagnostic::error(
+                    "numero-double",
+                    format!("le numéro « {} » est déjà celui d'une autre délibération de la même séance", n.get_ref()),
+                )
+                .at(&l.source, n.span())
+                .hint(format!("déjà utilisé par {} ; chaque acte d'une séance a son propre numéro", first.source.path.display())),
+            ),
+            None => {
+                seen.insert(key, l);
+            }
+        }
+    }
+    out
+}
+
+struct Checker<'a> {
+    l: &'a Loaded,
+    out: Vec<Diagnostic>,
+}
+
+fn date(d: &TomlDate) -> Option<Date> {
+    let v = d.get_ref();
+    match (v.date, v.time) {
+        (Some(x), None) => Date::new(i32::from(x.year), x.month, x.day),
+        _ => None,
+    }
+}
+
+fn name(t: &Text) -> &str {
+    t.get_ref().trim()
+}
+
+fn plural(n: u32, word: &str) -> String {
+    format!("{n} {word}{}", if n > 1 { "s" } else { "" })
+}
+
+impl Checker<'_> {
+    fn src(&self) -> &Arc<Source> {
+        &self.l.source
+    }
+
+    fn required(&mut self) {
+        let d = self.l.dossier.deliberation.get_ref();
+        let empty = d
+            .articles
+            .as_ref()
+            .is_none_or(|a| a.get_ref().iter().all(|t| t.get_ref().trim().is_empty()));
+        if empty {
+            let span = d.articles.as_ref().map_or(d.objet.span(), |a| a.span());
+            self.out.push(
+                Diagnostic::error("articles-manquants", "la délibération n'a aucun article")
+                    .at(self.src(), span)
+                    .hint("ajoutez articles = [\"**APPROUVE** …\"] dans [deliberation] : le dispositif est ce que l'assemblée décide"),
+            );
+        }
+        if d.objet.get_ref().trim().is_empty() {
+            self.out.push(
+                Diagnostic::error("objet-vide", "l'objet de la délibération est vide")
+                    .at(self.src(), d.objet.span())
+                    .hint("l'objet dit en une phrase ce que décide l'acte"),
+            );
+        }
+    }
+
+    /// Quorum, partition of the members, proxies, président and secrétaire.
+    fn attendance(&mut self, s: &crate::input::Seance, src: &Arc<Source>) {
+        let presence = self
+            .l
+            .dossier
+            .deliberation
+            .get_ref()
+            .presence
+            .clone()
+            .unwrap_or_default();
+        let left: Vec<&str> = presence.partis.iter().map(name).collect();
+        let names = match s.presents.as_ref().map(|p| p.get_ref()) {
+            Some(Presents::Noms(n)) => Some(n),
+            _ => None,
+        };
+        // Everyone listed, with the list they are in, to find duplicates.
+        let mut listed: HashMap<&str, (&'static str, Range<usize>)> = HashMap::new();
+        let mut seance_pouvoirs: Vec<&Spanned<crate::input::Pouvoir>> = s.pouvoirs.iter().collect();
+        seance_pouvoirs.sort_by_key(|p| p.span().start);
+        let lists: [(&'static str, Vec<&Text>); 4] = [
+            (
+                "présents",
+                names.map(|n| n.iter().collect()).unwrap_or_default(),
+            ),
+            (
+                "absents représentés",
+                s.pouvoirs.iter().map(|p| &p.get_ref().mandant).collect(),
+            ),
+            ("excusés", s.excuses.iter().collect()),
+            ("absents", s.absents.iter().collect()),
+        ];
+        for (list, people) in &lists {
+            for p in people {
+                let n = name(p);
+                if let Some((first, _)) = listed.get(n) {
+                    let msg = if first == list {
+                        format!("« {n} » figure deux fois parmi les {list}")
+                    } else {
+                        format!("« {n} » figure à la fois parmi les {first} et parmi les {list}")
+                    };
+                    self.out.push(
+                        Diagnostic::error("presence-double", msg)
+                            .at(src, p.span())
+                            .hint("chaque membre figure dans une seule liste : présents, pouvoirs (mandant), excusés ou absents"),
+                    );
+                } else {
+                    listed.insert(n, (list, p.span()));
+                }
+            }
+        }
+        let present_at_opening: Vec<&str> = names
+            .map(|n| n.iter().map(name).collect())
+            .unwrap_or_default();
+        let present_now = |who: &str| {
+            (present_at_opening.contains(&who) || presence.arrives.iter().any(|a| name(a) == who))
+                && !left.contains(&who)
+        };
+        if names.is_some() {
+            for (role, who, code) in [
+                ("le président de séance", &s.president, "president-absent"),
+                (
+                    "le secrétaire de séance",
+                    &s.secretaire,
+                    "secretaire-absent",
+                ),
+            ] {
+                if let Some(w) = who
+                    && !present_at_opening.contains(&name(w))
+                {
+                    self.out.push(
+                        Diagnostic::error(code, format!("{role}, « {} », n'est pas dans la liste des présents", name(w)))
+                            .at(src, w.span())
+                            .hint("ajoutez-le à presents, écrit exactement de la même façon (civilité comprise)"),
+                    );
+                }
+            }
+        }
+        // Proxies: the mandataire is present, holds one pouvoir, is not the mandant.
+        let mut held: HashMap<&str, usize> = HashMap::new();
+        let item_pouvoirs = presence.pouvoirs.iter().map(|p| (p, self.src().clone()));
+        let all: Vec<(&Spanned<crate::input::Pouvoir>, Arc<Source>)> = s
+            .pouvoirs
+            .iter()
+            .map(|p| (p, src.clone()))
+            .chain(item_pouvoirs)
+            .collect();
+        for (p, psrc) in &all {
+            let pv = p.get_ref();
+            let Some(m) = &pv.mandataire else {
+                self.out.push(
+                    Diagnostic::warning(
+                        "pouvoir-sans-mandataire",
+                        format!("le pouvoir de « {} » ne dit pas à qui il est donné", name(&pv.mandant)),
+                    )
+                    .at(psrc, p.span())
+                    .hint("usage : les actes publiés omettent parfois le mandataire ; ajoutez mandataire = \"…\" si vous le connaissez"),
+                );
+                continue;
+            };
+            let (mandant, mandataire) = (name(&pv.mandant), name(m));
+            if mandant == mandataire {
+                self.out.push(
+                    Diagnostic::error(
+                        "pouvoir-soi-meme",
+                        format!("« {mandant} » se donne pouvoir à lui-même"),
+                    )
+                    .at(psrc, m.span())
+                    .hint(
+                        "le mandataire est un autre membre, présent à la séance (art. L. 2121-20)",
+                    ),
+                );
+                continue;
+            }
+            if names.is_some() && !present_now(mandataire) {
+                self.out.push(
+                    Diagnostic::error(
+                        "pouvoir-mandataire-absent",
+                        format!("le mandataire « {mandataire} » n'est pas présent, il ne peut pas voter pour « {mandant} »"),
+                    )
+                    .at(psrc, m.span())
+                    .hint("un pouvoir ne peut être donné qu'à un membre présent (art. L. 2121-20) ; vérifiez l'orthographe du nom dans presents"),
+                );
+            }
+            let count = held.entry(mandataire).or_insert(0);
+            *count += 1;
+            if *count == 2 {
+                self.out.push(
+                    Diagnostic::error(
+                        "pouvoir-multiple",
+                        format!("« {mandataire} » détient plus d'un pouvoir"),
+                    )
+                    .at(psrc, m.span())
+                    .hint("un membre ne peut recevoir qu'un seul pouvoir (art. L. 2121-20)"),
+                );
+            }
+        }
+        // Total against the members in office.
+        if let (Some(names), Some(m)) = (names, &s.membres_en_exercice) {
+            let total = (names.len() + s.pouvoirs.len() + s.excuses.len() + s.absents.len()) as u32;
+            let members = *m.get_ref();
+            if total > members {
+                self.out.push(
+                    Diagnostic::error(
+                        "effectif-depasse",
+                        format!(
+                            "{total} personnes sont listées (présents, pouvoirs, excusés, absents) pour {} en exercice",
+                            plural(members, "membre")
+                        ),
+                    )
+                    .at(src, m.span())
+                    .hint("un nom est en trop, ou membres_en_exercice est faux"),
+                );
+            } else if total < members {
+                self.out.push(
+                    Diagnostic::warning(
+                        "effectif-incomplet",
+                        format!(
+                            "{total} personnes sont listées pour {} en exercice : {} manquant{}",
+                            plural(members, "membre"),
+                            members - total,
+                            if members - total > 1 { "s" } else { "" }
+                        ),
+                    )
+                    .at(src, m.span())
+                    .hint("ajoutez les membres manquants à excuses ou absents, pour que la feuille de présence soit complète"),
+                );
+            }
+        }
+        // Quorum (L. 2121-17): members physically present, proxies excluded.
+        let present = match s.presents.as_ref().map(|p| p.get_ref()) {
+            Some(Presents::Noms(n)) => {
+                let opening = n.iter().filter(|x| !left.contains(&name(x))).count();
+                Some((opening + presence.arrives.len()) as u32)
+            }
+            Some(Presents::Nombre(n)) => {
+                Some((n + presence.arrives.len() as u32).saturating_sub(left.len() as u32))
+            }
+            None => None,
+        };
+        if let (Some(p), Some(m), Some(span)) = (
+            present,
+            &s.membres_en_exercice,
+            s.presents.as_ref().map(|x| x.span()),
+        ) {
+            let members = *m.get_ref();
+            let coll = &self.l.collectivite;
+            let permanente = coll.type_ == Some(TypeCollectivite::Departement)
+                && coll
+                    .assemblee
+                    .as_deref()
+                    .is_some_and(|a| a.to_lowercase().starts_with("commission permanente"));
+            let counted = if permanente { p + all.len() as u32 } else { p };
+            let needed = members / 2 + 1;
+            if !s.deuxieme_convocation && counted < needed {
+                let what = if permanente {
+                    "présents ou représentés"
+                } else {
+                    "présents"
+                };
+                let basis = if permanente {
+                    "art. L. 3122-8"
+                } else {
+                    "art. L. 2121-17"
+                };
+                self.out.push(
+                    Diagnostic::error(
+                        "quorum",
+                        format!(
+                            "quorum non atteint : {counted} {what} pour {} en exercice, il en faut au moins {needed}",
+                            plural(members, "membre")
+                        ),
+                    )
+                    .at(src, span)
+                    .hint(format!(
+                        "la majorité des membres en exercice doit être présente ({basis}) ; si la séance se tient après une première convocation sans quorum, indiquez deuxieme_convocation = true"
+                    )),
+                );
+            }
+        }
+    }
+
+    /// Dates in order, and the convocation delay.
+    fn dates(&mut self, s: &crate::input::Seance, src: &Arc<Source>) {
+        let Some(seance) = date(&s.date) else { return };
+        let d = self.l.dossier.deliberation.get_ref();
+        let dsrc = self.src().clone();
+        if let Some(c) = &s.convocation
+            && let Some(conv) = date(c)
+        {
+            if conv >= seance {
+                self.out.push(
+                    Diagnostic::error(
+                        "date-convocation",
+                        "la convocation n'est pas antérieure à la séance",
+                    )
+                    .at(src, c.span())
+                    .hint(
+                        "la convocation est envoyée avant la séance ; vérifiez l'année et le mois",
+                    ),
+                );
+            } else {
+                let large = self.l.collectivite.type_.unwrap_or_default()
+                    == TypeCollectivite::Commune
+                    && self.l.collectivite.population.is_none_or(|p| p >= 3500);
+                let needed = if large { 5 } else { 3 };
+                let francs = conv.days_until(seance) - 1;
+                if francs < needed {
+                    let article = if large { "L. 2121-12" } else { "L. 2121-11" };
+                    self.out.push(
+                        Diagnostic::warning(
+                            "delai-convocation",
+                            format!("convocation {francs} jour{} franc{} avant la séance, il en faut {needed}", if francs > 1 { "s" } else { "" }, if francs > 1 { "s" } else { "" }),
+                        )
+                        .at(src, c.span())
+                        .hint(format!(
+                            "art. {article} ; en cas d'urgence le délai peut être abrégé à un jour franc, le maire en rend compte à l'ouverture de la séance (l'outil ne peut pas le savoir)"
+                        )),
+                    );
+                }
+            }
+        }
+        if let Some(p) = &d.publication {
+            // (date, code, message, the date it may not precede, hint)
+            type Rule<'a> = (
+                &'a Option<TomlDate>,
+                &'static str,
+                &'static str,
+                Option<Date>,
+                &'static str,
+            );
+            let pairs: [Rule; 3] = [
+                (
+                    &p.transmission,
+                    "date-transmission",
+                    "la transmission en préfecture précède la séance",
+                    Some(seance),
+                    "la transmission suit la séance",
+                ),
+                (
+                    &p.reception,
+                    "date-reception",
+                    "la réception en préfecture précède la transmission",
+                    p.transmission.as_ref().and_then(date).or(Some(seance)),
+                    "la préfecture reçoit l'acte après sa transmission",
+                ),
+                (
+                    &p.publication,
+                    "date-publication",
+                    "la publication précède la séance",
+                    Some(seance),
+                    "l'acte est publié après la séance",
+                ),
+            ];
+            for (value, code, msg, after, hint) in pairs {
+                if let (Some(v), Some(after)) = (value, after)
+                    && date(v).is_some_and(|x| x < after)
+                {
+                    self.out
+                        .push(Diagnostic::error(code, msg).at(&dsrc, v.span()).hint(hint));
+                }
+            }
+        }
+        if let Some(conv) = &self.l.dossier.convention {
+            let k = conv.get_ref();
+            if let Some(du) = &k.duree {
+                let du_ref = du.get_ref();
+                if let (Some(a), Some(b)) = (date(&du_ref.debut), date(&du_ref.fin))
+                    && a > b
+                {
+                    self.out.push(
+                        Diagnostic::error("date-duree", "la convention finit avant de commencer")
+                            .at(&dsrc, du_ref.fin.span())
+                            .hint("duree.debut doit précéder ou égaler duree.fin"),
+                    );
+                }
+            }
+            if let Some(sig) = &k.date_signature
+                && date(sig).is_some_and(|x| x < seance)
+            {
+                self.out.push(
+                    Diagnostic::error(
+                        "date-signature",
+                        "la convention est signée avant la séance qui l'autorise",
+                    )
+                    .at(&dsrc, sig.span())
+                    .hint("la signature suit la délibération qui habilite le signataire"),
+                );
+            }
+        }
+    }
+
+    /// The vote: unanimity versus counts, totals, those who did not take part.
+    fn vote(&mut self) {
+        let d = self.l.dossier.deliberation.get_ref();
+        let Some(v) = &d.vote else { return };
+        let vote = v.get_ref();
+        let src = self.src().clone();
+        let counts = [&vote.pour, &vote.contre, &vote.abstentions];
+        let given: Vec<&Spanned<u32>> = counts.iter().filter_map(|c| c.as_ref()).collect();
+        if let Some(u) = &vote.unanimite
+            && let Some(first) = given.first()
+        {
+            let _ = u;
+            self.out.push(
+                Diagnostic::error(
+                    "vote-unanimite-et-decompte",
+                    "unanimite et un décompte (pour, contre, abstentions) sont donnés ensemble",
+                )
+                .at(&src, first.span())
+                .hint("gardez l'un ou l'autre : unanimite = true, ou les nombres de voix"),
+            );
+        }
+        let get = |x: &Option<Spanned<u32>>| x.as_ref().map_or(0, |s| *s.get_ref());
+        let (p, c, a) = (get(&vote.pour), get(&vote.contre), get(&vote.abstentions));
+        let npp = vote.ne_prennent_pas_part.len() as u32;
+        let votants = self.votants();
+        if let (Some(votants), false) = (votants, given.is_empty()) {
+            let total = p + c + a + npp;
+            if total > votants {
+                self.out.push(
+                    Diagnostic::error(
+                        "vote-total",
+                        format!(
+                            "{total} voix décomptées ({p} pour, {c} contre, {a} abstention{}, {npp} ne prenant pas part) pour {votants} votants",
+                            if a > 1 { "s" } else { "" }
+                        ),
+                    )
+                    .at(&src, v.span())
+                    .hint("votants = présents + pouvoirs ; vérifiez les nombres ou la feuille de présence"),
+                );
+            }
+        }
+        if let Some(r) = &vote.resultat
+            && !given.is_empty()
+        {
+            let secret = vote.scrutin == Some(Scrutin::Secret);
+            let wrong = match r.get_ref() {
+                Resultat::Adopte => p < c || (p == c && secret),
+                Resultat::Rejete => p > c,
+                Resultat::PrisActe => false,
+            };
+            if wrong {
+                self.out.push(
+                    Diagnostic::error("vote-resultat", format!("le résultat ne correspond pas au décompte : {p} pour, {c} contre"))
+                        .at(&src, r.span())
+                        .hint("adopté quand les voix pour l'emportent ; à égalité, la voix du président est prépondérante sauf au scrutin secret (art. L. 2121-20)"),
+                );
+            }
+        }
+        // Those who did not take part are present or represented.
+        if let Some((s, _)) = &self.l.seance
+            && let Some(Presents::Noms(names)) = s.presents.as_ref().map(|p| p.get_ref())
+        {
+            let presence = d.presence.clone().unwrap_or_default();
+            for who in &vote.ne_prennent_pas_part {
+                let n = name(who);
+                let known = names.iter().any(|x| name(x) == n)
+                    || presence.arrives.iter().any(|x| name(x) == n)
+                    || s.pouvoirs
+                        .iter()
+                        .chain(&presence.pouvoirs)
+                        .any(|p| name(&p.get_ref().mandant) == n);
+                if !known {
+                    self.out.push(
+                        Diagnostic::error("vote-npp-inconnu", format!("« {n} » ne prend pas part au vote mais n'est ni présent ni représenté"))
+                            .at(&src, who.span())
+                            .hint("écrivez le nom exactement comme dans presents ou pouvoirs"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Votants for this item: présents + pouvoirs after the item's changes.
+    fn votants(&self) -> Option<u32> {
+        let (s, _) = self.l.seance.as_ref()?;
+        let presence = self
+            .l
+            .dossier
+            .deliberation
+            .get_ref()
+            .presence
+            .clone()
+            .unwrap_or_default();
+        let left: Vec<&str> = presence.partis.iter().map(name).collect();
+        let present = match s.presents.as_ref()?.get_ref() {
+            Presents::Noms(n) => n.iter().filter(|x| !left.contains(&name(x))).count() as u32,
+            Presents::Nombre(n) => n.saturating_sub(left.len() as u32),
+        } + presence.arrives.len() as u32;
+        let pouvoirs = s
+            .pouvoirs
+            .iter()
+            .filter(|p| {
+                p.get_ref()
+                    .mandataire
+                    .as_ref()
+                    .is_none_or(|m| !left.contains(&name(m)))
+            })
+            .count()
+            + presence.pouvoirs.len();
+        Some(present + pouvoirs as u32)
+    }
+
+    /// @ctes identifier and act number shapes, matière code.
+    fn numbering(&mut self) {
+        let d = self.l.dossier.deliberation.get_ref();
+        let src = self.src().clone();
+        if let Some(p) = &d.publication {
+            if let Some(id) = &p.identifiant
+                && !actes_identifier_shape(id.get_ref())
+            {
+                self.out.push(
+                    Diagnostic::warning("identifiant-actes", format!("l'identifiant « {} » n'a pas la forme habituelle d'un acte @ctes", id.get_ref()))
+                        .at(&src, id.span())
+                        .hint("forme attendue : 021-212102314-20160627-12-DE (département, SIREN, date, numéro, nature) ; recopiez-le de l'accusé de réception"),
+                );
+            }
+            if let Some(n) = &p.numero_actes
+                && !valid_numero_actes(n.get_ref())
+            {
+                self.out.push(
+                    Diagnostic::error(
+                        "numero-actes",
+                        format!("le numéro @ctes « {} » n'est pas valide", n.get_ref()),
+                    )
+                    .at(&src, n.span())
+                    .hint("1 à 15 caractères parmi les chiffres, les majuscules sans accent et _"),
+                );
+            }
+        }
+        if let Some(m) = &d.matiere
+            && !matiere_shape(m.get_ref())
+        {
+            self.out.push(
+                Diagnostic::warning(
+                    "matiere",
+                    format!("le code matière « {} » n'a pas la forme N.M", m.get_ref()),
+                )
+                .at(&src, m.span())
+                .hint(
+                    "exemples : \"7.5\" (subventions), \"8.1\" (enseignement) — nomenclature @ctes",
+                ),
+            );
+        }
+    }
+
+    /// Décret 2001-495: a subsidy above 23 000 € a year needs a convention.
+    fn subsidy(&mut self) {
+        let d = self.l.dossier.deliberation.get_ref();
+        if self.l.dossier.convention.is_some()
+            || !d.objet.get_ref().to_lowercase().contains("subvention")
+        {
+            return;
+        }
+        let texts = std::iter::once(&d.objet)
+            .chain(d.expose.iter())
+            .chain(d.articles.iter().flat_map(|a| a.get_ref().iter()));
+        let max = texts.flat_map(|t| amounts_in(t.get_ref())).max();
+        if let Some(euros) = max.filter(|e| *e > 23_000) {
+            self.out.push(
+                Diagnostic::warning(
+                    "convention-subvention",
+                    format!("subvention de {} € sans convention", crate::french::grouper(euros)),
+                )
+                .at(self.src(), d.objet.span())
+                .hint("au-delà de 23 000 € par an, une convention avec l'organisme est obligatoire (décret n° 2001-495, art. 1er) ; ajoutez une table [convention]"),
+            );
+        }
+    }
+
+    /// Typography lint on the long user texts (warnings).
+    fn typography(&mut self) {
+        let d = self.l.dossier.deliberation.get_ref();
+        let mut fields: Vec<&Text> = vec![&d.objet];
+        fields.extend(d.resume.iter());
+        fields.extend(d.expose.iter());
+        fields.extend(d.propositions.iter());
+        fields.extend(d.visas.iter());
+        fields.extend(d.considerants.iter());
+        if let Some(a) = &d.articles {
+            fields.extend(a.get_ref().iter());
+        }
+        let src = self.src().clone();
+        // Plain spaces before punctuation are fixed at rendering: one warning
+        // for the dossier, at the first occurrence, rather than one per space.
+        let mut spaces: Option<(Diagnostic, usize)> = None;
+        for f in fields {
+            for l in lint(f.get_ref()) {
+                let span = value_span(&src.text, f, l.start..l.end);
+                let d = Diagnostic::warning(l.code, l.message)
+                    .at(&src, span)
+                    .hint(l.hint);
+                if l.code != "typo-espace" {
+                    self.out.push(d);
+                } else if let Some((_, n)) = &mut spaces {
+                    *n += 1;
+                } else {
+                    spaces = Some((d, 1));
+                }
+            }
+        }
+        if let Some((mut d, n)) = spaces {
+            if n > 1 {
+                d.message.push_str(&format!(
+                    " (et {} autre{} dans ce dossier)",
+                    n - 1,
+                    if n > 2 { "s" } else { "" }
+                ));
+            }
+            d.hint = Some(
+                "le rendu met l'espace insécable qui convient (fine avant ; ! ? et dans « »), rien n'est à corriger ; \
+                 pour ne plus voir cet avertissement, tapez l'espace insécable vous-même"
+                    .into(),
+            );
+            self.out.push(d);
+        }
+    }
+}
+
+/// Maps a range inside a string value to the file: exact when the value is
+/// written without escapes, else the whole value.
+fn value_span(file: &str, value: &Text, inner: Range<usize>) -> Range<usize> {
+    let span = value.span();
+    let raw = file.get(span.clone()).unwrap_or("");
+    let text = value.get_ref();
+    for quote in ["\"\"\"\n", "'''\n", "\"\"\"", "'''", "\"", "'"] {
+        if let Some(body) = raw.strip_prefix(quote)
+            && body.starts_with(text.as_str())
+        {
+            let start = span.start + quote.len();
+            return start + inner.start..start + inner.end;
+        }
+    }
+    span
+}
+
+/// Whole-euro amounts written in a text ("30 000 €", "45000 euros").
+fn amounts_in(text: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
+            let mut digits = String::new();
+            let mut j = i;
+            while j < chars.len()
+                && (chars[j].is_ascii_digit()
+                    || (matches!(chars[j], ' ' | '\u{a0}' | '\u{202f}' | '.')
+                        && chars.get(j + 1).is_some_and(char::is_ascii_digit)))
+            {
+                if chars[j].is_ascii_digit() {
+                    digits.push(chars[j]);
+                }
+                j += 1;
+            }
+            let rest: String = chars[j..]
+                .iter()
+                .take(7)
+                .collect::<String>()
+                .trim_start()
+                .to_lowercase();
+            if (rest.starts_with('€') || rest.starts_with("euro"))
+                && let Ok(v) = digits.parse()
+            {
+                out.push(v);
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `DDD-SIRENxxxxx-YYYYMMDD-NUMERO-XX`, the usual shape of an @ctes identifier.
+pub fn actes_identifier_shape(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('-').collect();
+    parts.len() == 5
+        && parts[0].len() == 3
+        && parts[0].chars().all(|c| c.is_ascii_alphanumeric())
+        && parts[1].len() >= 9
+        && parts[1].chars().all(|c| c.is_ascii_digit())
+        && parts[2].len() == 8
+        && parts[2].chars().all(|c| c.is_ascii_digit())
+        && valid_numero_actes(parts[3])
+        && parts[4].len() == 2
+        && parts[4].chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// `^[0-9A-Z_]{1,15}$`.
+pub fn valid_numero_actes(n: &str) -> bool {
+    (1..=15).contains(&n.len())
+        && n.chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase() || c == '_')
+}
+
+fn matiere_shape(m: &str) -> bool {
+    let Some((a, b)) = m.split_once('.') else {
+        return false;
+    };
+    a.len() == 1
+        && a.chars().all(|c| c.is_ascii_digit())
+        && (1..=2).contains(&b.len())
+        && b.chars().all(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actes_shapes() {
+        assert!(actes_identifier_shape("021-212102314-20160627-12-DE"));
+        assert!(actes_identifier_shape(
+            "067-200094332-20220117-CP_2022_1_5_1-DE"
+        ));
+        assert!(!actes_identifier_shape("021-2121-20160627-12-DE"));
+        assert!(valid_numero_actes("2016_06_27_12"));
+        assert!(!valid_numero_actes("2016-06-27/12"));
+        assert!(matiere_shape("8.1") && matiere_shape("7.10") && !matiere_shape("81"));
+    }
+
+    #[test]
+    fn amounts_found_in_text() {
+        assert_eq!(
+            amounts_in("une subvention de 30 000 € et 45000 euros"),
+            vec![30000, 45000]
+        );
+        assert_eq!(amounts_in("en 2016, 12 actions"), Vec::<u64>::new());
+    }
+}
