@@ -217,7 +217,7 @@ impl Checker<'_> {
                 self.out.push(
                     Diagnostic::error(
                         "pouvoir-soi-meme",
-                        format!("« {mandant} » se donne pouvoir à lui-même"),
+                        format!("« {mandant} » est à la fois mandant et mandataire du même pouvoir"),
                     )
                     .at(psrc, m.span())
                     .hint(

@@ -1,6 +1,8 @@
 //! Integration tests: one binary, a module per concern.
 
+mod check;
 mod common;
 mod errors;
+mod pdf;
 mod render;
 mod robust;

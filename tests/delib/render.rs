@@ -175,7 +175,7 @@ fn user_text_is_escaped_everywhere() {
         r#"[seance]
 date = 2016-06-27
 president = "<b>M. X</b>"
-presents = ["{{ seance }}", "M. Y"]
+presents = ["{{ seance }}", "M. Y", "<b>M. X</b>"]
 membres_en_exercice = 3
 
 [deliberation]
