@@ -104,6 +104,27 @@ Exemple :
   delib templates inputs/dijon/templates"
     )]
     Templates(TemplatesArgs),
+    /// Affiche le schéma JSON des dossiers, pour la complétion dans l'éditeur
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "delib schema [--projet]",
+        after_help = "\
+Le schéma est tiré des types du programme : il suit toujours le format réel.
+Avec l'extension Even Better TOML (taplo), écrivez en première ligne du dossier :
+  #:schema ./delib.schema.json
+après avoir enregistré le schéma :
+  delib schema > delib.schema.json
+  delib schema --projet > delib-projet.schema.json   (pour delib.toml)"
+    )]
+    Schema(SchemaArgs),
+}
+
+/// `delib schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Schéma de delib.toml (collectivité et rendu) plutôt que d'un dossier
+    #[arg(long)]
+    pub projet: bool,
 }
 
 /// `delib render`.
@@ -159,11 +180,11 @@ pub fn french_error(e: &clap::Error) -> (String, i32) {
     let msg = match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return (e.to_string(), 0),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            "une commande est attendue : render, check ou templates".to_owned()
+            "une commande est attendue : render, check, templates ou schema".to_owned()
         }
         ErrorKind::InvalidSubcommand => {
             format!(
-                "commande inconnue « {} » ; commandes : render, check, templates",
+                "commande inconnue « {} » ; commandes : render, check, templates, schema",
                 ctx(ContextKind::InvalidSubcommand)
             )
         }

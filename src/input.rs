@@ -4,6 +4,7 @@
 //! denies unknown fields, so a typo is an error, never silently ignored.
 //! Values that checks point at are `Spanned`, so a finding can name the line.
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -16,20 +17,33 @@ pub type Text = Spanned<String>;
 pub type TomlDate = Spanned<Datetime>;
 
 /// A dossier: one act brought before an assembly, with its annexes.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dossier {
+    #[schemars(
+        description = "la collectivité, si elle diffère de delib.toml (les champs du dossier l'emportent)"
+    )]
     pub collectivite: Option<Collectivite>,
+    #[schemars(description = "réglages de rendu propres à ce dossier")]
     pub rendu: Option<Rendu>,
+    #[schemars(with = "Option<SchemaSeanceRef>")]
+    #[schemars(
+        description = "la séance : chemin d'un fichier de séance partagé, ou table [seance]"
+    )]
     pub seance: Option<SeanceRef>,
+    #[schemars(with = "Deliberation")]
+    #[schemars(description = "l'acte : objet, exposé, articles, vote, publication")]
     pub deliberation: Spanned<Deliberation>,
+    #[schemars(with = "Option<Convention>")]
+    #[schemars(description = "la convention annexée (une par partenaire avec partenaires)")]
     pub convention: Option<Spanned<Convention>>,
     #[serde(default)]
+    #[schemars(description = "les annexes, par exemple une fiche projet")]
     pub annexes: Vec<Annexe>,
 }
 
 /// `delib.toml`: what every dossier of a collectivité shares.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Projet {
     pub collectivite: Option<Collectivite>,
@@ -37,7 +51,7 @@ pub struct Projet {
 }
 
 /// The kind of collectivité; drives the assembly and the signatory's wording.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TypeCollectivite {
     #[default]
@@ -49,33 +63,64 @@ pub enum TypeCollectivite {
 }
 
 /// `[collectivite]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Collectivite {
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "nom de la collectivité, tel qu'imprimé (ex. « Ville de Dijon »)")]
     pub nom: Option<Text>,
     #[serde(rename = "type")]
+    #[schemars(
+        description = "commune, departement, region, epci ou autre : fixe « le Maire » / « le Président » et l'assemblée"
+    )]
     pub type_: Option<TypeCollectivite>,
+    #[schemars(
+        description = "nom de l'assemblée (par défaut selon le type : Conseil municipal, Conseil départemental…)"
+    )]
     pub assemblee: Option<String>,
+    #[schemars(description = "ville de signature (« Fait à … »)")]
     pub ville: Option<String>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "SIRET (14 chiffres), pour l'open data")]
     pub siret: Option<Text>,
+    #[schemars(description = "adresse du siège")]
     pub adresse: Option<String>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "chemin du logo, relatif à delib.toml")]
     pub logo: Option<Text>,
     /// Added field: the département printed under RÉPUBLIQUE FRANÇAISE.
+    #[schemars(description = "département imprimé sous RÉPUBLIQUE FRANÇAISE")]
     pub departement: Option<String>,
     /// Added field: population, for the convocation delay (3 500 inhabitants).
+    #[schemars(
+        description = "population : le délai de convocation est de 5 jours francs dès 3 500 habitants"
+    )]
     pub population: Option<u32>,
     /// Added field: seat of the tribunal administratif named in the appeal mention.
+    #[schemars(
+        description = "ville du tribunal administratif compétent (mention des voies de recours)"
+    )]
     pub tribunal: Option<String>,
 }
 
 /// `[rendu]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rendu {
+    #[schemars(with = "Option<Vec<String>>")]
+    #[schemars(description = "formats à produire : \"md\", \"html\", \"pdf\"")]
     pub formats: Option<Spanned<Vec<String>>>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "répertoire de modèles qui remplacent les modèles intégrés")]
     pub templates: Option<Text>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "répertoire de sortie, relatif à delib.toml")]
     pub sortie: Option<Text>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "\"1er\" (ARTICLE 1er, par défaut) ou \"premier\" (ARTICLE PREMIER)")]
     pub article_premier: Option<Text>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "montants en lettres : \"traditionnelle\" (par défaut) ou \"1990\"")]
     pub orthographe: Option<Text>,
 }
 
@@ -87,27 +132,54 @@ pub enum SeanceRef {
 }
 
 /// `[seance]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Seance {
+    #[schemars(with = "SchemaDate")]
+    #[schemars(description = "date de la séance (obligatoire)")]
     pub date: TomlDate,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "heure d'ouverture, ex. \"18:30\"")]
     pub heure: Option<Text>,
+    #[schemars(description = "lieu de la séance")]
     pub lieu: Option<String>,
+    #[schemars(with = "Option<SchemaDate>")]
+    #[schemars(description = "date d'envoi de la convocation")]
     pub convocation: Option<TomlDate>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "président de séance, tel qu'écrit dans presents")]
     pub president: Option<Text>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "secrétaire de séance, tel qu'écrit dans presents")]
     pub secretaire: Option<Text>,
+    #[schemars(with = "Option<u32>")]
+    #[schemars(description = "nombre de membres en exercice")]
     pub membres_en_exercice: Option<Spanned<u32>>,
+    #[schemars(with = "Option<SchemaPresents>")]
+    #[schemars(description = "présents : la liste des noms, ou leur nombre")]
     pub presents: Option<Spanned<Presents>>,
     #[serde(default)]
+    #[schemars(with = "Vec<Pouvoir>")]
+    #[schemars(description = "absents représentés : { mandant, mandataire }")]
     pub pouvoirs: Vec<Spanned<Pouvoir>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    #[schemars(description = "absents excusés, non représentés")]
     pub excuses: Vec<Text>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    #[schemars(description = "absents")]
     pub absents: Vec<Text>,
     #[serde(default)]
+    #[schemars(
+        description = "true : séance après une première convocation sans quorum, le quorum n'est pas exigé"
+    )]
     pub deuxieme_convocation: bool,
     #[serde(default)]
+    #[schemars(description = "true : séance tenue à huis clos")]
     pub huis_clos: bool,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "heure de clôture")]
     pub heure_fin: Option<Text>,
 }
 
@@ -119,45 +191,83 @@ pub enum Presents {
 }
 
 /// A proxy: an absent member represented by a present one.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pouvoir {
+    #[schemars(with = "String")]
+    #[schemars(description = "le membre absent qui donne pouvoir")]
     pub mandant: Text,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "le membre présent qui le reçoit")]
     pub mandataire: Option<Text>,
 }
 
 /// `[deliberation]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deliberation {
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "numéro de l'acte, imprimé tel quel")]
     pub numero: Option<Text>,
+    #[schemars(with = "String")]
+    #[schemars(description = "objet de la délibération (obligatoire)")]
     pub objet: Text,
     #[serde(default)]
+    #[schemars(description = "lignes de rubrique de l'en-tête")]
     pub rubrique: Vec<String>,
+    #[schemars(description = "code nature @ctes (1 = délibérations)")]
     pub nature: Option<u8>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "code matière @ctes, ex. \"8.1\"")]
     pub matiere: Option<Text>,
+    #[schemars(description = "{ nom, commission } : qui présente le rapport")]
     pub rapporteur: Option<Rapporteur>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "résumé imprimé en tête du rapport")]
     pub resume: Option<Text>,
+    #[schemars(description = "service instructeur")]
     pub service_instructeur: Option<String>,
+    #[schemars(description = "service consulté")]
     pub service_consulte: Option<String>,
+    #[schemars(description = "second numéro, ex. « N° applicatif »")]
     pub numero_interne: Option<String>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "exposé des motifs (Markdown) ; sa présence produit le rapport")]
     pub expose: Option<Text>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    #[schemars(description = "ce que le rapport propose de décider")]
     pub propositions: Vec<Text>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    #[schemars(description = "imprimés « Vu … »")]
     pub visas: Vec<Text>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    #[schemars(description = "imprimés « Considérant … »")]
     pub considerants: Vec<Text>,
+    #[schemars(with = "Option<Vec<String>>")]
+    #[schemars(
+        description = "le dispositif : un article = ARTICLE UNIQUE (Markdown, verbes en capitales)"
+    )]
     pub articles: Option<Spanned<Vec<Text>>>,
+    #[schemars(
+        description = "arrivées, départs et pouvoirs propres à ce point de l'ordre du jour"
+    )]
     pub presence: Option<Presence>,
+    #[schemars(description = "incidence budgétaire")]
     pub budget: Option<Budget>,
+    #[schemars(with = "Option<Vote>")]
+    #[schemars(description = "le vote ; sans vote, la délibération est un projet (PROJET)")]
     pub vote: Option<Spanned<Vote>>,
+    #[schemars(description = "signataire de l'extrait")]
     pub signature: Option<Signature>,
+    #[schemars(description = "transmission en préfecture et publication")]
     pub publication: Option<Publication>,
 }
 
 /// `rapporteur = { nom, commission }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rapporteur {
     pub nom: Option<String>,
@@ -165,19 +275,22 @@ pub struct Rapporteur {
 }
 
 /// `[deliberation.presence]`: attendance changes for this item.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Presence {
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub arrives: Vec<Text>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub partis: Vec<Text>,
     #[serde(default)]
+    #[schemars(with = "Vec<Pouvoir>")]
     pub pouvoirs: Vec<Spanned<Pouvoir>>,
 }
 
 /// `[deliberation.budget]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
     pub annee: Option<String>,
@@ -186,7 +299,7 @@ pub struct Budget {
 }
 
 /// The outcome of a vote when no counts decide it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Resultat {
     Adopte,
@@ -195,7 +308,7 @@ pub enum Resultat {
 }
 
 /// How the vote was taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 pub enum Scrutin {
     #[serde(rename = "main levée")]
     MainLevee,
@@ -208,25 +321,40 @@ pub enum Scrutin {
 }
 
 /// `[deliberation.vote]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vote {
+    #[schemars(with = "Option<bool>")]
+    #[schemars(description = "true : adopté à l'unanimité (ou bien les nombres, jamais les deux)")]
     pub unanimite: Option<Spanned<bool>>,
+    #[schemars(with = "Option<u32>")]
+    #[schemars(description = "voix pour")]
     pub pour: Option<Spanned<u32>>,
+    #[schemars(with = "Option<u32>")]
+    #[schemars(description = "voix contre")]
     pub contre: Option<Spanned<u32>>,
+    #[schemars(with = "Option<u32>")]
+    #[schemars(description = "abstentions")]
     pub abstentions: Option<Spanned<u32>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    #[schemars(description = "membres qui ne prennent pas part au vote")]
     pub ne_prennent_pas_part: Vec<Text>,
     #[serde(default)]
+    #[schemars(description = "qui a voté contre (imprimé après le nombre)")]
     pub contre_noms: Vec<String>,
     #[serde(default)]
+    #[schemars(description = "qui s'est abstenu")]
     pub abstentions_noms: Vec<String>,
+    #[schemars(with = "Option<Resultat>")]
+    #[schemars(description = "adopte, rejete ou pris_acte ; déduit des nombres sinon")]
     pub resultat: Option<Spanned<Resultat>>,
+    #[schemars(description = "main levée, secret, public ou appel nominal")]
     pub scrutin: Option<Scrutin>,
 }
 
 /// `[deliberation.signature]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signature {
     pub qualite: Option<String>,
@@ -234,7 +362,7 @@ pub struct Signature {
 }
 
 /// How the act was published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ModePublication {
     Electronique,
@@ -243,40 +371,70 @@ pub enum ModePublication {
 }
 
 /// `[deliberation.publication]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Publication {
+    #[schemars(with = "Option<SchemaDate>")]
+    #[schemars(description = "date de transmission en préfecture")]
     pub transmission: Option<TomlDate>,
+    #[schemars(with = "Option<SchemaDate>")]
+    #[schemars(description = "date de réception par la préfecture")]
     pub reception: Option<TomlDate>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "identifiant @ctes de l'acte, ex. 021-212102314-20160627-12-DE")]
     pub identifiant: Option<Text>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "numéro @ctes de l'acte (déduit de numero sinon)")]
     pub numero_actes: Option<Text>,
+    #[schemars(with = "Option<SchemaDate>")]
+    #[schemars(description = "date de publication")]
     pub publication: Option<TomlDate>,
+    #[schemars(description = "electronique, affichage ou papier")]
     pub mode: Option<ModePublication>,
 }
 
 /// `[convention]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Convention {
+    #[schemars(with = "String")]
+    #[schemars(description = "titre de la convention (obligatoire)")]
     pub titre: Text,
+    #[schemars(description = "préambule (Markdown)")]
     pub preambule: Option<String>,
+    #[schemars(with = "Option<Duree>")]
+    #[schemars(description = "{ debut, fin } : imprimé « du … au … » ; {duree} dans un article")]
     pub duree: Option<Spanned<Duree>>,
+    #[schemars(with = "Option<SchemaMontant>")]
+    #[schemars(
+        description = "montant en euros, écrit en chiffres et en lettres ; {montant} dans un article"
+    )]
     pub montant: Option<Spanned<Montant>>,
+    #[schemars(description = "lieu de signature")]
     pub fait_a: Option<String>,
+    #[schemars(with = "Option<SchemaDate>")]
+    #[schemars(description = "date de signature")]
     pub date_signature: Option<TomlDate>,
+    #[schemars(description = "nombre d'exemplaires originaux")]
     pub exemplaires: Option<u32>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "fichier CSV : une convention par ligne")]
     pub partenaires: Option<Text>,
     #[serde(default)]
+    #[schemars(description = "les parties, dans l'ordre de signature")]
     pub parties: Vec<Partie>,
     #[serde(default)]
+    #[schemars(description = "les articles, numérotés automatiquement")]
     pub articles: Vec<ArticleConvention>,
 }
 
 /// `duree = { debut, fin }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Duree {
+    #[schemars(with = "SchemaDate")]
     pub debut: TomlDate,
+    #[schemars(with = "SchemaDate")]
     pub fin: TomlDate,
 }
 
@@ -285,7 +443,7 @@ pub struct Duree {
 pub struct Montant(pub i64);
 
 /// A party to a convention.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Partie {
     pub nom: String,
@@ -302,7 +460,7 @@ pub struct Partie {
 }
 
 /// `[[convention.articles]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleConvention {
     pub partie: Option<String>,
@@ -312,7 +470,7 @@ pub struct ArticleConvention {
 }
 
 /// `[[annexes]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Annexe {
     pub titre: String,
@@ -323,7 +481,7 @@ pub struct Annexe {
 }
 
 /// A row of an annex: title on the left, Markdown text on the right.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub titre: String,
@@ -429,4 +587,38 @@ impl<'de> Deserialize<'de> for Montant {
         }
         d.deserialize_any(V)
     }
+}
+
+/// Schema stand-in for a TOML date (`2016-06-27`, no quotes).
+#[derive(JsonSchema)]
+#[schemars(description = "une date AAAA-MM-JJ, sans guillemets (ex. 2016-06-27)")]
+#[allow(dead_code)]
+pub struct SchemaDate(#[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))] String);
+
+/// Schema stand-in for `presents`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum SchemaPresents {
+    /// les noms, tels qu'ils doivent être imprimés
+    Noms(Vec<String>),
+    /// le nombre de présents, quand les noms ne sont pas tenus
+    Nombre(u32),
+}
+
+/// Schema stand-in for an amount in euros.
+#[derive(JsonSchema)]
+#[schemars(description = "montant en euros, centimes permis (49975 ou 52.50)")]
+#[allow(dead_code)]
+pub struct SchemaMontant(#[schemars(range(min = 0))] f64);
+
+/// Schema stand-in for `seance`: a path or an inline table.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum SchemaSeanceRef {
+    /// chemin d'un fichier de séance partagé, relatif au dossier
+    Fichier(String),
+    /// la séance décrite dans le dossier
+    Table(Box<Seance>),
 }

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Render(args) => cmd::render::run(&args, cli.global.quiet),
         Command::Check(args) => cmd::check::run(&args, cli.global.quiet),
         Command::Templates(args) => cmd::templates::run(&args, cli.global.quiet),
+        Command::Schema(args) => cmd::schema::run(&args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

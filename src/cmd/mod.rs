@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod render;
+pub mod schema;
 pub mod templates;
 
 use crate::diag::{Diagnostic, Severity};

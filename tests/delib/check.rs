@@ -9,7 +9,11 @@ const CLEAN: [&str; 2] = ["valide", "quorum-deuxieme-convocation"];
 #[test]
 fn each_rule_has_a_fixture_pinned_to_its_exact_diagnostic() {
     let base = root().join("tests/fixtures/check");
-    let mut dirs: Vec<_> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     assert!(dirs.len() >= 30, "one fixture per rule");
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
@@ -24,15 +28,28 @@ fn each_rule_has_a_fixture_pinned_to_its_exact_diagnostic() {
             continue;
         }
         let want = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        assert_eq!(got, want, "{rel}: output changed; if intended, UPDATE_EXPECT=1 cargo test and review");
+        assert_eq!(
+            got, want,
+            "{rel}: output changed; if intended, UPDATE_EXPECT=1 cargo test and review"
+        );
         if CLEAN.contains(&name.as_str()) {
             assert_eq!(o.status.code(), Some(0), "{rel}");
-            assert!(got.ends_with(": 0 erreur, 0 avertissement\n"), "{rel} must report nothing: {got}");
+            assert!(
+                got.ends_with(": 0 erreur, 0 avertissement\n"),
+                "{rel} must report nothing: {got}"
+            );
         } else if name != "plusieurs-fautes" {
             // The fixture really triggers the rule it is named after.
-            assert!(got.contains(&format!("[{name}] : ")), "{rel} does not report {name}: {got}");
+            assert!(
+                got.contains(&format!("[{name}] : ")),
+                "{rel} does not report {name}: {got}"
+            );
             let is_error = got.contains(&format!("erreur[{name}]"));
-            assert_eq!(o.status.code(), Some(u8::from(is_error).into()), "{rel}: exit status");
+            assert_eq!(
+                o.status.code(),
+                Some(u8::from(is_error).into()),
+                "{rel}: exit status"
+            );
         }
     }
 }
@@ -41,8 +58,17 @@ fn each_rule_has_a_fixture_pinned_to_its_exact_diagnostic() {
 fn several_faults_are_all_reported_in_one_run() {
     let o = delib(&root(), &["check", "tests/fixtures/check/plusieurs-fautes"]);
     let err = String::from_utf8_lossy(&o.stderr);
-    for code in ["presence-double", "pouvoir-soi-meme", "vote-unanimite-et-decompte", "vote-total", "date-convocation"] {
-        assert!(err.contains(&format!("erreur[{code}]")), "missing {code} in {err}");
+    for code in [
+        "presence-double",
+        "pouvoir-soi-meme",
+        "vote-unanimite-et-decompte",
+        "vote-total",
+        "date-convocation",
+    ] {
+        assert!(
+            err.contains(&format!("erreur[{code}]")),
+            "missing {code} in {err}"
+        );
     }
     assert_eq!(o.status.code(), Some(1));
 }
@@ -57,16 +83,25 @@ fn the_examples_have_no_error() {
 
 #[test]
 fn json_findings_carry_code_severity_place_message_and_hint() {
-    let o = delib(&root(), &["check", "tests/fixtures/check/quorum", "--format", "json"]);
+    let o = delib(
+        &root(),
+        &["check", "tests/fixtures/check/quorum", "--format", "json"],
+    );
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let list = v.as_array().unwrap();
-    let q = list.iter().find(|d| d["code"] == "quorum").expect("a quorum finding");
+    let q = list
+        .iter()
+        .find(|d| d["code"] == "quorum")
+        .expect("a quorum finding");
     assert_eq!(q["severity"], "error");
     assert_eq!(q["file"], "tests/fixtures/check/quorum/dossier.toml");
     assert_eq!(q["line"], 7);
     assert_eq!(q["column"], 12);
-    assert_eq!(q["message"], "quorum non atteint : 2 présents pour 5 membres en exercice, il en faut au moins 3");
+    assert_eq!(
+        q["message"],
+        "quorum non atteint : 2 présents pour 5 membres en exercice, il en faut au moins 3"
+    );
     assert!(q["hint"].as_str().unwrap().contains("L. 2121-17"));
 }
 
@@ -75,12 +110,22 @@ fn warnings_render_but_deny_warnings_fails() {
     let dir = crate::common::temp_dir("deny");
     let src = root().join("tests/fixtures/check");
     std::fs::copy(src.join("delib.toml"), dir.join("delib.toml")).unwrap();
-    std::fs::copy(src.join("delai-convocation/dossier.toml"), dir.join("dossier.toml")).unwrap();
-    let o = delib(&dir, &["render", "dossier.toml", "-o", "out", "--format", "md"]);
+    std::fs::copy(
+        src.join("delai-convocation/dossier.toml"),
+        dir.join("dossier.toml"),
+    )
+    .unwrap();
+    let o = delib(
+        &dir,
+        &["render", "dossier.toml", "-o", "out", "--format", "md"],
+    );
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stderr).contains("avertissement[delai-convocation]"));
     assert!(dir.join("out/dossier/deliberation.md").is_file());
-    let o = delib(&dir, &["render", "dossier.toml", "-o", "out2", "--deny-warnings"]);
+    let o = delib(
+        &dir,
+        &["render", "dossier.toml", "-o", "out2", "--deny-warnings"],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(!dir.join("out2").exists());
     let o = delib(&dir, &["check", "dossier.toml", "--deny-warnings"]);
@@ -93,11 +138,24 @@ fn an_error_stops_render_and_keeps_previous_outputs() {
     let src = root().join("tests/fixtures/check");
     std::fs::copy(src.join("delib.toml"), dir.join("delib.toml")).unwrap();
     std::fs::copy(src.join("valide/dossier.toml"), dir.join("dossier.toml")).unwrap();
-    assert!(delib(&dir, &["render", "dossier.toml", "-o", "out", "--format", "md"]).status.success());
+    assert!(
+        delib(
+            &dir,
+            &["render", "dossier.toml", "-o", "out", "--format", "md"]
+        )
+        .status
+        .success()
+    );
     let before = std::fs::read(dir.join("out/dossier/deliberation.md")).unwrap();
     std::fs::copy(src.join("quorum/dossier.toml"), dir.join("dossier.toml")).unwrap();
-    let o = delib(&dir, &["render", "dossier.toml", "-o", "out", "--format", "md"]);
+    let o = delib(
+        &dir,
+        &["render", "dossier.toml", "-o", "out", "--format", "md"],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("erreur[quorum]"));
-    assert_eq!(std::fs::read(dir.join("out/dossier/deliberation.md")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(dir.join("out/dossier/deliberation.md")).unwrap(),
+        before
+    );
 }

@@ -6,3 +6,4 @@ mod errors;
 mod pdf;
 mod render;
 mod robust;
+mod schema;

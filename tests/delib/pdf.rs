@@ -7,7 +7,18 @@ use std::path::Path;
 
 fn render_pdfs() -> std::path::PathBuf {
     let out = temp_dir("pdf-examples");
-    let o = delib(&root(), &["render", "inputs", "-q", "-o", out.to_str().unwrap(), "--format", "pdf"]);
+    let o = delib(
+        &root(),
+        &[
+            "render",
+            "inputs",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "pdf",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     out
 }
@@ -20,7 +31,10 @@ fn pages(path: &Path) -> Vec<String> {
         .keys()
         .map(|&n| {
             let raw = pdf.extract_text(&[n]).unwrap();
-            raw.split([' ', '\n', '\r', '\t']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+            raw.split([' ', '\n', '\r', '\t'])
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
         })
         .collect()
 }
@@ -34,11 +48,31 @@ fn fonts(path: &Path) -> Vec<String> {
         if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor".as_slice()) {
             continue;
         }
-        let name = String::from_utf8_lossy(dict.get(b"FontName").unwrap().as_name().unwrap()).into_owned();
-        let file = dict.get(b"FontFile2").expect("TrueType program embedded").as_reference().unwrap();
-        let length = pdf.get_object(file).unwrap().as_stream().unwrap().dict.get(b"Length1").unwrap().as_i64().unwrap();
-        assert!(name.len() > 7 && name.as_bytes()[6] == b'+', "{name} is not marked as a subset");
-        assert!(length < 200_000, "{name}: {length} bytes, the whole font was embedded");
+        let name =
+            String::from_utf8_lossy(dict.get(b"FontName").unwrap().as_name().unwrap()).into_owned();
+        let file = dict
+            .get(b"FontFile2")
+            .expect("TrueType program embedded")
+            .as_reference()
+            .unwrap();
+        let length = pdf
+            .get_object(file)
+            .unwrap()
+            .as_stream()
+            .unwrap()
+            .dict
+            .get(b"Length1")
+            .unwrap()
+            .as_i64()
+            .unwrap();
+        assert!(
+            name.len() > 7 && name.as_bytes()[6] == b'+',
+            "{name} is not marked as a subset"
+        );
+        assert!(
+            length < 200_000,
+            "{name}: {length} bytes, the whole font was embedded"
+        );
         names.push(name[7..].to_owned());
     }
     names.sort();
@@ -49,36 +83,65 @@ fn fonts(path: &Path) -> Vec<String> {
 fn example_pdfs_hold_their_text_fonts_and_pages() {
     let out = render_pdfs();
     let cases: [(&str, std::ops::RangeInclusive<usize>, &[&str]); 6] = [
-        ("cmpp-college-moliere/deliberation.pdf", 1..=3, &[
-            "ACTION SOCIALE",
-            "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS DU CONSEIL MUNICIPAL",
-            "APPROUVE la convention avec le collège Molière",
-            "Adopté à l’unanimité.",
-            "Publié le 20 novembre 2009 par voie d’affichage",
-        ]),
-        ("convention-pep21/deliberation.pdf", 2..=4, &[
-            "Séance du lundi 27 juin 2016",
-            "Mme POPARD (pouvoir à M. PRIBETICH)",
-            "Secrétaire de séance\u{a0}: Mme FERRIERE.",
-            "ne peut excéder 49\u{202f}975\u{a0}€",
-            "mise en œuvre",
-            "Ville de Dijon – Délibération n° 2016-06-27/12",
-        ]),
-        ("convention-pep21/convention.pdf", 2..=6, &[
-            "du 1er septembre 2016 au 31 août 2017",
-            "Pour la Ville de Dijon",
-            "Pour l’association les PEP 21",
-            "«\u{202f}la Ville\u{202f}»",
-        ]),
-        ("soutien-parentalite/rapport.pdf", 1..=4, &[
-            "N° CP-2022-1-5-1",
-            "N° applicatif 2983",
-            "RAPPORT DU PRÉSIDENT",
-            "Je vous prie de bien vouloir en délibérer.",
-            "Frédéric BIERRY",
-        ]),
-        ("soutien-parentalite/annexe-1.pdf", 1..=3, &["ANNEXE 1 – FICHE PROJET", "Titre du projet", "Ressources locales", "Zouina Meddour"]),
-        ("soutien-parentalite/deliberation.pdf", 1..=3, &["PROJET DE DÉLIBÉRATION DE LA COMMISSION PERMANENTE"]),
+        (
+            "cmpp-college-moliere/deliberation.pdf",
+            1..=3,
+            &[
+                "ACTION SOCIALE",
+                "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS DU CONSEIL MUNICIPAL",
+                "APPROUVE la convention avec le collège Molière",
+                "Adopté à l’unanimité.",
+                "Publié le 20 novembre 2009 par voie d’affichage",
+            ],
+        ),
+        (
+            "convention-pep21/deliberation.pdf",
+            2..=4,
+            &[
+                "Séance du lundi 27 juin 2016",
+                "Mme POPARD (pouvoir à M. PRIBETICH)",
+                "Secrétaire de séance\u{a0}: Mme FERRIERE.",
+                "ne peut excéder 49\u{202f}975\u{a0}€",
+                "mise en œuvre",
+                "Ville de Dijon – Délibération n° 2016-06-27/12",
+            ],
+        ),
+        (
+            "convention-pep21/convention.pdf",
+            2..=6,
+            &[
+                "du 1er septembre 2016 au 31 août 2017",
+                "Pour la Ville de Dijon",
+                "Pour l’association les PEP 21",
+                "«\u{202f}la Ville\u{202f}»",
+            ],
+        ),
+        (
+            "soutien-parentalite/rapport.pdf",
+            1..=4,
+            &[
+                "N° CP-2022-1-5-1",
+                "N° applicatif 2983",
+                "RAPPORT DU PRÉSIDENT",
+                "Je vous prie de bien vouloir en délibérer.",
+                "Frédéric BIERRY",
+            ],
+        ),
+        (
+            "soutien-parentalite/annexe-1.pdf",
+            1..=3,
+            &[
+                "ANNEXE 1 – FICHE PROJET",
+                "Titre du projet",
+                "Ressources locales",
+                "Zouina Meddour",
+            ],
+        ),
+        (
+            "soutien-parentalite/deliberation.pdf",
+            1..=3,
+            &["PROJET DE DÉLIBÉRATION DE LA COMMISSION PERMANENTE"],
+        ),
     ];
     for (rel, range, sentences) in cases {
         let path = out.join(rel);
@@ -90,16 +153,25 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
         }
         let n = texts.len();
         for (i, t) in texts.iter().enumerate() {
-            assert!(t.contains(&format!("page {}/{n}", i + 1)), "{rel}: page {} has no number", i + 1);
+            assert!(
+                t.contains(&format!("page {}/{n}", i + 1)),
+                "{rel}: page {} has no number",
+                i + 1
+            );
         }
         let f = fonts(&path);
-        assert!(f.iter().any(|name| name == "LiberationSerif"), "{rel}: {f:?}");
+        assert!(
+            f.iter().any(|name| name == "LiberationSerif"),
+            "{rel}: {f:?}"
+        );
     }
     // The draft is marked PROJET on every page; the voted act on none.
     for t in pages(&out.join("soutien-parentalite/deliberation.pdf")) {
-        assert!(t.contains("PROJET"), "a page of the draft lacks the PROJET mark");
+        assert!(
+            t.contains("PROJET"),
+            "a page of the draft lacks the PROJET mark"
+        );
     }
     let voted = pages(&out.join("convention-pep21/deliberation.pdf"));
     assert!(voted.iter().all(|t| !t.contains("PROJET")));
 }
-

@@ -1,4 +1,4 @@
-//! No input, however malformed, makes the pipeline panic: the example
+//! No input, however malformed, makes `check` or `render` panic: the example
 //! dossiers are mutated many times (deterministic LCG) and rendered in-process.
 
 use crate::common::{root, temp_dir};
@@ -97,6 +97,11 @@ fn mutated_dossiers_never_panic() {
             let path = dir.join("d.toml");
             std::fs::write(&path, &text).unwrap();
             let formats = [Format::Md, Format::Html, Format::Pdf];
+            if let Ok(loaded) = delib::load::load(&path) {
+                for d in delib::check::check(&loaded) {
+                    let _ = (d.render(), d.to_json());
+                }
+            }
             match render_path(&path, &templates, &formats) {
                 Ok(_) => ok += 1,
                 Err(diags) => {

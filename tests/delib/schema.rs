@@ -1,0 +1,112 @@
+//! `delib schema`: generated from the types, it accepts every key the
+//! examples use and refuses unknown ones, as the parser does.
+
+use crate::common::{delib, root};
+use serde_json::Value;
+
+fn schema(projet: bool) -> Value {
+    let args: &[&str] = if projet {
+        &["schema", "--projet"]
+    } else {
+        &["schema"]
+    };
+    let o = delib(&root(), args);
+    assert!(o.status.success());
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The object schemas a value may match (through $ref and anyOf).
+fn objects<'a>(root: &'a Value, s: &'a Value) -> Vec<&'a Value> {
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        let name = r.trim_start_matches("#/$defs/");
+        return objects(root, &root["$defs"][name]);
+    }
+    let mut out = Vec::new();
+    for key in ["anyOf", "oneOf"] {
+        if let Some(list) = s.get(key).and_then(Value::as_array) {
+            for alt in list {
+                out.extend(objects(root, alt));
+            }
+        }
+    }
+    if s.get("properties").is_some() {
+        out.push(s);
+    }
+    if let Some(items) = s.get("items") {
+        out.extend(objects(root, items));
+    }
+    out
+}
+
+/// Every key of `value` must be a property of one of the object schemas.
+fn walk(root: &Value, schema: &Value, value: &toml::Value, path: &str) {
+    match value {
+        toml::Value::Table(t) => {
+            let candidates = objects(root, schema);
+            assert!(
+                !candidates.is_empty(),
+                "{path}: the schema has no object here"
+            );
+            for (k, v) in t {
+                let found = candidates.iter().find_map(|o| o["properties"].get(k));
+                let sub = found.unwrap_or_else(|| panic!("{path}.{k}: not in the schema"));
+                walk(root, sub, v, &format!("{path}.{k}"));
+            }
+        }
+        toml::Value::Array(a) => {
+            for v in a {
+                walk(root, schema, v, path);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn schema_knows_every_key_of_the_examples() {
+    let dossier = schema(false);
+    let projet = schema(true);
+    let mut seen = 0;
+    for (file, s) in [
+        ("inputs/dijon/convention-pep21.toml", &dossier),
+        ("inputs/alsace/soutien-parentalite.toml", &dossier),
+        ("inputs/ivry-sur-seine/cmpp-college-moliere.toml", &dossier),
+        ("inputs/dijon/delib.toml", &projet),
+        ("inputs/alsace/delib.toml", &projet),
+    ] {
+        let value: toml::Value =
+            toml::from_str(&std::fs::read_to_string(root().join(file)).unwrap()).unwrap();
+        walk(s, s, &value, file);
+        seen += 1;
+    }
+    assert_eq!(seen, 5);
+}
+
+#[test]
+fn schema_refuses_unknown_fields_and_requires_the_contract() {
+    let s = schema(false);
+    assert_eq!(s["additionalProperties"], Value::Bool(false));
+    for (name, def) in s["$defs"].as_object().unwrap() {
+        if def.get("properties").is_some() {
+            assert_eq!(
+                def["additionalProperties"],
+                Value::Bool(false),
+                "{name} must deny unknown fields"
+            );
+        }
+    }
+    assert_eq!(s["required"], serde_json::json!(["deliberation"]));
+    assert_eq!(
+        s["$defs"]["Deliberation"]["required"],
+        serde_json::json!(["objet"])
+    );
+    assert_eq!(
+        s["$defs"]["Seance"]["required"],
+        serde_json::json!(["date"])
+    );
+    // Descriptions are in French, for the clerk's editor.
+    assert_eq!(
+        s["$defs"]["Deliberation"]["properties"]["objet"]["description"],
+        "objet de la délibération (obligatoire)"
+    );
+}
