@@ -231,7 +231,12 @@ impl Text {
             let end = (i..self.chars.len())
                 .find(|&j| self.chars[j].is_whitespace())
                 .unwrap_or(self.chars.len());
-            let word: String = self.chars[i..end].iter().collect::<String>().to_lowercase();
+            let slice = &self.chars[i..end];
+            if !slice.iter().any(|&c| c == ':' || c == 'w' || c == 'W') {
+                i = end;
+                continue;
+            }
+            let word: String = slice.iter().collect::<String>().to_lowercase();
             let bare = word.trim_start_matches(|c: char| !c.is_alphanumeric());
             if word.contains("://") || word.contains("mailto:") || bare.starts_with("www.") {
                 self.url[i..end].fill(true);
@@ -264,10 +269,18 @@ impl Text {
 
     /// Whether the line text before `i` is only Markdown block markers (`-`, `*`, `1.`, `>`, `#`).
     fn only_block_markers_before(&self, i: usize) -> bool {
-        let start = self.chars[..i]
-            .iter()
-            .rposition(|&c| c == '\n')
-            .map_or(0, |p| p + 1);
+        // Walk back only while the characters could belong to markers: on
+        // ordinary text this stops at once, keeping the pass linear.
+        let mut start = i;
+        while start > 0 && self.chars[start - 1] != '\n' {
+            let c = self.chars[start - 1];
+            if !(matches!(c, '-' | '*' | '+' | '>' | '#' | '.' | ')' | ' ' | '\t')
+                || c.is_ascii_digit())
+            {
+                return false;
+            }
+            start -= 1;
+        }
         let prefix: String = self.chars[start..i].iter().collect();
         let mut tokens = prefix
             .split([' ', '\t'])
