@@ -169,7 +169,9 @@ fn config_source(l: &Loaded) -> std::sync::Arc<crate::diag::Source> {
     }
 }
 
-fn templates_dir(l: &Loaded) -> Result<Option<PathBuf>, Diagnostic> {
+/// The templates folder of a dossier's project: `[rendu] templates`, else `templates/`
+/// beside delib.toml when it exists, else None (built-ins).
+pub fn templates_dir(l: &Loaded) -> Result<Option<PathBuf>, Diagnostic> {
     let Some(t) = &l.rendu.templates else {
         let d = l.root.join("templates");
         return Ok(d.is_dir().then_some(d));
