@@ -6,6 +6,7 @@
 use crate::diag::Diagnostic;
 use crate::doc::{self, Meta};
 use crate::model::Model;
+use crate::partners::Partner;
 use crate::render;
 use crate::templates::Templates;
 
@@ -41,7 +42,8 @@ impl Format {
 pub enum Kind {
     Rapport,
     Deliberation,
-    Convention,
+    /// The convention; with partners, one per partner (index into the partners).
+    Convention(Option<usize>),
     Annexe(usize),
 }
 
@@ -51,20 +53,27 @@ impl Kind {
         match self {
             Kind::Rapport => "rapport.md.tera",
             Kind::Deliberation => "deliberation.md.tera",
-            Kind::Convention => "convention.md.tera",
+            Kind::Convention(_) => "convention.md.tera",
             Kind::Annexe(_) => "annexe.md.tera",
         }
     }
 
-    /// The file stem: "rapport", "deliberation", "convention", "annexe-1".
-    pub fn stem(self) -> String {
+    /// The name used by `--only`: rapport, deliberation, convention, annexe.
+    pub fn family(self) -> &'static str {
         match self {
-            Kind::Rapport => "rapport".into(),
-            Kind::Deliberation => "deliberation".into(),
-            Kind::Convention => "convention".into(),
-            Kind::Annexe(n) => format!("annexe-{n}"),
+            Kind::Rapport => "rapport",
+            Kind::Deliberation => "deliberation",
+            Kind::Convention(_) => "convention",
+            Kind::Annexe(_) => "annexe",
         }
     }
+}
+
+/// One document to produce: its kind and file stem ("convention-ecole-jaures").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    pub kind: Kind,
+    pub stem: String,
 }
 
 /// One output file: its name inside the dossier's folder and its bytes.
@@ -74,50 +83,106 @@ pub struct OutputFile {
 }
 
 /// The documents a dossier calls for (see the table in the input contract).
-pub fn kinds(model: &Model) -> Vec<Kind> {
-    let mut kinds = Vec::with_capacity(3 + model.annexes.len());
+pub fn documents(model: &Model, partners: Option<&[Partner]>) -> Vec<Doc> {
+    let mut docs = Vec::with_capacity(3 + model.annexes.len());
+    let doc = |kind, stem: &str| Doc {
+        kind,
+        stem: stem.to_owned(),
+    };
     if model.deliberation.expose.is_some() {
-        kinds.push(Kind::Rapport);
+        docs.push(doc(Kind::Rapport, "rapport"));
     }
-    kinds.push(Kind::Deliberation);
+    docs.push(doc(Kind::Deliberation, "deliberation"));
     if model.convention.is_some() {
-        kinds.push(Kind::Convention);
+        match partners {
+            Some(list) => {
+                docs.extend(list.iter().enumerate().map(|(i, p)| {
+                    doc(Kind::Convention(Some(i)), &format!("convention-{}", p.slug))
+                }))
+            }
+            None => docs.push(doc(Kind::Convention(None), "convention")),
+        }
     }
-    kinds.extend(model.annexes.iter().map(|a| Kind::Annexe(a.numero)));
-    kinds
+    docs.extend(
+        model
+            .annexes
+            .iter()
+            .map(|a| doc(Kind::Annexe(a.numero), &format!("annexe-{}", a.numero))),
+    );
+    docs
+}
+
+/// The template context shared by every document of a dossier.
+pub fn context(model: &Model) -> Result<tera::Context, Diagnostic> {
+    tera::Context::from_serialize(model).map_err(|e| Diagnostic::error("modele", e.to_string()))
+}
+
+/// Renders one document in the given formats.
+pub fn render_doc(
+    model: &Model,
+    base: &tera::Context,
+    partners: &[Partner],
+    doc: &Doc,
+    templates: &Templates,
+    formats: &[Format],
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    let mut ctx = base.clone();
+    match doc.kind {
+        Kind::Annexe(n) => ctx.insert("annexe", &model.annexes[n - 1]),
+        Kind::Convention(Some(i)) => {
+            let p = &partners[i];
+            if let Some(k) = &model.convention {
+                ctx.insert(
+                    "convention",
+                    &k.with_partner(&p.partie, &model.deliberation),
+                );
+            }
+            let columns: std::collections::BTreeMap<&str, String> = p
+                .columns
+                .iter()
+                .map(|(k, v)| (k.as_str(), crate::escape::plain(v)))
+                .collect();
+            ctx.insert("partenaire", &columns);
+        }
+        _ => {}
+    }
+    let markdown = tidy(&templates.render(doc.kind.template(), &ctx)?);
+    let needs_doc = formats.iter().any(|f| *f != Format::Md);
+    let document = needs_doc.then(|| doc::parse(&markdown, meta(model, partners, doc.kind)));
+    let mut out = Vec::with_capacity(formats.len());
+    for format in formats {
+        let bytes = match (format, &document) {
+            (Format::Md, _) => markdown.as_bytes().to_vec(),
+            (Format::Html, Some(d)) => render::html::render(d, templates.css()).into_bytes(),
+            (Format::Pdf, Some(d)) => render::pdf::render(d),
+            _ => continue,
+        };
+        out.push(OutputFile {
+            name: format!("{}.{}", doc.stem, format.ext()),
+            bytes,
+        });
+    }
+    Ok(out)
 }
 
 /// Renders every document of the model in the given formats.
 pub fn render_all(
     model: &Model,
+    partners: Option<&[Partner]>,
     templates: &Templates,
     formats: &[Format],
 ) -> Result<Vec<OutputFile>, Diagnostic> {
-    let base = tera::Context::from_serialize(model)
-        .map_err(|e| Diagnostic::error("modele", e.to_string()))?;
+    let base = context(model)?;
     let mut out = Vec::new();
-    for kind in kinds(model) {
-        let mut ctx = base.clone();
-        if let Kind::Annexe(n) = kind {
-            ctx.insert("annexe", &model.annexes[n - 1]);
-        }
-        let markdown = templates.render(kind.template(), &ctx)?;
-        let markdown = tidy(&markdown);
-        let stem = kind.stem();
-        let needs_doc = formats.iter().any(|f| *f != Format::Md);
-        let document = needs_doc.then(|| doc::parse(&markdown, meta(model, kind)));
-        for format in formats {
-            let bytes = match (format, &document) {
-                (Format::Md, _) => markdown.as_bytes().to_vec(),
-                (Format::Html, Some(d)) => render::html::render(d, templates.css()).into_bytes(),
-                (Format::Pdf, Some(d)) => render::pdf::render(d),
-                _ => continue,
-            };
-            out.push(OutputFile {
-                name: format!("{stem}.{}", format.ext()),
-                bytes,
-            });
-        }
+    for doc in documents(model, partners) {
+        out.extend(render_doc(
+            model,
+            &base,
+            partners.unwrap_or(&[]),
+            &doc,
+            templates,
+            formats,
+        )?);
     }
     Ok(out)
 }
@@ -131,7 +196,11 @@ pub fn render_path(
 ) -> Result<(crate::load::Loaded, Vec<OutputFile>), Vec<Diagnostic>> {
     let loaded = crate::load::load(path)?;
     let model = crate::model::build(&loaded)?;
-    let files = render_all(&model, templates, formats).map_err(|d| vec![d])?;
+    let partners = loaded
+        .partenaires
+        .as_ref()
+        .map(|src| crate::partners::parse(src, &templates.partner_columns()).0);
+    let files = render_all(&model, partners.as_deref(), templates, formats).map_err(|d| vec![d])?;
     Ok((loaded, files))
 }
 
@@ -167,7 +236,7 @@ fn tidy(markdown: &str) -> String {
 }
 
 /// Title, footer and draft flag of a document.
-fn meta(model: &Model, kind: Kind) -> Meta {
+fn meta(model: &Model, partners: &[Partner], kind: Kind) -> Meta {
     let c = &model.collectivite;
     let d = &model.deliberation;
     let unescape = crate::escape::unescape;
@@ -187,13 +256,19 @@ fn meta(model: &Model, kind: Kind) -> Meta {
                 None => format!("{} – Délibération", unescape(&c.nom)),
             },
         ),
-        Kind::Convention => {
+        Kind::Convention(partner) => {
             let titre = model
                 .convention
                 .as_ref()
                 .map(|k| unescape(&k.titre))
                 .unwrap_or_default();
-            (titre.clone(), shorten(&titre, 70))
+            match partner.and_then(|i| partners.get(i)) {
+                Some(p) => (
+                    format!("{titre} – {}", p.partie.nom),
+                    format!("{} – {}", shorten(&titre, 50), p.partie.nom),
+                ),
+                None => (titre.clone(), shorten(&titre, 70)),
+            }
         }
         Kind::Annexe(n) => {
             let titre = unescape(&model.annexes[n - 1].titre);

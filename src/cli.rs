@@ -65,13 +65,18 @@ pub enum Command {
         help_template = TEMPLATE,
         override_usage = "delib render <DOSSIER.toml | RÉPERTOIRE>... [OPTIONS]",
         after_help = "\
-Pour chaque dossier, écrit SORTIE/<nom du dossier>/{rapport,deliberation,convention,annexe-1…}.{md,html,pdf}.
-Seuls les documents que le dossier appelle sont produits. Un dossier en erreur n'écrit rien
-et ses anciens documents restent intacts.
+Pour chaque dossier, écrit SORTIE/<nom du dossier>/{rapport,deliberation,convention,annexe-1…}.{md,html,pdf}
+(une convention-<partenaire> par ligne du fichier partenaires, s'il y en a un).
+Seuls les documents que le dossier appelle sont produits, et seuls ceux dont une source a changé
+sont réécrits (dossier, séance, delib.toml, CSV, modèles) : le manifeste SORTIE/.delib-manifest.json
+s'en souvient. Les dossiers sont rendus en parallèle. Un dossier en erreur n'écrit rien et ses
+anciens documents restent intacts ; chaque fichier est écrit en entier ou pas du tout.
 
 Exemples :
   delib render inputs
-  delib render inputs/dijon/convention-pep21.toml -o /tmp/rendu --format html,pdf"
+  delib render inputs/dijon/convention-pep21.toml -o /tmp/rendu --format html,pdf
+  delib render inputs --only convention,annexe     seulement les conventions et les annexes
+  delib render inputs --force                      tout réécrire"
     )]
     Render(RenderArgs),
     /// Vérifie les dossiers (quorum, pouvoirs, vote, dates…) sans rien écrire
@@ -139,6 +144,15 @@ pub struct RenderArgs {
     /// Formats à produire, séparés par des virgules : md, html, pdf
     #[arg(long, value_name = "FORMATS", value_delimiter = ',')]
     pub format: Vec<String>,
+    /// Documents à produire, séparés par des virgules : rapport, deliberation, convention, annexe
+    #[arg(long, value_name = "DOCUMENTS", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Réécrit tout, même ce qui n'a pas changé
+    #[arg(long)]
+    pub force: bool,
+    /// Nombre de dossiers rendus en parallèle (par défaut : un par cœur)
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
     /// Traite les avertissements comme des erreurs (rien n'est écrit)
     #[arg(long)]
     pub deny_warnings: bool,

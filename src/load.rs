@@ -24,6 +24,9 @@ pub struct Loaded {
     pub rendu: Rendu,
     /// The folder of `delib.toml`, else the dossier's folder: paths stay inside it.
     pub root: PathBuf,
+    /// The partners CSV named by `[convention] partenaires`, read but not yet parsed
+    /// (its allowed columns depend on the templates).
+    pub partenaires: Option<Arc<Source>>,
 }
 
 /// Reads and parses a dossier; on failure returns every finding.
@@ -67,6 +70,34 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             Some((parse::<Seance>(&src).map_err(|d| vec![d])?, src))
         }
     };
+    let partenaires = match dossier
+        .convention
+        .as_ref()
+        .and_then(|c| c.get_ref().partenaires.as_ref())
+    {
+        None => None,
+        Some(rel) => {
+            let target = resolve_inside(&root, dir, rel.get_ref()).ok_or_else(|| {
+                vec![
+                    Diagnostic::error(
+                        "chemin-hors-projet",
+                        format!(
+                            "le fichier des partenaires « {} » sort du dossier du projet",
+                            rel.get_ref()
+                        ),
+                    )
+                    .at(&source, rel.span())
+                    .hint("indiquez un chemin relatif à l'intérieur du dossier du projet"),
+                ]
+            })?;
+            Some(read_source(&target).map_err(|d| {
+                vec![
+                    d.at(&source, rel.span())
+                        .hint("le chemin est relatif au dossier ; vérifiez le nom du fichier CSV"),
+                ]
+            })?)
+        }
+    };
     let base = projet.as_ref().map(|(p, _)| p.clone()).unwrap_or_default();
     let collectivite = merge_collectivite(base.collectivite, dossier.collectivite.clone());
     let rendu = merge_rendu(base.rendu, dossier.rendu.clone());
@@ -78,6 +109,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         collectivite,
         rendu,
         root,
+        partenaires,
     })
 }
 

@@ -197,6 +197,28 @@ pub struct ConventionCtx {
     /// "ensemble dénommées « les Parties »" when more than two parties.
     pub ensemble: bool,
     pub articles: Vec<ArticleConventionCtx>,
+    /// The parties as written, to add a partner from the CSV.
+    #[serde(skip)]
+    pub raw_parties: Vec<Partie>,
+}
+
+impl ConventionCtx {
+    /// The same convention with one more party: a partner from the CSV.
+    pub fn with_partner(&self, partner: &Partie, d: &DeliberationCtx) -> ConventionCtx {
+        let mut raw = self.raw_parties.clone();
+        raw.push(partner.clone());
+        let n = raw.len();
+        ConventionCtx {
+            parties: raw
+                .iter()
+                .enumerate()
+                .map(|(i, p)| partie(p, i, n, d))
+                .collect(),
+            ensemble: n > 2,
+            raw_parties: raw,
+            ..self.clone()
+        }
+    }
 }
 
 /// A party, with its paragraph composed.
@@ -937,6 +959,7 @@ fn convention(
         parties,
         ensemble: n > 2,
         articles,
+        raw_parties: c.parties.clone(),
     }
 }
 

@@ -91,6 +91,23 @@ impl Templates {
         &self.css
     }
 
+    /// Columns of a partners CSV the templates use, as `partenaire.<colonne>`.
+    pub fn partner_columns(&self) -> std::collections::HashSet<String> {
+        let mut out = std::collections::HashSet::new();
+        for (_, _, text) in &self.sources {
+            for (i, _) in text.match_indices("partenaire.") {
+                let name: String = text[i + "partenaire.".len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.insert(name);
+                }
+            }
+        }
+        out
+    }
+
     /// The text of a template as used (built-in or override), for hashing.
     pub fn text(&self, name: &str) -> &str {
         self.sources

@@ -15,14 +15,16 @@ pub struct Checked {
     pub path: PathBuf,
     /// None when the dossier could not be read or parsed.
     pub loaded: Option<Loaded>,
+    /// The derived model, when the dossier could be derived.
+    pub model: Option<crate::model::Model>,
     /// Parse errors, or the findings of the checks.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Checked {
-    /// True when an error stops this dossier.
+    /// True when an error (or, with `deny_warnings`, a warning) stops this dossier.
     pub fn failed(&self, deny_warnings: bool) -> bool {
-        self.loaded.is_none()
+        self.model.is_none()
             || self
                 .diagnostics
                 .iter()
@@ -30,25 +32,32 @@ impl Checked {
     }
 }
 
-/// Loads and checks every dossier, then the checks across the batch.
+/// Loads and checks every dossier (in parallel), then the checks across the batch.
 pub fn load_and_check(paths: &[PathBuf]) -> Vec<Checked> {
+    use rayon::prelude::*;
     let mut out: Vec<Checked> = paths
-        .iter()
+        .par_iter()
         .map(|p| match load::load(p) {
             Ok(l) => {
                 let mut diagnostics = crate::check::check(&l);
-                if let Err(more) = crate::model::build(&l) {
-                    diagnostics.extend(more);
-                }
+                let model = match crate::model::build(&l) {
+                    Ok(m) => Some(m),
+                    Err(more) => {
+                        diagnostics.extend(more);
+                        None
+                    }
+                };
                 Checked {
                     path: p.clone(),
                     loaded: Some(l),
+                    model,
                     diagnostics,
                 }
             }
             Err(d) => Checked {
                 path: p.clone(),
                 loaded: None,
+                model: None,
                 diagnostics: d,
             },
         })

@@ -1,67 +1,210 @@
-//! `delib render`: dossiers in, documents out.
+//! `delib render`: dossiers in, documents out — in parallel, incrementally,
+//! and safely (atomic writes; a dossier in error keeps its previous outputs).
 
-use crate::build::{self, Format};
+use super::Checked;
+use crate::build::{self, Doc, Format};
 use crate::cli::RenderArgs;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{self, Loaded};
+use crate::manifest::{self, Entry, Hash, Manifest};
+use crate::partners::Partner;
 use crate::templates::Templates;
 use anyhow::Context as _;
-use std::collections::HashMap;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// What became of one dossier.
+#[derive(Default)]
+struct Outcome {
+    /// Findings to print, already rendered.
+    report: String,
+    failed: bool,
+    written: usize,
+    unchanged: usize,
+    /// The manifest entry to record (None: keep the previous one).
+    entry: Option<(PathBuf, String, Entry)>,
+    removed: Vec<PathBuf>,
+}
 
 /// Runs the command; returns the exit status.
 pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     let start = Instant::now();
+    if let Some(n) = args.jobs {
+        // Ignored when the pool already exists (only in tests calling run twice).
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
     let cli_formats = parse_formats(&args.format)?;
+    let only = parse_only(&args.only)?;
     let dossiers = super::find_dossiers(&args.paths)?;
     let checked = super::load_and_check(&dossiers);
-    let mut templates: HashMap<Option<PathBuf>, Templates> = HashMap::new();
-    let (mut ok, mut failed, mut written) = (0usize, 0usize, 0usize);
+    let templates = load_templates(&checked);
+    let tool = manifest::tool_id();
+
+    // Output folders, their manifests, and one sub-folder per dossier.
+    let mut roots: BTreeMap<PathBuf, Manifest> = BTreeMap::new();
+    let mut claimed: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut targets: Vec<Option<(PathBuf, String)>> = Vec::with_capacity(checked.len());
+    let mut collisions: Vec<Option<Diagnostic>> = Vec::with_capacity(checked.len());
     for c in &checked {
-        for d in &c.diagnostics {
-            if !quiet || d.severity == Severity::Error {
-                eprintln!("{}", d.render());
+        let target = c
+            .loaded
+            .as_ref()
+            .map(|l| (output_dir(l, args), dossier_name(&c.path)));
+        let mut collision = None;
+        if let Some((root, name)) = &target {
+            roots
+                .entry(root.clone())
+                .or_insert_with(|| Manifest::load(root));
+            if let Some(first) = claimed.insert(root.join(name), c.path.clone()) {
+                collision = Some(
+                    Diagnostic::error(
+                        "nom-en-double",
+                        format!("{} et {} écriraient dans le même répertoire {}", first.display(), c.path.display(), root.join(name).display()),
+                    )
+                    .hint("renommez l'un des deux fichiers : le nom du dossier donne celui du répertoire de sortie"),
+                );
+                claimed.insert(root.join(name), first);
             }
         }
-        let result = match &c.loaded {
-            Some(l) if !c.failed(args.deny_warnings) => {
-                render_one(&c.path, l, args, &cli_formats, &mut templates)?
+        targets.push(target);
+        collisions.push(collision);
+    }
+
+    let progress = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(checked.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} dossiers  {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let outcomes: Vec<anyhow::Result<Outcome>> = checked
+        .par_iter()
+        .zip(targets.par_iter())
+        .zip(collisions.par_iter())
+        .map(|((c, target), collision)| {
+            let previous = target
+                .as_ref()
+                .and_then(|(root, _)| roots.get(root))
+                .and_then(|m| m.dossiers.get(&key(&c.path)));
+            let result = render_one(
+                c,
+                target.as_ref(),
+                collision.as_ref(),
+                previous,
+                &templates,
+                &cli_formats,
+                &only,
+                args,
+                quiet,
+                tool,
+            );
+            if let Some(bar) = &progress {
+                bar.inc(1);
+                bar.set_message(c.path.display().to_string());
             }
-            _ => Err(Vec::new()),
-        };
-        match result {
-            Ok(n) => {
-                ok += 1;
-                written += n;
-            }
-            Err(diags) => {
-                for d in &diags {
-                    eprintln!("{}", d.render());
+            result
+        })
+        .collect();
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+
+    let (mut failed, mut written, mut unchanged, mut removed) =
+        (0usize, 0usize, 0usize, Vec::new());
+    let mut rendered_keys: BTreeSet<String> = BTreeSet::new();
+    for (c, outcome) in checked.iter().zip(outcomes) {
+        let o = outcome?;
+        eprint!("{}", o.report);
+        failed += usize::from(o.failed);
+        written += o.written;
+        unchanged += o.unchanged;
+        removed.extend(o.removed);
+        rendered_keys.insert(key(&c.path));
+        if let Some((root, k, entry)) = o.entry
+            && let Some(m) = roots.get_mut(&root)
+        {
+            m.dossiers.insert(k, entry);
+        }
+    }
+    // Dossiers that disappeared since the last run: their outputs go too.
+    for (root, m) in &mut roots {
+        let gone: Vec<String> = m
+            .dossiers
+            .keys()
+            .filter(|k| !rendered_keys.contains(*k) && !Path::new(k).exists())
+            .cloned()
+            .collect();
+        for k in gone {
+            if let Some(entry) = m.dossiers.remove(&k) {
+                let dir = root.join(&entry.dir);
+                for name in entry.files.keys() {
+                    if std::fs::remove_file(dir.join(name)).is_ok() {
+                        removed.push(dir.join(name));
+                    }
                 }
-                failed += 1;
-                eprintln!("{} : non rendu, rien n'a été écrit\n", c.path.display());
+                let _ = std::fs::remove_dir(&dir);
             }
         }
+        m.save(root)
+            .with_context(|| format!("impossible d'écrire le manifeste dans {}", root.display()))?;
     }
     if !quiet {
-        let s = |n: usize| if n > 1 { "s" } else { "" };
-        let errors = if failed > 0 {
-            format!(", {failed} dossier{} en erreur", s(failed))
-        } else {
-            String::new()
-        };
-        let line = format!(
-            "{ok} dossier{} rendu{}, {written} document{} écrit{}{errors} en {:.2} s",
-            s(ok),
-            s(ok),
-            s(written),
-            s(written),
-            start.elapsed().as_secs_f64()
+        removed.sort();
+        for r in &removed {
+            eprintln!("supprimé   {}", r.display());
+        }
+        eprintln!(
+            "{}",
+            summary(
+                checked.len(),
+                written,
+                unchanged,
+                removed.len(),
+                failed,
+                start.elapsed()
+            )
         );
-        eprintln!("{}", line.replace('.', ","));
     }
     Ok(u8::from(failed > 0))
+}
+
+/// "3 dossiers : 30 documents écrits, 0 inchangé, 0 supprimé, 0 en erreur, en 0,04 s".
+fn summary(
+    dossiers: usize,
+    written: usize,
+    unchanged: usize,
+    removed: usize,
+    failed: usize,
+    t: std::time::Duration,
+) -> String {
+    let s = |n: usize| if n > 1 { "s" } else { "" };
+    let mut line = format!(
+        "{dossiers} dossier{} : {written} document{} écrit{}, {unchanged} inchangé{}, {removed} supprimé{}, {failed} en erreur, en {:.2} s",
+        s(dossiers),
+        s(written),
+        s(written),
+        s(unchanged),
+        s(removed),
+        t.as_secs_f64()
+    );
+    if written == 0 && removed == 0 && failed == 0 {
+        line.push_str(" — rien à refaire");
+    }
+    line.replace('.', ",")
+}
+
+/// The manifest key of a dossier: its absolute path.
+fn key(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 fn parse_formats(list: &[String]) -> anyhow::Result<Vec<Format>> {
@@ -78,46 +221,232 @@ fn parse_formats(list: &[String]) -> anyhow::Result<Vec<Format>> {
     Ok(out)
 }
 
-/// Renders one checked dossier: Ok(files written) or the findings that stopped it.
+fn parse_only(list: &[String]) -> anyhow::Result<Vec<String>> {
+    const KINDS: [&str; 4] = ["rapport", "deliberation", "convention", "annexe"];
+    list.iter()
+        .map(|s| {
+            let s = s.trim().to_lowercase().replace('é', "e");
+            let s = s
+                .strip_suffix('s')
+                .filter(|x| KINDS.contains(x))
+                .map(str::to_owned)
+                .unwrap_or(s);
+            if KINDS.contains(&s.as_str()) {
+                Ok(s)
+            } else {
+                anyhow::bail!(
+                    "document inconnu « {s} » pour --only (documents possibles : {})",
+                    KINDS.join(", ")
+                )
+            }
+        })
+        .collect()
+}
+
+/// Each distinct template folder, loaded once (or its error).
+fn load_templates(checked: &[Checked]) -> HashMap<Option<PathBuf>, Result<Templates, Diagnostic>> {
+    let mut out = HashMap::new();
+    for l in checked.iter().filter_map(|c| c.loaded.as_ref()) {
+        if let Ok(dir) = templates_dir(l)
+            && !out.contains_key(&dir)
+        {
+            let t = Templates::load(dir.as_deref());
+            out.insert(dir, t);
+        }
+    }
+    out
+}
+
+/// Renders one checked dossier: only the files whose inputs changed.
+#[allow(clippy::too_many_arguments)]
 fn render_one(
-    path: &Path,
-    loaded: &Loaded,
-    args: &RenderArgs,
+    c: &Checked,
+    target: Option<&(PathBuf, String)>,
+    collision: Option<&Diagnostic>,
+    previous: Option<&Entry>,
+    templates: &HashMap<Option<PathBuf>, Result<Templates, Diagnostic>>,
     cli_formats: &[Format],
-    cache: &mut HashMap<Option<PathBuf>, Templates>,
-) -> anyhow::Result<Result<usize, Vec<Diagnostic>>> {
-    let model = match crate::model::build(loaded) {
-        Ok(m) => m,
-        Err(d) => return Ok(Err(d)),
+    only: &[String],
+    args: &RenderArgs,
+    quiet: bool,
+    tool: Hash,
+) -> anyhow::Result<Outcome> {
+    let mut o = Outcome::default();
+    // Plain spaces before punctuation are fixed by rendering itself: that
+    // note belongs to `delib check`, not to every render.
+    let mut report = |d: &Diagnostic| {
+        if (!quiet || d.severity == Severity::Error) && d.code != "typo-espace" {
+            o.report.push_str(&d.render());
+            o.report.push('\n');
+        }
     };
-    let prepared = formats_for(loaded, cli_formats).and_then(|f| Ok((f, templates_dir(loaded)?)));
+    c.diagnostics.iter().for_each(&mut report);
+    let stop = |mut o: Outcome, diags: &[Diagnostic]| {
+        for d in diags {
+            o.report.push_str(&d.render());
+            o.report.push('\n');
+        }
+        o.failed = true;
+        o.report.push_str(&format!(
+            "{} : non rendu, rien n'a été écrit\n\n",
+            c.path.display()
+        ));
+        Ok(o)
+    };
+    let (Some(l), Some(model), Some((root, name))) = (&c.loaded, &c.model, target) else {
+        return stop(o, &[]);
+    };
+    if let Some(d) = collision {
+        return stop(o, std::slice::from_ref(d));
+    }
+    if c.failed(args.deny_warnings) {
+        return stop(o, &[]);
+    }
+    let prepared = formats_for(l, cli_formats).and_then(|f| Ok((f, templates_dir(l)?)));
     let (formats, tdir) = match prepared {
         Ok(x) => x,
-        Err(d) => return Ok(Err(vec![d])),
+        Err(d) => return stop(o, &[d]),
     };
-    if !cache.contains_key(&tdir) {
-        match Templates::load(tdir.as_deref()) {
-            Ok(t) => {
-                cache.insert(tdir.clone(), t);
+    let tpl = match templates.get(&tdir) {
+        Some(Ok(t)) => t,
+        Some(Err(d)) => return stop(o, std::slice::from_ref(d)),
+        None => return stop(o, &[]),
+    };
+    // Partners: a bad row is reported and left out; the others render.
+    let partners: Option<Vec<Partner>> = l.partenaires.as_ref().map(|src| {
+        let (rows, diags) = crate::partners::parse(src, &tpl.partner_columns());
+        for d in &diags {
+            o.report.push_str(&d.render());
+            o.report.push('\n');
+        }
+        o.failed |= !diags.is_empty();
+        rows
+    });
+    let all_docs = build::documents(model, partners.as_deref());
+    let inputs = dossier_inputs(l, tool);
+    let dir = root.join(name);
+    let mut entry = Entry {
+        dir: name.clone(),
+        files: BTreeMap::new(),
+    };
+    let mut stale: Vec<(&Doc, Vec<Format>)> = Vec::new();
+    for doc in &all_docs {
+        let selected = only.is_empty() || only.iter().any(|f| f == doc.kind.family());
+        let mut todo = Vec::new();
+        for f in Format::ALL {
+            let file = format!("{}.{}", doc.stem, f.ext());
+            let old = previous.and_then(|p| p.files.get(&file));
+            if !selected || !formats.contains(&f) {
+                // Not asked for this time: keep what the last run recorded.
+                if let Some(h) = old {
+                    entry.files.insert(file, h.clone());
+                }
+                continue;
             }
-            Err(d) => return Ok(Err(vec![d])),
+            let hash = file_hash(inputs, tpl, doc, f, partners.as_deref()).hex();
+            if !args.force && old == Some(&hash) && dir.join(&file).is_file() {
+                o.unchanged += 1;
+            } else {
+                todo.push(f);
+            }
+            entry.files.insert(file, hash);
+        }
+        if !todo.is_empty() {
+            stale.push((doc, todo));
         }
     }
-    let files = match build::render_all(&model, &cache[&tdir], &formats) {
-        Ok(f) => f,
-        Err(d) => return Ok(Err(vec![d])),
+    // Render everything first: nothing is written unless every document rendered.
+    let base = match build::context(model) {
+        Ok(b) => b,
+        Err(d) => return stop(o, &[d]),
     };
-    let dir = output_dir(loaded, args).join(dossier_name(path));
-    let mut written = 0;
-    for f in &files {
-        let target = dir.join(&f.name);
-        if crate::output::write_if_changed(&target, &f.bytes)
-            .with_context(|| format!("impossible d'écrire {}", target.display()))?
-        {
-            written += 1;
+    let mut files = Vec::new();
+    for (doc, fmts) in stale {
+        match build::render_doc(
+            model,
+            &base,
+            partners.as_deref().unwrap_or(&[]),
+            doc,
+            tpl,
+            &fmts,
+        ) {
+            Ok(f) => files.extend(f),
+            Err(d) => return stop(o, &[d]),
         }
     }
-    Ok(Ok(written))
+    remove_stale_temporaries(&dir);
+    for f in &files {
+        let path = dir.join(&f.name);
+        crate::output::write_atomic(&path, &f.bytes)
+            .with_context(|| format!("impossible d'écrire {}", path.display()))?;
+        o.written += 1;
+    }
+    // Files of documents this dossier no longer calls for (a row or an annex removed).
+    if let Some(p) = previous {
+        let stems: BTreeSet<&str> = all_docs.iter().map(|d| d.stem.as_str()).collect();
+        for file in p.files.keys() {
+            let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
+            if !stems.contains(stem) && std::fs::remove_file(dir.join(file)).is_ok() {
+                o.removed.push(dir.join(file));
+            }
+        }
+    }
+    o.entry = Some((root.clone(), key(&c.path), entry));
+    Ok(o)
+}
+
+/// The inputs every document of a dossier depends on.
+fn dossier_inputs(l: &Loaded, tool: Hash) -> Hash {
+    let mut h = tool.add(l.source.text.as_bytes());
+    if let Some((_, src)) = &l.seance
+        && !std::sync::Arc::ptr_eq(src, &l.source)
+    {
+        h = h.add(src.text.as_bytes());
+    }
+    if let Some((_, src)) = &l.projet {
+        h = h.add(src.text.as_bytes());
+    }
+    h
+}
+
+/// Everything one output file depends on.
+fn file_hash(
+    inputs: Hash,
+    tpl: &Templates,
+    doc: &Doc,
+    f: Format,
+    partners: Option<&[Partner]>,
+) -> Hash {
+    let mut h = inputs
+        .add(f.ext().as_bytes())
+        .add(doc.stem.as_bytes())
+        .add(tpl.text(doc.kind.template()).as_bytes());
+    if f != Format::Md {
+        h = h.add(tpl.text("style.css").as_bytes());
+    }
+    if let (build::Kind::Convention(Some(i)), Some(list)) = (doc.kind, partners)
+        && let Some(p) = list.get(i)
+    {
+        h = h.add(p.row_text.as_bytes());
+        for (k, v) in &p.columns {
+            h = h.add(k.as_bytes()).add(v.as_bytes());
+        }
+    }
+    h
+}
+
+/// Temporary files left by a run that was killed mid-write.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// The output folder name of a dossier: its file stem.

@@ -30,8 +30,17 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Every file under `dir`, relative, sorted, with its bytes.
+/// Every document under `dir` (hidden files such as the manifest left out),
+/// relative, sorted, with its bytes.
 pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    all_files(dir)
+        .into_iter()
+        .filter(|(n, _)| !n.split('/').any(|part| part.starts_with('.')))
+        .collect()
+}
+
+/// Every file under `dir`, hidden ones included.
+pub fn all_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -63,4 +72,22 @@ pub fn project(name: &str, dossier: &str) -> PathBuf {
     .unwrap();
     std::fs::write(dir.join("dossier.toml"), dossier).unwrap();
     dir
+}
+
+/// Number of files under `dir` with extension `ext` (0 when `dir` is absent).
+pub fn count_files(dir: &Path, ext: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .map(|p| {
+            if p.is_dir() {
+                count_files(&p, ext)
+            } else {
+                usize::from(p.extension().is_some_and(|e| e == ext))
+            }
+        })
+        .sum()
 }

@@ -139,7 +139,7 @@ fn examples_hold_the_seed_sentences() {
             ],
         ),
         (
-            "soutien-parentalite/convention.md",
+            "soutien-parentalite/convention-mediatheque-olympe-de-gouges.md",
             &["**IL A ÉTÉ CONVENU CE QUI SUIT\u{a0}:**"],
         ),
     ];

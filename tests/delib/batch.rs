@@ -1,0 +1,297 @@
+//! Batch regeneration: partners from a CSV, parallel and incremental runs,
+//! removal of what disappeared, --only, and files never half-written.
+
+use crate::common::{delib, files, root, stderr, temp_dir};
+use std::path::{Path, PathBuf};
+
+/// A copy of inputs/ in a fresh folder (the tests edit it).
+fn copy_inputs(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    copy_dir(&root().join("inputs"), &dir.join("inputs"));
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}
+
+fn render(dir: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["render", "inputs", "-o", "out"];
+    args.extend_from_slice(extra);
+    let o = delib(dir, &args);
+    (o.status.code().unwrap_or(-1), stderr(&o))
+}
+
+fn summary(err: &str) -> &str {
+    err.lines().last().unwrap_or("")
+}
+
+#[test]
+fn one_convention_per_partner_row() {
+    let dir = copy_inputs("partners");
+    let (code, err) = render(&dir, &["--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let names: Vec<String> = files(&dir.join("out/soutien-parentalite"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let conventions: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("convention-"))
+        .collect();
+    assert_eq!(conventions.len(), 26, "{names:?}");
+    let md = std::fs::read_to_string(
+        dir.join("out/soutien-parentalite/convention-mediatheque-olympe-de-gouges.md"),
+    )
+    .unwrap();
+    assert!(md.contains("**La Médiathèque Olympe de Gouges**, médiathèque du réseau"));
+    assert!(md.contains("représentée par Mme Claire HOFFMANN, Directrice"));
+    assert!(md.contains("**Pour la Médiathèque Olympe de Gouges**"));
+}
+
+#[test]
+fn bad_partner_rows_are_located_and_the_others_render() {
+    let dir = copy_inputs("bad-rows");
+    let csv = dir.join("inputs/alsace/partenaires.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str(";sans nom;1 rue X;M. Y;Président;le Partenaire\n");
+    text.push_str("La Médiathèque Olympe de Gouges;doublon;;;;\n");
+    std::fs::write(&csv, text).unwrap();
+    let (code, err) = render(&dir, &["--format", "md"]);
+    assert_eq!(code, 1, "a bad row fails the run: {err}");
+    assert!(err.contains("erreur[partenaires-nom]"), "{err}");
+    assert!(
+        err.contains(" --> inputs/alsace/partenaires.csv:28:1"),
+        "{err}"
+    );
+    assert!(err.contains("erreur[partenaires-doublon]"), "{err}");
+    assert!(
+        err.contains(" --> inputs/alsace/partenaires.csv:29:1"),
+        "{err}"
+    );
+    let conventions = files(&dir.join("out/soutien-parentalite"))
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("convention-"))
+        .count();
+    assert_eq!(conventions, 26, "the good rows still render");
+    // An unknown column is reported at its header cell.
+    std::fs::write(&csv, "nom;qualitee\nA;x\n").unwrap();
+    let (_, err) = render(&dir, &["--format", "md"]);
+    assert!(
+        err.contains("colonne inconnue « qualitee »") && err.contains("partenaires.csv:1:5"),
+        "{err}"
+    );
+    assert!(err.contains("vouliez-vous dire « qualite »"), "{err}");
+}
+
+#[test]
+fn incremental_runs_rewrite_only_what_changed() {
+    let dir = copy_inputs("incremental");
+    let (code, err) = render(&dir, &["--format", "md,html"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(summary(&err).contains(" 0 inchangé"), "{err}");
+
+    // Nothing changed: nothing written, and it says so.
+    let before = files(&dir.join("out"));
+    let (_, err) = render(&dir, &["--format", "md,html"]);
+    assert!(
+        summary(&err).contains(": 0 document écrit") && summary(&err).ends_with("rien à refaire"),
+        "{err}"
+    );
+    assert_eq!(files(&dir.join("out")), before);
+
+    // One template changed: exactly the documents that use it are rebuilt
+    // (one annex per dossier that has one, in two formats).
+    std::fs::create_dir_all(dir.join("inputs/dijon/templates")).unwrap();
+    let annexe = delib::templates::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "annexe.md.tera")
+        .unwrap()
+        .1;
+    std::fs::write(
+        dir.join("inputs/dijon/templates/annexe.md.tera"),
+        format!("{annexe}\nModèle local.\n"),
+    )
+    .unwrap();
+    let (_, err) = render(&dir, &["--format", "md,html"]);
+    assert!(summary(&err).contains(": 2 documents écrits"), "{err}");
+    let md = std::fs::read_to_string(dir.join("out/convention-pep21/annexe-1.md")).unwrap();
+    assert!(md.ends_with("Modèle local.\n"));
+
+    // One CSV row changed: one convention rebuilt.
+    let csv = dir.join("inputs/alsace/partenaires.csv");
+    let text = std::fs::read_to_string(&csv)
+        .unwrap()
+        .replace("Mme Claire HOFFMANN", "Mme Claire HOFFMANN-WEISS");
+    std::fs::write(&csv, text).unwrap();
+    let (_, err) = render(&dir, &["--format", "md,html"]);
+    assert!(summary(&err).contains(": 2 documents écrits"), "{err}");
+
+    // --force rebuilds everything.
+    let (_, err) = render(&dir, &["--format", "md,html", "--force"]);
+    assert!(summary(&err).contains(" 0 inchangé"), "{err}");
+}
+
+#[test]
+fn outputs_of_what_disappeared_are_removed_and_listed() {
+    let dir = copy_inputs("removed");
+    assert_eq!(render(&dir, &["--format", "md"]).0, 0);
+    // A row removed from the CSV.
+    let csv = dir.join("inputs/alsace/partenaires.csv");
+    let text: String = std::fs::read_to_string(&csv)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains("Ludothèque La Marelle"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&csv, text).unwrap();
+    // A dossier removed.
+    std::fs::remove_file(dir.join("inputs/ivry-sur-seine/cmpp-college-moliere.toml")).unwrap();
+    let (code, err) = render(&dir, &["--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "supprimé   out/soutien-parentalite/convention-association-ludotheque-la-marelle.md"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("supprimé   out/cmpp-college-moliere/deliberation.md"),
+        "{err}"
+    );
+    assert!(summary(&err).contains(" 3 supprimés"), "{err}");
+    assert!(!dir.join("out/cmpp-college-moliere").exists());
+    assert!(
+        !dir.join("out/soutien-parentalite/convention-association-ludotheque-la-marelle.md")
+            .exists()
+    );
+}
+
+#[test]
+fn only_selects_documents() {
+    let dir = copy_inputs("only");
+    let (code, err) = render(&dir, &["--format", "md", "--only", "deliberation,annexe"]);
+    assert_eq!(code, 0, "{err}");
+    let names: Vec<String> = files(&dir.join("out"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n.contains("/deliberation.") || n.contains("/annexe-")),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n.contains("annexe-1")));
+    let (code, err) = render(&dir, &["--only", "budget"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("document inconnu « budget »"), "{err}");
+}
+
+#[test]
+fn one_failing_dossier_does_not_stop_the_others() {
+    let dir = copy_inputs("one-fails");
+    let path = dir.join("inputs/ivry-sur-seine/cmpp-college-moliere.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replacen("objet =", "objett =", 1);
+    std::fs::write(&path, text).unwrap();
+    let (code, err) = render(&dir, &["--format", "md"]);
+    assert_eq!(code, 1);
+    assert!(summary(&err).contains("1 en erreur"), "{err}");
+    assert!(dir.join("out/convention-pep21/deliberation.md").is_file());
+    assert!(!dir.join("out/cmpp-college-moliere").exists());
+}
+
+#[test]
+fn same_bytes_whatever_the_number_of_threads() {
+    let dir = copy_inputs("threads");
+    for (out, jobs) in [("one", "1"), ("many", "4")] {
+        let o = delib(
+            &dir,
+            &[
+                "render",
+                "inputs",
+                "-q",
+                "-o",
+                out,
+                "-j",
+                jobs,
+                "--format",
+                "md,html,pdf",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (a, b) = (files(&dir.join("one")), files(&dir.join("many")));
+    assert!(a.len() > 90);
+    assert_eq!(a.len(), b.len());
+    for ((na, ba), (nb, bb)) in a.iter().zip(&b) {
+        assert_eq!(na, nb);
+        assert!(ba == bb, "{na} differs between 1 and 4 threads");
+    }
+}
+
+#[test]
+fn a_batch_killed_mid_run_leaves_only_complete_files() {
+    let dir = temp_dir("killed");
+    // 40 copies of the Dijon dossier, each a few PDFs: long enough to kill mid-run.
+    copy_dir(&root().join("inputs/dijon"), &dir.join("inputs"));
+    let text = std::fs::read_to_string(dir.join("inputs/convention-pep21.toml")).unwrap();
+    for i in 0..40 {
+        let t = text.replace(
+            "numero = \"2016-06-27/12\"",
+            &format!("numero = \"2016-06-27/{}\"", 100 + i),
+        );
+        std::fs::write(dir.join(format!("inputs/dossier-{i:02}.toml")), t).unwrap();
+    }
+    std::fs::remove_file(dir.join("inputs/convention-pep21.toml")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_delib"))
+        .current_dir(&dir)
+        .args(["render", "inputs", "-q", "-o", "out", "--format", "pdf"])
+        .spawn()
+        .unwrap();
+    // Wait until some PDFs exist, then kill.
+    let started = std::time::Instant::now();
+    while crate::common::count_files(&dir.join("out"), "pdf") < 8
+        && started.elapsed().as_secs() < 60
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let pdfs: Vec<(String, Vec<u8>)> = files(&dir.join("out"))
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".pdf"))
+        .collect();
+    assert!(!pdfs.is_empty());
+    for (name, bytes) in &pdfs {
+        lopdf::Document::load_mem(bytes)
+            .unwrap_or_else(|e| panic!("{name} is not a complete PDF: {e}"));
+    }
+    // The next run finishes the job and cleans any temporary file.
+    let o = delib(
+        &dir,
+        &["render", "inputs", "-q", "-o", "out", "--format", "pdf"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all = crate::common::all_files(&dir.join("out"));
+    assert!(
+        all.iter().all(|(n, _)| !n.ends_with(".tmp")),
+        "temporary files left"
+    );
+    assert_eq!(
+        all.iter().filter(|(n, _)| n.ends_with(".pdf")).count(),
+        40 * 4
+    );
+}
