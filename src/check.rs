@@ -217,7 +217,9 @@ impl Checker<'_> {
                 self.out.push(
                     Diagnostic::error(
                         "pouvoir-soi-meme",
-                        format!("« {mandant} » est à la fois mandant et mandataire du même pouvoir"),
+                        format!(
+                            "« {mandant} » est à la fois mandant et mandataire du même pouvoir"
+                        ),
                     )
                     .at(psrc, m.span())
                     .hint(

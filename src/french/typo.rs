@@ -426,11 +426,39 @@ pub fn typographie(s: &str) -> String {
 
 /// The full month name for a month name or abbreviation (accents optional); `None` otherwise.
 fn month_of(word: &str) -> Option<(&'static str, bool)> {
-    let w = word.to_lowercase();
-    let plain = |s: &str| s.replace(['é', 'è', 'ê'], "e").replace('û', "u");
-    let w = plain(&w);
-    if let Some(m) = MOIS.iter().find(|m| plain(m) == w) {
-        return Some((m, false));
+    // Called on every word of every text: reject most words without allocating.
+    let len = word.chars().count();
+    let first = word.chars().next().map(|c| c.to_ascii_lowercase());
+    if !(3..=9).contains(&len)
+        || !matches!(first, Some('j' | 'f' | 'm' | 'a' | 's' | 'o' | 'n' | 'd'))
+    {
+        return None;
+    }
+    let w: String = word
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'é' | 'è' | 'ê' => 'e',
+            'û' => 'u',
+            c => c,
+        })
+        .collect();
+    const PLAIN: [&str; 12] = [
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+    ];
+    if let Some(i) = PLAIN.iter().position(|m| *m == w) {
+        return Some((MOIS[i], false));
     }
     let full = match w.as_str() {
         "jan" | "janv" => "janvier",

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Issue 5 benchmark: N synthetic dossiers (default 1000), each with a rapport,
+# a délibération, a convention and an annexe, in Markdown, HTML and PDF.
+# Measures a full batch, a no-change re-run and one changed template, with
+# peak resident memory; then a peer, typst (pip install typst), compiling an
+# equivalent 3-page document, to compare the time per document.
+# Targets (2 cores, release): full < 10 s, no-change < 0.5 s, peak RSS < 200 MB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000}
+cargo build --release --quiet
+bin=$PWD/target/release/delib
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# N copies of the Dijon dossier, each with its own act number; one shared séance.
+mkdir -p "$work/inputs/seances" "$work/inputs/templates"
+cp inputs/dijon/delib.toml "$work/inputs/"
+cp inputs/dijon/seances/2016-06-27.toml "$work/inputs/seances/"
+python3 - "$n" "$work/inputs" <<'PY'
+import sys
+n, out = int(sys.argv[1]), sys.argv[2]
+src = open("inputs/dijon/convention-pep21.toml", encoding="utf-8").read()
+for i in range(n):
+    text = src.replace('numero = "2016-06-27/12"', f'numero = "2016-06-27/{1000 + i}"')
+    text = text.replace("L'association les PEP 21", f"L'association les PEP 21 (antenne {i})")
+    open(f"{out}/dossier-{i:04}.toml", "w", encoding="utf-8").write(text)
+PY
+cd "$work"
+docs_per_dossier=4
+measure() { # label, then the command
+    local label=$1; shift
+    /usr/bin/time -f "%e %M" -o time.txt "$@" 2> log.txt || { cat log.txt; exit 1; }
+    read -r secs kb < time.txt
+    printf '%-28s %7.2f s   peak RSS %4d MB   %s\n' "$label" "$secs" $((kb / 1024)) "$(tail -n 1 log.txt)"
+    echo "$secs" > last.txt
+}
+echo "delib: $n dossiers x $docs_per_dossier documents x 3 formats, $(nproc) cores"
+measure "full batch" "$bin" render inputs -o out
+full=$(cat last.txt)
+measure "no-change re-run" "$bin" render inputs -o out
+"$bin" templates inputs/templates > /dev/null
+echo "Article ajouté pour le banc d'essai." >> inputs/templates/annexe.md.tera
+measure "one template changed" "$bin" render inputs -o out
+python3 -c "print(f'throughput: {$n / $full:.0f} dossiers/s, {$n * $docs_per_dossier * 3 / $full:.0f} files/s')"
+
+# Peer: typst compiling an equivalent document (the Dijon délibération as
+# typst markup: same text, A4, Liberation Serif), timed per document in one process.
+cp "$OLDPWD/fonts/"*.ttf .
+python3 - "$OLDPWD" "$full" "$n" "$docs_per_dossier" <<'PY'
+import sys, time, re, typst
+root, full, n, per = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+md = open("out/dossier-0000/deliberation.md", encoding="utf-8").read()
+md = re.sub(r"</?div[^>]*>", "", md)
+esc = lambda s: re.sub(r'([#\[\]$<>@*_`\\])', r'\\\1', s)
+body = []
+for line in md.splitlines():
+    if line.startswith("# "):
+        body.append("= " + esc(line[2:]))
+    elif line.startswith("## "):
+        body.append("== " + esc(line[3:]))
+    elif line.startswith("|"):
+        continue
+    else:
+        body.append(esc(line.replace("**", "")).replace("\\\\", ""))
+src = '#set page(paper: "a4", margin: 2cm, numbering: "1/1")\n#set text(font: "Liberation Serif", size: 11pt, lang: "fr")\n#set par(justify: true)\n' + "\n".join(body)
+open("peer.typ", "w", encoding="utf-8").write(src)
+typst.compile("peer.typ", output="peer.pdf", font_paths=["."])  # warm-up: fonts, caches
+runs = 30
+t = time.perf_counter()
+for _ in range(runs):
+    typst.compile("peer.typ", output="peer.pdf", font_paths=["."])
+per_doc_typst = (time.perf_counter() - t) / runs
+per_doc_delib = full / (n * per)  # all three formats, wall time on all cores
+print(f"typst {typst.__version__}: {per_doc_typst * 1000:.1f} ms per document (PDF only, one thread)")
+import os
+per_core = per_doc_delib * os.cpu_count()
+print(f"delib: {per_doc_delib * 1000:.2f} ms per document wall, {per_core * 1000:.2f} ms per document per core (Markdown + HTML + PDF)")
+print(f"ratio typst/delib, per core: {per_doc_typst / per_core:.1f}x")
+PY
