@@ -22,6 +22,10 @@ pub struct Manifest {
 pub struct Entry {
     /// Sub-folder of the output folder.
     pub dir: String,
+    /// Hash of everything the dossier as a whole depends on: when it is
+    /// unchanged and every file is there, the dossier is not even re-checked.
+    #[serde(default)]
+    pub inputs: String,
     /// File name → hash of its inputs.
     pub files: BTreeMap<String, String>,
 }

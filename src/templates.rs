@@ -32,6 +32,8 @@ pub struct Templates {
     css: String,
     /// For each template, where it came from (None: built-in) and its text.
     sources: Vec<(&'static str, Option<PathBuf>, String)>,
+    /// Hash of every template text, computed once.
+    hash: String,
 }
 
 impl Templates {
@@ -70,7 +72,18 @@ impl Templates {
             .find(|s| s.0 == "style.css")
             .map(|s| s.2.clone())
             .unwrap_or_default();
-        Ok(Templates { tera, css, sources })
+        let hash = sources
+            .iter()
+            .fold(crate::manifest::Hash::default(), |h, s| {
+                h.add(s.2.as_bytes())
+            })
+            .hex();
+        Ok(Templates {
+            tera,
+            css,
+            sources,
+            hash,
+        })
     }
 
     /// Renders a template with the model as context.
@@ -84,6 +97,11 @@ impl Templates {
                 .unwrap_or((None, ""));
             template_error(name, path, text, &e)
         })
+    }
+
+    /// A hash of the whole template set, for the manifest.
+    pub fn hash(&self) -> &str {
+        &self.hash
     }
 
     /// The stylesheet inlined in every HTML document.

@@ -24,53 +24,58 @@ pub struct Checked {
 impl Checked {
     /// True when an error (or, with `deny_warnings`, a warning) stops this dossier.
     pub fn failed(&self, deny_warnings: bool) -> bool {
-        self.model.is_none()
-            || self
-                .diagnostics
-                .iter()
-                .any(|d| d.severity == Severity::Error || deny_warnings)
+        self.model.is_none() || self.blocked(deny_warnings)
+    }
+
+    /// True when a finding stops this dossier.
+    pub fn blocked(&self, deny_warnings: bool) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error || deny_warnings)
+    }
+}
+
+/// Loads every dossier (in parallel); nothing is checked yet.
+pub fn load_all(paths: &[PathBuf]) -> Vec<Checked> {
+    use rayon::prelude::*;
+    paths
+        .par_iter()
+        .map(|p| match load::load(p) {
+            Ok(l) => Checked { path: p.clone(), loaded: Some(l), model: None, diagnostics: Vec::new() },
+            Err(d) => Checked { path: p.clone(), loaded: None, model: None, diagnostics: d },
+        })
+        .collect()
+}
+
+impl Checked {
+    /// Runs the checks and derives the model of a loaded dossier.
+    pub fn check(&mut self) {
+        let Some(l) = &self.loaded else { return };
+        self.diagnostics.extend(crate::check::check(l));
+        match crate::model::build(l) {
+            Ok(m) => self.model = Some(m),
+            Err(more) => self.diagnostics.extend(more),
+        }
+    }
+}
+
+/// The checks across the batch (deliberation numbers), added to each dossier.
+pub fn check_batch(all: &mut [Checked]) {
+    let loaded: Vec<&Loaded> = all.iter().filter_map(|c| c.loaded.as_ref()).collect();
+    let batch = crate::check::check_batch(&loaded);
+    for d in batch {
+        let path = d.source.as_ref().map(|s| s.path.clone());
+        if let Some(c) = all.iter_mut().find(|c| Some(&c.path) == path.as_ref()) {
+            c.diagnostics.push(d);
+        }
     }
 }
 
 /// Loads and checks every dossier (in parallel), then the checks across the batch.
 pub fn load_and_check(paths: &[PathBuf]) -> Vec<Checked> {
     use rayon::prelude::*;
-    let mut out: Vec<Checked> = paths
-        .par_iter()
-        .map(|p| match load::load(p) {
-            Ok(l) => {
-                let mut diagnostics = crate::check::check(&l);
-                let model = match crate::model::build(&l) {
-                    Ok(m) => Some(m),
-                    Err(more) => {
-                        diagnostics.extend(more);
-                        None
-                    }
-                };
-                Checked {
-                    path: p.clone(),
-                    loaded: Some(l),
-                    model,
-                    diagnostics,
-                }
-            }
-            Err(d) => Checked {
-                path: p.clone(),
-                loaded: None,
-                model: None,
-                diagnostics: d,
-            },
-        })
-        .collect();
-    let loaded: Vec<&Loaded> = out.iter().filter_map(|c| c.loaded.as_ref()).collect();
-    let batch = crate::check::check_batch(&loaded);
-    for d in batch {
-        let path = d.source.as_ref().map(|s| s.path.clone());
-        if let Some(c) = out.iter_mut().find(|c| Some(&c.path) == path.as_ref()) {
-            c.diagnostics.push(d);
-        }
-    }
-    out
+    let mut all = load_all(paths);
+    all.par_iter_mut().for_each(Checked::check);
+    check_batch(&mut all);
+    all
 }
 
 /// "3 dossiers vérifiés : 1 erreur, 2 avertissements".

@@ -41,7 +41,10 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     let cli_formats = parse_formats(&args.format)?;
     let only = parse_only(&args.only)?;
     let dossiers = super::find_dossiers(&args.paths)?;
-    let checked = super::load_and_check(&dossiers);
+    // Load everything (checks across the batch need every dossier), but check
+    // and derive a dossier only when it has to be rendered again.
+    let mut checked = super::load_all(&dossiers);
+    super::check_batch(&mut checked);
     let templates = load_templates(&checked);
     let tool = manifest::tool_id();
 
@@ -84,7 +87,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         bar
     });
     let outcomes: Vec<anyhow::Result<Outcome>> = checked
-        .par_iter()
+        .par_iter_mut()
         .zip(targets.par_iter())
         .zip(collisions.par_iter())
         .map(|((c, target), collision)| {
@@ -260,7 +263,7 @@ fn load_templates(checked: &[Checked]) -> HashMap<Option<PathBuf>, Result<Templa
 /// Renders one checked dossier: only the files whose inputs changed.
 #[allow(clippy::too_many_arguments)]
 fn render_one(
-    c: &Checked,
+    c: &mut Checked,
     target: Option<&(PathBuf, String)>,
     collision: Option<&Diagnostic>,
     previous: Option<&Entry>,
@@ -271,6 +274,21 @@ fn render_one(
     quiet: bool,
     tool: Hash,
 ) -> anyhow::Result<Outcome> {
+    if let Some(o) = unchanged(
+        c,
+        target,
+        collision,
+        previous,
+        templates,
+        cli_formats,
+        only,
+        args,
+        tool,
+    ) {
+        return Ok(o);
+    }
+    c.check();
+    let c = &*c;
     let mut o = Outcome::default();
     // Plain spaces before punctuation are fixed by rendering itself: that
     // note belongs to `delib check`, not to every render.
@@ -327,6 +345,7 @@ fn render_one(
     let dir = root.join(name);
     let mut entry = Entry {
         dir: name.clone(),
+        inputs: String::new(),
         files: BTreeMap::new(),
     };
     let mut stale: Vec<(&Doc, Vec<Format>)> = Vec::new();
@@ -391,8 +410,81 @@ fn render_one(
             }
         }
     }
+    if !o.failed {
+        entry.inputs = whole_hash(l, tpl, tool, &formats, only, args).hex();
+    }
     o.entry = Some((root.clone(), key(&c.path), entry));
     Ok(o)
+}
+
+/// Everything a dossier as a whole depends on, with the options that shape its outputs.
+fn whole_hash(
+    l: &Loaded,
+    tpl: &Templates,
+    tool: Hash,
+    formats: &[Format],
+    only: &[String],
+    args: &RenderArgs,
+) -> Hash {
+    let mut h = dossier_inputs(l, tool);
+    if let Some(src) = &l.partenaires {
+        h = h.add(src.text.as_bytes());
+    }
+    h = h.add(tpl.hash().as_bytes());
+    for f in formats {
+        h = h.add(f.ext().as_bytes());
+    }
+    for k in only {
+        h = h.add(k.as_bytes());
+    }
+    h.add(&[u8::from(args.deny_warnings)])
+}
+
+/// The fast path of a re-run: a dossier whose inputs, templates and options are
+/// those of the last successful run, with every file still there, is left as it is
+/// (not even re-checked: the same inputs give the same findings).
+#[allow(clippy::too_many_arguments)]
+fn unchanged(
+    c: &Checked,
+    target: Option<&(PathBuf, String)>,
+    collision: Option<&Diagnostic>,
+    previous: Option<&Entry>,
+    templates: &HashMap<Option<PathBuf>, Result<Templates, Diagnostic>>,
+    cli_formats: &[Format],
+    only: &[String],
+    args: &RenderArgs,
+    tool: Hash,
+) -> Option<Outcome> {
+    let (l, (root, name), previous) = (c.loaded.as_ref()?, target?, previous?);
+    if args.force
+        || collision.is_some()
+        || c.blocked(args.deny_warnings)
+        || previous.inputs.is_empty()
+    {
+        return None;
+    }
+    let formats = formats_for(l, cli_formats).ok()?;
+    let Some(Ok(tpl)) = templates.get(&templates_dir(l).ok()?) else {
+        return None;
+    };
+    if whole_hash(l, tpl, tool, &formats, only, args).hex() != previous.inputs {
+        return None;
+    }
+    let dir = root.join(name);
+    if !previous.files.keys().all(|f| dir.join(f).is_file()) {
+        return None;
+    }
+    let selected = |file: &str| {
+        let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
+        let family = stem.split('-').next().unwrap_or(stem);
+        formats.iter().any(|f| f.ext() == ext)
+            && (only.is_empty() || only.iter().any(|k| k == family))
+    };
+    Some(Outcome {
+        unchanged: previous.files.keys().filter(|f| selected(f)).count(),
+        entry: Some((root.clone(), key(&c.path), previous.clone())),
+        ..Outcome::default()
+    })
 }
 
 /// The inputs every document of a dossier depends on.
