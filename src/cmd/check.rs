@@ -6,7 +6,11 @@ use crate::diag::{Diagnostic, Severity};
 /// Runs the command; returns the exit status.
 pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
     let dossiers = super::find_dossiers(&args.paths)?;
-    let checked = super::load_and_check(&dossiers);
+    let mut checked = super::load_and_check(&dossiers);
+    for c in &mut checked {
+        let rows = partner_rows(c);
+        c.diagnostics.extend(rows);
+    }
     let all: Vec<&Diagnostic> = checked.iter().flat_map(|c| c.diagnostics.iter()).collect();
     let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = all.len() - errors;
@@ -26,4 +30,22 @@ pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     Ok(u8::from(failed))
+}
+
+/// Findings on the rows of a partners CSV (their allowed columns depend on the templates).
+fn partner_rows(c: &super::Checked) -> Vec<Diagnostic> {
+    let Some(l) = &c.loaded else {
+        return Vec::new();
+    };
+    let Some(src) = &l.partenaires else {
+        return Vec::new();
+    };
+    let dir = match super::render::templates_dir(l) {
+        Ok(d) => d,
+        Err(d) => return vec![d],
+    };
+    match crate::templates::Templates::load(dir.as_deref()) {
+        Ok(t) => crate::partners::parse(src, &t.partner_columns()).1,
+        Err(d) => vec![d],
+    }
 }

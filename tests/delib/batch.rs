@@ -295,3 +295,19 @@ fn a_batch_killed_mid_run_leaves_only_complete_files() {
         40 * 4
     );
 }
+
+#[test]
+fn check_reports_bad_partner_rows_too() {
+    let dir = copy_inputs("check-rows");
+    let csv = dir.join("inputs/alsace/partenaires.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str(";sans nom;;;;\n");
+    std::fs::write(&csv, text).unwrap();
+    let o = delib(&dir, &["check", "inputs"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("erreur[partenaires-nom]"),
+        "{}",
+        stderr(&o)
+    );
+}
