@@ -193,6 +193,27 @@ fn template_error(name: &str, path: Option<&Path>, text: &str, e: &tera::Error) 
         )
         .trim_start_matches("= ")
         .to_owned();
+    // tera names an unknown variable but not where it is: find it in the text.
+    let unknown = detail
+        .strip_prefix("Variable `")
+        .and_then(|r| r.split_once('`'))
+        .map(|(var, _)| var.to_owned());
+    let detail = match &unknown {
+        Some(var) => format!("variable « {var} » inconnue"),
+        None if detail.starts_with("expected ") => format!("syntaxe invalide ({detail})"),
+        None => detail,
+    };
+    let position = position.or_else(|| {
+        let var = unknown.as_deref()?;
+        let offset = text.find(var)?;
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+            .chars()
+            .count()
+            + 1;
+        Some((line, col))
+    });
     let mut d = Diagnostic::error("modele", format!("erreur dans le modèle {name} : {detail}"));
     match position {
         Some((line, col)) => {

@@ -151,3 +151,29 @@ fn help_is_in_french_and_version_prints() {
     let o = delib(&dir, &["--version"]);
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("delib "));
 }
+
+#[test]
+fn template_errors_name_the_file_line_and_column() {
+    let dir = project("template-error", GOOD);
+    std::fs::create_dir(dir.join("templates")).unwrap();
+    let tpl = dir.join("templates/deliberation.md.tera");
+    std::fs::write(&tpl, "# Titre\n\n{{ deliberation.objet }\n").unwrap();
+    let o = delib(&dir, &["render", "dossier.toml", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "erreur[modele] : erreur dans le modèle deliberation.md.tera : syntaxe invalide"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("templates/deliberation.md.tera:3:23"), "{err}");
+    std::fs::write(&tpl, "# Titre\n\nTexte {{ deliberation.inconnu }}\n").unwrap();
+    let err = stderr(&delib(&dir, &["render", "dossier.toml", "-o", "out"]));
+    assert!(
+        err.contains("variable « deliberation.inconnu » inconnue"),
+        "{err}"
+    );
+    assert!(err.contains("templates/deliberation.md.tera:3:10"), "{err}");
+    assert!(!dir.join("out").exists(), "nothing written");
+}
