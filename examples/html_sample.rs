@@ -191,6 +191,7 @@ fn main() -> std::io::Result<()> {
         title: "Délibération n° 2016-06-27/12".into(),
         footer: "Ville de Dijon — Délibération n° 2016-06-27/12".into(),
         draft: false,
+        ..Default::default()
     };
     let doc = parse(SAMPLE, meta.clone());
     std::fs::write("/tmp/sample.html", render(&doc, DEFAULT_CSS))?;

@@ -282,6 +282,7 @@ fn meta(model: &Model, partners: &[Partner], kind: Kind) -> Meta {
         title,
         footer,
         draft: model.projet && kind == Kind::Deliberation,
+        logo: model.logo.clone(),
     }
 }
 

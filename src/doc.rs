@@ -22,6 +22,74 @@ pub struct Meta {
     pub footer: String,
     /// A draft: a diagonal light-grey "PROJET" on every page.
     pub draft: bool,
+    /// The collectivité's logo, shown at the top of the header's left column.
+    pub logo: Option<Logo>,
+}
+
+/// An image the back ends embed as it is (no decoding): PNG or JPEG.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logo {
+    pub bytes: std::sync::Arc<[u8]>,
+    pub format: ImageFormat,
+    /// Size in pixels, read from the file's header.
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The image formats a logo may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Jpeg,
+}
+
+impl Logo {
+    /// Recognises a PNG or JPEG file and reads its size; None for anything else.
+    pub fn read(bytes: Vec<u8>) -> Option<Logo> {
+        let (format, width, height) =
+            if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR") {
+                let be = |i: usize| Some(u32::from_be_bytes(bytes.get(i..i + 4)?.try_into().ok()?));
+                (ImageFormat::Png, be(16)?, be(20)?)
+            } else if bytes.starts_with(&[0xFF, 0xD8]) {
+                let (w, h) = jpeg_size(&bytes)?;
+                (ImageFormat::Jpeg, w, h)
+            } else {
+                return None;
+            };
+        (width > 0 && height > 0).then(|| Logo {
+            bytes: bytes.into(),
+            format,
+            width,
+            height,
+        })
+    }
+
+    /// The MIME type, for a data URI.
+    pub fn mime(&self) -> &'static str {
+        match self.format {
+            ImageFormat::Png => "image/png",
+            ImageFormat::Jpeg => "image/jpeg",
+        }
+    }
+}
+
+/// Width and height from a JPEG's first SOF marker.
+fn jpeg_size(b: &[u8]) -> Option<(u32, u32)> {
+    let mut i = 2;
+    while i + 9 < b.len() {
+        if b[i] != 0xFF {
+            return None;
+        }
+        let marker = b[i + 1];
+        let len = usize::from(u16::from_be_bytes([b[i + 2], b[i + 3]]));
+        if matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF) {
+            let h = u32::from(u16::from_be_bytes([b[i + 5], b[i + 6]]));
+            let w = u32::from(u16::from_be_bytes([b[i + 7], b[i + 8]]));
+            return Some((w, h));
+        }
+        i += 2 + len;
+    }
+    None
 }
 
 /// A block-level element.
@@ -894,6 +962,7 @@ mod tests {
             title: "T".into(),
             footer: "F".into(),
             draft: true,
+            ..Default::default()
         };
         assert_eq!(parse("x", meta.clone()).meta, meta);
     }

@@ -24,6 +24,8 @@ pub struct Loaded {
     pub rendu: Rendu,
     /// The folder of `delib.toml`, else the dossier's folder: paths stay inside it.
     pub root: PathBuf,
+    /// The collectivité's logo, read and recognised.
+    pub logo: Option<crate::doc::Logo>,
     /// The partners CSV named by `[convention] partenaires`, read but not yet parsed
     /// (its allowed columns depend on the templates).
     pub partenaires: Option<Arc<Source>>,
@@ -98,6 +100,23 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             })?)
         }
     };
+    // The logo's path is relative to the file that names it.
+    let logo_ref = match (
+        dossier.collectivite.as_ref().and_then(|c| c.logo.as_ref()),
+        &projet,
+    ) {
+        (Some(l), _) => Some((l.clone(), source.clone())),
+        (None, Some((p, src))) => p
+            .collectivite
+            .as_ref()
+            .and_then(|c| c.logo.clone())
+            .map(|l| (l, src.clone())),
+        (None, None) => None,
+    };
+    let logo = match logo_ref {
+        None => None,
+        Some((rel, src)) => Some(read_logo(&root, &rel, &src).map_err(|d| vec![d])?),
+    };
     let base = projet.as_ref().map(|(p, _)| p.clone()).unwrap_or_default();
     let collectivite = merge_collectivite(base.collectivite, dossier.collectivite.clone());
     let rendu = merge_rendu(base.rendu, dossier.rendu.clone());
@@ -109,7 +128,45 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         collectivite,
         rendu,
         root,
+        logo,
         partenaires,
+    })
+}
+
+/// Reads the logo named in `src`, inside the project, as PNG or JPEG.
+fn read_logo(
+    root: &Path,
+    rel: &crate::input::Text,
+    src: &Arc<Source>,
+) -> Result<crate::doc::Logo, Diagnostic> {
+    let dir = src.path.parent().unwrap_or(Path::new("."));
+    let path = resolve_inside(root, dir, rel.get_ref()).ok_or_else(|| {
+        Diagnostic::error(
+            "chemin-hors-projet",
+            format!("le logo « {} » sort du dossier du projet", rel.get_ref()),
+        )
+        .at(src, rel.span())
+        .hint("indiquez un chemin relatif à l'intérieur du dossier du projet")
+    })?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Diagnostic::error(
+            "logo-illisible",
+            format!(
+                "impossible de lire le logo {} : {}",
+                path.display(),
+                io_message(&e)
+            ),
+        )
+        .at(src, rel.span())
+        .hint("le chemin est relatif au fichier qui le déclare")
+    })?;
+    crate::doc::Logo::read(bytes).ok_or_else(|| {
+        Diagnostic::error(
+            "logo-format",
+            format!("le logo {} n'est ni un PNG ni un JPEG", path.display()),
+        )
+        .at(src, rel.span())
+        .hint("enregistrez le logo au format PNG ou JPEG")
     })
 }
 

@@ -28,6 +28,9 @@ pub struct Model {
     pub annexes: Vec<AnnexeCtx>,
     /// True while no vote is recorded: the act is a draft (PROJET).
     pub projet: bool,
+    /// The collectivité's logo, for the back ends (not for templates).
+    #[serde(skip)]
+    pub logo: Option<crate::doc::Logo>,
 }
 
 /// `[collectivite]` with its derived wording.
@@ -453,6 +456,7 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
             convention,
             annexes,
             projet,
+            logo: l.logo.clone(),
         })
     } else {
         Err(errs)

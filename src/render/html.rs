@@ -38,7 +38,21 @@ pub fn render(doc: &Document, css: &str) -> String {
         // under its text; `position: fixed` repeats it on every printed page.
         out.push_str("<div class=\"projet\" aria-hidden=\"true\">PROJET</div>\n");
     }
+    let body_start = out.len();
     blocks(&mut out, &doc.blocks);
+    if let Some(logo) = &doc.meta.logo {
+        // At the top of the header's left column, as a data URI: still no
+        // external request. The writer's own tag, which no user text can form.
+        const LEFT: &str = "<header class=\"entete\">\n<div class=\"gauche\">\n";
+        if let Some(at) = out[body_start..].find(LEFT) {
+            let mut img = String::from("<img class=\"logo\" alt=\"\" src=\"data:");
+            img.push_str(logo.mime());
+            img.push_str(";base64,");
+            base64(&mut img, &logo.bytes);
+            img.push_str("\">\n");
+            out.insert_str(body_start + at + LEFT.len(), &img);
+        }
+    }
     out.push_str("</main>\n");
     if !doc.meta.footer.is_empty() {
         out.push_str("<footer class=\"pied\">");
@@ -47,6 +61,24 @@ pub fn render(doc: &Document, css: &str) -> String {
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// Standard base64 with padding.
+fn base64(out: &mut String, bytes: &[u8]) {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
 }
 
 fn blocks(out: &mut String, blocks: &[Block]) {
@@ -324,6 +356,7 @@ mod tests {
             title: "Délibération n° 12".into(),
             footer: "Ville de Dijon".into(),
             draft: false,
+            ..Default::default()
         }
     }
 
@@ -422,6 +455,21 @@ mod tests {
     }
 
     #[test]
+    fn base64_matches_the_standard() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            let mut out = String::new();
+            base64(&mut out, input.as_bytes());
+            assert_eq!(out, expected);
+        }
+    }
+
+    #[test]
     fn containers() {
         let md = "<div class=\"entete\">\n<div class=\"gauche\">\n\nRÉPUBLIQUE FRANÇAISE\n\n</div>\n<div class=\"droite\">\n\nN° 12\n\n</div>\n</div>\n\n<div class=\"encadre\">\n\nx\n\n</div>\n\n<div class=\"saut-de-page\"></div>\n\n<div class=\"signatures\">\n<div class=\"signature\">\n\nLe Maire\n\n</div>\n</div>";
         assert_eq!(
@@ -486,6 +534,7 @@ mod tests {
                 title: "</title><script>".into(),
                 footer: "a\"}</style><b>&'".into(),
                 draft: false,
+                ..Default::default()
             },
         );
         let page = render(&doc, "p { content: \"</style>\"; }");

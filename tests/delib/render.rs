@@ -320,3 +320,67 @@ fn output_folder_comes_from_delib_toml() {
     assert!(dir.join("actes/dossier/deliberation.md").is_file());
     assert!(!dir.join("actes/dossier/deliberation.html").exists());
 }
+
+/// A minimal valid PNG (1 × 1, grey), built by hand.
+pub fn tiny_png() -> Vec<u8> {
+    fn crc(bytes: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for b in bytes {
+            c ^= u32::from(*b);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend(data);
+        out.extend(&body);
+        out.extend(crc(&body).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    // zlib stream of one stored block: filter byte 0, pixel 0x80.
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[
+            0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0x80, 0x00, 0x82, 0x00, 0x81,
+        ],
+    );
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+/// The logo of delib.toml appears in the HTML header, inline; a bad one is refused.
+#[test]
+fn logo_is_embedded_and_checked() {
+    let dir = project(
+        "logo",
+        "[seance]\ndate = 2016-06-27\n\n[deliberation]\nobjet = \"Objet\"\narticles = [\"A\"]\n",
+    );
+    std::fs::create_dir(dir.join("images")).unwrap();
+    std::fs::write(dir.join("images/logo.png"), tiny_png()).unwrap();
+    let cfg = std::fs::read_to_string(dir.join("delib.toml"))
+        .unwrap()
+        .replace(
+            "[collectivite]\n",
+            "[collectivite]\nlogo = \"images/logo.png\"\n",
+        );
+    std::fs::write(dir.join("delib.toml"), cfg).unwrap();
+    let o = delib(&dir, &["render", "dossier.toml", "-q", "-o", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = read(&dir, "out/dossier/deliberation.html");
+    assert!(html.contains("<div class=\"gauche\">\n<img class=\"logo\" alt=\"\" src=\"data:image/png;base64,iVBORw0KGgo"), "logo missing");
+    assert!(lopdf::Document::load(dir.join("out/dossier/deliberation.pdf")).is_ok());
+    std::fs::write(dir.join("images/logo.png"), b"GIF89a").unwrap();
+    let o = delib(&dir, &["render", "dossier.toml", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("erreur[logo-format]"), "{}", stderr(&o));
+}
