@@ -70,11 +70,7 @@ struct Checker<'a> {
 }
 
 fn date(d: &TomlDate) -> Option<Date> {
-    let v = d.get_ref();
-    match (v.date, v.time) {
-        (Some(x), None) => Date::new(i32::from(x.year), x.month, x.day),
-        _ => None,
-    }
+    crate::model::to_date(d)
 }
 
 fn name(t: &Text) -> &str {
@@ -115,15 +111,8 @@ impl Checker<'_> {
 
     /// Quorum, partition of the members, proxies, président and secrétaire.
     fn attendance(&mut self, s: &crate::input::Seance, src: &Arc<Source>) {
-        let presence = self
-            .l
-            .dossier
-            .deliberation
-            .get_ref()
-            .presence
-            .clone()
-            .unwrap_or_default();
-        let left: Vec<&str> = presence.partis.iter().map(name).collect();
+        let item =
+            crate::model::item_presence(s, self.l.dossier.deliberation.get_ref().presence.as_ref());
         let names = match s.presents.as_ref().map(|p| p.get_ref()) {
             Some(Presents::Noms(n)) => Some(n),
             _ => None,
@@ -166,10 +155,6 @@ impl Checker<'_> {
         let present_at_opening: Vec<&str> = names
             .map(|n| n.iter().map(name).collect())
             .unwrap_or_default();
-        let present_now = |who: &str| {
-            (present_at_opening.contains(&who) || presence.arrives.iter().any(|a| name(a) == who))
-                && !left.contains(&who)
-        };
         if names.is_some() {
             for (role, who, code) in [
                 ("le président de séance", &s.president, "president-absent"),
@@ -192,12 +177,19 @@ impl Checker<'_> {
         }
         // Proxies: the mandataire is present, holds one pouvoir, is not the mandant.
         let mut held: HashMap<&str, usize> = HashMap::new();
-        let item_pouvoirs = presence.pouvoirs.iter().map(|p| (p, self.src().clone()));
-        let all: Vec<(&Spanned<crate::input::Pouvoir>, Arc<Source>)> = s
+        let all: Vec<(&Spanned<crate::input::Pouvoir>, Arc<Source>)> = item
             .pouvoirs
             .iter()
-            .map(|p| (p, src.clone()))
-            .chain(item_pouvoirs)
+            .map(|(p, for_item)| {
+                (
+                    *p,
+                    if *for_item {
+                        self.src().clone()
+                    } else {
+                        src.clone()
+                    },
+                )
+            })
             .collect();
         for (p, psrc) in &all {
             let pv = p.get_ref();
@@ -228,7 +220,7 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            if names.is_some() && !present_now(mandataire) {
+            if names.is_some() && !item.is_present(mandataire) {
                 self.out.push(
                     Diagnostic::error(
                         "pouvoir-mandataire-absent",
@@ -284,16 +276,7 @@ impl Checker<'_> {
             }
         }
         // Quorum (L. 2121-17): members physically present, proxies excluded.
-        let present = match s.presents.as_ref().map(|p| p.get_ref()) {
-            Some(Presents::Noms(n)) => {
-                let opening = n.iter().filter(|x| !left.contains(&name(x))).count();
-                Some((opening + presence.arrives.len()) as u32)
-            }
-            Some(Presents::Nombre(n)) => {
-                Some((n + presence.arrives.len() as u32).saturating_sub(left.len() as u32))
-            }
-            None => None,
-        };
+        let present = item.count;
         if let (Some(p), Some(m), Some(span)) = (
             present,
             &s.membres_en_exercice,
@@ -531,31 +514,8 @@ impl Checker<'_> {
     /// Votants for this item: présents + pouvoirs after the item's changes.
     fn votants(&self) -> Option<u32> {
         let (s, _) = self.l.seance.as_ref()?;
-        let presence = self
-            .l
-            .dossier
-            .deliberation
-            .get_ref()
-            .presence
-            .clone()
-            .unwrap_or_default();
-        let left: Vec<&str> = presence.partis.iter().map(name).collect();
-        let present = match s.presents.as_ref()?.get_ref() {
-            Presents::Noms(n) => n.iter().filter(|x| !left.contains(&name(x))).count() as u32,
-            Presents::Nombre(n) => n.saturating_sub(left.len() as u32),
-        } + presence.arrives.len() as u32;
-        let pouvoirs = s
-            .pouvoirs
-            .iter()
-            .filter(|p| {
-                p.get_ref()
-                    .mandataire
-                    .as_ref()
-                    .is_none_or(|m| !left.contains(&name(m)))
-            })
-            .count()
-            + presence.pouvoirs.len();
-        Some(present + pouvoirs as u32)
+        let presence = self.l.dossier.deliberation.get_ref().presence.as_ref();
+        crate::model::item_presence(s, presence).votants()
     }
 
     /// @ctes identifier and act number shapes, matière code.

@@ -265,6 +265,87 @@ pub struct SectionCtx {
     pub texte: String,
 }
 
+/// A TOML date as a calendar date; None for a date-time or a time alone.
+pub fn to_date(d: &TomlDate) -> Option<Date> {
+    match (d.get_ref().date, d.get_ref().time) {
+        (Some(x), None) => Date::new(i32::from(x.year), x.month, x.day),
+        _ => None,
+    }
+}
+
+/// Attendance for one item: the séance's, after the item's arrivals,
+/// departures and proxies. Proxies held by members who left go with them.
+pub struct ItemPresence<'a> {
+    /// Names present, when the séance keeps names.
+    pub names: Option<Vec<&'a str>>,
+    /// Number present, when known (names or a count).
+    pub count: Option<u32>,
+    /// Proxies that count for this item; `true` when given for this item.
+    pub pouvoirs: Vec<(&'a Spanned<Pouvoir>, bool)>,
+}
+
+impl ItemPresence<'_> {
+    /// présents + pouvoirs.
+    pub fn votants(&self) -> Option<u32> {
+        self.count.map(|c| c + self.pouvoirs.len() as u32)
+    }
+
+    /// Whether `who` sits for this item (always false when names are not kept).
+    pub fn is_present(&self, who: &str) -> bool {
+        self.names.as_ref().is_some_and(|n| n.contains(&who))
+    }
+}
+
+static NO_CHANGE: crate::input::Presence = crate::input::Presence {
+    arrives: Vec::new(),
+    partis: Vec::new(),
+    pouvoirs: Vec::new(),
+};
+
+/// Computes the attendance of an item from its séance and its own changes.
+pub fn item_presence<'a>(
+    s: &'a crate::input::Seance,
+    p: Option<&'a crate::input::Presence>,
+) -> ItemPresence<'a> {
+    let p = p.unwrap_or(&NO_CHANGE);
+    let left: Vec<&str> = p.partis.iter().map(name_of).collect();
+    let arrived = p.arrives.iter().map(name_of);
+    let (names, count) = match s.presents.as_ref().map(|x| x.get_ref()) {
+        Some(Presents::Noms(n)) => {
+            let v: Vec<&str> = n
+                .iter()
+                .map(name_of)
+                .filter(|x| !left.contains(x))
+                .chain(arrived)
+                .collect();
+            let c = v.len() as u32;
+            (Some(v), Some(c))
+        }
+        Some(Presents::Nombre(n)) => (
+            None,
+            Some((n + p.arrives.len() as u32).saturating_sub(left.len() as u32)),
+        ),
+        None => (None, None),
+    };
+    let pouvoirs = s
+        .pouvoirs
+        .iter()
+        .filter(|x| {
+            x.get_ref()
+                .mandataire
+                .as_ref()
+                .is_none_or(|m| !left.contains(&name_of(m)))
+        })
+        .map(|x| (x, false))
+        .chain(p.pouvoirs.iter().map(|x| (x, true)))
+        .collect();
+    ItemPresence {
+        names,
+        count,
+        pouvoirs,
+    }
+}
+
 /// Derives the model; dates that cannot be read become diagnostics.
 pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
     let mut errs = Vec::new();
@@ -473,16 +554,15 @@ pub fn date(
     src: &Arc<crate::diag::Source>,
     errs: &mut Vec<Diagnostic>,
 ) -> Option<Date> {
-    let value = d.get_ref();
-    let parsed = match (value.date, value.time) {
-        (Some(x), None) => Date::new(i32::from(x.year), x.month, x.day),
-        _ => None,
-    };
+    let parsed = to_date(d);
     if parsed.is_none() {
         errs.push(
-            Diagnostic::error("date-invalide", format!("« {value} » n'est pas une date"))
-                .at(src, d.span())
-                .hint("écrivez la date seule, AAAA-MM-JJ, sans heure (ex. 2016-06-27)"),
+            Diagnostic::error(
+                "date-invalide",
+                format!("« {} » n'est pas une date", d.get_ref()),
+            )
+            .at(src, d.span())
+            .hint("écrivez la date seule, AAAA-MM-JJ, sans heure (ex. 2016-06-27)"),
         );
     }
     parsed
@@ -564,45 +644,21 @@ fn seance(
         .clone()
         .unwrap_or_default();
     let left: Vec<&str> = presence.partis.iter().map(name_of).collect();
-    // Proxies held by members who left go with them (they can no longer vote).
-    let mut pouvoirs: Vec<&Pouvoir> = s
+    let item = item_presence(s, l.dossier.deliberation.get_ref().presence.as_ref());
+    let presents: Vec<String> = item.names.iter().flatten().map(|n| plain(n)).collect();
+    let representes = item
         .pouvoirs
         .iter()
-        .map(|p| p.get_ref())
-        .filter(|p| {
-            p.mandataire
-                .as_ref()
-                .is_none_or(|m| !left.contains(&name_of(m)))
-        })
-        .collect();
-    pouvoirs.extend(presence.pouvoirs.iter().map(|p| p.get_ref()));
-    let (presents, nombre_presents) = match s.presents.as_ref().map(|p| p.get_ref()) {
-        Some(Presents::Noms(names)) => {
-            let mut v: Vec<String> = names
-                .iter()
-                .map(name_of)
-                .filter(|n| !left.contains(n))
-                .map(plain)
-                .collect();
-            v.extend(presence.arrives.iter().map(|n| plain(name_of(n))));
-            let n = v.len() as u32;
-            (v, Some(n))
-        }
-        Some(Presents::Nombre(n)) => {
-            let n = (*n + presence.arrives.len() as u32).saturating_sub(left.len() as u32);
-            (Vec::new(), Some(n))
-        }
-        None => (Vec::new(), None),
-    };
-    let representes = pouvoirs
-        .iter()
-        .map(|p| match &p.mandataire {
-            Some(m) => format!(
-                "{} (pouvoir à {})",
-                plain(name_of(&p.mandant)),
-                plain(name_of(m))
-            ),
-            None => format!("{} (pouvoir)", plain(name_of(&p.mandant))),
+        .map(|(p, _)| {
+            let p = p.get_ref();
+            match &p.mandataire {
+                Some(m) => format!(
+                    "{} (pouvoir à {})",
+                    plain(name_of(&p.mandant)),
+                    plain(name_of(m))
+                ),
+                None => format!("{} (pouvoir)", plain(name_of(&p.mandant))),
+            }
         })
         .collect();
     let mut changements = Vec::new();
@@ -664,9 +720,9 @@ fn seance(
         president_qualite,
         secretaire: s.secretaire.as_ref().map(|p| plain(name_of(p))),
         membres_en_exercice: s.membres_en_exercice.as_ref().map(|m| *m.get_ref()),
-        votants: nombre_presents.map(|n| n + pouvoirs.len() as u32),
+        votants: item.votants(),
         presents,
-        nombre_presents,
+        nombre_presents: item.count,
         representes,
         excuses: s.excuses.iter().map(|n| plain(name_of(n))).collect(),
         absents: s.absents.iter().map(|n| plain(name_of(n))).collect(),
@@ -1140,6 +1196,32 @@ mod tests {
             vote(&v, None, &coll()).ne_prennent_pas_part.as_deref(),
             Some("M. BICHOT ne prend pas part au vote.")
         );
+    }
+
+    #[test]
+    fn item_presence_follows_arrivals_departures_and_proxies() {
+        let seance: crate::input::Seance = toml::from_str(
+            "date = 2024-03-14\npresents = [\"A\", \"B\", \"C\"]\npouvoirs = [{ mandant = \"D\", mandataire = \"C\" }, { mandant = \"E\", mandataire = \"A\" }]\n",
+        )
+        .unwrap();
+        let none = item_presence(&seance, None);
+        assert_eq!((none.count, none.votants()), (Some(3), Some(5)));
+        // C leaves (and D's proxy with C), F arrives, B gives a proxy to A for this item.
+        let change: crate::input::Presence = toml::from_str(
+            "arrives = [\"F\"]\npartis = [\"C\", \"B\"]\npouvoirs = [{ mandant = \"B\", mandataire = \"F\" }]\n",
+        )
+        .unwrap();
+        let item = item_presence(&seance, Some(&change));
+        assert_eq!(item.names.as_deref(), Some(&["A", "F"][..]));
+        assert_eq!(
+            item.pouvoirs
+                .iter()
+                .map(|(p, for_item)| (p.get_ref().mandant.get_ref().as_str(), *for_item))
+                .collect::<Vec<_>>(),
+            [("E", false), ("B", true)]
+        );
+        assert_eq!(item.votants(), Some(4));
+        assert!(item.is_present("F") && !item.is_present("C"));
     }
 
     #[test]
