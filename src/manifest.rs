@@ -63,7 +63,7 @@ impl Default for Hash {
 
 impl Hash {
     /// Adds a piece; pieces are separated so ("ab","c") differs from ("a","bc").
-    pub fn add(mut self, bytes: &[u8]) -> Hash {
+    pub fn feed(mut self, bytes: &[u8]) -> Hash {
         for b in (bytes.len() as u64).to_le_bytes().iter().chain(bytes) {
             self.0 ^= u64::from(*b);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
@@ -80,14 +80,14 @@ impl Hash {
 /// What identifies this build of the tool: its version and its executable,
 /// so a new build rewrites everything it renders differently.
 pub fn tool_id() -> Hash {
-    let mut h = Hash::default().add(env!("CARGO_PKG_VERSION").as_bytes());
+    let mut h = Hash::default().feed(env!("CARGO_PKG_VERSION").as_bytes());
     if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
-        h = h.add(&meta.len().to_le_bytes());
+        h = h.feed(&meta.len().to_le_bytes());
         if let Ok(t) = meta
             .modified()
             .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default())
         {
-            h = h.add(&t.as_nanos().to_le_bytes());
+            h = h.feed(&t.as_nanos().to_le_bytes());
         }
     }
     h
@@ -100,18 +100,18 @@ mod tests {
     #[test]
     fn hash_is_stable_and_separates_pieces() {
         assert_eq!(
-            Hash::default().add(b"delib").hex(),
-            Hash::default().add(b"delib").hex()
+            Hash::default().feed(b"delib").hex(),
+            Hash::default().feed(b"delib").hex()
         );
         assert_ne!(
-            Hash::default().add(b"ab").add(b"c").hex(),
-            Hash::default().add(b"a").add(b"bc").hex()
+            Hash::default().feed(b"ab").feed(b"c").hex(),
+            Hash::default().feed(b"a").feed(b"bc").hex()
         );
         // Pinned: a change of algorithm must be deliberate (it rebuilds every output).
         // Reference values computed independently (FNV-1a 64 over the 8-byte
         // little-endian length, then the bytes).
-        assert_eq!(Hash::default().add(b"").hex(), "a8c7f832281a39c5");
-        assert_eq!(Hash::default().add(b"delib").hex(), "3024e43ae9d6a432");
+        assert_eq!(Hash::default().feed(b"").hex(), "a8c7f832281a39c5");
+        assert_eq!(Hash::default().feed(b"delib").hex(), "3024e43ae9d6a432");
     }
 
     #[test]

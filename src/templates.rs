@@ -75,7 +75,7 @@ impl Templates {
         let hash = sources
             .iter()
             .fold(crate::manifest::Hash::default(), |h, s| {
-                h.add(s.2.as_bytes())
+                h.feed(s.2.as_bytes())
             })
             .hex();
         Ok(Templates {

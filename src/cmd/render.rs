@@ -428,16 +428,16 @@ fn whole_hash(
 ) -> Hash {
     let mut h = dossier_inputs(l, tool);
     if let Some(src) = &l.partenaires {
-        h = h.add(src.text.as_bytes());
+        h = h.feed(src.text.as_bytes());
     }
-    h = h.add(tpl.hash().as_bytes());
+    h = h.feed(tpl.hash().as_bytes());
     for f in formats {
-        h = h.add(f.ext().as_bytes());
+        h = h.feed(f.ext().as_bytes());
     }
     for k in only {
-        h = h.add(k.as_bytes());
+        h = h.feed(k.as_bytes());
     }
-    h.add(&[u8::from(args.deny_warnings)])
+    h.feed(&[u8::from(args.deny_warnings)])
 }
 
 /// The fast path of a re-run: a dossier whose inputs, templates and options are
@@ -489,14 +489,14 @@ fn unchanged(
 
 /// The inputs every document of a dossier depends on.
 fn dossier_inputs(l: &Loaded, tool: Hash) -> Hash {
-    let mut h = tool.add(l.source.text.as_bytes());
+    let mut h = tool.feed(l.source.text.as_bytes());
     if let Some((_, src)) = &l.seance
         && !std::sync::Arc::ptr_eq(src, &l.source)
     {
-        h = h.add(src.text.as_bytes());
+        h = h.feed(src.text.as_bytes());
     }
     if let Some((_, src)) = &l.projet {
-        h = h.add(src.text.as_bytes());
+        h = h.feed(src.text.as_bytes());
     }
     h
 }
@@ -510,18 +510,18 @@ fn file_hash(
     partners: Option<&[Partner]>,
 ) -> Hash {
     let mut h = inputs
-        .add(f.ext().as_bytes())
-        .add(doc.stem.as_bytes())
-        .add(tpl.text(doc.kind.template()).as_bytes());
+        .feed(f.ext().as_bytes())
+        .feed(doc.stem.as_bytes())
+        .feed(tpl.text(doc.kind.template()).as_bytes());
     if f != Format::Md {
-        h = h.add(tpl.text("style.css").as_bytes());
+        h = h.feed(tpl.text("style.css").as_bytes());
     }
     if let (build::Kind::Convention(Some(i)), Some(list)) = (doc.kind, partners)
         && let Some(p) = list.get(i)
     {
-        h = h.add(p.row_text.as_bytes());
+        h = h.feed(p.row_text.as_bytes());
         for (k, v) in &p.columns {
-            h = h.add(k.as_bytes()).add(v.as_bytes());
+            h = h.feed(k.as_bytes()).feed(v.as_bytes());
         }
     }
     h
