@@ -122,6 +122,60 @@ après avoir enregistré le schéma :
   delib schema --projet > delib-projet.schema.json   (pour delib.toml)"
     )]
     Schema(SchemaArgs),
+    /// Aperçu en direct dans le navigateur, mis à jour à chaque enregistrement
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "delib serve [RÉPERTOIRE] [--port N] [--open] [--bind ADRESSE]",
+        after_help = "\
+Rend en mémoire les dossiers du répertoire (rien n'est écrit sur le disque) et les sert sur
+http://127.0.0.1:8080/ : une page d'index (statut, documents, avertissements de chaque dossier)
+et chaque document en HTML, PDF et Markdown. À chaque enregistrement d'un dossier, d'un fichier
+de séance, d'un CSV de partenaires, de delib.toml ou d'un modèle, les documents concernés sont
+refaits et la page ouverte se recharge d'elle-même. Un dossier en erreur affiche ses erreurs
+(fichier, ligne, message, aide) à la place du document ; l'aperçu continue.
+
+L'aperçu n'écoute que ce poste (127.0.0.1). --bind 0.0.0.0 l'ouvre au réseau : à éviter hors
+d'un réseau de confiance (ni mot de passe ni chiffrement).
+
+Exemples :
+  delib serve inputs --open          ouvre l'aperçu des exemples dans le navigateur
+  delib serve . --port 8081          si le port 8080 est déjà pris
+  delib serve inputs --port 0        un port libre, affiché au démarrage
+
+Codes de sortie : 2 si le port est déjà utilisé ou le répertoire introuvable."
+    )]
+    Serve(ServeArgs),
+}
+
+/// `delib serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Répertoire des dossiers à prévisualiser (par défaut : le répertoire courant)
+    #[arg(
+        value_name = "RÉPERTOIRE",
+        default_value = ".",
+        hide_default_value = true
+    )]
+    pub folder: PathBuf,
+    /// Port d'écoute (par défaut 8080) ; 0 choisit un port libre
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 8080,
+        hide_default_value = true
+    )]
+    pub port: u16,
+    /// Adresse d'écoute ; par défaut 127.0.0.1 (ce poste seulement)
+    #[arg(
+        long,
+        value_name = "ADRESSE",
+        default_value = "127.0.0.1",
+        hide_default_value = true
+    )]
+    pub bind: std::net::IpAddr,
+    /// Ouvre l'aperçu dans le navigateur
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// `delib schema`.
@@ -194,11 +248,11 @@ pub fn french_error(e: &clap::Error) -> (String, i32) {
     let msg = match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return (e.to_string(), 0),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            "une commande est attendue : render, check, templates ou schema".to_owned()
+            "une commande est attendue : render, check, serve, templates ou schema".to_owned()
         }
         ErrorKind::InvalidSubcommand => {
             format!(
-                "commande inconnue « {} » ; commandes : render, check, templates, schema",
+                "commande inconnue « {} » ; commandes : render, check, serve, templates, schema",
                 ctx(ContextKind::InvalidSubcommand)
             )
         }

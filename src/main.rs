@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args, cli.global.quiet),
         Command::Templates(args) => cmd::templates::run(&args, cli.global.quiet),
         Command::Schema(args) => cmd::schema::run(&args),
+        Command::Serve(args) => cmd::serve::run(&args, cli.global.quiet),
     };
     match result {
         Ok(status) => ExitCode::from(status),

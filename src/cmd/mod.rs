@@ -3,6 +3,7 @@
 pub mod check;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod templates;
 
 use crate::diag::{Diagnostic, Severity};
@@ -29,7 +30,9 @@ impl Checked {
 
     /// True when a finding stops this dossier.
     pub fn blocked(&self, deny_warnings: bool) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error || deny_warnings)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error || deny_warnings)
     }
 }
 
@@ -39,8 +42,18 @@ pub fn load_all(paths: &[PathBuf]) -> Vec<Checked> {
     paths
         .par_iter()
         .map(|p| match load::load(p) {
-            Ok(l) => Checked { path: p.clone(), loaded: Some(l), model: None, diagnostics: Vec::new() },
-            Err(d) => Checked { path: p.clone(), loaded: None, model: None, diagnostics: d },
+            Ok(l) => Checked {
+                path: p.clone(),
+                loaded: Some(l),
+                model: None,
+                diagnostics: Vec::new(),
+            },
+            Err(d) => Checked {
+                path: p.clone(),
+                loaded: None,
+                model: None,
+                diagnostics: d,
+            },
         })
         .collect()
 }
@@ -130,8 +143,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 }
 
 fn is_dossier(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| {
-        t.lines().any(|l| {
+    // Bytes, not a string: a dossier saved in Latin-1 must still be found, so
+    // that loading it reports the encoding instead of skipping it silently.
+    std::fs::read(path).is_ok_and(|bytes| {
+        String::from_utf8_lossy(&bytes).lines().any(|l| {
             let l = l.trim_start();
             l.starts_with("[deliberation]")
                 || l.starts_with("[deliberation.")

@@ -177,3 +177,20 @@ fn template_errors_name_the_file_line_and_column() {
     assert!(err.contains("templates/deliberation.md.tera:3:10"), "{err}");
     assert!(!dir.join("out").exists(), "nothing written");
 }
+
+#[test]
+fn a_latin1_dossier_in_a_folder_is_reported_not_skipped() {
+    let dir = project("latin1", GOOD);
+    let mut bytes = GOOD.replace("Objet", "Objet d'\u{e9}t\u{e9}").into_bytes();
+    // "été" in Latin-1.
+    let at = bytes.windows(2).position(|w| w == "é".as_bytes()).unwrap();
+    bytes.splice(at..at + 2, [0xE9]);
+    std::fs::write(dir.join("dossier.toml"), &bytes).unwrap();
+    let o = delib(&dir, &["render", ".", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("erreur[encodage] : le fichier n'est pas en UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+}

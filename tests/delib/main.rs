@@ -8,3 +8,4 @@ mod pdf;
 mod render;
 mod robust;
 mod schema;
+mod serve;

@@ -1,0 +1,439 @@
+//! `delib serve`: a live preview of a folder's dossiers on the local machine.
+//!
+//! Everything is rendered in memory (nothing is ever written to disk), served
+//! over a small HTTP/1.1 server on std::net, and rebuilt when a file the
+//! dossiers read changes; open pages reload themselves through server-sent
+//! events. A broken dossier shows its findings in place of its documents.
+
+mod http;
+mod pages;
+mod site;
+mod watch;
+
+use crate::cli::ServeArgs;
+use site::{Reply, Site};
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// At most this many connections are served at once (event streams included).
+const MAX_CONNECTIONS: usize = 64;
+/// A client has this long to send its request head.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// An idle event stream sends a comment this often, to notice closed tabs.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+
+/// State shared by the watcher and the connections.
+struct Shared {
+    site: RwLock<Arc<Site>>,
+    /// Bumped at each rebuild; event streams wait on `rebuilt`.
+    generation: Mutex<u64>,
+    rebuilt: Condvar,
+    active: AtomicUsize,
+    /// Bound to a loopback address: refuse other Host names (DNS rebinding).
+    loopback_only: bool,
+}
+
+impl Shared {
+    fn site(&self) -> Arc<Site> {
+        self.site
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn publish(&self, site: Site) {
+        *self
+            .site
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(site);
+        let mut g = self
+            .generation
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *g += 1;
+        self.rebuilt.notify_all();
+    }
+
+    fn generation(&self) -> u64 {
+        *self
+            .generation
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits for a rebuild after `seen`, at most `timeout`; returns the generation.
+    fn wait(&self, seen: u64, timeout: Duration) -> u64 {
+        let g = self
+            .generation
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (g, _) = self
+            .rebuilt
+            .wait_timeout_while(g, timeout, |g| *g == seen)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *g
+    }
+}
+
+/// Runs the command; returns the exit status (it only returns on an error).
+pub fn run(args: &ServeArgs, quiet: bool) -> anyhow::Result<u8> {
+    let folder = args.folder.clone();
+    if !folder.exists() {
+        anyhow::bail!("{} : répertoire introuvable", folder.display());
+    }
+    let addr = SocketAddr::new(args.bind, args.port);
+    let listener = match TcpListener::bind(addr) {
+        Ok(l) => l,
+        Err(e) if e.kind() == ErrorKind::AddrInUse => {
+            eprintln!(
+                "erreur : le port {} est déjà utilisé sur {} (un autre delib serve ?)\n   = aide : choisissez un autre port, par exemple --port {}, ou --port 0 pour un port libre",
+                args.port,
+                args.bind,
+                args.port.saturating_add(1)
+            );
+            return Ok(2);
+        }
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("impossible d'écouter sur {addr}")));
+        }
+    };
+    let local = listener.local_addr()?;
+    let loopback_only = args.bind.is_loopback();
+    if !loopback_only {
+        eprintln!(
+            "attention : l'aperçu écoute sur {} : toute machine qui peut joindre ce poste pourra lire \
+les dossiers servis, sans mot de passe ni chiffrement. N'utilisez --bind que sur un réseau de confiance.",
+            args.bind
+        );
+    }
+    let start = Instant::now();
+    let site = Site::build(&folder, None);
+    if !quiet {
+        eprintln!(
+            "{} prêt{} en {} ms",
+            plural(site.len(), "dossier", "dossiers"),
+            if site.len() > 1 { "s" } else { "" },
+            start.elapsed().as_millis()
+        );
+        for line in site.failures() {
+            eprintln!("  {line}");
+        }
+    }
+    let url = format!("http://{local}/");
+    eprintln!("Aperçu en direct : {url}  (Ctrl+C pour arrêter)");
+    let shared = Arc::new(Shared {
+        site: RwLock::new(Arc::new(site)),
+        generation: Mutex::new(0),
+        rebuilt: Condvar::new(),
+        active: AtomicUsize::new(0),
+        loopback_only,
+    });
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("surveillance".into())
+            .spawn(move || watch_loop(&folder, &shared, quiet))?;
+    }
+    if args.open {
+        open_browser(&url);
+    }
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else {
+            // Out of file descriptors, for instance: let connections close.
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
+        if shared.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            shared.active.fetch_sub(1, Ordering::SeqCst);
+            refuse_busy(stream);
+            continue;
+        }
+        let mine = Arc::clone(&shared);
+        let spawned = std::thread::Builder::new()
+            .name("connexion".into())
+            .spawn(move || {
+                let _slot = Slot(&mine.active);
+                connection(stream, &mine);
+            });
+        if spawned.is_err() {
+            // The closure (and its stream) is dropped: the client sees a reset.
+            shared.active.fetch_sub(1, Ordering::SeqCst);
+            eprintln!("attention : impossible de créer un fil pour une connexion");
+        }
+    }
+    Ok(0)
+}
+
+/// Frees a connection slot when its thread ends, even by a panic.
+struct Slot<'a>(&'a AtomicUsize);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
+/// Polls the files, rebuilds after a change, and wakes the event streams.
+fn watch_loop(folder: &Path, shared: &Shared, quiet: bool) {
+    let mut extra = shared.site().extra_files.clone();
+    let mut snap = watch::Snapshot::take(folder, &extra);
+    if !quiet {
+        eprintln!(
+            "surveille {} (toutes les {} ms)",
+            plural(snap.len(), "fichier", "fichiers"),
+            watch::POLL.as_millis()
+        );
+    }
+    if snap.truncated {
+        eprintln!(
+            "attention : plus de {} fichiers sous {} ; seuls les premiers sont surveillés",
+            watch::MAX_FILES,
+            folder.display()
+        );
+    }
+    loop {
+        std::thread::sleep(watch::POLL);
+        let now = watch::Snapshot::take(folder, &extra);
+        if now == snap {
+            continue;
+        }
+        let detected = Instant::now();
+        let settled = watch::settle(folder, &extra, now);
+        let changed = snap.changes(&settled);
+        let previous = shared.site();
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Site::build(folder, Some(&previous))
+        }));
+        drop(previous);
+        let site = match built {
+            Ok(site) => site,
+            Err(_) => {
+                eprintln!(
+                    "erreur interne pendant la reconstruction ; l'aperçu précédent reste servi"
+                );
+                snap = settled;
+                continue;
+            }
+        };
+        if !quiet {
+            let (fresh, reused, failed) = site.counts;
+            let first = changed
+                .first()
+                .map_or_else(String::new, |p| p.display().to_string());
+            let more = if changed.len() > 1 {
+                format!(
+                    " (et {} autre{})",
+                    changed.len() - 1,
+                    if changed.len() > 2 { "s" } else { "" }
+                )
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "modifié : {first}{more} → {} rendu{}, {} inchangé{}{} en {} ms",
+                plural(fresh, "document", "documents"),
+                if fresh > 1 { "s" } else { "" },
+                reused,
+                if reused > 1 { "s" } else { "" },
+                if failed > 0 {
+                    format!(", {} en erreur", plural(failed, "dossier", "dossiers"))
+                } else {
+                    String::new()
+                },
+                detected.elapsed().as_millis()
+            );
+            for line in site.failures() {
+                eprintln!("  {line}");
+            }
+        }
+        snap = settled;
+        if site.extra_files != extra {
+            extra = site.extra_files.clone();
+            snap.track(&extra);
+        }
+        shared.publish(site);
+    }
+}
+
+/// Serves one connection: one request, one response, then close.
+fn connection(mut stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 2048];
+    let request = loop {
+        match http::parse_head(&buf) {
+            Ok(r) => break r,
+            Err(http::HeadError::Incomplete) => {}
+            Err(http::HeadError::TooLarge) => {
+                return finish(
+                    stream,
+                    &simple(431, "En-têtes trop longs", "La requête est trop longue."),
+                    false,
+                );
+            }
+            Err(http::HeadError::Malformed) => {
+                return finish(
+                    stream,
+                    &simple(
+                        400,
+                        "Requête incorrecte",
+                        "La requête n'est pas une requête HTTP/1.1 valide.",
+                    ),
+                    false,
+                );
+            }
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            // parse_head refuses a head longer than MAX_HEAD: buf stays bounded.
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head_only = request.method == http::Method::Head;
+    if shared.loopback_only
+        && request
+            .host
+            .as_deref()
+            .is_some_and(|h| !http::is_loopback_host(h))
+    {
+        let r = simple(
+            403,
+            "Accès refusé",
+            "Cet aperçu ne répond qu'aux adresses de ce poste (127.0.0.1, localhost).",
+        );
+        return finish(stream, &r, head_only);
+    }
+    let site = shared.site();
+    let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| site.respond(&request)));
+    match reply {
+        Ok(Reply::Response(r)) => finish(stream, &r, head_only),
+        Ok(Reply::Events { page, version }) => {
+            drop(site);
+            events(stream, shared, &page, version, head_only);
+        }
+        Err(_) => finish(
+            stream,
+            &simple(
+                500,
+                "Erreur interne",
+                "La page n'a pas pu être produite ; l'aperçu continue.",
+            ),
+            head_only,
+        ),
+    }
+}
+
+fn simple(status: u16, title: &str, message: &str) -> http::Response {
+    http::Response::new(status, http::HTML, pages::plain_error(title, message))
+}
+
+/// Writes the response and closes the connection gracefully.
+fn finish(mut stream: TcpStream, r: &http::Response, head_only: bool) {
+    let _ = stream.write_all(&r.to_bytes(head_only));
+    let _ = stream.flush();
+    let _ = stream.shutdown(Shutdown::Write);
+    // Read what the client may still send (a request body), so that closing
+    // does not reset the connection before it read the response.
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let mut sink = [0u8; 4096];
+    let mut left: usize = 64 * 1024;
+    while left > 0 {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => left = left.saturating_sub(n),
+        }
+    }
+}
+
+fn refuse_busy(stream: TcpStream) {
+    let r = simple(
+        503,
+        "Aperçu occupé",
+        "Trop de pages sont ouvertes en même temps ; fermez-en quelques-unes.",
+    )
+    .header("Retry-After", "2");
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    finish(stream, &r, false);
+}
+
+/// A server-sent event stream: `rechargement` as soon as `page` is no
+/// longer at `version`, then the stream ends.
+fn events(mut stream: TcpStream, shared: &Shared, page: &str, version: u64, head_only: bool) {
+    let head = http::Response::new(200, http::EVENTS, Vec::new()).head(None);
+    if stream.write_all(&head).is_err() || head_only {
+        return;
+    }
+    if stream.write_all(b"retry: 1000\n\n").is_err() {
+        return;
+    }
+    let mut seen = shared.generation();
+    let mut quiet_since = Instant::now();
+    loop {
+        if shared.site().version_of(page) != version {
+            let _ = stream.write_all(format!("event: rechargement\ndata: {seen}\n\n").as_bytes());
+            let _ = stream.flush();
+            let _ = stream.shutdown(Shutdown::Both);
+            return;
+        }
+        let now = shared.wait(seen, Duration::from_secs(1));
+        if now == seen {
+            // A closed tab frees its connection within a second.
+            if client_closed(&stream) {
+                return;
+            }
+            if quiet_since.elapsed() >= KEEPALIVE {
+                if stream.write_all(b": en attente\n\n").is_err() {
+                    return;
+                }
+                quiet_since = Instant::now();
+            }
+        }
+        seen = now;
+    }
+}
+
+/// True when the client closed its side (or the connection failed).
+fn client_closed(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let r = stream.peek(&mut [0u8; 1]);
+    let _ = stream.set_nonblocking(false);
+    match r {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != ErrorKind::WouldBlock,
+    }
+}
+
+/// Opens the URL in the default browser; a failure is only reported.
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let spawned = cmd
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if spawned.is_err() {
+        eprintln!("impossible d'ouvrir le navigateur ; ouvrez {url} vous-même");
+    }
+}

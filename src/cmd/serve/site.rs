@@ -1,0 +1,742 @@
+//! The served site, in memory: every dossier of the folder loaded, checked
+//! and rendered (Markdown and HTML at once, PDF on first request), and the
+//! pure routing from a request to a response.
+//!
+//! A rebuild reuses a dossier's documents when neither its model nor its
+//! templates changed, so saving one dossier re-renders that dossier only
+//! (and a change to `delib.toml`, a séance file or a template re-renders
+//! exactly the dossiers that read it, since it changes their model or
+//! templates).
+
+use super::http::{self, Method, Request, Response};
+use super::pages::{self, DocLink, IndexEntry};
+use crate::build::{self, Format, Kind};
+use crate::diag::{Diagnostic, Severity};
+use crate::escape::unescape;
+use crate::load::Loaded;
+use crate::model::Model;
+use crate::partners::Partner;
+use crate::templates::Templates;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// The version of a page that does not exist.
+pub const ABSENT: u64 = 0;
+
+/// Everything served, built from the folder at one moment.
+pub struct Site {
+    entries: Vec<Entry>,
+    index_html: String,
+    index_version: u64,
+    /// Files outside the folder that dossiers read (delib.toml above it,
+    /// séance files, templates): the watcher polls them too.
+    pub extra_files: BTreeSet<PathBuf>,
+    /// Dossiers rendered by this build, reused from the previous one, in error.
+    pub counts: (usize, usize, usize),
+}
+
+struct Entry {
+    /// URL id: the dossier's path relative to the folder, without `.toml`.
+    id: String,
+    /// The dossier's file as given (for the terminal).
+    file: String,
+    /// The dossier's file relative to the folder (for the pages).
+    shown: String,
+    /// Warnings when rendered; every finding when failed.
+    diagnostics: Vec<Diagnostic>,
+    body: Body,
+}
+
+enum Body {
+    Rendered(Arc<Rendered>),
+    /// The version of the error page that replaces every document.
+    Failed(u64),
+}
+
+/// A dossier rendered in memory.
+struct Rendered {
+    title: String,
+    details: String,
+    status: (&'static str, &'static str),
+    docs: Vec<Arc<Doc>>,
+}
+
+/// One document: its Markdown and HTML, and its PDF once asked for.
+struct Doc {
+    stem: String,
+    label: String,
+    /// Of the model, partner row and templates this document was made from.
+    fingerprint: u64,
+    html: String,
+    version: u64,
+    md: Vec<u8>,
+    pdf: OnceLock<Result<Vec<u8>, String>>,
+    /// What the PDF is rendered from, on first request.
+    source: DocSource,
+}
+
+struct DocSource {
+    model: Arc<Model>,
+    partners: Arc<Vec<Partner>>,
+    doc: build::Doc,
+    templates: Arc<Templates>,
+}
+
+fn hash_of(parts: &[&[u8]]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in parts {
+        p.hash(&mut h);
+    }
+    // Never ABSENT, so a page that exists always differs from one that does not.
+    h.finish().max(1)
+}
+
+impl Site {
+    /// Loads, checks and renders every dossier under `folder`, reusing the
+    /// documents of `previous` whose inputs did not change. Never panics on
+    /// a bad input: findings become error pages.
+    pub fn build(folder: &Path, previous: Option<&Site>) -> Site {
+        let base = if folder.is_dir() {
+            folder
+        } else {
+            folder.parent().unwrap_or(Path::new("."))
+        };
+        let (paths, note) = match super::super::find_dossiers(&[folder.to_path_buf()]) {
+            Ok(p) => (p, None),
+            Err(e) => (Vec::new(), Some(format!("{e:#}"))),
+        };
+        let checked = super::super::load_and_check(&paths);
+        let mut extra_files = BTreeSet::new();
+        let mut templates: HashMap<Option<PathBuf>, Result<Arc<Templates>, Diagnostic>> =
+            HashMap::new();
+        let mut entries = Vec::with_capacity(checked.len());
+        let mut counts = (0, 0, 0);
+        for c in checked {
+            let id = dossier_id(base, &c.path);
+            let file = c.path.display().to_string();
+            let shown = c
+                .path
+                .strip_prefix(base)
+                .unwrap_or(&c.path)
+                .display()
+                .to_string();
+            for d in &c.diagnostics {
+                if let Some(s) = &d.source {
+                    extra_files.insert(s.path.clone());
+                }
+            }
+            if let Some(l) = &c.loaded {
+                dependencies(l, &mut extra_files);
+            }
+            let previous: HashMap<&str, &Arc<Doc>> = previous
+                .and_then(|p| p.entry(&id))
+                .map(|e| match &e.body {
+                    Body::Rendered(r) => r.docs.iter().map(|d| (d.stem.as_str(), d)).collect(),
+                    Body::Failed(_) => HashMap::new(),
+                })
+                .unwrap_or_default();
+            let failed = c.failed(false);
+            let mut diagnostics = c.diagnostics;
+            let outcome = match (c.loaded, c.model) {
+                (Some(l), Some(model)) if !failed => {
+                    render(&l, model, &mut templates, &previous, &mut diagnostics)
+                }
+                _ => Err(Vec::new()),
+            };
+            let body = match outcome {
+                Ok((r, fresh, reused)) => {
+                    counts.0 += fresh;
+                    counts.1 += reused;
+                    Body::Rendered(r)
+                }
+                Err(more) => {
+                    counts.2 += 1;
+                    diagnostics.extend(more);
+                    let text: String = diagnostics.iter().map(Diagnostic::render).collect();
+                    Body::Failed(hash_of(&[file.as_bytes(), text.as_bytes()]))
+                }
+            };
+            entries.push(Entry {
+                id,
+                file,
+                shown,
+                diagnostics,
+                body,
+            });
+        }
+        let folder_label = folder.display().to_string();
+        let index_entries: Vec<IndexEntry<'_>> = entries.iter().map(index_entry).collect();
+        // The version is that of the page without its script, which names it.
+        let bare = pages::index(&folder_label, &index_entries, note.as_deref(), 0);
+        let index_version = hash_of(&[bare.as_bytes()]);
+        let index_html = pages::index(
+            &folder_label,
+            &index_entries,
+            note.as_deref(),
+            index_version,
+        );
+        Site {
+            entries,
+            index_html,
+            index_version,
+            extra_files,
+            counts,
+        }
+    }
+
+    fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// One-line French summary of the dossiers in error, for the terminal.
+    pub fn failures(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.body, Body::Failed(_)))
+            .map(|e| {
+                let n = e
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count()
+                    .max(1);
+                format!(
+                    "{} : {n} erreur{} (détail dans le navigateur)",
+                    e.file,
+                    if n > 1 { "s" } else { "" }
+                )
+            })
+            .collect()
+    }
+
+    /// The number of dossiers.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The version of the page at `path`: what its reload script compares.
+    pub fn version_of(&self, path: &str) -> u64 {
+        let Some(segs) = http::segments(path) else {
+            return ABSENT;
+        };
+        if segs.is_empty() {
+            return self.index_version;
+        }
+        match self.document(&segs) {
+            Some((entry, stem, _)) => match &entry.body {
+                Body::Rendered(r) => r
+                    .docs
+                    .iter()
+                    .find(|d| d.stem == stem)
+                    .map_or(ABSENT, |d| d.version),
+                Body::Failed(v) if is_document_stem(stem) => *v,
+                Body::Failed(_) => ABSENT,
+            },
+            None => ABSENT,
+        }
+    }
+
+    /// Splits `[..id, "stem.ext"]` and finds the dossier.
+    fn document<'a>(&self, segs: &'a [String]) -> Option<(&Entry, &'a str, Format)> {
+        let (file, id) = segs.split_last()?;
+        let (stem, ext) = file.rsplit_once('.')?;
+        let format = Format::parse(ext).filter(|_| ext.bytes().all(|b| b.is_ascii_lowercase()))?;
+        let entry = self.entry(&id.join("/"))?;
+        Some((entry, stem, format))
+    }
+
+    /// Answers a request. Pure but for the lazy PDF rendering.
+    pub fn respond(&self, req: &Request) -> Reply {
+        if req.method == Method::Other {
+            return Reply::Response(
+                Response::new(
+                    405,
+                    http::HTML,
+                    pages::plain_error(
+                        "Méthode non autorisée",
+                        "Cet aperçu ne fait que lire : seules les requêtes GET et HEAD sont acceptées.",
+                    ),
+                )
+                .header("Allow", "GET, HEAD"),
+            );
+        }
+        let Some(segs) = http::segments(req.path()) else {
+            return Reply::Response(Response::new(404, http::HTML, pages::not_found(None)));
+        };
+        match segs.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            [] => {
+                return Reply::Response(Response::new(200, http::HTML, self.index_html.clone()));
+            }
+            ["_rechargement.js"] => {
+                return Reply::Response(Response::new(200, http::JS, pages::RELOAD_JS));
+            }
+            ["_evenements"] => {
+                let page = req.query("page");
+                let version = req
+                    .query("version")
+                    .and_then(|v| u64::from_str_radix(&v, 16).ok());
+                return match (page, version) {
+                    (Some(page), Some(version)) => Reply::Events { page, version },
+                    _ => Reply::Response(Response::new(
+                        400,
+                        http::HTML,
+                        pages::plain_error(
+                            "Requête incorrecte",
+                            "Paramètres « page » et « version » attendus.",
+                        ),
+                    )),
+                };
+            }
+            _ => {}
+        }
+        let path = req.path();
+        let absent = || {
+            Reply::Response(Response::new(
+                404,
+                http::HTML,
+                pages::not_found(Some((path, ABSENT))),
+            ))
+        };
+        let Some((entry, stem, format)) = self.document(&segs) else {
+            return absent();
+        };
+        match &entry.body {
+            Body::Failed(version) if is_document_stem(stem) => Reply::Response(Response::new(
+                200,
+                http::HTML,
+                pages::dossier_error(&entry.shown, &entry.diagnostics, path, *version),
+            )),
+            Body::Failed(_) => absent(),
+            Body::Rendered(r) => {
+                let Some(doc) = r.docs.iter().find(|d| d.stem == stem) else {
+                    return absent();
+                };
+                let link = |f: Format| {
+                    format!(
+                        "/{}/{}.{}",
+                        http::encode_path(&entry.id),
+                        http::encode_segment(stem),
+                        f.ext()
+                    )
+                };
+                Reply::Response(match format {
+                    Format::Html => Response::new(
+                        200,
+                        http::HTML,
+                        pages::served_document(
+                            &doc.html,
+                            path,
+                            doc.version,
+                            &link(Format::Pdf),
+                            &link(Format::Md),
+                        ),
+                    ),
+                    Format::Md => Response::new(200, http::TEXT, doc.md.clone()).header(
+                        "Content-Disposition",
+                        format!("inline; filename=\"{stem}.md\""),
+                    ),
+                    Format::Pdf => match doc.pdf() {
+                        Ok(bytes) => Response::new(200, http::PDF, bytes).header(
+                            "Content-Disposition",
+                            format!("inline; filename=\"{stem}.pdf\""),
+                        ),
+                        Err(message) => Response::new(
+                            500,
+                            http::HTML,
+                            pages::plain_error("Le PDF n'a pas pu être produit", &message),
+                        ),
+                    },
+                })
+            }
+        }
+    }
+}
+
+/// What to do with a request.
+pub enum Reply {
+    Response(Response),
+    /// Open a server-sent event stream for a page at a version.
+    Events {
+        page: String,
+        version: u64,
+    },
+}
+
+impl Doc {
+    /// The PDF, rendered on first use and kept until the document changes.
+    fn pdf(&self) -> Result<&[u8], String> {
+        let pdf = self.pdf.get_or_init(|| {
+            let src = &self.source;
+            let files = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let base = build::context(&src.model)?;
+                build::render_doc(
+                    &src.model,
+                    &base,
+                    &src.partners,
+                    &src.doc,
+                    &src.templates,
+                    &[Format::Pdf],
+                )
+            }));
+            match files {
+                Ok(Ok(mut files)) if !files.is_empty() => Ok(files.swap_remove(0).bytes),
+                Ok(Ok(_)) => Err("aucun PDF produit".to_owned()),
+                Ok(Err(d)) => Err(d.message),
+                Err(_) => Err("erreur interne pendant la mise en page du PDF".to_owned()),
+            }
+        });
+        pdf.as_deref().map_err(Clone::clone)
+    }
+}
+
+/// `annexe-3`, `deliberation`…: names a document could have.
+fn is_document_stem(stem: &str) -> bool {
+    matches!(stem, "rapport" | "deliberation" | "convention")
+        || stem.strip_prefix("convention-").is_some_and(|s| {
+            !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        || stem
+            .strip_prefix("annexe-")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The URL id of a dossier: its path under `base`, without `.toml`, with `/`.
+fn dossier_id(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let mut parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    if let Some(last) = parts.last_mut()
+        && let Some(stem) = last.strip_suffix(".toml")
+    {
+        *last = stem.to_owned();
+    }
+    parts.join("/")
+}
+
+/// Files a loaded dossier read or may read, beside itself.
+fn dependencies(l: &Loaded, out: &mut BTreeSet<PathBuf>) {
+    out.insert(l.source.path.clone());
+    for src in [
+        l.projet.as_ref().map(|p| &p.1),
+        l.seance.as_ref().map(|s| &s.1),
+        l.partenaires.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        out.insert(src.path.clone());
+    }
+    // The templates in use, or those that would be used once created.
+    let dir = match crate::cmd::render::templates_dir(l) {
+        Ok(Some(dir)) => dir,
+        _ => l.root.join("templates"),
+    };
+    for (name, _) in crate::templates::BUILTIN {
+        out.insert(dir.join(name));
+    }
+}
+
+/// Renders one dossier's Markdown and HTML, reusing each document of
+/// `previous` whose model, partner row and templates are unchanged. Returns
+/// the dossier, how many documents were rendered and how many reused.
+/// Findings about partner rows are added to `diags` (those rows are left out).
+fn render(
+    l: &Loaded,
+    model: Model,
+    cache: &mut HashMap<Option<PathBuf>, Result<Arc<Templates>, Diagnostic>>,
+    previous: &HashMap<&str, &Arc<Doc>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(Arc<Rendered>, usize, usize), Vec<Diagnostic>> {
+    let dir = crate::cmd::render::templates_dir(l).map_err(|d| vec![d])?;
+    let templates = cache
+        .entry(dir.clone())
+        .or_insert_with(|| Templates::load(dir.as_deref()).map(Arc::new))
+        .clone()
+        .map_err(|d| vec![d])?;
+    let partners = l.partenaires.as_ref().map(|src| {
+        let (rows, found) = crate::partners::parse(src, &templates.partner_columns());
+        diags.extend(found);
+        rows
+    });
+    let model_json = serde_json::to_vec(&model).unwrap_or_default();
+    let texts: String = crate::templates::BUILTIN
+        .iter()
+        .map(|(name, _)| templates.text(name))
+        .collect::<Vec<_>>()
+        .join("\u{0}");
+    let common = hash_of(&[&model_json, texts.as_bytes()]);
+    let list = build::documents(&model, partners.as_deref());
+    let model = Arc::new(model);
+    let partners = Arc::new(partners.unwrap_or_default());
+    let base = build::context(&model).map_err(|d| vec![d])?;
+    let (mut fresh, mut reused) = (0, 0);
+    let mut docs = Vec::with_capacity(list.len());
+    for doc in list {
+        let row = match doc.kind {
+            Kind::Convention(Some(i)) => partners.get(i).map_or("", |p| p.row_text.as_str()),
+            _ => "",
+        };
+        let fingerprint = hash_of(&[&common.to_le_bytes(), doc.stem.as_bytes(), row.as_bytes()]);
+        if let Some(p) = previous
+            .get(doc.stem.as_str())
+            .filter(|p| p.fingerprint == fingerprint)
+        {
+            reused += 1;
+            docs.push(Arc::clone(p));
+            continue;
+        }
+        let files = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            build::render_doc(
+                &model,
+                &base,
+                &partners,
+                &doc,
+                &templates,
+                &[Format::Md, Format::Html],
+            )
+        }))
+        .map_err(|_| {
+            vec![Diagnostic::error(
+                "erreur-interne",
+                format!("erreur interne pendant le rendu de {}", doc.stem),
+            )]
+        })?
+        .map_err(|d| vec![d])?;
+        let mut md = Vec::new();
+        let mut html = String::new();
+        for f in files {
+            if f.name.ends_with(".md") {
+                md = f.bytes;
+            } else {
+                html = String::from_utf8_lossy(&f.bytes).into_owned();
+            }
+        }
+        fresh += 1;
+        docs.push(Arc::new(Doc {
+            label: label(&model, &partners, doc.kind),
+            stem: doc.stem.clone(),
+            fingerprint,
+            version: hash_of(&[html.as_bytes()]),
+            html,
+            md,
+            pdf: OnceLock::new(),
+            source: DocSource {
+                model: Arc::clone(&model),
+                partners: Arc::clone(&partners),
+                doc,
+                templates: Arc::clone(&templates),
+            },
+        }));
+    }
+    let d = &model.deliberation;
+    let mut details = vec![unescape(&model.collectivite.nom)];
+    if let Some(n) = &d.numero {
+        details.push(format!("n° {}", unescape(n)));
+    }
+    if let Some(s) = &model.seance {
+        details.push(format!("séance du {}", unescape(&s.date_avec_jour)));
+    }
+    let rendered = Rendered {
+        title: unescape(&d.objet),
+        details: details.join(" · "),
+        status: status(&model),
+        docs,
+    };
+    Ok((Arc::new(rendered), fresh, reused))
+}
+
+/// The status shown on the index, and its CSS class.
+fn status(model: &Model) -> (&'static str, &'static str) {
+    use crate::input::Resultat;
+    if model.projet {
+        return ("Projet", "statut-projet");
+    }
+    if model.deliberation.executoire.is_some() {
+        return ("Exécutoire", "statut-executoire");
+    }
+    match model.deliberation.vote.as_ref().map(|v| v.resultat) {
+        Some(Resultat::Rejete) => ("Rejetée", "statut-rejetee"),
+        Some(Resultat::PrisActe) => ("Prise d'acte", "statut-prise-d-acte"),
+        _ => ("Adoptée", "statut-adoptee"),
+    }
+}
+
+/// "Rapport", "Délibération", "Convention – Association X", "Annexe 1 – Fiche projet".
+fn label(model: &Model, partners: &[Partner], kind: Kind) -> String {
+    match kind {
+        Kind::Rapport => "Rapport".into(),
+        Kind::Deliberation => "Délibération".into(),
+        Kind::Convention(None) => "Convention".into(),
+        Kind::Convention(Some(i)) => match partners.get(i) {
+            Some(p) => format!("Convention – {}", p.partie.nom),
+            None => "Convention".into(),
+        },
+        Kind::Annexe(n) => match model.annexes.get(n - 1) {
+            Some(a) => format!("Annexe {n} – {}", unescape(&a.titre)),
+            None => format!("Annexe {n}"),
+        },
+    }
+}
+
+fn index_entry(e: &Entry) -> IndexEntry<'_> {
+    match &e.body {
+        Body::Rendered(r) => IndexEntry {
+            file: e.shown.clone(),
+            title: r.title.clone(),
+            status: r.status.0,
+            status_class: r.status.1,
+            details: Some(r.details.clone()),
+            documents: r
+                .docs
+                .iter()
+                .map(|d| {
+                    let base = format!(
+                        "/{}/{}",
+                        http::encode_path(&e.id),
+                        http::encode_segment(&d.stem)
+                    );
+                    DocLink {
+                        label: d.label.clone(),
+                        html: format!("{base}.html"),
+                        pdf: format!("{base}.pdf"),
+                        md: format!("{base}.md"),
+                        per_partner: matches!(d.source.doc.kind, Kind::Convention(Some(_))),
+                    }
+                })
+                .collect(),
+            diagnostics: &e.diagnostics,
+        },
+        Body::Failed(_) => IndexEntry {
+            file: e.shown.clone(),
+            title: Path::new(&e.shown)
+                .file_name()
+                .map_or_else(|| e.file.clone(), |n| n.to_string_lossy().into_owned()),
+            status: "En erreur",
+            status_class: "statut-erreur",
+            details: None,
+            documents: Vec::new(),
+            diagnostics: &e.diagnostics,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn examples() -> Site {
+        Site::build(&Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs"), None)
+    }
+
+    fn get(site: &Site, target: &str) -> Response {
+        let req = Request {
+            method: Method::Get,
+            target: target.into(),
+            host: None,
+        };
+        match site.respond(&req) {
+            Reply::Response(r) => r,
+            Reply::Events { .. } => panic!("{target}: an event stream"),
+        }
+    }
+
+    #[test]
+    fn routes_of_the_examples() {
+        let site = examples();
+        assert_eq!(site.counts.2, 0, "no dossier in error");
+        let index = get(&site, "/");
+        assert_eq!((index.status, index.content_type), (200, http::HTML));
+        let doc = get(&site, "/dijon/convention-pep21/deliberation.html");
+        assert_eq!(doc.status, 200);
+        let html = String::from_utf8(doc.body).unwrap();
+        assert!(html.contains("data-page=\"/dijon/convention-pep21/deliberation.html\""));
+        let md = get(&site, "/dijon/convention-pep21/deliberation.md");
+        assert_eq!((md.status, md.content_type), (200, http::TEXT));
+        let js = get(&site, "/_rechargement.js");
+        assert_eq!((js.status, js.content_type), (200, http::JS));
+        for missing in [
+            "/dijon/convention-pep21/nope.html",
+            "/dijon/nope/deliberation.html",
+            "/dijon/convention-pep21/deliberation",
+            "/dijon/convention-pep21/deliberation.PDF",
+            "/dijon/convention-pep21",
+            "/../inputs/dijon/delib.toml",
+            "/dijon%2Fconvention-pep21/deliberation.html",
+        ] {
+            assert_eq!(get(&site, missing).status, 404, "{missing}");
+        }
+        let post = site.respond(&Request {
+            method: Method::Other,
+            target: "/".into(),
+            host: None,
+        });
+        assert!(matches!(post, Reply::Response(r) if r.status == 405));
+    }
+
+    #[test]
+    fn versions_follow_pages() {
+        let site = examples();
+        let page = "/dijon/convention-pep21/deliberation.html";
+        let v = site.version_of(page);
+        assert_ne!(v, ABSENT);
+        let html = String::from_utf8(get(&site, page).body).unwrap();
+        assert!(html.contains(&format!("data-version=\"{v:016x}\"")));
+        assert_ne!(site.version_of("/"), ABSENT);
+        assert_eq!(site.version_of("/dijon/convention-pep21/nope.html"), ABSENT);
+        assert_eq!(site.version_of("/../etc/passwd"), ABSENT);
+        // A rebuild with nothing changed reuses every document and keeps versions.
+        let again = Site::build(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs"),
+            Some(&site),
+        );
+        assert_eq!(again.counts.0, 0);
+        assert_eq!(again.counts.1, site.counts.0);
+        assert_eq!(again.version_of(page), v);
+        assert_eq!(again.version_of("/"), site.version_of("/"));
+        match site.respond(&Request {
+            method: Method::Get,
+            target: format!("/_evenements?page={page}&version={v:x}"),
+            host: None,
+        }) {
+            Reply::Events { page: p, version } => assert_eq!((p.as_str(), version), (page, v)),
+            Reply::Response(r) => panic!("status {}", r.status),
+        }
+    }
+
+    #[test]
+    fn document_stems_and_ids() {
+        for ok in [
+            "rapport",
+            "deliberation",
+            "convention",
+            "convention-ecole-a",
+            "annexe-12",
+        ] {
+            assert!(is_document_stem(ok), "{ok}");
+        }
+        for bad in [
+            "annexe-",
+            "annexe-x",
+            "convention-",
+            "convention-A_b",
+            "index",
+            "",
+        ] {
+            assert!(!is_document_stem(bad), "{bad}");
+        }
+        assert_eq!(
+            dossier_id(
+                Path::new("inputs"),
+                Path::new("inputs/dijon/convention-pep21.toml")
+            ),
+            "dijon/convention-pep21"
+        );
+    }
+}

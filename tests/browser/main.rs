@@ -1,0 +1,256 @@
+//! `delib serve` in a real browser: headless Chromium driven by chromedriver
+//! (Debian packages `chromium` and `chromium-driver`, installed by .ci/run).
+//!
+//! Without Chromium the tests are skipped with a message, except under CI
+//! (the `CI` environment variable set), where they must run.
+//! Screenshots and print PDFs are left in target/captures/ to be looked at.
+
+mod server;
+mod webdriver;
+
+use server::{Server, eventually, examples, save};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use webdriver::Driver;
+
+const DELIB: &str = "/dijon/convention-pep21/deliberation.html";
+
+/// The first of `names` found on PATH (or as an absolute path).
+fn find(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    names.iter().find_map(|n| {
+        let direct = Path::new(n);
+        if direct.is_absolute() {
+            return direct.is_file().then(|| direct.to_path_buf());
+        }
+        std::env::split_paths(&path)
+            .map(|d| d.join(n))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Chromium and chromedriver, or None when the test must be skipped.
+fn browser() -> Option<(PathBuf, PathBuf)> {
+    let chromium = find(&["chromium", "chromium-browser", "google-chrome"]);
+    let driver = find(&["chromedriver", "/usr/lib/chromium/chromedriver"]);
+    match (chromium, driver) {
+        (Some(c), Some(d)) => Some((c, d)),
+        _ if std::env::var_os("CI").is_some() => panic!(
+            "CI is set but chromium or chromedriver is missing: .ci/run must install the Debian packages chromium and chromium-driver"
+        ),
+        _ => {
+            eprintln!(
+                "SKIPPED: browser test needs chromium and chromedriver (apt-get install chromium chromium-driver); it is mandatory when CI is set"
+            );
+            None
+        }
+    }
+}
+
+fn captures() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/captures");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn body_text(d: &Driver) -> String {
+    d.run("return document.body ? document.body.innerText : '';")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Waits until the page's text contains `needle`; returns how long it took.
+fn wait_text(d: &Driver, needle: &str) -> Duration {
+    let start = Instant::now();
+    eventually(|| body_text(d).contains(needle).then_some(()))
+        .unwrap_or_else(|| panic!("the page never showed {needle:?}:\n{}", body_text(d)));
+    start.elapsed()
+}
+
+#[test]
+fn an_open_document_follows_the_saves_without_manual_reload() {
+    let Some((chromium, chromedriver)) = browser() else {
+        return;
+    };
+    let dir = examples("browser");
+    let s = Server::start(&dir, &[]);
+    let d = Driver::start(
+        &chromedriver,
+        &chromium,
+        std::env::temp_dir().join(format!("delib-chromium-{}", std::process::id())),
+    );
+    let shots = captures();
+
+    // The index, tall enough to show the three dossiers.
+    d.window(1280, 1700);
+    d.goto(&format!("{}/", s.url()));
+    let text = body_text(&d);
+    assert!(text.contains("Aperçu des actes"), "{text}");
+    assert!(text.contains("PROJET") || text.contains("Projet"));
+    d.screenshot(&shots.join("index.png"));
+
+    // A document.
+    d.window(1280, 1000);
+    d.goto(&format!("{}{DELIB}", s.url()));
+    assert!(body_text(&d).contains("EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS"));
+    d.screenshot(&shots.join("deliberation.png"));
+    // The reload script ran (the CSP lets only the server's own script run).
+    let loaded = d.run(
+        "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/_rechargement.js'));",
+    );
+    assert_eq!(loaded, true, "the reload script loaded");
+
+    // Edit the dossier on disk; the page must change by itself.
+    let dossier = dir.join("dijon/convention-pep21.toml");
+    let original = std::fs::read_to_string(&dossier).unwrap();
+    let mut times = Vec::new();
+    for i in 0..5 {
+        d.run("window.__avant_rechargement = true;");
+        let marker = format!("MODIFICATION-{i}");
+        let start = Instant::now();
+        save(
+            &dossier,
+            &original.replacen("objet = \"", &format!("objet = \"{marker} "), 1),
+        );
+        wait_text(&d, &marker);
+        times.push(start.elapsed());
+        assert_eq!(
+            d.run("return window.__avant_rechargement === undefined;"),
+            true,
+            "the page reloaded itself"
+        );
+        // Let the new page open its stream before the next save.
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    times.sort();
+    eprintln!(
+        "Chromium, save → new text on screen: {:?} (median {} ms)",
+        times.iter().map(Duration::as_millis).collect::<Vec<_>>(),
+        times[times.len() / 2].as_millis()
+    );
+    d.run(
+        "const p = [...document.querySelectorAll('main p')].find(p => p.textContent.includes('MODIFICATION-4'));\
+         if (p) { p.scrollIntoView({block: 'center'}); }",
+    );
+    d.screenshot(&shots.join("deliberation-modifiee.png"));
+
+    // The reading position survives the reload.
+    d.run("window.scrollTo(0, 900); window.__avant_rechargement = true;");
+    save(
+        &dossier,
+        &original.replacen("objet = \"", "objet = \"DEFILEMENT ", 1),
+    );
+    wait_text(&d, "DEFILEMENT");
+    let y = eventually(|| {
+        d.run("return window.scrollY;")
+            .as_f64()
+            .filter(|y| (*y - 900.0).abs() < 50.0)
+    });
+    assert!(
+        y.is_some(),
+        "scroll kept: {}",
+        d.run("return window.scrollY;")
+    );
+    std::thread::sleep(Duration::from_millis(300));
+
+    // A broken save shows the findings in the page; the next good save the document.
+    save(
+        &dossier,
+        &original.replacen("objet = \"", "objet = <b>oups</b> \"", 1),
+    );
+    wait_text(&d, "syntaxe-toml");
+    let text = body_text(&d);
+    assert!(text.contains("convention-pep21.toml:7:"), "{text}");
+    assert!(text.contains("<b>oups</b>"), "markup shown as text: {text}");
+    d.screenshot(&shots.join("erreur.png"));
+    std::thread::sleep(Duration::from_millis(300));
+    save(&dossier, &original);
+    wait_text(&d, "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS");
+    assert!(!body_text(&d).contains("syntaxe-toml"));
+}
+
+/// Page count and size of a PDF.
+fn pdf_pages(bytes: &[u8]) -> (usize, Vec<(f32, f32)>) {
+    let doc = lopdf::Document::load_mem(bytes).expect("a PDF");
+    let sizes = doc
+        .get_pages()
+        .values()
+        .map(|id| {
+            let page = doc.get_dictionary(*id).unwrap();
+            let mb = page.get(b"MediaBox").and_then(|m| m.as_array()).unwrap();
+            let n = |i: usize| mb[i].as_float().unwrap_or(0.0);
+            (n(2) - n(0), n(3) - n(1))
+        })
+        .collect::<Vec<_>>();
+    (sizes.len(), sizes)
+}
+
+#[test]
+fn the_print_view_has_the_pages_of_the_pdf() {
+    let Some((chromium, _)) = browser() else {
+        return;
+    };
+    let dir = examples("print");
+    let s = Server::start(&dir, &[]);
+    let shots = captures();
+    let profile = std::env::temp_dir().join(format!("delib-print-{}", std::process::id()));
+    let mut report = Vec::new();
+    for page in [
+        "dijon/convention-pep21/rapport",
+        "dijon/convention-pep21/deliberation",
+        "dijon/convention-pep21/convention",
+        "dijon/convention-pep21/annexe-1",
+        "ivry-sur-seine/cmpp-college-moliere/rapport",
+        "ivry-sur-seine/cmpp-college-moliere/deliberation",
+        "alsace/soutien-parentalite/rapport",
+        "alsace/soutien-parentalite/deliberation",
+        "alsace/soutien-parentalite/annexe-1",
+        "alsace/soutien-parentalite/convention-mediatheque-olympe-de-gouges",
+    ] {
+        let out = shots.join(format!("impression-{}.pdf", page.replace('/', "_")));
+        let _ = std::fs::remove_file(&out);
+        let status = Command::new(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-pdf-header-footer",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(format!("--print-to-pdf={}", out.display()))
+            .arg(format!("{}/{page}.html", s.url()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("chromium runs");
+        assert!(status.success(), "chromium --print-to-pdf {page}");
+        let printed = std::fs::read(&out).unwrap();
+        let (printed_pages, sizes) = pdf_pages(&printed);
+        for (w, h) in &sizes {
+            // A4 is 595.28 × 841.89 pt; Chromium rounds to whole CSS pixels.
+            assert!(
+                (w - 595.3).abs() < 1.5 && (h - 841.9).abs() < 1.5,
+                "{page}: page of {w} × {h} pt is not A4"
+            );
+        }
+        let pdf = s.get(&format!("/{page}.pdf"));
+        assert_eq!(pdf.status, 200);
+        let (pdf_pages, _) = pdf_pages(&pdf.body);
+        report.push(format!(
+            "{page}: print {printed_pages} page(s), PDF {pdf_pages}"
+        ));
+        assert!(
+            printed_pages.abs_diff(pdf_pages) <= 1,
+            "{page}: the print view has {printed_pages} pages, the PDF {pdf_pages}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&profile);
+    eprintln!("{}", report.join("\n"));
+}
