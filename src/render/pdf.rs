@@ -1,1 +1,0 @@
-//! PDF back end.

@@ -1,0 +1,86 @@
+//! PDF back end: the document model laid out on A4 pages, written with printpdf.
+//!
+//! Steps: blocks → a vertical list of slices (`layout`, with `text` breaking
+//! paragraphs into lines), slices → pages (`paginate`, which knows the page
+//! count before the footers are drawn), pages → PDF bytes (`writer`, with the
+//! embedded Liberation fonts subset by `subset` and the logo made by `image`).
+//! All of it is pure: no clock, no randomness, no file access; fonts are
+//! parsed once per process (`fonts`).
+
+mod fonts;
+mod image;
+mod layout;
+mod paginate;
+mod subset;
+mod text;
+mod writer;
+
+use fonts::Face;
+
+/// Points per millimetre.
+const MM: f32 = 72.0 / 25.4;
+/// A4 portrait, in pt.
+const PAGE_W: f32 = 210.0 * MM;
+const PAGE_H: f32 = 297.0 * MM;
+const MARGIN_X: f32 = 20.0 * MM;
+const MARGIN_TOP: f32 = 20.0 * MM;
+const MARGIN_BOTTOM: f32 = 25.0 * MM;
+/// Width of the text column.
+const BODY_W: f32 = PAGE_W - 2.0 * MARGIN_X;
+
+/// Something drawn on a page; `y` grows downwards from the top of its slice or page.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Item {
+    /// Text in one face and size; `y` is the baseline.
+    Text {
+        x: f32,
+        y: f32,
+        face: Face,
+        size: f32,
+        text: String,
+    },
+    /// A grey filled rectangle; `y` is its top edge.
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        grey: f32,
+    },
+    /// A stroked segment.
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        grey: f32,
+    },
+    /// The logo (`meta.logo`) scaled to `w` × `h`; `y` is its top edge.
+    Image { x: f32, y: f32, w: f32, h: f32 },
+}
+
+impl Item {
+    /// Move the item down by `dy`.
+    fn shift(&mut self, dy: f32) {
+        match self {
+            Item::Text { y, .. } | Item::Fill { y, .. } | Item::Image { y, .. } => *y += dy,
+            Item::Line { y1, y2, .. } => {
+                *y1 += dy;
+                *y2 += dy;
+            }
+        }
+    }
+}
+
+/// Render a document to the bytes of a PDF file.
+pub fn render(doc: &crate::doc::Document) -> Vec<u8> {
+    let logo = doc
+        .meta
+        .logo
+        .as_ref()
+        .and_then(|l| Some((l, image::xobject_for(l)?)));
+    let flow = layout::layout(&doc.blocks, logo.as_ref().map(|(l, _)| (l.width, l.height)));
+    let pages = paginate::paginate(flow, &doc.meta);
+    writer::write(&pages, &doc.meta, logo.map(|(_, x)| x))
+}

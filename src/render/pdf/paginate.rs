@@ -1,0 +1,489 @@
+//! Slices → pages: page breaks that honour the keeps, table headers repeated,
+//! frames closed on each page, then the footer with "page N/M".
+
+use std::collections::VecDeque;
+
+use super::fonts::{Face, face};
+use super::layout::{Frame, Keep, Laid, Slice, Split, frame_items};
+use super::{Item, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MM, PAGE_H, PAGE_W};
+use crate::doc::Meta;
+
+/// One laid-out page; `y` of its items grows downwards from the page top.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Page {
+    pub items: Vec<Item>,
+}
+
+const TOP: f32 = MARGIN_TOP;
+const BOTTOM: f32 = PAGE_H - MARGIN_BOTTOM;
+const BODY_H: f32 = BOTTOM - TOP;
+/// Slack for float comparisons.
+const EPS: f32 = 0.01;
+const FOOTER_SIZE: f32 = 8.0;
+/// Footer baseline, inside the bottom margin.
+const FOOTER_Y: f32 = PAGE_H - 12.0 * MM;
+
+struct Paginator<'a> {
+    frames: &'a [Frame],
+    headers: &'a [Slice],
+    pages: Vec<Page>,
+    items: Vec<Item>,
+    placed: Vec<(f32, f32, Vec<usize>)>,
+    y: f32,
+    at_top: bool,
+}
+
+/// Break the flow into pages and draw the footer on each.
+pub(crate) fn paginate(laid: Laid, meta: &Meta) -> Vec<Page> {
+    let mut p = Paginator {
+        frames: &laid.frames,
+        headers: &laid.headers,
+        pages: Vec::new(),
+        items: Vec::new(),
+        placed: Vec::new(),
+        y: TOP,
+        at_top: true,
+    };
+    p.run(laid.slices.into());
+    p.finish_page();
+    let mut pages = p.pages;
+    let total = pages.len();
+    for (n, page) in pages.iter_mut().enumerate() {
+        footer(page, &meta.footer, n + 1, total);
+    }
+    pages
+}
+
+impl Paginator<'_> {
+    fn pads(&self, s: &Slice) -> f32 {
+        s.frames
+            .iter()
+            .filter_map(|&f| self.frames.get(f))
+            .map(|f| f.pad)
+            .sum()
+    }
+
+    /// The header row repeated above `s` at the top of a page, if any.
+    fn header(&self, s: &Slice) -> Option<&Slice> {
+        // A header taller than a third of a page is not worth repeating.
+        s.table
+            .and_then(|t| self.headers.get(t))
+            .filter(|h| h.h < BODY_H / 3.0)
+    }
+
+    /// Space above `s` where it would be placed now.
+    fn gap(&self, s: &Slice) -> f32 {
+        if self.at_top {
+            self.pads(s) + self.header(s).map_or(0.0, |h| h.h)
+        } else {
+            s.space_before
+        }
+    }
+
+    /// Height of `s` and the slices kept with it at `level`, and how many follow it.
+    fn group(&self, s: &Slice, q: &VecDeque<Slice>, level: Keep) -> (f32, usize) {
+        let mut h = s.h;
+        let mut last = s;
+        let mut n = 0;
+        while last.keep >= level {
+            let Some(next) = q.get(n) else { break };
+            h += next.space_before + next.h;
+            last = next;
+            n += 1;
+        }
+        (h + self.pads(last), n)
+    }
+
+    fn run(&mut self, mut q: VecDeque<Slice>) {
+        let mut force_break = false;
+        while let Some(mut s) = q.pop_front() {
+            if s.page_break {
+                force_break |= !self.at_top;
+                continue;
+            }
+            if force_break {
+                self.finish_page();
+                force_break = false;
+            }
+            let avail = BOTTOM - self.y - self.gap(&s);
+            let fresh = BODY_H - self.pads(&s) - self.header(&s).map_or(0.0, |h| h.h);
+
+            // Keep groups: move them whole to the next page when they fit there.
+            let mut decided = false;
+            for level in [Keep::Weak, Keep::Strong] {
+                if s.keep < level {
+                    continue;
+                }
+                let (h, n) = self.group(&s, &q, level);
+                if h <= avail + EPS {
+                    self.place(s.clone());
+                    decided = true;
+                    break;
+                }
+                if h <= fresh + EPS && !self.at_top {
+                    self.finish_page();
+                    q.push_front(s.clone());
+                    decided = true;
+                    break;
+                }
+                // Taller than a page: this group may break after all.
+                let relax = |k: &mut Keep| {
+                    if *k == level {
+                        *k = Keep::None;
+                    }
+                };
+                relax(&mut s.keep);
+                for next in q.iter_mut().take(n.saturating_sub(1)) {
+                    relax(&mut next.keep);
+                }
+            }
+            if decided {
+                continue;
+            }
+
+            let need = s.h + self.pads(&s);
+            if need <= avail + EPS {
+                self.place(s);
+            } else if s.split == Split::Lines && !self.at_top {
+                let room = avail - self.pads(&s);
+                match cut(s, room, false) {
+                    Ok((head, tail)) => {
+                        self.place(head);
+                        self.finish_page();
+                        q.push_front(tail);
+                    }
+                    Err(s) => {
+                        self.finish_page();
+                        q.push_front(s);
+                    }
+                }
+            } else if !self.at_top {
+                self.finish_page();
+                q.push_front(s);
+            } else {
+                // Taller than a whole page: cut it where it hurts least.
+                let room = (avail - self.pads(&s)).max(BODY_H / 4.0);
+                match cut(s, room, true) {
+                    Ok((head, tail)) => {
+                        self.place(head);
+                        self.finish_page();
+                        q.push_front(tail);
+                    }
+                    Err(s) => self.place(s),
+                }
+            }
+        }
+    }
+
+    fn place(&mut self, s: Slice) {
+        let at_top = self.at_top;
+        self.y += if at_top {
+            self.pads(&s)
+        } else {
+            s.space_before
+        };
+        if at_top && let Some(h) = self.header(&s).cloned() {
+            self.put(h, &s.frames);
+        }
+        let frames = s.frames.clone();
+        self.put(s, &frames);
+    }
+
+    fn put(&mut self, s: Slice, frames: &[usize]) {
+        for mut it in s.items {
+            it.shift(self.y);
+            self.items.push(it);
+        }
+        self.placed.push((self.y, s.h, frames.to_vec()));
+        self.y += s.h;
+        self.at_top = false;
+    }
+
+    fn finish_page(&mut self) {
+        let refs: Vec<(f32, f32, &[usize])> = self
+            .placed
+            .iter()
+            .map(|(t, h, f)| (*t, *h, f.as_slice()))
+            .collect();
+        let mut items = frame_items(&refs, self.frames);
+        items.append(&mut self.items);
+        self.pages.push(Page { items });
+        self.placed.clear();
+        self.y = TOP;
+        self.at_top = true;
+    }
+}
+
+/// The lowest place at most `room` down `s` where no text line is cut.
+fn clean_cut(s: &mut Slice, room: f32) -> Option<f32> {
+    // Lines sorted by top, with the lowest bottom reached so far: a cut at c
+    // is clean if every line starting above c also ends above it.
+    if !s.lines.is_sorted_by(|a, b| a.0 <= b.0) {
+        s.lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    let mut reach = Vec::with_capacity(s.lines.len());
+    let mut low = f32::MIN;
+    for &(_, b) in &s.lines {
+        low = low.max(b);
+        reach.push(low);
+    }
+    let mut cands: Vec<f32> = s
+        .lines
+        .iter()
+        .map(|&(_, b)| b)
+        .filter(|&c| c > EPS && c <= room + EPS && c < s.h - EPS)
+        .collect();
+    cands.sort_by(|a, b| b.total_cmp(a));
+    cands.into_iter().find(|&c| {
+        let k = s.lines.partition_point(|l| l.0 < c - EPS);
+        k == 0 || reach[k - 1] <= c + EPS
+    })
+}
+
+/// Cut `s` so that its first part is at most `room` tall, between two text lines.
+///
+/// With `forced`, a cut is made even through a line if no clean one exists.
+/// Borders crossing the cut are split and the two parts closed by a rule.
+/// Gives the slice back if it cannot be cut.
+fn cut(mut s: Slice, room: f32, forced: bool) -> Result<(Slice, Slice), Slice> {
+    let room = room.min(s.h);
+    let c = match clean_cut(&mut s, room) {
+        Some(c) => c,
+        None if forced && room > EPS && room < s.h => room,
+        None => return Err(s),
+    };
+    let items = std::mem::take(&mut s.items);
+    let lines = std::mem::take(&mut s.lines);
+    let mut tail = Slice {
+        h: s.h - c,
+        space_before: 0.0,
+        baseline: None,
+        ..s.clone()
+    };
+    let mut head = Slice {
+        h: c,
+        keep: Keep::None,
+        ..s
+    };
+    let (mut lo, mut hi) = (f32::MAX, f32::MIN);
+    for mut it in items {
+        match it {
+            Item::Text { y, .. } => {
+                if y <= c + EPS {
+                    head.items.push(it);
+                } else {
+                    it.shift(-c);
+                    tail.items.push(it);
+                }
+            }
+            Item::Image { y, h, .. } => {
+                if y + h <= c + EPS {
+                    head.items.push(it);
+                } else {
+                    it.shift(-c);
+                    tail.items.push(it);
+                }
+            }
+            Item::Fill { x, y, w, h, grey } => {
+                if y < c {
+                    head.items.push(Item::Fill {
+                        x,
+                        y,
+                        w,
+                        h: h.min(c - y),
+                        grey,
+                    });
+                }
+                if y + h > c {
+                    let top = y.max(c);
+                    tail.items.push(Item::Fill {
+                        x,
+                        y: top - c,
+                        w,
+                        h: y + h - top,
+                        grey,
+                    });
+                }
+            }
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                grey,
+            } => {
+                let (t, b) = (y1.min(y2), y1.max(y2));
+                if t < c - EPS && b > c + EPS {
+                    // A vertical border crossing the cut: one piece on each side.
+                    lo = lo.min(x1);
+                    hi = hi.max(x1);
+                    head.items.push(Item::Line {
+                        x1,
+                        y1: t,
+                        x2,
+                        y2: c,
+                        width,
+                        grey,
+                    });
+                    tail.items.push(Item::Line {
+                        x1,
+                        y1: 0.0,
+                        x2,
+                        y2: b - c,
+                        width,
+                        grey,
+                    });
+                } else if b <= c + EPS {
+                    head.items.push(it);
+                } else {
+                    it.shift(-c);
+                    tail.items.push(it);
+                }
+            }
+        }
+    }
+    if hi > lo {
+        let rule = |y| Item::Line {
+            x1: lo,
+            y1: y,
+            x2: hi,
+            y2: y,
+            width: super::layout::RULE,
+            grey: 0.0,
+        };
+        head.items.push(rule(c));
+        tail.items.push(rule(0.0));
+    }
+    for (t, b) in lines {
+        if b <= c + EPS {
+            head.lines.push((t, b));
+        } else {
+            tail.lines.push(((t - c).max(0.0), b - c));
+        }
+    }
+    Ok((head, tail))
+}
+
+/// The footer: `meta.footer` at the left, "page N/M" at the right.
+fn footer(page: &mut Page, text: &str, n: usize, total: usize) {
+    let fd = face(Face::Sans);
+    let num = format!("page {n}/{total}");
+    let num_w = fd.width(&num, FOOTER_SIZE);
+    let right = PAGE_W - MARGIN_X;
+    let room = right - MARGIN_X - num_w - 6.0 * MM;
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let text = text.trim();
+    if !text.is_empty() && room > 0.0 {
+        let text = if fd.width(text, FOOTER_SIZE) <= room {
+            text.to_string()
+        } else {
+            let ell = fd.width("\u{2026}", FOOTER_SIZE);
+            let mut w = 0.0;
+            let mut out: String = text
+                .chars()
+                .take_while(|&c| {
+                    w += fd.adv(c) as f32 * FOOTER_SIZE / 1000.0;
+                    w + ell <= room
+                })
+                .collect();
+            out.truncate(out.trim_end().len());
+            out.push('\u{2026}');
+            out
+        };
+        page.items.push(Item::Text {
+            x: MARGIN_X,
+            y: FOOTER_Y,
+            face: Face::Sans,
+            size: FOOTER_SIZE,
+            text,
+        });
+    }
+    page.items.push(Item::Text {
+        x: right - num_w,
+        y: FOOTER_Y,
+        face: Face::Sans,
+        size: FOOTER_SIZE,
+        text: num,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{Block, Inline};
+    use crate::render::pdf::layout::layout;
+
+    /// Baselines of the text items starting with `prefix`, per page.
+    fn lines_per_page(pages: &[Page], prefix: &str) -> Vec<usize> {
+        pages
+            .iter()
+            .map(|p| {
+                let mut ys: Vec<i64> = p
+                    .items
+                    .iter()
+                    .filter_map(|it| match it {
+                        Item::Text { y, text, .. } if text.starts_with(prefix) => {
+                            Some((*y * 10.0) as i64)
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                ys.sort_unstable();
+                ys.dedup();
+                ys.len()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn paragraphs_leave_no_orphan_or_widow() {
+        let long: String = (0..70).map(|i| format!("mot{i} ")).collect();
+        let mut split = 0;
+        for filler in 20..80 {
+            let mut blocks: Vec<Block> = (0..filler)
+                .map(|n| Block::Paragraph(vec![Inline::text(format!("f{n}"))]))
+                .collect();
+            blocks.push(Block::Paragraph(vec![Inline::text(long.clone())]));
+            let pages = paginate(layout(&blocks, None), &Meta::default());
+            let counts = lines_per_page(&pages, "mot");
+            assert!(counts.iter().sum::<usize>() >= 5);
+            let on: Vec<usize> = counts.into_iter().filter(|&c| c > 0).collect();
+            if on.len() > 1 {
+                split += 1;
+                assert!(on.iter().all(|&c| c >= 2), "filler {filler}: {on:?}");
+            }
+        }
+        assert!(split > 0, "the paragraph was never split across pages");
+    }
+
+    #[test]
+    fn headings_stay_with_what_follows() {
+        let mut moved = 0;
+        for filler in 20..80 {
+            let mut blocks: Vec<Block> = (0..filler)
+                .map(|n| Block::Paragraph(vec![Inline::text(format!("f{n}"))]))
+                .collect();
+            blocks.push(Block::Heading {
+                level: 2,
+                content: vec![Inline::text("titre")],
+            });
+            blocks.push(Block::Paragraph(vec![Inline::text("suite ".repeat(40))]));
+            let pages = paginate(layout(&blocks, None), &Meta::default());
+            let t = lines_per_page(&pages, "titre");
+            let s = lines_per_page(&pages, "suite");
+            let page = t.iter().position(|&c| c > 0).unwrap();
+            assert!(
+                s[page] >= 2,
+                "filler {filler}: heading without two lines after it"
+            );
+            if page > 0 && lines_per_page(&pages, "f")[page] == 0 {
+                moved += 1;
+            }
+        }
+        assert!(moved > 0, "the heading never had to move");
+    }
+}

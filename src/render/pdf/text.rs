@@ -1,0 +1,841 @@
+//! Paragraph layout: styled inlines → words → lines of positioned text.
+//!
+//! Widths come from the glyph advances of the embedded fonts. Justified text
+//! is broken by total fit (after Knuth and Plass): the breaks that make the
+//! spaces of all lines most even, first without hyphenation, then, only if a
+//! line would still be too loose, with French hyphenation points. Ragged text
+//! (headings, centred and right-aligned blocks, table cells) is filled line by
+//! line, a word being hyphenated only when it is wider than the line. Words
+//! wider than any line are cut at characters. U+00A0 and U+202F never break.
+
+use super::Item;
+use super::fonts::{Face, face};
+use crate::doc::{Inline, Style};
+
+/// Horizontal placement of the lines of a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HAlign {
+    Justify,
+    Left,
+    Center,
+    Right,
+}
+
+/// The base style of a paragraph: what its plain text looks like.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TextStyle {
+    pub size: f32,
+    pub bold: bool,
+    pub italic: bool,
+    /// Line height in pt.
+    pub leading: f32,
+}
+
+/// One laid-out line: its height and its text, `y` = baseline from the line top.
+#[derive(Debug, Clone)]
+pub(crate) struct LineBox {
+    pub height: f32,
+    pub baseline: f32,
+    pub items: Vec<Item>,
+}
+
+/// A run of one face, size and rise inside a word.
+#[derive(Debug, Clone)]
+struct Frag {
+    face: Face,
+    size: f32,
+    rise: f32,
+    text: String,
+    w: f32,
+}
+
+impl Frag {
+    fn measure(&mut self) {
+        self.w = face(self.face).width(&self.text, self.size);
+    }
+}
+
+/// An unbreakable run of text (at most broken by hyphenation).
+#[derive(Debug, Clone, Default)]
+struct Word {
+    frags: Vec<Frag>,
+    w: f32,
+    /// Width of the (breakable) space after the word, 0 if none.
+    space: f32,
+    /// A forced line break follows.
+    hard_break: bool,
+    /// Byte offsets of soft hyphens (U+00AD) in the word's text.
+    soft: Vec<usize>,
+}
+
+impl Word {
+    fn text(&self) -> String {
+        self.frags.iter().map(|f| f.text.as_str()).collect()
+    }
+
+    fn len(&self) -> usize {
+        self.frags.iter().map(|f| f.text.len()).sum()
+    }
+
+    fn measure(&mut self) {
+        self.w = self.frags.iter().map(|f| f.w).sum();
+    }
+
+    /// Split at byte `at` of the word's text; the head ends with a hyphen if asked.
+    fn split(&self, at: usize, hyphen: bool) -> (Word, Word) {
+        (self.slice(0, at, hyphen), self.slice(at, self.len(), false))
+    }
+
+    /// Bytes `start..end` of the word, ending with a hyphen if asked.
+    ///
+    /// Costs the length of the slice, not of the word: long words are cut in many.
+    fn slice(&self, start: usize, end: usize, hyphen: bool) -> Word {
+        let mut out = Word::default();
+        let mut pos = 0;
+        for f in &self.frags {
+            let (a, b) = (pos, pos + f.text.len());
+            pos = b;
+            if b <= start || a >= end {
+                continue;
+            }
+            let (s, e) = (start.max(a) - a, end.min(b) - a);
+            let mut frag = Frag {
+                face: f.face,
+                size: f.size,
+                rise: f.rise,
+                text: f.text[s..e].to_string(),
+                w: f.w,
+            };
+            if s > 0 || e < f.text.len() {
+                frag.measure();
+            }
+            out.frags.push(frag);
+        }
+        if hyphen && let Some(last) = out.frags.last_mut() {
+            last.text.push('\u{AD}');
+            last.measure();
+        }
+        if end >= self.len() {
+            out.space = self.space;
+            out.hard_break = self.hard_break;
+        }
+        out.soft = self
+            .soft
+            .iter()
+            .filter(|&&s| s > start && s < end)
+            .map(|&s| s - start)
+            .collect();
+        out.measure();
+        out
+    }
+
+    /// Width of the hyphen added when breaking at byte `at`.
+    fn hyphen_width(&self, at: usize) -> f32 {
+        let mut pos = 0;
+        for f in &self.frags {
+            pos += f.text.len();
+            if pos >= at {
+                return face(f.face).width("-", f.size);
+            }
+        }
+        0.0
+    }
+
+    /// (byte offset after each character, width of the text up to there).
+    fn advances(&self) -> Vec<(usize, f32)> {
+        let mut out = Vec::with_capacity(self.len());
+        let (mut pos, mut w) = (0, 0.0);
+        for f in &self.frags {
+            let fd = face(f.face);
+            for c in f.text.chars() {
+                pos += c.len_utf8();
+                w += fd.adv(c) as f32 * f.size / 1000.0;
+                out.push((pos, w));
+            }
+        }
+        out
+    }
+}
+
+/// Width at byte `at` from [`Word::advances`].
+fn width_at(adv: &[(usize, f32)], at: usize) -> f32 {
+    match adv.binary_search_by_key(&at, |a| a.0) {
+        Ok(i) => adv[i].1,
+        Err(0) => 0.0,
+        Err(i) => adv[i - 1].1,
+    }
+}
+
+/// Spaces at which a line may break. U+00A0, U+202F, U+2007 and U+2060 may not.
+fn is_break_space(c: char) -> bool {
+    c.is_whitespace()
+        && !matches!(
+            c,
+            '\u{A0}' | '\u{202F}' | '\u{2007}' | '\u{2060}' | '\u{FEFF}'
+        )
+}
+
+/// Cut inlines into words carrying their styles and the spaces between them.
+fn words(inlines: &[Inline], base: TextStyle) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    let mut cur = Word::default();
+
+    fn finish(out: &mut Vec<Word>, cur: &mut Word) {
+        if !cur.frags.is_empty() {
+            out.push(std::mem::take(cur));
+        }
+    }
+
+    for inline in inlines {
+        match inline {
+            Inline::Break => {
+                finish(&mut out, &mut cur);
+                match out.last_mut() {
+                    Some(w) if !w.hard_break => {
+                        w.hard_break = true;
+                        w.space = 0.0;
+                    }
+                    // An empty line: a word with no text.
+                    _ => out.push(Word {
+                        hard_break: true,
+                        ..Word::default()
+                    }),
+                }
+            }
+            Inline::Text { text, style } => {
+                let Style { bold, italic, sup } = *style;
+                let fc = Face::serif(base.bold || bold, base.italic || italic);
+                let (size, rise) = if sup {
+                    (base.size * 0.65, base.size * 0.36)
+                } else {
+                    (base.size, 0.0)
+                };
+                for c in text.chars() {
+                    if is_break_space(c) {
+                        finish(&mut out, &mut cur);
+                        if let Some(w) = out.last_mut()
+                            && !w.hard_break
+                        {
+                            w.space = face(fc).width(" ", base.size);
+                        }
+                    } else if c == '\u{AD}' {
+                        let at = cur.len();
+                        if at > 0 {
+                            cur.soft.push(at);
+                        }
+                    } else if c.is_control() || c == '\u{200B}' {
+                        continue;
+                    } else {
+                        match cur.frags.last_mut() {
+                            Some(f) if f.face == fc && f.size == size && f.rise == rise => {
+                                f.text.push(c);
+                            }
+                            _ => cur.frags.push(Frag {
+                                face: fc,
+                                size,
+                                rise,
+                                text: c.to_string(),
+                                w: 0.0,
+                            }),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    finish(&mut out, &mut cur);
+    for w in &mut out {
+        for f in &mut w.frags {
+            f.measure();
+        }
+        w.measure();
+    }
+    out
+}
+
+/// Places a word may be broken at: (byte offset, whether a hyphen is added).
+fn break_points(word: &Word) -> Vec<(usize, bool)> {
+    let text = word.text();
+    let mut points: Vec<(usize, bool)> = word.soft.iter().map(|&s| (s, true)).collect();
+    // After an explicit hyphen or slash, with no hyphen added.
+    for (i, c) in text.char_indices() {
+        let after = i + c.len_utf8();
+        if matches!(c, '-' | '/' | '\u{2010}' | '\u{2013}') && i > 0 && after < text.len() {
+            points.push((after, false));
+        }
+    }
+    // French patterns inside each alphabetic run.
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if c.is_alphabetic() && i < text.len() {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            hyphenate_run(&text[s..i], s, &mut points);
+        }
+    }
+    points.sort_unstable();
+    points.dedup_by_key(|p| p.0);
+    points.retain(|&(at, _)| at > 0 && at < text.len());
+    points
+}
+
+fn hyphenate_run(run: &str, offset: usize, points: &mut Vec<(usize, bool)>) {
+    let chars = run.chars().count();
+    let upper = run.chars().filter(|c| c.is_uppercase()).count();
+    // Short words, acronyms and names in capitals are not hyphenated.
+    // Without hypher's `alloc` feature, longer words would panic.
+    if chars < 5 || upper > 1 || run.len() > hypher::MAX_INLINE_SIZE {
+        return;
+    }
+    let mut pos = offset;
+    let mut syllables = hypher::hyphenate(run, hypher::Lang::French).peekable();
+    while let Some(s) = syllables.next() {
+        pos += s.len();
+        if syllables.peek().is_some() {
+            points.push((pos, true));
+        }
+    }
+}
+
+/// The largest prefix of `word` (at a break point) that fits in `room`.
+fn hyphenate(word: &Word, room: f32) -> Option<(Word, Word)> {
+    let points = break_points(word);
+    if points.is_empty() {
+        return None;
+    }
+    let adv = word.advances();
+    points
+        .into_iter()
+        .rev()
+        .find(|&(at, hy)| width_at(&adv, at) + if hy { word.hyphen_width(at) } else { 0.0 } <= room)
+        .map(|(at, hy)| word.split(at, hy))
+}
+
+/// Cut a word too long for any line at characters, into pieces that fit.
+fn chunks(word: &Word, width: f32) -> Vec<Word> {
+    let mut cuts = vec![0];
+    let (mut start_w, mut prev, mut prev_w) = (0.0, 0, 0.0);
+    for (end, w) in word.advances() {
+        if w - start_w > width && prev > *cuts.last().unwrap_or(&0) {
+            cuts.push(prev);
+            start_w = prev_w;
+        }
+        prev = end;
+        prev_w = w;
+    }
+    cuts.push(word.len());
+    cuts.windows(2)
+        .map(|c| word.slice(c[0], c[1], false))
+        .collect()
+}
+
+/// Words longer than this are cut at characters without looking for hyphenation points.
+const LONG_WORD: usize = 256;
+
+/// A line being filled.
+#[derive(Default)]
+struct Filling {
+    words: Vec<Word>,
+    /// Width of the words and the natural spaces between them.
+    w: f32,
+}
+
+impl Filling {
+    fn gap(&self) -> f32 {
+        self.words.last().map_or(0.0, |w| w.space)
+    }
+
+    fn push(&mut self, word: Word) {
+        if !self.words.is_empty() {
+            self.w += self.gap();
+        }
+        self.w += word.w;
+        self.words.push(word);
+    }
+}
+
+/// Stretch of a space in a justified line (fraction of its width) for badness.
+const STRETCH: f32 = 0.5;
+/// Worst stretch ratio accepted before hyphenation is tried (spaces at 1.5×).
+const TOLERANCE: f32 = 1.0;
+/// Demerits of a line ending in a hyphen, and of two such lines in a row.
+const HYPHEN_PENALTY: f64 = 50.0;
+const DOUBLE_HYPHEN: f64 = 3000.0;
+
+/// What may follow a piece of a word.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Brk {
+    /// A breakable space of this width.
+    Glue(f32),
+    /// A break inside a word; the hyphen drawn if it is taken (0 if none).
+    Inner(f32),
+    /// A forced line break, or the end of the paragraph.
+    Forced,
+}
+
+/// A piece of a word between two break opportunities.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    word: usize,
+    start: usize,
+    end: usize,
+    w: f32,
+    brk: Brk,
+}
+
+/// Cut words into pieces at their break opportunities.
+fn pieces(words: &[Word], width: f32, hyphenate: bool) -> Vec<Piece> {
+    let mut out = Vec::new();
+    for (n, word) in words.iter().enumerate() {
+        let len = word.len();
+        let mut cuts: Vec<(usize, bool)> = if hyphenate || word.w > width {
+            break_points(word)
+        } else {
+            Vec::new()
+        };
+        cuts.push((len, false));
+        let adv = if cuts.len() > 1 || word.w > width {
+            word.advances()
+        } else {
+            Vec::new()
+        };
+        let wat = |at: usize| {
+            if at == len {
+                word.w
+            } else {
+                width_at(&adv, at)
+            }
+        };
+        let mut start = 0;
+        let mut start_w = 0.0;
+        for (i, &(at, hy)) in cuts.iter().enumerate() {
+            let last = i + 1 == cuts.len();
+            let end_w = wat(at);
+            // A piece wider than the line is cut at characters.
+            if end_w - start_w > width {
+                let from = adv.partition_point(|a| a.0 <= start);
+                let mut prev = start;
+                for &(e, ew) in &adv[from..] {
+                    if e > at {
+                        break;
+                    }
+                    if ew - start_w > width && prev > start {
+                        let pw = width_at(&adv, prev);
+                        out.push(Piece {
+                            word: n,
+                            start,
+                            end: prev,
+                            w: pw - start_w,
+                            brk: Brk::Inner(0.0),
+                        });
+                        start = prev;
+                        start_w = pw;
+                    }
+                    prev = e;
+                }
+            }
+            let w = end_w - start_w;
+            let brk = if !last {
+                Brk::Inner(if hy { word.hyphen_width(at) } else { 0.0 })
+            } else if word.hard_break || n + 1 == words.len() {
+                Brk::Forced
+            } else {
+                Brk::Glue(word.space)
+            };
+            out.push(Piece {
+                word: n,
+                start,
+                end: at,
+                w,
+                brk,
+            });
+            start = at;
+            start_w = end_w;
+        }
+    }
+    out
+}
+
+/// Total-fit line breaking for justified text (after Knuth and Plass).
+///
+/// Returns the lines and the worst stretch ratio among the justified ones,
+/// or `None` if the paragraph is empty.
+#[allow(clippy::type_complexity)]
+fn optimal(words: &[Word], width: f32, hyphenate: bool) -> Option<(Vec<(Vec<Word>, bool)>, f32)> {
+    let ps = pieces(words, width, hyphenate);
+    let m = ps.len();
+    if m == 0 {
+        return None;
+    }
+    // prefix[k]: width of pieces < k with the spaces after them.
+    let mut prefix = vec![0.0f32; m + 1];
+    let mut glue = vec![0.0f32; m + 1];
+    for (k, p) in ps.iter().enumerate() {
+        let g = if let Brk::Glue(g) = p.brk { g } else { 0.0 };
+        prefix[k + 1] = prefix[k] + p.w + g;
+        glue[k + 1] = glue[k] + g;
+    }
+    // best[a]: (demerits, previous break, ratio) of the best way to start a line at piece a.
+    let mut best: Vec<Option<(f64, usize, f32)>> = vec![None; m + 1];
+    best[0] = Some((0.0, 0, 0.0));
+    for b in 0..m {
+        let (g_end, hy) = match ps[b].brk {
+            Brk::Glue(g) => (g, 0.0),
+            Brk::Inner(h) => (0.0, h),
+            Brk::Forced => (0.0, 0.0),
+        };
+        let last = ps[b].brk == Brk::Forced;
+        let mut a = b;
+        loop {
+            if let Some((d0, _, _)) = best[a] {
+                let natural = prefix[b + 1] - prefix[a] - g_end + hy;
+                let spaces = glue[b + 1] - glue[a] - g_end;
+                let (ratio, feasible) = if last {
+                    (0.0, natural <= width + 0.01)
+                } else if natural <= width {
+                    let st = spaces * STRETCH;
+                    (
+                        if st > 0.0 {
+                            (width - natural) / st
+                        } else {
+                            10.0
+                        },
+                        true,
+                    )
+                } else {
+                    let sh = spaces * SHRINK;
+                    let r = if sh > 0.0 {
+                        (width - natural) / sh
+                    } else {
+                        -10.0
+                    };
+                    (r, r >= -1.0)
+                };
+                if feasible || a == b {
+                    let bad = (100.0 * f64::from(ratio.abs()).powi(3)).min(1e12);
+                    let mut d = (10.0 + bad).powi(2);
+                    if !feasible {
+                        d += 1e9;
+                    }
+                    if hy > 0.0 {
+                        d += HYPHEN_PENALTY * HYPHEN_PENALTY;
+                        if a > 0 && matches!(ps[a - 1].brk, Brk::Inner(h) if h > 0.0) {
+                            d += DOUBLE_HYPHEN;
+                        }
+                    }
+                    let total = d0 + d;
+                    if best[b + 1].is_none_or(|(t, _, _)| total < t) {
+                        best[b + 1] = Some((total, a, if last { 0.0 } else { ratio }));
+                    }
+                } else if natural > width {
+                    break;
+                }
+            }
+            if a == 0 || ps[a - 1].brk == Brk::Forced {
+                break;
+            }
+            // Lines only get wider going back; stop once even shrinking cannot help.
+            let natural = prefix[b + 1] - prefix[a - 1] - g_end + hy;
+            let spaces = glue[b + 1] - glue[a - 1] - g_end;
+            if natural - spaces * SHRINK > width {
+                break;
+            }
+            a -= 1;
+        }
+    }
+    // Walk back from the end.
+    let mut breaks = Vec::new();
+    let mut b = m;
+    let mut worst = 0.0f32;
+    while b > 0 {
+        let (_, a, r) = best[b]?;
+        worst = worst.max(r);
+        breaks.push((a, b - 1));
+        b = a;
+    }
+    breaks.reverse();
+    let lines = breaks
+        .into_iter()
+        .map(|(a, b)| {
+            let mut line: Vec<Word> = Vec::new();
+            let mut k = a;
+            while k <= b {
+                let n = ps[k].word;
+                let mut e = k;
+                while e < b && ps[e + 1].word == n {
+                    e += 1;
+                }
+                let word = &words[n];
+                let (start, end) = (ps[k].start, ps[e].end);
+                let hyphen = matches!(ps[e].brk, Brk::Inner(h) if h > 0.0) && e == b;
+                let mut piece = word.slice(start, end, hyphen);
+                if end < word.len() {
+                    piece.space = 0.0;
+                    piece.hard_break = false;
+                }
+                line.push(piece);
+                k = e + 1;
+            }
+            (line, ps[b].brk == Brk::Forced)
+        })
+        .collect();
+    Some((lines, worst))
+}
+
+/// How much the spaces of a justified line may shrink (fraction of their width).
+const SHRINK: f32 = 0.25;
+
+/// Lay out a paragraph in `width` pt; positions are relative to its left edge.
+pub(crate) fn layout(
+    inlines: &[Inline],
+    base: TextStyle,
+    align: HAlign,
+    width: f32,
+) -> Vec<LineBox> {
+    let width = width.max(1.0);
+    let words = words(inlines, base);
+    let lines = if align == HAlign::Justify {
+        optimal(&words, width, false)
+            .filter(|(_, worst)| *worst <= TOLERANCE)
+            .or_else(|| optimal(&words, width, true))
+            .map(|(lines, _)| lines)
+            .unwrap_or_default()
+    } else {
+        greedy(words, width)
+    };
+    place(lines, base, align, width)
+}
+
+/// First-fit line breaking, for ragged text.
+fn greedy(words: Vec<Word>, width: f32) -> Vec<(Vec<Word>, bool)> {
+    let mut queue: std::collections::VecDeque<Word> = words.into();
+    let mut lines: Vec<(Vec<Word>, bool)> = Vec::new(); // (words, ends with a forced break or the paragraph)
+    let mut cur = Filling::default();
+
+    while let Some(word) = queue.pop_front() {
+        if cur.words.is_empty() {
+            if word.w <= width || word.frags.is_empty() {
+                cur.push(word);
+            } else {
+                if word.len() <= LONG_WORD
+                    && let Some((head, tail)) = hyphenate(&word, width)
+                {
+                    cur.push(head);
+                    lines.push((std::mem::take(&mut cur).words, false));
+                    queue.push_front(tail);
+                    continue;
+                }
+                let mut parts = chunks(&word, width);
+                if parts.len() < 2 {
+                    // Rounding said it fits after all.
+                    cur.push(word);
+                } else {
+                    let last = parts.pop();
+                    for part in parts {
+                        lines.push((vec![part], false));
+                    }
+                    if let Some(last) = last {
+                        queue.push_front(last);
+                    }
+                    continue;
+                }
+            }
+        } else {
+            let gap = cur.gap();
+            if cur.w + gap + word.w <= width {
+                cur.push(word);
+            } else {
+                // A word wider than a line fills the end of this one first.
+                let room = width - cur.w - gap;
+                if word.w > width
+                    && word.len() <= LONG_WORD
+                    && room > 0.0
+                    && let Some((head, tail)) = hyphenate(&word, room)
+                {
+                    cur.push(head);
+                    lines.push((std::mem::take(&mut cur).words, false));
+                    queue.push_front(tail);
+                    continue;
+                }
+                lines.push((std::mem::take(&mut cur).words, false));
+                queue.push_front(word);
+                continue;
+            }
+        }
+        if cur.words.last().is_some_and(|w| w.hard_break) {
+            lines.push((std::mem::take(&mut cur).words, true));
+        }
+    }
+    if !cur.words.is_empty() {
+        lines.push((cur.words, true));
+    }
+    lines
+}
+
+/// Position the words of each line: justified, ragged, centred or right-aligned.
+fn place(
+    lines: Vec<(Vec<Word>, bool)>,
+    base: TextStyle,
+    align: HAlign,
+    width: f32,
+) -> Vec<LineBox> {
+    let fd = face(Face::Serif);
+    let asc = fd.ascent * base.size;
+    let desc = fd.descent * base.size;
+    let baseline = (base.leading - asc - desc) / 2.0 + asc;
+    lines
+        .into_iter()
+        .map(|(words, last)| {
+            let natural: f32 = words.iter().map(|w| w.w).sum::<f32>()
+                + words.iter().rev().skip(1).map(|w| w.space).sum::<f32>();
+            let gaps = words.len().saturating_sub(1);
+            let (mut x, extra) = match align {
+                HAlign::Justify if !last && gaps > 0 => {
+                    let spaces: f32 = words.iter().rev().skip(1).map(|w| w.space).sum();
+                    // Never shrink a space below half its width, even if the words overflow.
+                    let extra = ((width - natural) / gaps as f32).max(-spaces / gaps as f32 * 0.5);
+                    (0.0, extra)
+                }
+                HAlign::Center => (((width - natural) / 2.0).max(0.0), 0.0),
+                HAlign::Right => ((width - natural).max(0.0), 0.0),
+                _ => (0.0, 0.0),
+            };
+            let mut items = Vec::new();
+            for (i, w) in words.iter().enumerate() {
+                let nf = w.frags.len();
+                for (k, f) in w.frags.iter().enumerate() {
+                    let mut text = f.text.clone();
+                    // A real space glyph after the word, so that every text
+                    // extractor sees the word boundary; the next word is
+                    // placed on its own, so the space's width does not matter.
+                    if k + 1 == nf && i + 1 < words.len() && w.space > 0.0 {
+                        text.push(' ');
+                    }
+                    items.push(Item::Text {
+                        x,
+                        y: baseline - f.rise,
+                        face: f.face,
+                        size: f.size,
+                        text,
+                    });
+                    x += f.w;
+                }
+                if i + 1 < words.len() {
+                    x += w.space + extra;
+                }
+            }
+            LineBox {
+                height: base.leading,
+                baseline,
+                items,
+            }
+        })
+        .collect()
+}
+
+/// Natural width of the widest word of some inlines (for table column widths).
+pub(crate) fn min_width(inlines: &[Inline], base: TextStyle) -> f32 {
+    words(inlines, base).iter().map(|w| w.w).fold(0.0, f32::max)
+}
+
+/// Natural width of the inlines on one line, forced breaks ending lines.
+pub(crate) fn max_width(inlines: &[Inline], base: TextStyle) -> f32 {
+    let mut best = 0.0f32;
+    let mut line = 0.0f32;
+    for w in words(inlines, base) {
+        line += w.w;
+        if w.hard_break {
+            best = best.max(line);
+            line = 0.0;
+        } else {
+            line += w.space;
+        }
+    }
+    best.max(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn style() -> TextStyle {
+        TextStyle {
+            size: 11.0,
+            bold: false,
+            italic: false,
+            leading: 14.85,
+        }
+    }
+
+    fn texts(lines: &[LineBox]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| {
+                l.items
+                    .iter()
+                    .map(|i| match i {
+                        Item::Text { text, .. } => text.as_str(),
+                        _ => "",
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nbsp_never_breaks() {
+        let s = "montant de 49\u{A0}975\u{A0}€ et taux de 5\u{202F}% ".repeat(20);
+        let lines = layout(&[Inline::text(s)], style(), HAlign::Justify, 200.0);
+        for l in texts(&lines) {
+            assert!(
+                !l.starts_with('€') && !l.starts_with('%') && !l.starts_with("975"),
+                "{l}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_word_is_split_and_fits() {
+        let s = "x".repeat(5000);
+        let lines = layout(&[Inline::text(s)], style(), HAlign::Justify, 300.0);
+        assert!(lines.len() > 10);
+        let total: usize = texts(&lines).iter().map(|t| t.len()).sum();
+        assert_eq!(total, 5000);
+    }
+
+    #[test]
+    fn hyphenates_when_needed() {
+        let lines = layout(
+            &[Inline::text("anticonstitutionnellement")],
+            style(),
+            HAlign::Left,
+            60.0,
+        );
+        let t = texts(&lines);
+        assert!(t.len() > 1 && t[0].ends_with('\u{AD}'), "{t:?}");
+    }
+
+    #[test]
+    fn justified_lines_fill_the_width() {
+        let s = "Le Conseil municipal, légalement convoqué, s'est réuni salle de Flore. ".repeat(8);
+        let lines = layout(&[Inline::text(s)], style(), HAlign::Justify, 300.0);
+        for l in &lines[..lines.len() - 1] {
+            let Some(Item::Text {
+                x,
+                face: f,
+                size,
+                text,
+                ..
+            }) = l.items.last()
+            else {
+                panic!()
+            };
+            let end = x + face(*f).width(text, *size);
+            assert!((end - 300.0).abs() < 0.5, "{end}");
+        }
+    }
+}

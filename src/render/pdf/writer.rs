@@ -1,0 +1,453 @@
+//! Pages → PDF bytes through printpdf, with subset fonts and fixed metadata.
+//!
+//! printpdf without its `text_layout` feature embeds whole fonts, so each face
+//! is subset here (`subset.rs`) and handed to printpdf as a ready `ParsedFont`
+//! whose glyph `n` is slot `n` of the document, with a character → slot map:
+//! printpdf then writes `/W` and an exact `/ToUnicode` from the text itself.
+//! Its random trailer `/ID` is replaced by a hash of the file and its dates are
+//! dropped, so the same document always gives the same bytes.
+
+use std::collections::BTreeMap;
+
+use printpdf::{
+    Color, CurTransMat, ExternalXObject, FontId, FontMetrics, FontType, Greyscale, Line, LinePoint,
+    Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfFontMetricsStub,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix, XObject, XObjectId,
+    XObjectTransform,
+};
+
+use super::fonts::{self, Face, Slots, face};
+use super::paginate::Page;
+use super::{Item, PAGE_H, PAGE_W};
+use crate::doc::Meta;
+
+/// The watermark of a draft.
+const DRAFT_MARK: &str = "PROJET";
+const DRAFT_GREY: f32 = 0.86;
+/// zlib level for the streams: lopdf's own `compress` uses 9, several times slower
+/// for files a few percent smaller.
+const DEFLATE_LEVEL: u8 = 3;
+/// Stand-in for the trailer `/ID` until the file's hash is known (32 bytes).
+const ID_PLACEHOLDER: &[u8; 32] = b"delib-pdf-id-placeholder-0000000";
+
+/// Resource name of a face.
+fn font_id(f: Face) -> FontId {
+    FontId(format!("F{}", f.index() + 1))
+}
+
+/// Round to 1/100 pt: smaller content streams, same look.
+fn r2(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
+}
+
+fn grey(g: f32) -> Color {
+    Color::Greyscale(Greyscale::new(g.clamp(0.0, 1.0), None))
+}
+
+fn pt(x: f32, y_from_top: f32) -> Point {
+    Point {
+        x: Pt(r2(x)),
+        y: Pt(r2(PAGE_H - y_from_top)),
+    }
+}
+
+/// Resource name of the logo.
+const LOGO_ID: &str = "Im1";
+
+/// The operations drawing one page.
+fn page_ops(page: &Page, draft: bool, slots: &mut [Slots; 6], logo: bool) -> Vec<Op> {
+    let mut ops = Vec::new();
+    if draft {
+        watermark(&mut ops, slots);
+    }
+    // Fills first, then rules, then text on top.
+    let mut fill_grey = None;
+    for it in &page.items {
+        if let Item::Fill {
+            x,
+            y,
+            w,
+            h,
+            grey: g,
+        } = it
+        {
+            if w.is_nan() || h.is_nan() || *w <= 0.0 || *h <= 0.0 {
+                continue;
+            }
+            if fill_grey != Some(*g) {
+                ops.push(Op::SetFillColor { col: grey(*g) });
+                fill_grey = Some(*g);
+            }
+            let p = pt(*x, y + h);
+            ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: p.x,
+                    y: p.y,
+                    width: Pt(r2(*w)),
+                    height: Pt(r2(*h)),
+                    mode: Some(PaintMode::Fill),
+                    winding_order: None,
+                },
+            });
+        }
+    }
+    let mut stroke = None;
+    for it in &page.items {
+        if let Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width,
+            grey: g,
+        } = it
+        {
+            if stroke != Some((*width, *g)) {
+                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                ops.push(Op::SetOutlineColor { col: grey(*g) });
+                stroke = Some((*width, *g));
+            }
+            let p = |x, y| LinePoint {
+                p: pt(x, y),
+                bezier: false,
+            };
+            ops.push(Op::DrawLine {
+                line: Line {
+                    points: vec![p(*x1, *y1), p(*x2, *y2)],
+                    is_closed: false,
+                },
+            });
+        }
+    }
+    if fill_grey.is_some() {
+        ops.push(Op::SetFillColor { col: grey(0.0) });
+    }
+    for it in &page.items {
+        if let Item::Image { x, y, w, h } = it
+            && logo
+        {
+            ops.push(Op::SaveGraphicsState);
+            ops.push(Op::SetTransformationMatrix {
+                matrix: CurTransMat::Raw([r2(*w), 0.0, 0.0, r2(*h), r2(*x), r2(PAGE_H - y - h)]),
+            });
+            ops.push(Op::UseXobject {
+                id: XObjectId(LOGO_ID.to_string()),
+                transform: XObjectTransform {
+                    no_auto_scale: true,
+                    ..Default::default()
+                },
+            });
+            ops.push(Op::RestoreGraphicsState);
+        }
+    }
+    let mut font: Option<(Face, f32)> = None;
+    let mut in_text = false;
+    // Consecutive pieces of text on one baseline in one font become one TJ,
+    // the gaps between them written as offsets.
+    let mut run: Vec<TextItem> = Vec::new();
+    let mut pen: Option<(f32, f32)> = None; // (x after the run, baseline)
+    for it in &page.items {
+        let Item::Text {
+            x,
+            y,
+            face: f,
+            size,
+            text,
+        } = it
+        else {
+            continue;
+        };
+        if text.is_empty() || !x.is_finite() || !y.is_finite() {
+            continue;
+        }
+        for c in text.chars() {
+            let g = face(*f).glyph(c);
+            slots[f.index()].slot(g, c);
+        }
+        let same_font = font == Some((*f, *size));
+        // Continue from where the last piece ended when on the same baseline:
+        // the gap becomes a TJ offset, even across a change of font.
+        let dx = pen
+            .filter(|&(_, py)| py == *y)
+            .map(|(px, _)| x - px)
+            .filter(|dx| (-0.5..200.0).contains(dx));
+        if dx.is_none() || !same_font {
+            if !run.is_empty() {
+                ops.push(Op::ShowText {
+                    items: std::mem::take(&mut run),
+                });
+            }
+            if !in_text {
+                ops.push(Op::StartTextSection);
+                in_text = true;
+            }
+            if !same_font {
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(font_id(*f)),
+                    size: Pt(*size),
+                });
+                font = Some((*f, *size));
+            }
+        }
+        match dx {
+            Some(dx) => {
+                if dx.abs() > 0.001 {
+                    run.push(TextItem::Offset(
+                        -(dx * 1000.0 / size * 100.0).round() / 100.0,
+                    ));
+                }
+            }
+            None => {
+                let p = pt(*x, *y);
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(p.x, p.y),
+                });
+            }
+        }
+        run.push(TextItem::Text(text.clone()));
+        pen = Some((x + face(*f).width(text, *size), *y));
+    }
+    if !run.is_empty() {
+        ops.push(Op::ShowText { items: run });
+    }
+    if in_text {
+        ops.push(Op::EndTextSection);
+    }
+    ops
+}
+
+/// A large light-grey "PROJET" across the page diagonal, under everything.
+fn watermark(ops: &mut Vec<Op>, slots: &mut [Slots; 6]) {
+    let f = Face::SansBold;
+    let size = 150.0;
+    let w = face(f).width(DRAFT_MARK, size);
+    let cap = 0.72 * size;
+    let angle = PAGE_H.atan2(PAGE_W);
+    let (sin, cos) = angle.sin_cos();
+    let (cx, cy) = (PAGE_W / 2.0, PAGE_H / 2.0);
+    // Start of the baseline so that the word is centred on the page centre.
+    let x = cx - w / 2.0 * cos + cap / 2.0 * sin;
+    let y = cy - w / 2.0 * sin - cap / 2.0 * cos;
+    ops.push(Op::SaveGraphicsState);
+    ops.push(Op::SetFillColor {
+        col: grey(DRAFT_GREY),
+    });
+    ops.push(Op::StartTextSection);
+    ops.push(Op::SetFont {
+        font: PdfFontHandle::External(font_id(f)),
+        size: Pt(size),
+    });
+    ops.push(Op::SetTextMatrix {
+        matrix: TextMatrix::Raw([cos, sin, -sin, cos, r2(x), r2(y)]),
+    });
+    for c in DRAFT_MARK.chars() {
+        slots[f.index()].slot(face(f).glyph(c), c);
+    }
+    ops.push(Op::ShowText {
+        items: vec![TextItem::Text(DRAFT_MARK.to_string())],
+    });
+    ops.push(Op::EndTextSection);
+    ops.push(Op::RestoreGraphicsState);
+}
+
+/// The printpdf font for face `f`: a subset holding `slots`, glyph n = slot n.
+fn pdf_font(f: Face, slots: &Slots) -> (ParsedFont, bool) {
+    let fd = face(f);
+    let subset = fonts::subset(f, slots);
+    let ok = subset.is_some();
+    let bytes = subset.unwrap_or_else(|| f.bytes().to_vec());
+    let mut widths = BTreeMap::new();
+    let mut cmap = BTreeMap::new();
+    for (slot, &(gid, c)) in slots.glyphs.iter().enumerate() {
+        let id = if ok { slot as u16 } else { gid };
+        widths.insert(id, fd.raw_adv(gid));
+        if slot > 0 {
+            cmap.insert(c as u32, id);
+        }
+    }
+    let d = fd.descriptor();
+    let name = if ok {
+        format!("{}+{}", subset_tag(f, slots), f.ps_name())
+    } else {
+        f.ps_name().to_string()
+    };
+    // printpdf derives /ItalicAngle from the hhea caret slope (rise, run).
+    let run = ((-d.italic_angle).to_radians().tan() * 1000.0).round() as i16;
+    let font = ParsedFont {
+        original_bytes: bytes,
+        font_index: 0,
+        font_name: Some(name),
+        codepoint_to_glyph: cmap,
+        glyph_widths: widths,
+        units_per_em: fd.upm,
+        font_metrics: FontMetrics {
+            ascent: d.ascender,
+            descent: d.descender,
+        },
+        font_type: FontType::TrueType,
+        pdf_font_metrics: PdfFontMetricsStub {
+            units_per_em: fd.upm,
+            x_min: d.bbox[0],
+            y_min: d.bbox[1],
+            x_max: d.bbox[2],
+            y_max: d.bbox[3],
+            caret_slope_rise: 1000,
+            caret_slope_run: run,
+            us_weight_class: d.weight,
+        },
+    };
+    (font, ok)
+}
+
+/// Six capital letters naming a subset, derived from its content (ISO 32000 9.6.4).
+fn subset_tag(f: Face, slots: &Slots) -> String {
+    let mut h = Fnv::new(0xcbf2_9ce4_8422_2325);
+    h.write(f.ps_name().as_bytes());
+    for &(gid, c) in &slots.glyphs {
+        h.write(&gid.to_le_bytes());
+        h.write(&(c as u32).to_le_bytes());
+    }
+    let mut v = h.0;
+    (0..6)
+        .map(|_| {
+            let c = (b'A' + (v % 26) as u8) as char;
+            v /= 26;
+            c
+        })
+        .collect()
+}
+
+/// FNV-1a, 64 bits: a stable hash for the subset tags and the file id.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new(seed: u64) -> Fnv {
+        Fnv(seed)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// The PDF file for laid-out pages.
+pub(crate) fn write(pages: &[Page], meta: &Meta, logo: Option<ExternalXObject>) -> Vec<u8> {
+    let mut slots: [Slots; 6] = Default::default();
+    let pdf_pages: Vec<PdfPage> = pages
+        .iter()
+        .map(|p| {
+            PdfPage::new(
+                Mm(210.0),
+                Mm(297.0),
+                page_ops(p, meta.draft, &mut slots, logo.is_some()),
+            )
+        })
+        .collect();
+
+    let mut doc = PdfDocument::new(&meta.title);
+    doc.metadata.info.creator = "delib".to_string();
+    doc.metadata.info.producer = "delib".to_string();
+    for f in Face::ALL {
+        let s = &slots[f.index()];
+        if !s.is_used() {
+            continue;
+        }
+        let (font, _subset) = pdf_font(f, s);
+        doc.resources
+            .fonts
+            .map
+            .insert(font_id(f), PdfFont::new(font));
+    }
+    if let Some(x) = logo {
+        doc.resources
+            .xobjects
+            .map
+            .insert(XObjectId(LOGO_ID.to_string()), XObject::External(x));
+    }
+    doc.pages = pdf_pages;
+
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+
+    // Reproducible metadata: no dates, no random id, nothing empty.
+    if let Ok(info) = lo.trailer.get(b"Info").and_then(|o| o.as_reference())
+        && let Ok(dict) = lo.get_object_mut(info).and_then(|o| o.as_dict_mut())
+    {
+        let lang = dict.get(b"Producer").ok().cloned();
+        for key in [
+            &b"CreationDate"[..],
+            b"ModDate",
+            b"GTS_PDFXVersion",
+            b"Trapped",
+            b"Identifier",
+            b"Author",
+            b"Subject",
+            b"Keywords",
+        ] {
+            dict.remove(key);
+        }
+        // /Lang is a text string: reuse the string object printpdf made for /Producer.
+        if let Some(mut lang) = lang
+            && let Ok(bytes) = lang.as_str_mut()
+        {
+            *bytes = b"fr-FR".to_vec();
+            if let Ok(root) = lo.trailer.get(b"Root").and_then(|o| o.as_reference())
+                && let Ok(cat) = lo.get_object_mut(root).and_then(|o| o.as_dict_mut())
+            {
+                cat.set("Lang", lang);
+            }
+        }
+    }
+    if let Ok(ids) = lo.trailer.get_mut(b"ID").and_then(|o| o.as_array_mut()) {
+        for id in ids {
+            if let Ok(s) = id.as_str_mut() {
+                *s = ID_PLACEHOLDER.to_vec();
+            }
+        }
+    }
+    // printpdf announces 1.3; /Lang and the logo's soft mask are PDF 1.4.
+    lo.version = "1.4".to_string();
+    for obj in lo.objects.values_mut() {
+        if let Ok(stream) = obj.as_stream_mut()
+            && stream.allows_compression
+            && stream.dict.get(b"Filter").is_err()
+        {
+            let packed = miniz_oxide::deflate::compress_to_vec_zlib(&stream.content, DEFLATE_LEVEL);
+            if packed.len() + 20 < stream.content.len() {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(packed);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if lo.save_to(&mut out).is_err() {
+        return out;
+    }
+
+    // The id is a hash of the file written with the placeholder in its place.
+    let mut a = Fnv::new(0xcbf2_9ce4_8422_2325);
+    let mut b = Fnv::new(0x6c62_272e_07bb_0142);
+    a.write(&out);
+    b.write(&out);
+    b.write(meta.title.as_bytes());
+    let id = format!("{:016x}{:016x}", a.0, b.0);
+    let tail = out.len().saturating_sub(512);
+    let mut i = tail;
+    while i + ID_PLACEHOLDER.len() <= out.len() {
+        if &out[i..i + ID_PLACEHOLDER.len()] == ID_PLACEHOLDER {
+            out[i..i + ID_PLACEHOLDER.len()].copy_from_slice(id.as_bytes());
+            i += ID_PLACEHOLDER.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}

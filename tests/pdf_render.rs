@@ -1,0 +1,508 @@
+//! The PDF back end, checked by the properties of its output (pages, fonts,
+//! text, metadata, bytes), read back with lopdf.
+
+#[path = "../examples/pdf_sample/docs.rs"]
+mod docs;
+
+use delib::doc::{Align, Block, Container, Document, Inline, Logo, Meta, Style};
+use delib::render::pdf::render;
+use docs::{c, h, p, pt, t};
+use lopdf::{Document as Pdf, Object};
+
+const A4: (f32, f32) = (595.28, 841.89);
+
+fn load(bytes: &[u8]) -> Pdf {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    Pdf::load_mem(bytes).expect("lopdf reads the PDF")
+}
+
+/// The text of each page, through the fonts' /ToUnicode maps.
+fn page_texts(pdf: &Pdf) -> Vec<String> {
+    pdf.get_pages()
+        .keys()
+        .map(|&n| pdf.extract_text(&[n]).expect("text"))
+        .collect()
+}
+
+fn number(o: &Object) -> f32 {
+    match o {
+        Object::Integer(i) => *i as f32,
+        Object::Real(r) => *r,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+/// (font name, compressed program size, /Length1) of each embedded font.
+fn embedded_fonts(pdf: &Pdf) -> Vec<(String, usize, i64)> {
+    let mut out = Vec::new();
+    for obj in pdf.objects.values() {
+        let Ok(dict) = obj.as_dict() else { continue };
+        if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor".as_slice()) {
+            continue;
+        }
+        let name =
+            String::from_utf8_lossy(dict.get(b"FontName").unwrap().as_name().unwrap()).to_string();
+        let file = dict
+            .get(b"FontFile2")
+            .expect("embedded as FontFile2")
+            .as_reference()
+            .unwrap();
+        let stream = pdf.get_object(file).unwrap().as_stream().unwrap();
+        let length1 = stream.dict.get(b"Length1").unwrap().as_i64().unwrap();
+        out.push((name, stream.content.len(), length1));
+    }
+    out.sort();
+    out
+}
+
+fn check_pages(pdf: &Pdf) {
+    for (_, id) in pdf.get_pages() {
+        let page = pdf.get_dictionary(id).unwrap();
+        let mb: Vec<f32> = page
+            .get(b"MediaBox")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(number)
+            .collect();
+        assert_eq!(mb.len(), 4);
+        assert!(mb[0].abs() < 0.01 && mb[1].abs() < 0.01, "{mb:?}");
+        assert!(
+            (mb[2] - A4.0).abs() < 0.5 && (mb[3] - A4.1).abs() < 0.5,
+            "not A4: {mb:?}"
+        );
+    }
+}
+
+fn render_ok(doc: &Document) -> Pdf {
+    let bytes = render(doc);
+    let pdf = load(&bytes);
+    check_pages(&pdf);
+    assert!(!pdf.get_pages().is_empty());
+    pdf
+}
+
+#[test]
+fn deliberation_is_a4_with_subset_fonts_and_french_text() {
+    let doc = docs::deliberation(false);
+    let pdf = render_ok(&doc);
+    let pages = page_texts(&pdf);
+    assert!((2..=4).contains(&pages.len()), "{} pages", pages.len());
+
+    let fonts = embedded_fonts(&pdf);
+    assert!(fonts.len() >= 3, "{fonts:?}");
+    for (name, size, length1) in &fonts {
+        let (tag, base) = name.split_once('+').expect("subset tag");
+        assert!(
+            tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()),
+            "{name}"
+        );
+        assert!(base.starts_with("Liberation"), "{name}");
+        assert!(
+            *length1 < 100_000 && *size < 60_000,
+            "{name}: not a subset ({length1} bytes)"
+        );
+    }
+
+    let all = pages.concat();
+    for word in [
+        "RÉPUBLIQUE FRANÇAISE",
+        "DÉLIBÉRATIONS",
+        "œuvre",
+        "49\u{202F}975\u{A0}€",
+        "«\u{A0}les PEP\u{A0}21\u{A0}»",
+        "s’est réuni",
+        "Côte-d’Or",
+        "légalement convoqué",
+        "DÉLIBÈRE",
+        "François REBSAMEN",
+        "équilibre général\u{202F};",
+    ] {
+        assert!(all.contains(word), "missing {word:?} in:\n{all}");
+    }
+    for (n, text) in pages.iter().enumerate() {
+        assert!(
+            text.contains(&format!("page {}/{}", n + 1, pages.len())),
+            "{text}"
+        );
+        assert!(text.contains("Ville de Dijon — Délibération n°\u{A0}2016-06-27/12"));
+    }
+}
+
+#[test]
+fn same_document_same_bytes() {
+    let doc = docs::deliberation(false);
+    let a = render(&doc);
+    // Other renders in between must not change anything (no global counter leaks in).
+    let _ = render(&docs::convention());
+    let _ = render(&docs::all_kinds());
+    let b = render(&doc);
+    assert!(a == b, "two renders differ");
+    let draft = docs::deliberation(true);
+    assert!(render(&draft) == render(&draft));
+    assert!(a != render(&draft));
+}
+
+#[test]
+fn metadata_is_fixed_and_titled() {
+    let doc = docs::convention();
+    let bytes = render(&doc);
+    let pdf = load(&bytes);
+    let info = pdf.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let info = pdf.get_dictionary(info).unwrap();
+    let title = info.get(b"Title").unwrap().as_str().unwrap();
+    assert_eq!(
+        lopdf::decode_text_string(info.get(b"Title").unwrap()).unwrap(),
+        doc.meta.title,
+        "{title:?}"
+    );
+    assert!(info.get(b"CreationDate").is_err() && info.get(b"ModDate").is_err());
+    let id = pdf.trailer.get(b"ID").unwrap().as_array().unwrap();
+    let id0 = id[0].as_str().unwrap();
+    assert_eq!(id0.len(), 32);
+    assert!(
+        id0.iter().all(u8::is_ascii_hexdigit),
+        "{:?}",
+        String::from_utf8_lossy(id0)
+    );
+}
+
+#[test]
+fn long_document_has_many_pages_and_numbers_them() {
+    let doc = docs::long_document(40);
+    let pdf = render_ok(&doc);
+    let pages = page_texts(&pdf);
+    assert!(pages.len() >= 10, "{} pages", pages.len());
+    let total = pages.len();
+    for (n, text) in pages.iter().enumerate() {
+        assert!(text.contains(&format!("page {}/{total}", n + 1)));
+        assert!(!text.contains("PROJET"));
+    }
+    assert!(pages.concat().contains("Frédéric BIERRY"));
+}
+
+#[test]
+fn draft_is_marked_on_every_page() {
+    let mut doc = docs::long_document(10);
+    doc.meta.draft = true;
+    let pdf = render_ok(&doc);
+    let pages = page_texts(&pdf);
+    assert!(pages.len() >= 3);
+    for text in &pages {
+        assert!(text.contains("PROJET"), "{text}");
+    }
+    // The mark is drawn first, under the text.
+    let first = pdf.get_pages().into_values().next().unwrap();
+    let content = pdf.get_page_content(first);
+    let content = String::from_utf8_lossy(&content);
+    let gray = content.find(" g").unwrap();
+    let bt = content.find("BT").unwrap();
+    assert!(gray < bt, "watermark colour not set before the first text");
+}
+
+#[test]
+fn every_block_and_container_renders() {
+    let doc = docs::all_kinds();
+    let pdf = render_ok(&doc);
+    let all = page_texts(&pdf).concat();
+    for kind in Container::ALL {
+        if kind != Container::PageBreak {
+            assert!(
+                all.contains(&format!("Bloc «\u{A0}{}\u{A0}» isolé.", kind.class())),
+                "{kind:?}"
+            );
+        }
+    }
+    for word in [
+        "gras italique",
+        "Nul ne peut",
+        "septième",
+        "puce imbriquée",
+        "neuvième",
+        "Encadré dans",
+        "Sans clé",
+        "Trois",
+    ] {
+        assert!(all.contains(word), "{word}");
+    }
+    for d in [docs::convention(), docs::annexe()] {
+        let all = page_texts(&render_ok(&d)).concat();
+        assert!(
+            all.contains("Ressources locales") || all.contains("Jean DUPONT"),
+            "{all}"
+        );
+    }
+}
+
+#[test]
+fn page_break_starts_a_new_page() {
+    let doc = Document {
+        meta: Meta::default(),
+        blocks: vec![
+            pt("avant"),
+            c(Container::PageBreak, vec![]),
+            pt("après"),
+            c(Container::PageBreak, vec![]),
+        ],
+    };
+    let pages = page_texts(&render_ok(&doc));
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert!(pages[0].contains("avant") && pages[1].contains("après"));
+}
+
+fn long_table(rows: usize) -> Block {
+    Block::Table {
+        header: vec![
+            vec![t("Numéro")],
+            vec![t("Libellé de l’opération")],
+            vec![t("Montant")],
+        ],
+        rows: (0..rows)
+            .map(|r| {
+                vec![
+                    vec![t(&format!("L{r}"))],
+                    vec![t(&"subvention de fonctionnement ".repeat(1 + r % 4))],
+                    vec![t(&format!("#{r}#\u{A0}€"))],
+                ]
+            })
+            .collect(),
+        align: vec![Align::Left, Align::Left, Align::Right],
+    }
+}
+
+#[test]
+fn table_header_repeats_and_rows_stay_whole() {
+    let doc = Document {
+        meta: Meta::default(),
+        blocks: vec![long_table(150)],
+    };
+    let pages = page_texts(&render_ok(&doc));
+    assert!(pages.len() >= 3);
+    for text in &pages {
+        assert!(
+            text.contains("Numéro") && text.contains("Montant"),
+            "header missing on a page:\n{text}"
+        );
+    }
+    // Each row is on exactly one page.
+    for r in 0..150 {
+        let n = pages
+            .iter()
+            .filter(|p| p.contains(&format!("#{r}#\u{A0}€")))
+            .count();
+        assert_eq!(n, 1, "row {r}");
+    }
+}
+
+/// The text of a document built from `blocks`, as one string per page.
+fn pages_of(blocks: Vec<Block>) -> Vec<String> {
+    page_texts(&render_ok(&Document {
+        meta: Meta::default(),
+        blocks,
+    }))
+}
+
+#[test]
+fn signatures_and_keep_stay_on_one_page() {
+    for filler in [30, 35, 38, 40, 42, 45] {
+        let mut blocks: Vec<Block> = (0..filler).map(|n| pt(&format!("ligne {n}"))).collect();
+        blocks.push(c(
+            Container::Signatures,
+            vec![
+                c(
+                    Container::Signature,
+                    vec![p(vec![t("SIG-A1"), Inline::Break, t("SIG-A2")])],
+                ),
+                c(
+                    Container::Signature,
+                    vec![p(vec![t("SIG-B1"), Inline::Break, t("SIG-B2")])],
+                ),
+            ],
+        ));
+        blocks.push(c(
+            Container::Keep,
+            (0..6).map(|n| pt(&format!("ENSEMBLE-{n}"))).collect(),
+        ));
+        let pages = pages_of(blocks);
+        let on = |w: &str| pages.iter().position(|p| p.contains(w)).unwrap();
+        assert_eq!(on("SIG-A1"), on("SIG-B2"), "filler {filler}");
+        assert_eq!(on("ENSEMBLE-0"), on("ENSEMBLE-5"), "filler {filler}");
+    }
+}
+
+#[test]
+fn heading_never_ends_a_page() {
+    for filler in 25..80 {
+        let mut blocks: Vec<Block> = (0..filler).map(|n| pt(&format!("ligne {n}"))).collect();
+        blocks.push(h(2, "TITRE-MARQUEUR"));
+        blocks.push(pt("SUITE-MARQUEUR du paragraphe qui suit le titre."));
+        let pages = pages_of(blocks);
+        let on = |w: &str| pages.iter().position(|p| p.contains(w)).unwrap();
+        assert_eq!(
+            on("TITRE-MARQUEUR"),
+            on("SUITE-MARQUEUR"),
+            "filler {filler}"
+        );
+    }
+}
+
+#[test]
+fn boxed_taller_than_a_page_is_split() {
+    let inner: Vec<Block> = (0..120).map(|n| pt(&format!("encadré {n}"))).collect();
+    let pages = pages_of(vec![pt("début"), c(Container::Boxed, inner)]);
+    assert!(pages.len() >= 3);
+    assert!(pages.concat().contains("encadré 119"));
+}
+
+#[test]
+fn adversarial_documents_do_not_panic() {
+    let word = "anticonstitutionnellement".repeat(200);
+    let mut nested = pt("au fond");
+    for _ in 0..30 {
+        nested = Block::List {
+            start: Some(u64::MAX - 1),
+            items: vec![vec![nested.clone(), pt("frère")], vec![]],
+        };
+    }
+    let mut deep = pt("très profond");
+    for n in 0..200 {
+        let kind = Container::ALL[n % Container::ALL.len()];
+        deep = c(kind, vec![deep]);
+    }
+    let mut quotes = pt("citation");
+    for _ in 0..100 {
+        quotes = Block::Quote(vec![quotes]);
+    }
+    let empty_cells = Block::Table {
+        header: vec![],
+        rows: vec![vec![], vec![vec![]], vec![vec![], vec![t("x")], vec![]]],
+        align: vec![],
+    };
+    let wide = Block::Table {
+        header: (0..80).map(|n| vec![t(&format!("colonne {n}"))]).collect(),
+        rows: vec![(0..80).map(|_| vec![t(&word)]).collect()],
+        align: vec![Align::Right; 3],
+    };
+    let tall_row = Block::Table {
+        header: vec![vec![t("a")]],
+        rows: vec![vec![vec![t(&"mot ".repeat(6000))]]],
+        align: vec![],
+    };
+    let tall_sheet = c(
+        Container::Sheet,
+        vec![c(
+            Container::Row,
+            vec![
+                c(Container::Key, vec![pt("clé")]),
+                c(
+                    Container::Value,
+                    (0..150).map(|n| pt(&format!("v{n}"))).collect(),
+                ),
+            ],
+        )],
+    );
+    let tall_signature = c(
+        Container::Signature,
+        (0..120).map(|n| pt(&format!("s{n}"))).collect(),
+    );
+    let weird = p(vec![
+        t("\u{0}\u{7}\t\r\n  \u{200B}\u{AD}\u{FEFF}中文 😀 \u{202F}\u{A0}"),
+        Inline::Break,
+        Inline::Break,
+        Inline::Text {
+            text: String::new(),
+            style: Style {
+                bold: true,
+                italic: true,
+                sup: true,
+            },
+        },
+    ]);
+    let cases: Vec<Vec<Block>> = vec![
+        vec![],
+        vec![pt("")],
+        vec![p(vec![])],
+        vec![p(vec![Inline::Break])],
+        vec![pt(&"x".repeat(5000))],
+        vec![pt(&word)],
+        vec![h(1, &word)],
+        vec![Block::Table {
+            header: vec![],
+            rows: vec![],
+            align: vec![],
+        }],
+        vec![Block::Table {
+            header: vec![],
+            rows: vec![vec![], vec![]],
+            align: vec![Align::Center],
+        }],
+        vec![empty_cells],
+        vec![wide],
+        vec![tall_row],
+        vec![nested],
+        vec![deep],
+        vec![quotes],
+        vec![tall_sheet],
+        vec![tall_signature],
+        vec![weird],
+        (0..300).map(|n| h((n % 8) as u8, "titre")).collect(),
+        vec![c(
+            Container::Keep,
+            (0..400).map(|n| pt(&format!("p{n}"))).collect(),
+        )],
+        (0..50).map(|_| c(Container::PageBreak, vec![])).collect(),
+        vec![
+            c(Container::Signatures, vec![]),
+            c(Container::Sheet, vec![]),
+            c(Container::Header, vec![]),
+        ],
+        vec![
+            Block::List {
+                start: None,
+                items: vec![],
+            },
+            Block::Quote(vec![]),
+            Block::Rule,
+        ],
+    ];
+    for blocks in cases {
+        let doc = Document {
+            meta: Meta {
+                title: "é\u{0}".into(),
+                footer: "€".repeat(500),
+                draft: true,
+                logo: None,
+            },
+            blocks,
+        };
+        render_ok(&doc);
+    }
+    render_ok(&Document::default());
+}
+
+fn images(pdf: &Pdf) -> Vec<&lopdf::Stream> {
+    pdf.objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| {
+            s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice())
+        })
+        .collect()
+}
+
+#[test]
+fn logo_is_embedded_once_with_its_transparency() {
+    let pdf = render_ok(&docs::deliberation(false));
+    let imgs = images(&pdf);
+    assert_eq!(imgs.len(), 2, "colour and soft mask");
+    assert!(imgs.iter().any(|s| s.dict.get(b"SMask").is_ok()));
+    // A logo that cannot be decoded leaves the document without a logo, not broken.
+    let mut bad = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0".to_vec();
+    bad.extend_from_slice(b"\0\0\0\0\0\0\0\x04IDATjunk\0\0\0\0");
+    let mut doc = docs::deliberation(false);
+    doc.meta.logo = Some(Logo::read(bad).expect("header is fine"));
+    let pdf = render_ok(&doc);
+    assert!(images(&pdf).is_empty());
+    assert!(page_texts(&pdf).concat().contains("RÉPUBLIQUE FRANÇAISE"));
+}
