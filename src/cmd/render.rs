@@ -29,6 +29,25 @@ struct Outcome {
     removed: Vec<PathBuf>,
 }
 
+/// What every dossier of a run shares.
+struct Batch<'a> {
+    templates: HashMap<Option<PathBuf>, Result<Templates, Diagnostic>>,
+    cli_formats: Vec<Format>,
+    only: Vec<String>,
+    args: &'a RenderArgs,
+    quiet: bool,
+    tool: Hash,
+}
+
+/// Where one dossier goes, and what the last run left there.
+struct Target<'a> {
+    /// Output folder and the dossier's sub-folder.
+    place: Option<&'a (PathBuf, String)>,
+    /// Another dossier already writes into the same sub-folder.
+    collision: Option<&'a Diagnostic>,
+    previous: Option<&'a Entry>,
+}
+
 /// Runs the command; returns the exit status.
 pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     let start = Instant::now();
@@ -45,8 +64,14 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     // and derive a dossier only when it has to be rendered again.
     let mut checked = super::load_all(&dossiers);
     super::check_batch(&mut checked);
-    let templates = load_templates(&checked);
-    let tool = manifest::tool_id();
+    let batch = Batch {
+        templates: load_templates(&checked),
+        cli_formats,
+        only,
+        args,
+        quiet,
+        tool: manifest::tool_id(),
+    };
 
     // Output folders, their manifests, and one sub-folder per dossier.
     let mut roots: BTreeMap<PathBuf, Manifest> = BTreeMap::new();
@@ -97,15 +122,12 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
                 .and_then(|m| m.dossiers.get(&key(&c.path)));
             let result = render_one(
                 c,
-                target.as_ref(),
-                collision.as_ref(),
-                previous,
-                &templates,
-                &cli_formats,
-                &only,
-                args,
-                quiet,
-                tool,
+                &Target {
+                    place: target.as_ref(),
+                    collision: collision.as_ref(),
+                    previous,
+                },
+                &batch,
             );
             if let Some(bar) = &progress {
                 bar.inc(1);
@@ -261,30 +283,17 @@ fn load_templates(checked: &[Checked]) -> HashMap<Option<PathBuf>, Result<Templa
 }
 
 /// Renders one checked dossier: only the files whose inputs changed.
-#[allow(clippy::too_many_arguments)]
-fn render_one(
-    c: &mut Checked,
-    target: Option<&(PathBuf, String)>,
-    collision: Option<&Diagnostic>,
-    previous: Option<&Entry>,
-    templates: &HashMap<Option<PathBuf>, Result<Templates, Diagnostic>>,
-    cli_formats: &[Format],
-    only: &[String],
-    args: &RenderArgs,
-    quiet: bool,
-    tool: Hash,
-) -> anyhow::Result<Outcome> {
-    if let Some(o) = unchanged(
-        c,
-        target,
-        collision,
-        previous,
-        templates,
-        cli_formats,
-        only,
-        args,
-        tool,
-    ) {
+fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
+    let (target, collision, previous) = (t.place, t.collision, t.previous);
+    let (templates, cli_formats, only, args, quiet, tool) = (
+        &b.templates,
+        &b.cli_formats[..],
+        &b.only[..],
+        b.args,
+        b.quiet,
+        b.tool,
+    );
+    if let Some(o) = unchanged(c, t, b) {
         return Ok(o);
     }
     c.check();
@@ -443,18 +452,15 @@ fn whole_hash(
 /// The fast path of a re-run: a dossier whose inputs, templates and options are
 /// those of the last successful run, with every file still there, is left as it is
 /// (not even re-checked: the same inputs give the same findings).
-#[allow(clippy::too_many_arguments)]
-fn unchanged(
-    c: &Checked,
-    target: Option<&(PathBuf, String)>,
-    collision: Option<&Diagnostic>,
-    previous: Option<&Entry>,
-    templates: &HashMap<Option<PathBuf>, Result<Templates, Diagnostic>>,
-    cli_formats: &[Format],
-    only: &[String],
-    args: &RenderArgs,
-    tool: Hash,
-) -> Option<Outcome> {
+fn unchanged(c: &Checked, t: &Target, b: &Batch) -> Option<Outcome> {
+    let (target, collision, previous) = (t.place, t.collision, t.previous);
+    let (templates, cli_formats, only, args, tool) = (
+        &b.templates,
+        &b.cli_formats[..],
+        &b.only[..],
+        b.args,
+        b.tool,
+    );
     let (l, (root, name), previous) = (c.loaded.as_ref()?, target?, previous?);
     if args.force
         || collision.is_some()
