@@ -371,7 +371,12 @@ fn translate(message: &str) -> (String, Option<String>) {
 }
 
 /// The TOML parser's usual complaints, in French: (prefix, message, hint).
-const SYNTAX: [(&str, &str, &str); 14] = [
+const SYNTAX: [(&str, &str, &str); 15] = [
+    (
+        "unexpected key or value",
+        "texte en trop après la valeur",
+        "une ligne ne porte qu'un champ = valeur ; mettez le texte entre les guillemets, ou commencez un commentaire par #",
+    ),
     (
         "invalid basic string",
         "texte non fermé",
@@ -531,6 +536,15 @@ mod tests {
         let (m, h) = translate("unknown field `objett`, expected one of `numero`, `objet`");
         assert_eq!(m, "champ inconnu « objett »");
         assert_eq!(h.as_deref(), Some("vouliez-vous dire « objet » ?"));
+    }
+
+    #[test]
+    fn translates_syntax_errors() {
+        let (m, h) = translate("unexpected key or value, expected newline, `#`");
+        assert_eq!(m, "syntaxe TOML invalide : texte en trop après la valeur");
+        assert!(h.unwrap().contains("guillemets"));
+        let (m, _) = translate("something new");
+        assert_eq!(m, "syntaxe TOML invalide (something new)");
     }
 
     #[test]
