@@ -199,7 +199,7 @@ pub fn render_path(
     let partners = loaded
         .partenaires
         .as_ref()
-        .map(|src| crate::partners::parse(src, &templates.partner_columns()).0);
+        .map(|src| crate::partners::parse(src, templates.partner_columns()).0);
     let files = render_all(&model, partners.as_deref(), templates, formats).map_err(|d| vec![d])?;
     Ok((loaded, files))
 }

@@ -5,6 +5,7 @@ use crate::diag::{Diagnostic, Source};
 use crate::french::{Date, lint};
 use crate::input::{Presents, Resultat, Scrutin, Text, TomlDate, TypeCollectivite};
 use crate::load::Loaded;
+use crate::model::{name_of as name, to_date as date};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -67,14 +68,6 @@ pub fn check_batch(items: &[&Loaded]) -> Vec<Diagnostic> {
 struct Checker<'a> {
     l: &'a Loaded,
     out: Vec<Diagnostic>,
-}
-
-fn date(d: &TomlDate) -> Option<Date> {
-    crate::model::to_date(d)
-}
-
-fn name(t: &Text) -> &str {
-    t.get_ref().trim()
 }
 
 fn plural(n: u32, word: &str) -> String {

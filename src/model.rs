@@ -624,7 +624,8 @@ fn collectivite(l: &Loaded, errs: &mut Vec<Diagnostic>) -> CollectiviteCtx {
     }
 }
 
-fn name_of(t: &Spanned<String>) -> &str {
+/// A name as written, without surrounding spaces.
+pub(crate) fn name_of(t: &Spanned<String>) -> &str {
     t.get_ref().trim()
 }
 

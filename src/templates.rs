@@ -34,6 +34,8 @@ pub struct Templates {
     sources: Vec<(&'static str, Option<PathBuf>, String)>,
     /// Hash of every template text, computed once.
     hash: String,
+    /// Columns of a partners CSV the templates use, found once.
+    partner_columns: std::collections::HashSet<String>,
 }
 
 impl Templates {
@@ -78,11 +80,13 @@ impl Templates {
                 h.feed(s.2.as_bytes())
             })
             .hex();
+        let partner_columns = partner_columns(&sources);
         Ok(Templates {
             tera,
             css,
             sources,
             hash,
+            partner_columns,
         })
     }
 
@@ -110,20 +114,8 @@ impl Templates {
     }
 
     /// Columns of a partners CSV the templates use, as `partenaire.<colonne>`.
-    pub fn partner_columns(&self) -> std::collections::HashSet<String> {
-        let mut out = std::collections::HashSet::new();
-        for (_, _, text) in &self.sources {
-            for (i, _) in text.match_indices("partenaire.") {
-                let name: String = text[i + "partenaire.".len()..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                if !name.is_empty() {
-                    out.insert(name);
-                }
-            }
-        }
-        out
+    pub fn partner_columns(&self) -> &std::collections::HashSet<String> {
+        &self.partner_columns
     }
 
     /// The text of a template as used (built-in or override), for hashing.
@@ -133,6 +125,25 @@ impl Templates {
             .find(|s| s.0 == name)
             .map_or("", |s| s.2.as_str())
     }
+}
+
+/// Every `partenaire.<colonne>` the template texts mention.
+fn partner_columns(
+    sources: &[(&'static str, Option<PathBuf>, String)],
+) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for (_, _, text) in sources {
+        for (i, _) in text.match_indices("partenaire.") {
+            let name: String = text[i + "partenaire.".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.insert(name);
+            }
+        }
+    }
+    out
 }
 
 /// Writes the built-in templates into `dir` for a clerk to customise; never overwrites.

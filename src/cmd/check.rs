@@ -45,7 +45,7 @@ fn partner_rows(c: &super::Checked) -> Vec<Diagnostic> {
         Err(d) => return vec![d],
     };
     match crate::templates::Templates::load(dir.as_deref()) {
-        Ok(t) => crate::partners::parse(src, &t.partner_columns()).1,
+        Ok(t) => crate::partners::parse(src, t.partner_columns()).1,
         Err(d) => vec![d],
     }
 }

@@ -48,6 +48,14 @@ struct Target<'a> {
     previous: Option<&'a Entry>,
 }
 
+impl Outcome {
+    /// Adds a finding to the dossier's report.
+    fn note(&mut self, d: &Diagnostic) {
+        self.report.push_str(&d.render());
+        self.report.push('\n');
+    }
+}
+
 /// Runs the command; returns the exit status.
 pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     let start = Instant::now();
@@ -284,15 +292,7 @@ fn load_templates(checked: &[Checked]) -> HashMap<Option<PathBuf>, Result<Templa
 
 /// Renders one checked dossier: only the files whose inputs changed.
 fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
-    let (target, collision, previous) = (t.place, t.collision, t.previous);
-    let (templates, cli_formats, only, args, quiet, tool) = (
-        &b.templates,
-        &b.cli_formats[..],
-        &b.only[..],
-        b.args,
-        b.quiet,
-        b.tool,
-    );
+    let (args, only) = (b.args, &b.only[..]);
     if let Some(o) = unchanged(c, t, b) {
         return Ok(o);
     }
@@ -301,18 +301,13 @@ fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome>
     let mut o = Outcome::default();
     // Plain spaces before punctuation are fixed by rendering itself: that
     // note belongs to `delib check`, not to every render.
-    let mut report = |d: &Diagnostic| {
-        if (!quiet || d.severity == Severity::Error) && d.code != "typo-espace" {
-            o.report.push_str(&d.render());
-            o.report.push('\n');
+    for d in &c.diagnostics {
+        if (!b.quiet || d.severity == Severity::Error) && d.code != "typo-espace" {
+            o.note(d);
         }
-    };
-    c.diagnostics.iter().for_each(&mut report);
+    }
     let stop = |mut o: Outcome, diags: &[Diagnostic]| {
-        for d in diags {
-            o.report.push_str(&d.render());
-            o.report.push('\n');
-        }
+        diags.iter().for_each(|d| o.note(d));
         o.failed = true;
         o.report.push_str(&format!(
             "{} : non rendu, rien n'a été écrit\n\n",
@@ -320,37 +315,34 @@ fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome>
         ));
         Ok(o)
     };
-    let (Some(l), Some(model), Some((root, name))) = (&c.loaded, &c.model, target) else {
+    let (Some(l), Some(model), Some((root, name))) = (&c.loaded, &c.model, t.place) else {
         return stop(o, &[]);
     };
-    if let Some(d) = collision {
+    if let Some(d) = t.collision {
         return stop(o, std::slice::from_ref(d));
     }
     if c.failed(args.deny_warnings) {
         return stop(o, &[]);
     }
-    let prepared = formats_for(l, cli_formats).and_then(|f| Ok((f, templates_dir(l)?)));
+    let prepared = formats_for(l, &b.cli_formats).and_then(|f| Ok((f, templates_dir(l)?)));
     let (formats, tdir) = match prepared {
         Ok(x) => x,
         Err(d) => return stop(o, &[d]),
     };
-    let tpl = match templates.get(&tdir) {
+    let tpl = match b.templates.get(&tdir) {
         Some(Ok(t)) => t,
         Some(Err(d)) => return stop(o, std::slice::from_ref(d)),
         None => return stop(o, &[]),
     };
     // Partners: a bad row is reported and left out; the others render.
     let partners: Option<Vec<Partner>> = l.partenaires.as_ref().map(|src| {
-        let (rows, diags) = crate::partners::parse(src, &tpl.partner_columns());
-        for d in &diags {
-            o.report.push_str(&d.render());
-            o.report.push('\n');
-        }
+        let (rows, diags) = crate::partners::parse(src, tpl.partner_columns());
+        diags.iter().for_each(|d| o.note(d));
         o.failed |= !diags.is_empty();
         rows
     });
     let all_docs = build::documents(model, partners.as_deref());
-    let inputs = dossier_inputs(l, tool);
+    let inputs = dossier_inputs(l, b.tool);
     let dir = root.join(name);
     let mut entry = Entry {
         dir: name.clone(),
@@ -363,7 +355,7 @@ fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome>
         let mut todo = Vec::new();
         for f in Format::ALL {
             let file = format!("{}.{}", doc.stem, f.ext());
-            let old = previous.and_then(|p| p.files.get(&file));
+            let old = t.previous.and_then(|p| p.files.get(&file));
             if !selected || !formats.contains(&f) {
                 // Not asked for this time: keep what the last run recorded.
                 if let Some(h) = old {
@@ -410,7 +402,7 @@ fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome>
         o.written += 1;
     }
     // Files of documents this dossier no longer calls for (a row or an annex removed).
-    if let Some(p) = previous {
+    if let Some(p) = t.previous {
         let stems: BTreeSet<&str> = all_docs.iter().map(|d| d.stem.as_str()).collect();
         for file in p.files.keys() {
             let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
@@ -420,7 +412,7 @@ fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome>
         }
     }
     if !o.failed {
-        entry.inputs = whole_hash(l, tpl, tool, &formats, only, args).hex();
+        entry.inputs = whole_hash(inputs, l, tpl, &formats, only, args).hex();
     }
     o.entry = Some((root.clone(), key(&c.path), entry));
     Ok(o)
@@ -428,14 +420,14 @@ fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome>
 
 /// Everything a dossier as a whole depends on, with the options that shape its outputs.
 fn whole_hash(
+    inputs: Hash,
     l: &Loaded,
     tpl: &Templates,
-    tool: Hash,
     formats: &[Format],
     only: &[String],
     args: &RenderArgs,
 ) -> Hash {
-    let mut h = dossier_inputs(l, tool);
+    let mut h = inputs;
     if let Some(src) = &l.partenaires {
         h = h.feed(src.text.as_bytes());
     }
@@ -453,27 +445,22 @@ fn whole_hash(
 /// those of the last successful run, with every file still there, is left as it is
 /// (not even re-checked: the same inputs give the same findings).
 fn unchanged(c: &Checked, t: &Target, b: &Batch) -> Option<Outcome> {
-    let (target, collision, previous) = (t.place, t.collision, t.previous);
-    let (templates, cli_formats, only, args, tool) = (
-        &b.templates,
-        &b.cli_formats[..],
-        &b.only[..],
-        b.args,
-        b.tool,
-    );
-    let (l, (root, name), previous) = (c.loaded.as_ref()?, target?, previous?);
+    let (l, (root, name), previous) = (c.loaded.as_ref()?, t.place?, t.previous?);
+    let args = b.args;
     if args.force
-        || collision.is_some()
+        || t.collision.is_some()
         || c.blocked(args.deny_warnings)
         || previous.inputs.is_empty()
     {
         return None;
     }
-    let formats = formats_for(l, cli_formats).ok()?;
-    let Some(Ok(tpl)) = templates.get(&templates_dir(l).ok()?) else {
+    let formats = formats_for(l, &b.cli_formats).ok()?;
+    let Some(Ok(tpl)) = b.templates.get(&templates_dir(l).ok()?) else {
         return None;
     };
-    if whole_hash(l, tpl, tool, &formats, only, args).hex() != previous.inputs {
+    if whole_hash(dossier_inputs(l, b.tool), l, tpl, &formats, &b.only, args).hex()
+        != previous.inputs
+    {
         return None;
     }
     let dir = root.join(name);
@@ -484,7 +471,7 @@ fn unchanged(c: &Checked, t: &Target, b: &Batch) -> Option<Outcome> {
         let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
         let family = stem.split('-').next().unwrap_or(stem);
         formats.iter().any(|f| f.ext() == ext)
-            && (only.is_empty() || only.iter().any(|k| k == family))
+            && (b.only.is_empty() || b.only.iter().any(|k| k == family))
     };
     Some(Outcome {
         unchanged: previous.files.keys().filter(|f| selected(f)).count(),

@@ -461,7 +461,7 @@ fn render(
         .clone()
         .map_err(|d| vec![d])?;
     let partners = l.partenaires.as_ref().map(|src| {
-        let (rows, found) = crate::partners::parse(src, &templates.partner_columns());
+        let (rows, found) = crate::partners::parse(src, templates.partner_columns());
         diags.extend(found);
         rows
     });
