@@ -249,7 +249,9 @@ fn a_save_sends_a_reload_event_and_the_new_content_and_writes_nothing() {
             &dossier,
             &original.replacen("objet = \"", &format!("objet = \"{marker} "), 1),
         );
-        let (name, at) = events.next().expect("a reload event");
+        let (name, at) = events
+            .next()
+            .unwrap_or_else(|| panic!("no reload event after save {i}; server log:\n{}", s.log()));
         assert_eq!(name, "rechargement");
         let page = s.get(DELIB);
         assert!(page.text().contains(&marker), "new content after the event");
@@ -383,7 +385,10 @@ fn delib_toml_templates_and_csv_rebuild_what_depends_on_them() {
         &projet,
         &text.replace("nom = \"Ville de Dijon\"", "nom = \"Ville de Dijon-Essai\""),
     );
-    assert_eq!(events.next().unwrap().0, "rechargement");
+    let event = events
+        .next()
+        .unwrap_or_else(|| panic!("no reload event; server log:\n{}", s.log()));
+    assert_eq!(event.0, "rechargement");
     assert!(s.get(DELIB).text().contains("Dijon-Essai"));
     assert!(
         !s.get("/ivry-sur-seine/cmpp-college-moliere/deliberation.html")
@@ -551,4 +556,28 @@ fn open_pages_are_limited_and_closed_tabs_free_their_connection() {
     drop(held);
     let freed = eventually(|| (s.get("/").status == 200).then_some(()));
     assert!(freed.is_some(), "closed streams free their connections");
+}
+
+/// A save made while the server starts (before its watcher's first look) is
+/// not lost: the first snapshot is taken before the first build.
+#[test]
+fn a_save_right_after_start_is_seen() {
+    for round in 0..5 {
+        let dir = examples(&format!("start-{round}"));
+        let dossier = dir.join("dijon/convention-pep21.toml");
+        let original = std::fs::read_to_string(&dossier).unwrap();
+        let s = Server::start(&dir, &[]);
+        // No request first: save at once.
+        let marker = format!("DÉMARRAGE-{round}");
+        save(
+            &dossier,
+            &original.replacen("objet = \"", &format!("objet = \"{marker} "), 1),
+        );
+        let seen = eventually(|| s.get(DELIB).text().contains(&marker).then_some(()));
+        assert!(
+            seen.is_some(),
+            "save at start lost (round {round}); server log:\n{}",
+            s.log()
+        );
+    }
 }

@@ -111,6 +111,10 @@ les dossiers servis, sans mot de passe ni chiffrement. N'utilisez --bind que sur
         );
     }
     let start = Instant::now();
+    // Snapshot before the first build, as each rebuild does: a save made
+    // while the site is being built (or before the watcher starts) is then
+    // seen as a change, never folded into the snapshot unread.
+    let snap = watch::Snapshot::take(&folder, &std::collections::BTreeSet::new());
     let site = Site::build(&folder, None);
     if !quiet {
         eprintln!(
@@ -136,7 +140,7 @@ les dossiers servis, sans mot de passe ni chiffrement. N'utilisez --bind que sur
         let shared = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("surveillance".into())
-            .spawn(move || watch_loop(&folder, &shared, quiet))?;
+            .spawn(move || watch_loop(&folder, &shared, snap, quiet))?;
     }
     if args.open {
         open_browser(&url);
@@ -182,9 +186,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// Polls the files, rebuilds after a change, and wakes the event streams.
-fn watch_loop(folder: &Path, shared: &Shared, quiet: bool) {
+/// `snap` was taken before the site now served was built.
+fn watch_loop(folder: &Path, shared: &Shared, mut snap: watch::Snapshot, quiet: bool) {
     let mut extra = shared.site().extra_files.clone();
-    let mut snap = watch::Snapshot::take(folder, &extra);
+    snap.track(&extra);
     if !quiet {
         eprintln!(
             "surveille {} (toutes les {} ms)",
