@@ -145,6 +145,59 @@ Exemples :
 Codes de sortie : 2 si le port est déjà utilisé ou le répertoire introuvable."
     )]
     Serve(ServeArgs),
+    /// Exporte les délibérations votées : fichier open data SCDL, paquet @ctes
+    #[command(
+        subcommand,
+        help_template = TEMPLATE,
+        override_usage = "delib export <scdl | actes> <RÉPERTOIRE> [OPTIONS]",
+        subcommand_help_heading = "Exports"
+    )]
+    Export(ExportCommand),
+}
+
+/// `delib export`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Fichier CSV des délibérations au schéma SCDL « Délibérations » 2.1.5 (open data)
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "delib export scdl <RÉPERTOIRE> [-o deliberations.csv] [--url ADRESSE]",
+        after_help = "\
+Une ligne par délibération votée du répertoire (jamais un projet), au schéma national
+SCDL « Délibérations » 2.1.5 : collectivité et SIRET, numéro, date, matière @ctes (code et
+nom), objet, budget, date de réception en préfecture, décompte du vote, adresse du PDF sur
+le site écrit par delib publish (avec --url). Un dossier auquel manque une valeur exigée
+par le schéma (SIRET, numéro, matière) est signalé avec son emplacement et laissé de côté.
+
+Codes de sortie : 0 toutes les délibérations votées sont exportées, 1 au moins une écartée.
+
+Exemples :
+  delib export scdl inputs -o deliberations.csv
+  delib export scdl inputs --url https://www.ville.fr/actes"
+    )]
+    Scdl(ScdlArgs),
+}
+
+/// `delib export scdl`.
+#[derive(Debug, Args)]
+pub struct ScdlArgs {
+    /// Répertoire des dossiers
+    #[arg(value_name = "RÉPERTOIRE")]
+    pub folder: PathBuf,
+    /// Fichier CSV à écrire
+    #[arg(
+        short,
+        long,
+        value_name = "FICHIER",
+        default_value = "deliberations.csv"
+    )]
+    pub output: PathBuf,
+    /// Adresse du site publié par delib publish, pour la colonne DELIB_URL
+    #[arg(long, value_name = "ADRESSE")]
+    pub url: Option<String>,
+    /// Date du jour, AAAA-MM-JJ (par défaut : aujourd'hui) : un acte publié plus tard n'a pas d'adresse
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub date: Option<String>,
 }
 
 /// `delib serve`.
@@ -248,11 +301,12 @@ pub fn french_error(e: &clap::Error) -> (String, i32) {
     let msg = match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return (e.to_string(), 0),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            "une commande est attendue : render, check, serve, templates ou schema".to_owned()
+            "une commande est attendue : render, check, serve, export, templates ou schema"
+                .to_owned()
         }
         ErrorKind::InvalidSubcommand => {
             format!(
-                "commande inconnue « {} » ; commandes : render, check, serve, templates, schema",
+                "commande inconnue « {} » ; commandes : render, check, serve, export, templates, schema",
                 ctx(ContextKind::InvalidSubcommand)
             )
         }

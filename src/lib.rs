@@ -19,5 +19,6 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod partners;
+pub mod publish;
 pub mod render;
 pub mod templates;

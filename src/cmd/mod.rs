@@ -1,6 +1,7 @@
 //! One module per subcommand, and the loading phase they share.
 
 pub mod check;
+pub mod export;
 pub mod render;
 pub mod schema;
 pub mod serve;

@@ -4,6 +4,7 @@ mod batch;
 mod check;
 mod common;
 mod errors;
+mod export;
 mod pdf;
 mod render;
 mod robust;

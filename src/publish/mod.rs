@@ -1,0 +1,209 @@
+//! Publication of the voted acts: the static website (`delib publish`), the
+//! SCDL open-data file and the @ctes package (`delib export`).
+//!
+//! All three read the same loaded and checked dossiers as `render` and share
+//! what is decided here: which acts count, where an act lives on the site,
+//! and today's date.
+
+pub mod nomenclature;
+pub mod scdl;
+
+use crate::cmd::Checked;
+use crate::diag::{Diagnostic, Source};
+use crate::french::Date;
+use crate::load::Loaded;
+use crate::model::Model;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A dossier that loaded and passed its checks.
+pub struct Act<'a> {
+    pub loaded: &'a Loaded,
+    pub model: &'a Model,
+    /// The dossier's path relative to the folder, without `.toml`, with `/`:
+    /// `dijon/convention-pep21`. The act's folder on the site is `actes/<rel>/`.
+    pub rel: String,
+}
+
+impl Act<'_> {
+    /// The séance date (None only for a dossier with no séance, which checks reject).
+    pub fn date(&self) -> Option<Date> {
+        self.loaded
+            .seance
+            .as_ref()
+            .and_then(|(s, _)| crate::model::to_date(&s.date))
+    }
+
+    /// The date the act was published, when given.
+    pub fn publication(&self) -> Option<Date> {
+        let p = self
+            .loaded
+            .dossier
+            .deliberation
+            .get_ref()
+            .publication
+            .as_ref()?;
+        p.publication.as_ref().and_then(crate::model::to_date)
+    }
+
+    /// A draft: no vote yet.
+    pub fn is_draft(&self) -> bool {
+        self.model.projet
+    }
+
+    /// The raw objet, as typed.
+    pub fn objet(&self) -> &str {
+        self.loaded.dossier.deliberation.get_ref().objet.get_ref()
+    }
+
+    /// The act's folder on the site, URL-encoded, ending with `/`.
+    pub fn site_dir(&self) -> String {
+        let mut out = String::from("actes/");
+        for part in self.rel.split('/') {
+            out.push_str(&url_segment(part));
+            out.push('/');
+        }
+        out
+    }
+
+    /// The dossier's own source, for findings.
+    pub fn source(&self) -> &Arc<Source> {
+        &self.loaded.source
+    }
+
+    /// A finding pointing at the `[deliberation]` table of the dossier.
+    pub fn at_deliberation(&self, d: Diagnostic) -> Diagnostic {
+        let span = self.loaded.dossier.deliberation.span();
+        let text = &self.loaded.source.text;
+        // The span of a table is its content; point at its header when found.
+        let start = text[..span.start.min(text.len())]
+            .rfind("[deliberation]")
+            .unwrap_or(span.start);
+        d.at(&self.loaded.source, start..start + "[deliberation]".len())
+    }
+}
+
+/// The acts of a batch: every dossier that loaded and passed its checks, in
+/// path order; the others are returned apart with their findings.
+pub fn acts<'a>(folder: &Path, checked: &'a [Checked]) -> (Vec<Act<'a>>, Vec<&'a Checked>) {
+    let mut ok = Vec::new();
+    let mut failed = Vec::new();
+    for c in checked {
+        match (&c.loaded, &c.model) {
+            (Some(loaded), Some(model)) if !c.blocked(false) => ok.push(Act {
+                loaded,
+                model,
+                rel: relative(folder, &c.path),
+            }),
+            _ => failed.push(c),
+        }
+    }
+    (ok, failed)
+}
+
+/// `dijon/convention-pep21` for `inputs/dijon/convention-pep21.toml` under `inputs`.
+fn relative(folder: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(folder).unwrap_or(path);
+    let rel = if rel.as_os_str().is_empty() {
+        path
+    } else {
+        rel
+    };
+    let parts: Vec<String> = rel
+        .with_extension("")
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    if parts.is_empty() {
+        "acte".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Percent-encodes one path segment (RFC 3986 unreserved characters kept).
+pub fn url_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Today's date (UTC), or the one given as `AAAA-MM-JJ` with `--date`.
+pub fn today(given: Option<&str>) -> anyhow::Result<Date> {
+    if let Some(s) = given {
+        return Date::parse_iso(s.trim()).ok_or_else(|| {
+            anyhow::anyhow!("date incorrecte « {s} » pour --date (attendu : AAAA-MM-JJ)")
+        });
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Ok(civil_from_days((secs / 86_400) as i64))
+}
+
+/// The date `days` days after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    Date::new(year, month, day).unwrap_or(Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    })
+}
+
+/// The `[collectivite]` header of `delib.toml` (else of the dossier), for findings
+/// about a value of the collectivité.
+pub fn at_collectivite(l: &Loaded, d: Diagnostic) -> Diagnostic {
+    let candidates = l.projet.iter().map(|(_, s)| s).chain([&l.source]);
+    for src in candidates {
+        if let Some(i) = src.text.find("[collectivite]") {
+            return d.at(src, i..i + "[collectivite]".len());
+        }
+    }
+    d.in_file(l.projet.as_ref().map_or(&l.source, |(_, s)| s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_to_dates() {
+        let d = |y, m, j| Date::new(y, m, j).unwrap();
+        assert_eq!(civil_from_days(0), d(1970, 1, 1));
+        assert_eq!(civil_from_days(16_979), d(2016, 6, 27));
+        assert_eq!(civil_from_days(11_016), d(2000, 2, 29));
+        assert_eq!(d(1970, 1, 1).days_until(d(2016, 6, 27)), 16_979);
+    }
+
+    #[test]
+    fn paths_and_segments() {
+        assert_eq!(
+            relative(
+                Path::new("inputs"),
+                Path::new("inputs/dijon/convention-pep21.toml")
+            ),
+            "dijon/convention-pep21"
+        );
+        assert_eq!(relative(Path::new("a.toml"), Path::new("a.toml")), "a");
+        assert_eq!(url_segment("école été"), "%C3%A9cole%20%C3%A9t%C3%A9");
+        assert_eq!(url_segment("a-b_c.d"), "a-b_c.d");
+    }
+}
