@@ -254,8 +254,11 @@ pub fn is_siret(s: &str) -> bool {
             }
         })
         .sum();
-    let la_poste =
-        s.starts_with("356000000") && s.bytes().map(|b| u32::from(b - b'0')).sum::<u32>().is_multiple_of(5);
+    let la_poste = s.starts_with("356000000")
+        && s.bytes()
+            .map(|b| u32::from(b - b'0'))
+            .sum::<u32>()
+            .is_multiple_of(5);
     luhn.is_multiple_of(10) || la_poste
 }
 
