@@ -114,7 +114,12 @@ pub fn documents(model: &Model, partners: Option<&[Partner]>) -> Vec<Doc> {
 
 /// The template context shared by every document of a dossier.
 pub fn context(model: &Model) -> Result<tera::Context, Diagnostic> {
-    tera::Context::from_serialize(model).map_err(|e| Diagnostic::error("modele", e.to_string()))
+    tera::Context::from_serialize(model).map_err(|_| {
+        Diagnostic::error(
+            "modele",
+            "le modèle de données ne peut pas être préparé pour les modèles",
+        )
+    })
 }
 
 /// Renders one document in the given formats.

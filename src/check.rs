@@ -21,9 +21,12 @@ pub fn check(l: &Loaded) -> Vec<Diagnostic> {
     } else {
         let d = l.dossier.deliberation.get_ref();
         c.out.push(
-            Diagnostic::error("seance-manquante", "la délibération n'indique pas de séance")
-                .at(&l.source, d.objet.span())
-                .hint("ajoutez seance = \"seances/AAAA-MM-JJ.toml\" ou une table [seance] avec au moins sa date"),
+            Diagnostic::error(
+                "seance-manquante",
+                "le dossier n'indique pas sa séance : ni seance = \"…\" ni table [seance]",
+            )
+            .at(&l.source, header_span(&l.source.text, "deliberation").unwrap_or(d.objet.span()))
+            .hint("ajoutez, avant [deliberation], seance = \"seances/AAAA-MM-JJ.toml\" ou une table [seance] avec au moins sa date"),
         );
     }
     c.vote();
@@ -591,38 +594,20 @@ impl Checker<'_> {
             fields.extend(a.get_ref().iter());
         }
         let src = self.src().clone();
-        // Plain spaces before punctuation are fixed at rendering: one warning
-        // for the dossier, at the first occurrence, rather than one per space.
-        let mut spaces: Option<(Diagnostic, usize)> = None;
+        // A plain space before ; : ! ? » is not reported: rendering puts the
+        // right non-breaking space itself, so the clerk has nothing to fix.
         for f in fields {
             for l in lint(f.get_ref()) {
-                let span = value_span(&src.text, f, l.start..l.end);
-                let d = Diagnostic::warning(l.code, l.message)
-                    .at(&src, span)
-                    .hint(l.hint);
-                if l.code != "typo-espace" {
-                    self.out.push(d);
-                } else if let Some((_, n)) = &mut spaces {
-                    *n += 1;
-                } else {
-                    spaces = Some((d, 1));
+                if l.code == "typo-espace" {
+                    continue;
                 }
+                let span = value_span(&src.text, f, l.start..l.end);
+                self.out.push(
+                    Diagnostic::warning(l.code, l.message)
+                        .at(&src, span)
+                        .hint(l.hint),
+                );
             }
-        }
-        if let Some((mut d, n)) = spaces {
-            if n > 1 {
-                d.message.push_str(&format!(
-                    " (et {} autre{} dans ce dossier)",
-                    n - 1,
-                    if n > 2 { "s" } else { "" }
-                ));
-            }
-            d.hint = Some(
-                "le rendu met l'espace insécable qui convient (fine avant ; ! ? et dans « »), rien n'est à corriger ; \
-                 pour ne plus voir cet avertissement, tapez l'espace insécable vous-même"
-                    .into(),
-            );
-            self.out.push(d);
         }
     }
 }
@@ -712,6 +697,21 @@ fn matiere_shape(m: &str) -> bool {
         && a.chars().all(|c| c.is_ascii_digit())
         && (1..=2).contains(&b.len())
         && b.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The span of a `[name]` table header in a TOML text (its first line).
+fn header_span(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let inner = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']'));
+        if inner.map(str::trim) == Some(name) {
+            let start = offset + (line.len() - line.trim_start().len());
+            return Some(start..start + trimmed.len());
+        }
+        offset += line.len();
+    }
+    None
 }
 
 #[cfg(test)]

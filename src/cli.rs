@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 const TEMPLATE: &str = "\
 {before-help}{about-with-newline}
-{usage-heading} {usage}
+Utilisation : {usage}
 
 {all-args}{after-help}";
 
@@ -33,7 +33,6 @@ Codes de sortie :
     disable_version_flag = true,
     disable_help_subcommand = true,
     subcommand_help_heading = "Commandes",
-    next_help_heading = "Options",
     override_usage = "delib <COMMANDE> [OPTIONS]"
 )]
 pub struct Cli {
@@ -271,8 +270,15 @@ pub struct CheckArgs {
     /// Fichiers de dossier (.toml) ou répertoires à parcourir
     #[arg(required = true, value_name = "DOSSIER")]
     pub paths: Vec<PathBuf>,
-    /// Forme des constats : texte (pour la lecture) ou json (pour les éditeurs et scripts)
-    #[arg(long, value_enum, default_value = "texte", value_name = "FORME")]
+    /// Forme des constats : texte (pour la lecture, par défaut) ou json (pour les éditeurs et scripts)
+    #[arg(
+        long,
+        value_enum,
+        default_value = "texte",
+        value_name = "FORME",
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
     pub format: DiagFormat,
     /// Traite les avertissements comme des erreurs
     #[arg(long)]
@@ -294,11 +300,20 @@ pub struct TemplatesArgs {
     pub dir: PathBuf,
 }
 
-/// A French message for a command-line error, and its exit code.
-pub fn french_error(e: &clap::Error) -> (String, i32) {
-    use clap::error::{ContextKind, ErrorKind};
+/// The subcommands, as typed.
+const COMMANDS: [&str; 5] = ["render", "check", "serve", "templates", "schema"];
+
+/// A French message for a command-line error, and its exit code. `argv` (the
+/// words typed, program name first) gives the subcommand whose help to suggest.
+pub fn french_error(e: &clap::Error, argv: &[String]) -> (String, i32) {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
     let ctx = |k: ContextKind| e.get(k).map(ToString::to_string).unwrap_or_default();
-    let msg = match e.kind() {
+    let list = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let mut msg = match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return (e.to_string(), 0),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
             "une commande est attendue : render, check, serve, export, templates ou schema"
@@ -316,18 +331,66 @@ pub fn french_error(e: &clap::Error) -> (String, i32) {
         ErrorKind::MissingRequiredArgument => {
             format!(
                 "argument obligatoire manquant : {}",
-                ctx(ContextKind::InvalidArg)
+                list(ContextKind::InvalidArg)
             )
         }
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
-            "valeur incorrecte « {} » pour {}",
-            ctx(ContextKind::InvalidValue),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let value = ctx(ContextKind::InvalidValue);
+            if value.is_empty() {
+                format!("valeur manquante pour {}", ctx(ContextKind::InvalidArg))
+            } else {
+                format!(
+                    "valeur incorrecte « {value} » pour {}",
+                    ctx(ContextKind::InvalidArg)
+                )
+            }
+        }
+        ErrorKind::NoEquals => format!(
+            "{} s'écrit avec un signe = : {}=…",
+            ctx(ContextKind::InvalidArg),
             ctx(ContextKind::InvalidArg)
         ),
-        _ => e.to_string(),
+        ErrorKind::TooManyValues => format!(
+            "trop de valeurs pour {} : « {} »",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::InvalidValue)
+        ),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => format!(
+            "nombre de valeurs incorrect pour {}",
+            ctx(ContextKind::InvalidArg)
+        ),
+        ErrorKind::ArgumentConflict => {
+            let prior = list(ContextKind::PriorArg);
+            let arg = ctx(ContextKind::InvalidArg);
+            if prior.is_empty() || prior == arg {
+                format!("{arg} est donné deux fois")
+            } else {
+                format!("{arg} ne peut pas être utilisé avec {prior}")
+            }
+        }
+        ErrorKind::InvalidUtf8 => {
+            "un argument contient des caractères illisibles (pas en UTF-8)".to_owned()
+        }
+        _ => "ligne de commande incorrecte".to_owned(),
+    };
+    let valid = list(ContextKind::ValidValue);
+    if !valid.is_empty() {
+        msg.push_str(&format!("\n  valeurs possibles : {valid}"));
+    }
+    let suggested = list(ContextKind::SuggestedArg);
+    if !suggested.is_empty() {
+        msg.push_str(&format!("\n  vouliez-vous dire « {suggested} » ?"));
+    }
+    let suggested = list(ContextKind::SuggestedSubcommand);
+    if !suggested.is_empty() {
+        msg.push_str(&format!("\n  vouliez-vous dire « {suggested} » ?"));
+    }
+    let help = match argv.iter().skip(1).find(|a| COMMANDS.contains(&a.as_str())) {
+        Some(sub) => format!("delib {sub} --help"),
+        None => "delib --help".to_owned(),
     };
     (
-        format!("erreur : {msg}\n\nPour plus d'informations : delib --help\n"),
+        format!("erreur : {msg}\n\nPour plus d'informations : {help}\n"),
         2,
     )
 }

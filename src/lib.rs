@@ -16,6 +16,7 @@ pub mod french;
 pub mod input;
 pub mod load;
 pub mod manifest;
+pub mod messages;
 pub mod model;
 pub mod output;
 pub mod partners;

@@ -33,12 +33,12 @@ pub struct Loaded {
 
 /// Reads and parses a dossier; on failure returns every finding.
 pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
-    let source = read_source(path).map_err(|d| vec![d])?;
+    let source = read_source(path, Kind::Dossier).map_err(|d| vec![d])?;
     let dossier: Dossier = parse(&source).map_err(|d| vec![d])?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let projet = match find_project_file(dir) {
         Some(p) => {
-            let src = read_source(&p).map_err(|d| vec![d])?;
+            let src = read_source(&p, Kind::Projet).map_err(|d| vec![d])?;
             Some((parse::<Projet>(&src).map_err(|d| vec![d])?, src))
         }
         None => None,
@@ -64,7 +64,12 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                     .hint("indiquez un chemin relatif à l'intérieur du dossier du projet"),
                 ]
             })?;
-            let src = read_source(&target).map_err(|d| {
+            // A file that cannot be read is pointed at where the dossier names
+            // it; a file that was read but is broken, at its own line.
+            let src = read_source(&target, Kind::Seance).map_err(|d| {
+                if d.source.is_some() {
+                    return vec![d];
+                }
                 vec![d.at(&source, rel.span()).hint(
                     "le chemin est relatif au dossier ; vérifiez le nom du fichier de séance",
                 )]
@@ -92,7 +97,10 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                     .hint("indiquez un chemin relatif à l'intérieur du dossier du projet"),
                 ]
             })?;
-            Some(read_source(&target).map_err(|d| {
+            Some(read_source(&target, Kind::Partenaires).map_err(|d| {
+                if d.source.is_some() {
+                    return vec![d];
+                }
                 vec![
                     d.at(&source, rel.span())
                         .hint("le chemin est relatif au dossier ; vérifiez le nom du fichier CSV"),
@@ -202,11 +210,40 @@ pub fn resolve_inside(root: &Path, dir: &Path, rel: &str) -> Option<PathBuf> {
         }
     }
     let canon_root = root.canonicalize().ok()?;
-    let parent = out.parent()?.canonicalize().ok()?;
+    // The nearest folder that exists decides: a file in a folder not created
+    // yet is missing, not outside the project.
+    let parent = out.ancestors().skip(1).find_map(|a| {
+        let a = if a.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            a
+        };
+        a.canonicalize().ok()
+    })?;
     parent.starts_with(&canon_root).then_some(out)
 }
 
-fn read_source(path: &Path) -> Result<Arc<Source>, Diagnostic> {
+/// What a file read by `load` is, to say so in a message.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Dossier,
+    Projet,
+    Seance,
+    Partenaires,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Dossier => "le dossier",
+            Kind::Projet => "le fichier de projet delib.toml",
+            Kind::Seance => "le fichier de séance",
+            Kind::Partenaires => "le fichier des partenaires",
+        }
+    }
+}
+
+fn read_source(path: &Path, kind: Kind) -> Result<Arc<Source>, Diagnostic> {
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Ok(Arc::new(Source {
@@ -215,44 +252,211 @@ fn read_source(path: &Path) -> Result<Arc<Source>, Diagnostic> {
             })),
             Err(e) => {
                 let offset = e.utf8_error().valid_up_to();
+                let byte = e.as_bytes().get(offset).copied().unwrap_or(0);
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let src = Arc::new(Source {
                     path: path.to_path_buf(),
                     text,
                 });
-                Err(Diagnostic::error("encodage", "le fichier n'est pas en UTF-8")
-                    .at(&src, offset..offset + 1)
-                    .hint("enregistrez le fichier en UTF-8 (c'est le réglage par défaut des éditeurs récents)"))
+                let latin1 = char::from(byte);
+                Err(Diagnostic::error(
+                    "encodage",
+                    format!(
+                        "{} {} n'est pas en UTF-8 (octet 0x{byte:02X}{})",
+                        kind.name(),
+                        path.display(),
+                        if byte >= 0xA0 { format!(", « {latin1} » en Latin-1") } else { String::new() }
+                    ),
+                )
+                .at(&src, offset..offset + 1)
+                .hint("enregistrez le fichier en UTF-8 (c'est le réglage par défaut des éditeurs récents)"))
             }
         },
         Err(e) => Err(Diagnostic::error(
             "fichier-illisible",
-            format!("impossible de lire {} : {}", path.display(), io_message(&e)),
+            format!(
+                "impossible de lire {} {} : {}",
+                kind.name(),
+                path.display(),
+                io_message(&e)
+            ),
         )),
     }
 }
 
 /// A French wording of common I/O errors.
-pub fn io_message(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "fichier introuvable".into(),
-        std::io::ErrorKind::PermissionDenied => "permission refusée".into(),
-        _ => e.to_string(),
-    }
-}
+pub use crate::messages::io_message;
 
 /// Parses TOML into `T`, turning a syntax or type error into a French diagnostic.
-pub fn parse<T: DeserializeOwned>(source: &Arc<Source>) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned + schemars::JsonSchema>(
+    source: &Arc<Source>,
+) -> Result<T, Diagnostic> {
     toml::from_str(&source.text).map_err(|e| {
-        let (message, hint) = translate(e.message());
         let span = e.span().unwrap_or(0..0);
         let span = widen_empty(&source.text, span);
-        let mut d = Diagnostic::error(code_of(e.message()), message).at(source, span);
+        let code = crate::messages::toml_code(e.message());
+        if code == "syntaxe-toml"
+            && let Some((at, message, hint)) =
+                crate::messages::unclosed_multiline(&source.text, span.start)
+        {
+            return Diagnostic::error(code, message)
+                .at(source, at..at + 3)
+                .hint(hint);
+        }
+        // A misspelt table name makes serde complain about the table it did not
+        // find (« objet » missing from [deliberation]): name the misspelling.
+        if code == "champ-manquant"
+            && let Some(d) = unknown_key::<T>(source)
+        {
+            return d;
+        }
+        let found = source.text.get(span.start..).unwrap_or("");
+        let (message, hint) = crate::messages::toml_message(e.message(), found);
+        let mut d = Diagnostic::error(code, message).at(source, span.clone());
         if let Some(h) = hint {
             d = d.hint(h);
         }
+        if code == "champ-manquant" {
+            d = implicit_table_hint(d, &source.text, span);
+        }
         d
     })
+}
+
+/// The first key, at any depth, that the schema of `T` does not know.
+fn unknown_key<T: schemars::JsonSchema>(source: &Arc<Source>) -> Option<Diagnostic> {
+    let table = toml::de::DeTable::parse(&source.text).ok()?;
+    let schema = schemars::schema_for!(T);
+    let root = schema.as_value();
+    let defs = root.get("$defs");
+    find_unknown(table.get_ref(), root, defs).map(|(key, span, known)| {
+        let hint = match closest(&key, known.iter().map(String::as_str)) {
+            Some(c) => format!("vouliez-vous dire « {c} » ?"),
+            None => format!("champs possibles : {}", known.join(", ")),
+        };
+        Diagnostic::error("champ-inconnu", format!("champ inconnu « {key} »"))
+            .at(source, span)
+            .hint(hint)
+    })
+}
+
+type Unknown = (String, std::ops::Range<usize>, Vec<String>);
+
+/// Walks a parsed table alongside its JSON Schema.
+fn find_unknown(
+    table: &toml::de::DeTable,
+    schema: &serde_json::Value,
+    defs: Option<&serde_json::Value>,
+) -> Option<Unknown> {
+    let schema = object_schema(schema, defs)?;
+    let props = schema.get("properties")?.as_object()?;
+    for (key, value) in table {
+        let name = key.get_ref().as_ref();
+        match props.get(name) {
+            None => {
+                return Some((name.to_owned(), key.span(), props.keys().cloned().collect()));
+            }
+            Some(sub) => {
+                let found = match value.get_ref() {
+                    toml::de::DeValue::Table(t) => find_unknown(t, sub, defs),
+                    toml::de::DeValue::Array(items) => {
+                        let item_schema = array_items(sub, defs);
+                        items.iter().find_map(|i| match (i.get_ref(), item_schema) {
+                            (toml::de::DeValue::Table(t), Some(s)) => find_unknown(t, s, defs),
+                            _ => None,
+                        })
+                    }
+                    _ => None,
+                };
+                if found.is_some() {
+                    return found;
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The object schema behind `$ref`, `anyOf` or `oneOf` (the first alternative with properties).
+fn object_schema<'a>(
+    s: &'a serde_json::Value,
+    defs: Option<&'a serde_json::Value>,
+) -> Option<&'a serde_json::Value> {
+    if let Some(r) = s.get("$ref").and_then(|r| r.as_str()) {
+        let name = r.rsplit('/').next()?;
+        return object_schema(defs?.get(name)?, defs);
+    }
+    if s.get("properties").is_some() {
+        return Some(s);
+    }
+    ["anyOf", "oneOf", "allOf"]
+        .iter()
+        .filter_map(|k| s.get(*k)?.as_array())
+        .flatten()
+        .find_map(|alt| object_schema(alt, defs))
+}
+
+fn array_items<'a>(
+    s: &'a serde_json::Value,
+    defs: Option<&'a serde_json::Value>,
+) -> Option<&'a serde_json::Value> {
+    if let Some(r) = s.get("$ref").and_then(|r| r.as_str()) {
+        return array_items(defs?.get(r.rsplit('/').next()?)?, defs);
+    }
+    if let Some(items) = s.get("items") {
+        return Some(items);
+    }
+    ["anyOf", "oneOf"]
+        .iter()
+        .filter_map(|k| s.get(*k)?.as_array())
+        .flatten()
+        .find_map(|alt| array_items(alt, defs))
+}
+
+/// `[deliberation.budget]` alone creates `[deliberation]`: a field missing
+/// from it is to be added under a `[deliberation]` header, not « in this table ».
+fn implicit_table_hint(d: Diagnostic, text: &str, span: std::ops::Range<usize>) -> Diagnostic {
+    let line_start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("").trim();
+    let Some(header) = line
+        .strip_prefix('[')
+        .and_then(|l| l.strip_suffix(']'))
+        .filter(|h| !h.starts_with('['))
+    else {
+        return d;
+    };
+    let Some((parent, _)) = header.rsplit_once('.') else {
+        return d;
+    };
+    let parent = parent.trim();
+    let written = text.lines().any(|l| {
+        l.trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .trim()
+            == parent
+    });
+    if written {
+        return d;
+    }
+    let field = d
+        .message
+        .rsplit('«')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('»')
+        .trim()
+        .to_owned();
+    let message = format!("table [{parent}] absente : seule [{header}] est écrite");
+    Diagnostic {
+        message,
+        hint: Some(format!(
+            "ajoutez, au-dessus de [{header}], une table [{parent}] avec {field} = …"
+        )),
+        ..d
+    }
 }
 
 fn widen_empty(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
@@ -265,239 +469,6 @@ fn widen_empty(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usiz
         .next()
         .map_or(start, |c| start + c.len_utf8());
     start..end
-}
-
-fn code_of(message: &str) -> &'static str {
-    if message.starts_with("unknown field") {
-        "champ-inconnu"
-    } else if message.starts_with("missing field") {
-        "champ-manquant"
-    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        "type-incorrect"
-    } else if message.starts_with("unknown variant") {
-        "valeur-inconnue"
-    } else if message.contains("datetime") || message.contains("date") {
-        "date-invalide"
-    } else {
-        "syntaxe-toml"
-    }
-}
-
-/// Between the first two backticks of `s`, and what follows.
-fn backticked(s: &str) -> Option<(&str, &str)> {
-    let start = s.find('`')? + 1;
-    let len = s[start..].find('`')?;
-    Some((&s[start..start + len], &s[start + len + 1..]))
-}
-
-fn all_backticked(mut s: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    while let Some((w, rest)) = backticked(s) {
-        out.push(w);
-        s = rest;
-    }
-    out
-}
-
-/// Translates a serde/toml message into French, with a hint.
-fn translate(message: &str) -> (String, Option<String>) {
-    let message = message.trim();
-    if let Some(rest) = message.strip_prefix("unknown field ") {
-        let words = all_backticked(rest);
-        let (field, expected) = words.split_first().map_or(("", &[][..]), |(f, e)| (*f, e));
-        let hint = match closest(field, expected.iter().copied()) {
-            Some(c) => format!("vouliez-vous dire « {c} » ?"),
-            None if expected.is_empty() => "cette table n'accepte aucun champ".into(),
-            None => format!("champs possibles : {}", expected.join(", ")),
-        };
-        return (format!("champ inconnu « {field} »"), Some(hint));
-    }
-    if let Some(rest) = message.strip_prefix("missing field ") {
-        let field = backticked(rest).map_or(rest, |(f, _)| f);
-        return (
-            format!("champ obligatoire manquant : « {field} »"),
-            Some(format!("ajoutez `{field} = …` dans cette table")),
-        );
-    }
-    if let Some(rest) = message.strip_prefix("unknown variant ") {
-        let words = all_backticked(rest);
-        let (value, expected) = words.split_first().map_or(("", &[][..]), |(f, e)| (*f, e));
-        let hint = match closest(value, expected.iter().copied()) {
-            Some(c) => format!("vouliez-vous dire « {c} » ?"),
-            None => format!("valeurs possibles : {}", expected.join(", ")),
-        };
-        return (format!("valeur inconnue « {value} »"), Some(hint));
-    }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return (
-            format!(
-                "type incorrect : {} trouvé, {} attendu",
-                french_type(found),
-                french_type(expected)
-            ),
-            Some(type_hint(expected)),
-        );
-    }
-    if let Some(rest) = message.strip_prefix("invalid value: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return (
-            format!(
-                "valeur incorrecte : {} ({} attendu)",
-                french_type(found),
-                french_type(expected)
-            ),
-            None,
-        );
-    }
-    if message.contains("datetime") || message.contains("date") {
-        return (
-            "date invalide ou impossible".into(),
-            Some("écrivez la date AAAA-MM-JJ, sans guillemets (ex. 2016-06-27), et vérifiez que ce jour existe".into()),
-        );
-    }
-    let detail = message.lines().next().unwrap_or(message);
-    let known = SYNTAX.iter().find(|(en, _, _)| detail.starts_with(en));
-    match known {
-        Some((_, fr, hint)) => (
-            format!("syntaxe TOML invalide : {fr}"),
-            Some((*hint).to_owned()),
-        ),
-        None => (
-            format!("syntaxe TOML invalide ({detail})"),
-            Some("vérifiez les guillemets, les crochets et le signe = sur cette ligne".into()),
-        ),
-    }
-}
-
-/// The TOML parser's usual complaints, in French: (prefix, message, hint).
-const SYNTAX: [(&str, &str, &str); 15] = [
-    (
-        "unexpected key or value",
-        "texte en trop après la valeur",
-        "une ligne ne porte qu'un champ = valeur ; mettez le texte entre les guillemets, ou commencez un commentaire par #",
-    ),
-    (
-        "invalid basic string",
-        "texte non fermé",
-        "fermez le texte par un guillemet \" sur la même ligne, ou utilisez \"\"\" … \"\"\" pour un texte sur plusieurs lignes",
-    ),
-    (
-        "invalid multi-line basic string",
-        "texte sur plusieurs lignes non fermé",
-        "fermez-le par \"\"\"",
-    ),
-    (
-        "invalid literal string",
-        "texte non fermé",
-        "fermez le texte par une apostrophe ' sur la même ligne",
-    ),
-    (
-        "duplicate key",
-        "champ écrit deux fois",
-        "supprimez l'une des deux lignes",
-    ),
-    (
-        "missing comma between array elements",
-        "virgule manquante entre deux éléments de la liste",
-        "séparez les éléments par des virgules : [\"a\", \"b\"]",
-    ),
-    (
-        "unclosed array",
-        "liste non fermée",
-        "fermez la liste par ]",
-    ),
-    (
-        "unclosed table",
-        "en-tête de table non fermé",
-        "écrivez l'en-tête ainsi : [deliberation]",
-    ),
-    (
-        "unclosed inline table",
-        "table en ligne non fermée",
-        "fermez-la par }",
-    ),
-    (
-        "missing assignment between key-value pairs",
-        "signe = manquant",
-        "écrivez champ = valeur",
-    ),
-    (
-        "missing value",
-        "valeur manquante après =",
-        "écrivez une valeur : un texte entre guillemets, un nombre, une date ou une liste",
-    ),
-    (
-        "invalid unquoted key",
-        "nom de champ invalide",
-        "les noms de champ s'écrivent sans accent ni espace (ex. membres_en_exercice)",
-    ),
-    (
-        "invalid key",
-        "nom de champ invalide",
-        "les noms de champ s'écrivent sans accent ni espace (ex. membres_en_exercice)",
-    ),
-    (
-        "invalid string",
-        "texte invalide",
-        "mettez le texte entre guillemets : \"…\"",
-    ),
-    (
-        "invalid integer number",
-        "nombre invalide",
-        "écrivez le nombre sans espace ni unité (ex. 49975)",
-    ),
-];
-
-fn french_type(s: &str) -> String {
-    let s = s.trim();
-    let words: [(&str, &str); 12] = [
-        ("a string", "un texte"),
-        ("string", "texte"),
-        ("integer", "nombre entier"),
-        ("u32", "nombre entier positif"),
-        ("u8", "nombre entier positif"),
-        ("a boolean", "vrai/faux (true/false)"),
-        ("boolean", "vrai/faux"),
-        ("a sequence", "une liste [ … ]"),
-        ("sequence", "liste"),
-        ("a map", "une table"),
-        ("map", "table"),
-        ("a datetime", "une date"),
-    ];
-    for (en, fr) in words {
-        if let Some(rest) = s.strip_prefix(en) {
-            return format!("{fr}{rest}");
-        }
-    }
-    match s {
-        "struct Datetime" | "a TOML datetime" => "une date".into(),
-        "a list of names or a count" => "une liste de noms ou un nombre".into(),
-        "an amount in euros (49975 or 52.50)" => "un montant en euros (49975 ou 52.50)".into(),
-        "a path to a séance file or a [seance] table" => {
-            "un chemin de fichier de séance ou une table [seance]".into()
-        }
-        _ => s.replace("struct ", "table "),
-    }
-}
-
-fn type_hint(expected: &str) -> String {
-    if expected.contains("string") {
-        "mettez le texte entre guillemets : \"…\"".into()
-    } else if expected.contains("sequence") {
-        "écrivez une liste : [\"…\", \"…\"]".into()
-    } else if expected.contains("Datetime") || expected.contains("date") {
-        "écrivez la date AAAA-MM-JJ, sans guillemets (ex. 2016-06-27)".into()
-    } else if expected.contains("bool") {
-        "écrivez true ou false, sans guillemets".into()
-    } else if expected.starts_with('u')
-        || expected.contains("integer")
-        || expected.contains("count")
-    {
-        "écrivez un nombre sans guillemets".into()
-    } else {
-        "vérifiez la forme attendue dans la documentation du format (README)".into()
-    }
 }
 
 fn merge_collectivite(base: Option<Collectivite>, over: Option<Collectivite>) -> Collectivite {
@@ -524,32 +495,5 @@ fn merge_rendu(base: Option<Rendu>, over: Option<Rendu>) -> Rendu {
         sortie: o.sortie.or(b.sortie),
         article_premier: o.article_premier.or(b.article_premier),
         orthographe: o.orthographe.or(b.orthographe),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn translates_unknown_field_with_suggestion() {
-        let (m, h) = translate("unknown field `objett`, expected one of `numero`, `objet`");
-        assert_eq!(m, "champ inconnu « objett »");
-        assert_eq!(h.as_deref(), Some("vouliez-vous dire « objet » ?"));
-    }
-
-    #[test]
-    fn translates_syntax_errors() {
-        let (m, h) = translate("unexpected key or value, expected newline, `#`");
-        assert_eq!(m, "syntaxe TOML invalide : texte en trop après la valeur");
-        assert!(h.unwrap().contains("guillemets"));
-        let (m, _) = translate("something new");
-        assert_eq!(m, "syntaxe TOML invalide (something new)");
-    }
-
-    #[test]
-    fn translates_missing_field() {
-        let (m, _) = translate("missing field `objet`");
-        assert_eq!(m, "champ obligatoire manquant : « objet »");
     }
 }

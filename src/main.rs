@@ -9,7 +9,8 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let (msg, code) = delib::cli::french_error(&e);
+            let argv: Vec<String> = std::env::args().collect();
+            let (msg, code) = delib::cli::french_error(&e, &argv);
             if code == 0 {
                 print!("{msg}");
             } else {
@@ -29,7 +30,7 @@ fn main() -> ExitCode {
     match result {
         Ok(status) => ExitCode::from(status),
         Err(e) => {
-            eprintln!("erreur : {e:#}");
+            eprintln!("erreur : {}", delib::messages::error_chain(&e));
             ExitCode::from(2)
         }
     }

@@ -193,7 +193,12 @@ fn template_error(name: &str, path: Option<&Path>, text: &str, e: &tera::Error) 
         .iter()
         .flat_map(|c| c.lines())
         .map(str::trim)
-        .find(|l| l.starts_with("= ") || l.contains("not found") || l.contains("Variable"))
+        .find(|l| {
+            l.starts_with("= ")
+                || l.contains("not found")
+                || l.contains("Variable")
+                || l.contains("Tried to")
+        })
         .unwrap_or(
             chain
                 .last()
@@ -211,8 +216,7 @@ fn template_error(name: &str, path: Option<&Path>, text: &str, e: &tera::Error) 
         .map(|(var, _)| var.to_owned());
     let detail = match &unknown {
         Some(var) => format!("variable « {var} » inconnue"),
-        None if detail.starts_with("expected ") => format!("syntaxe invalide ({detail})"),
-        None => detail,
+        None => crate::messages::tera_detail(&detail),
     };
     let position = position.or_else(|| {
         let var = unknown.as_deref()?;

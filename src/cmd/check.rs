@@ -8,19 +8,25 @@ pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
     let dossiers = super::find_dossiers(&args.paths)?;
     let mut checked = super::load_and_check(&dossiers);
     for c in &mut checked {
-        let rows = partner_rows(c);
-        c.diagnostics.extend(rows);
+        let more = render_checks(c);
+        c.diagnostics.extend(more);
     }
     let all: Vec<&Diagnostic> = checked.iter().flat_map(|c| c.diagnostics.iter()).collect();
     let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = all.len() - errors;
+    // -q: errors only, unless --deny-warnings makes the warnings fail the run.
+    let shown: Vec<&Diagnostic> = all
+        .iter()
+        .copied()
+        .filter(|d| !quiet || args.deny_warnings || d.severity == Severity::Error)
+        .collect();
     match args.format {
         DiagFormat::Json => {
-            let list: Vec<serde_json::Value> = all.iter().map(|d| d.to_json()).collect();
+            let list: Vec<serde_json::Value> = shown.iter().map(|d| d.to_json()).collect();
             println!("{}", serde_json::to_string_pretty(&list)?);
         }
         DiagFormat::Texte => {
-            for d in &all {
+            for d in &shown {
                 eprintln!("{}", d.render());
             }
             if !quiet {
@@ -32,20 +38,44 @@ pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
     Ok(u8::from(failed))
 }
 
-/// Findings on the rows of a partners CSV (their allowed columns depend on the templates).
-fn partner_rows(c: &super::Checked) -> Vec<Diagnostic> {
+/// What `render` checks beyond the dossier itself, so that `check` agrees
+/// with it: `[rendu] formats`, the templates folder and its templates, and
+/// the rows of a partners CSV (their allowed columns depend on the templates).
+fn render_checks(c: &super::Checked) -> Vec<Diagnostic> {
     let Some(l) = &c.loaded else {
         return Vec::new();
     };
-    let Some(src) = &l.partenaires else {
-        return Vec::new();
-    };
+    let mut out = Vec::new();
+    if let Err(d) = super::render::formats_for(l, &[]) {
+        out.push(d);
+    }
     let dir = match super::render::templates_dir(l) {
         Ok(d) => d,
-        Err(d) => return vec![d],
+        Err(d) => {
+            out.push(d);
+            return out;
+        }
     };
-    match crate::templates::Templates::load(dir.as_deref()) {
-        Ok(t) => crate::partners::parse(src, t.partner_columns()).1,
-        Err(d) => vec![d],
+    let t = match crate::templates::Templates::load(dir.as_deref()) {
+        Ok(t) => t,
+        Err(d) => {
+            out.push(d);
+            return out;
+        }
+    };
+    let partners = l.partenaires.as_ref().map(|src| {
+        let (rows, diags) = crate::partners::parse(src, t.partner_columns());
+        out.extend(diags);
+        rows
+    });
+    // Custom templates can fail only when used (an unknown filter, an
+    // include): render the Markdown in memory, as render would.
+    if dir.is_some()
+        && let Some(model) = &c.model
+        && let Err(d) =
+            crate::build::render_all(model, partners.as_deref(), &t, &[crate::build::Format::Md])
+    {
+        out.push(d);
     }
+    out
 }

@@ -299,10 +299,9 @@ fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome>
     c.check();
     let c = &*c;
     let mut o = Outcome::default();
-    // Plain spaces before punctuation are fixed by rendering itself: that
-    // note belongs to `delib check`, not to every render.
+    // Every finding that stops this dossier is shown, even with -q.
     for d in &c.diagnostics {
-        if (!b.quiet || d.severity == Severity::Error) && d.code != "typo-espace" {
+        if !b.quiet || d.severity == Severity::Error || args.deny_warnings {
             o.note(d);
         }
     }
@@ -322,6 +321,12 @@ fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome>
         return stop(o, std::slice::from_ref(d));
     }
     if c.failed(args.deny_warnings) {
+        if !c.failed(false) {
+            o.report.push_str(&format!(
+                "{} : avertissements refusés par --deny-warnings\n",
+                c.path.display()
+            ));
+        }
         return stop(o, &[]);
     }
     let prepared = formats_for(l, &b.cli_formats).and_then(|f| Ok((f, templates_dir(l)?)));
@@ -550,7 +555,8 @@ fn output_dir(l: &Loaded, args: &RenderArgs) -> PathBuf {
     }
 }
 
-fn formats_for(l: &Loaded, cli: &[Format]) -> Result<Vec<Format>, Diagnostic> {
+/// The formats to write: `--format`, else `[rendu] formats`, else all three.
+pub fn formats_for(l: &Loaded, cli: &[Format]) -> Result<Vec<Format>, Diagnostic> {
     if !cli.is_empty() {
         return Ok(cli.to_vec());
     }

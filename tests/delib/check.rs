@@ -4,7 +4,11 @@
 use crate::common::{delib, root};
 
 /// Fixtures that must report nothing.
-const CLEAN: [&str; 2] = ["valide", "quorum-deuxieme-convocation"];
+const CLEAN: [&str; 3] = [
+    "espace-avant-ponctuation",
+    "valide",
+    "quorum-deuxieme-convocation",
+];
 
 #[test]
 fn each_rule_has_a_fixture_pinned_to_its_exact_diagnostic() {

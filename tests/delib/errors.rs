@@ -96,7 +96,9 @@ fn wrong_type() {
 fn impossible_date() {
     let err = break_and_render("date", &GOOD.replace("2016-06-27", "2016-02-30"));
     assert!(
-        err.contains("erreur[date-invalide] : date invalide ou impossible"),
+        err.contains(
+            "erreur[date-invalide] : date invalide ou impossible : le jour doit être entre 01 et 29"
+        ),
         "{err}"
     );
     assert!(err.contains(" --> dossier.toml:2:8"), "{err}");
@@ -189,7 +191,7 @@ fn a_latin1_dossier_in_a_folder_is_reported_not_skipped() {
     let o = delib(&dir, &["render", ".", "-o", "out"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("erreur[encodage] : le fichier n'est pas en UTF-8"),
+        stderr(&o).contains("erreur[encodage] : le dossier ./dossier.toml n'est pas en UTF-8"),
         "{}",
         stderr(&o)
     );

@@ -5,6 +5,7 @@ mod check;
 mod common;
 mod errors;
 mod export;
+mod messages;
 mod pdf;
 mod render;
 mod robust;

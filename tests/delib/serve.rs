@@ -35,7 +35,8 @@ fn index_lists_dossiers_with_status_documents_and_warnings() {
         .split("[deliberation.publication]")
         .next()
         .unwrap()
-        .replace("2009-11-12/27", "2009-11-12/28");
+        .replace("2009-11-12/27", "2009-11-12/28")
+        .replace("matiere = \"8.2\"", "matiere = \"82\"");
     std::fs::write(dir.join("ivry-sur-seine/adoptee.toml"), adopted).unwrap();
     let s = Server::start(&dir, &[]);
     let r = s.get("/");
@@ -67,7 +68,7 @@ fn index_lists_dossiers_with_status_documents_and_warnings() {
     }
     // Warnings, with their place and hint.
     assert!(html.contains("avertissement"));
-    assert!(html.contains("[typo-espace]"));
+    assert!(html.contains("[matiere]"));
     assert!(html.contains("Aide\u{a0}: "));
     assert!(html.contains("26 conventions, une par partenaire"));
     // Every link of the index answers.
