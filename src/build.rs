@@ -230,7 +230,7 @@ fn tidy(markdown: &str) -> String {
         if line.starts_with('<') || is_rule {
             out.push_str(line);
         } else {
-            out.push_str(&crate::french::typographie(line));
+            out.push_str(&crate::french::ordinaux(&crate::french::typographie(line)));
         }
         out.push('\n');
     }

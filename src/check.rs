@@ -32,6 +32,7 @@ pub fn check(l: &Loaded) -> Vec<Diagnostic> {
     c.vote();
     c.numbering();
     c.subsidy();
+    c.added_clause();
     c.typography();
     c.out.sort_by_key(|d| {
         (
@@ -579,6 +580,40 @@ impl Checker<'_> {
                 .hint("au-delà de 23 000 € par an, une convention avec l'organisme est obligatoire (décret n° 2001-495, art. 1er) ; ajoutez une table [convention]"),
             );
         }
+    }
+
+    /// `duree` or `montant` cited by no article: the rendering adds a clause.
+    fn added_clause(&mut self) {
+        let Some(conv) = &self.l.dossier.convention else {
+            return;
+        };
+        let c = conv.get_ref();
+        let (duree, montant) = crate::model::uncited(c);
+        let (what, them) = match (duree, montant) {
+            (true, true) => ("la durée et le montant", "les"),
+            (true, false) => ("la durée", "l'"),
+            (false, true) => ("le montant", "l'"),
+            (false, false) => return,
+        };
+        let span = if montant {
+            c.montant.as_ref().map(|m| m.span())
+        } else {
+            c.duree.as_ref().map(|d| d.span())
+        };
+        let mut d = Diagnostic::warning(
+            "clause-ajoutee",
+            format!(
+                "aucun article de la convention ne cite {what} : delib ajoute à la fin un article {}énonçant",
+                if them == "les" { "les " } else { them }
+            ),
+        );
+        d = match span {
+            Some(sp) => d.at(self.src(), sp),
+            None => d.in_file(self.src()),
+        };
+        self.out.push(d.hint(
+            "pour les placer vous-même, écrivez {duree} ou {montant} dans le texte d'un article ; sinon rien n'est à corriger",
+        ));
     }
 
     /// Typography lint on the long user texts (warnings).

@@ -55,6 +55,8 @@ pub struct CollectiviteCtx {
     pub ville: Option<String>,
     pub adresse: Option<String>,
     pub departement: Option<String>,
+    /// "de la Côte-d’Or", "du Nord": the département with its article, from a table.
+    pub du_departement: Option<String>,
     pub siret: Option<String>,
     /// "le Maire" / "le Président": who proposes and signs.
     pub executif: String,
@@ -428,9 +430,13 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
             p.reception.as_ref().or(p.transmission.as_ref()),
             &p.publication,
         ) {
-            (Some(t), Some(pb)) => Some(format!(
-                "Acte rendu exécutoire après transmission en préfecture le {t} et publication le {pb}."
-            )),
+            // What makes the act executory is its reception by the prefect:
+            // word it from the reception date when known, else from the transmission.
+            (Some(t), Some(pb)) => Some(if p.reception.is_some() {
+                format!("Acte rendu exécutoire après réception en préfecture le {t} et publication le {pb}.")
+            } else {
+                format!("Acte rendu exécutoire après transmission en préfecture le {t} et publication le {pb}.")
+            }),
             _ => None,
         },
         _ => None,
@@ -446,7 +452,7 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
     };
     // The rapporteur speaks only when named; otherwise the executive reports
     // and the commission shows in the header.
-    let rapporteur = d.rapporteur.as_ref().and_then(|r| {
+    let rapporteur = d.rapporteur.as_ref().filter(|_| d.expose.is_some()).and_then(|r| {
         let who = plain(r.nom.as_deref()?);
         Some(match &r.commission {
             Some(c) => format!("{who}, au nom de la {}, expose\u{a0}:", plain(c)),
@@ -470,11 +476,12 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
         service_consulte: d.service_consulte.as_deref().map(plain),
         numero_interne: d.numero_interne.as_deref().map(plain),
         expose: d.expose.as_ref().map(|s| markdown(s.get_ref())),
-        propositions: d
-            .propositions
-            .iter()
-            .map(|s| markdown_inline(s.get_ref()))
-            .collect(),
+        propositions: punctuate(
+            d.propositions
+                .iter()
+                .map(|s| markdown_inline(s.get_ref()))
+                .collect(),
+        ),
         visas: d
             .visas
             .iter()
@@ -501,7 +508,7 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
         fait_a,
         publication,
         executoire,
-        recours: recours(&coll),
+        recours: recours(&coll, date_seance),
         reference,
     };
     let convention = l
@@ -613,12 +620,16 @@ fn collectivite(l: &Loaded, errs: &mut Vec<Diagnostic>) -> CollectiviteCtx {
         ville: c.ville.as_deref().map(plain),
         adresse: c.adresse.as_deref().map(plain),
         departement: c.departement.as_deref().map(plain),
+        du_departement: c
+            .departement
+            .as_deref()
+            .map(|d| plain(&crate::french::du_departement(d))),
         siret: c.siret.as_ref().map(|s| plain(s.get_ref())),
         executif: format!("le {executif_titre}"),
         executif_majuscules: format!("LE {}", executif_titre.to_uppercase()),
         executif_titre: executif_titre.into(),
         tribunal: match &c.tribunal {
-            Some(t) => format!("tribunal administratif de {}", plain(t)),
+            Some(t) => format!("tribunal administratif {}", plain(&crate::french::de(t))),
             None => "tribunal administratif territorialement compétent".into(),
         },
     }
@@ -885,15 +896,50 @@ pub fn vote(v: &crate::input::Vote, votants: Option<u32>, coll: &CollectiviteCtx
     }
 }
 
-fn recours(coll: &CollectiviteCtx) -> String {
+/// The day Télérecours citoyens opened to the public.
+const TELERECOURS_CITOYENS: (i32, u8, u8) = (2018, 11, 30);
+
+/// Items of an enumeration end with « ; », the last one with « . », as
+/// articles do; an item ending in `!`, `?` or `…` keeps it.
+fn punctuate(items: Vec<String>) -> Vec<String> {
+    let n = items.len();
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let t = s
+                .trim_end_matches([' ', '\u{a0}', '\u{202f}', ';', ',', '.', ':'])
+                .to_owned();
+            if t.ends_with(['!', '?', '…']) || (s.ends_with("...") && t.len() + 3 == s.len()) {
+                return s;
+            }
+            if i + 1 < n {
+                format!("{t}\u{202f};")
+            } else {
+                format!("{t}.")
+            }
+        })
+        .collect()
+}
+
+fn recours(coll: &CollectiviteCtx, adopted: Option<Date>) -> String {
+    // Acts adopted before Télérecours citoyens opened cannot name it.
+    let telerecours = adopted.is_none_or(|d| {
+        let (y, m, day) = TELERECOURS_CITOYENS;
+        Date::new(y, m, day).is_none_or(|open| open.days_until(d) >= 0)
+    });
+    let mention = if telerecours {
+        " Le tribunal administratif peut être saisi par l'application Télérecours citoyens \
+         (www.telerecours.fr)."
+    } else {
+        ""
+    };
     format!(
         "La présente délibération peut faire l'objet d'un recours pour excès de pouvoir devant le {} \
          dans un délai de deux mois à compter de sa publication. Dans ce même délai, un recours gracieux \
          peut être adressé à son auteur ; ce recours prolonge le délai de recours contentieux, qui \
-         recommence à courir à compter de la réponse (le silence gardé pendant deux mois vaut rejet). \
-         Le tribunal administratif peut être saisi par l'application Télérecours citoyens \
-         (www.telerecours.fr).",
-        coll.tribunal
+         recommence à courir à compter de la réponse (le silence gardé pendant deux mois vaut rejet).{}",
+        coll.tribunal, mention
     )
     .replace("l'", "l’")
     .replace("d'", "d’")
@@ -965,7 +1011,7 @@ fn convention(
         .map(|(i, p)| partie(p, i, n, d))
         .collect();
     let mut last_partie: Option<&str> = None;
-    let articles = c
+    let mut articles: Vec<ArticleConventionCtx> = c
         .articles
         .iter()
         .enumerate()
@@ -996,6 +1042,34 @@ fn convention(
             }
         })
         .collect();
+    // What the clerk gave but no article cites is stated in a clause of its own.
+    let (add_duree, add_montant) = uncited(c);
+    let mut clause = Vec::new();
+    if let Some(du) = duree.as_ref().filter(|_| add_duree) {
+        clause.push(format!("La présente convention est conclue pour la période {du}."));
+    }
+    if let (Some(ch), Some(le), true) = (&montant_chiffres, &montant_lettres, add_montant) {
+        clause.push(format!(
+            "Le montant de la participation financière prévue par la présente convention s'élève à {ch} ({le})."
+        ));
+    }
+    if !clause.is_empty() {
+        let titre = match (add_duree && duree.is_some(), add_montant && cents.is_some()) {
+            (true, true) => "Durée et montant",
+            (true, false) => "Durée",
+            _ => "Montant",
+        };
+        let num = if articles.is_empty() {
+            "1er".to_owned()
+        } else {
+            (articles.len() + 1).to_string()
+        };
+        articles.push(ArticleConventionCtx {
+            titre: format!("Article {num} – {titre}"),
+            partie: None,
+            texte: plain(&clause.join(" ")),
+        });
+    }
     let _ = coll;
     ConventionCtx {
         titre: plain(c.titre.get_ref()),
@@ -1022,6 +1096,16 @@ fn convention(
         articles,
         raw_parties: c.parties.clone(),
     }
+}
+
+/// Whether the convention's `duree` and `montant` are given but cited by no
+/// article (`{duree}`, `{montant}`): delib then adds a clause stating them.
+pub fn uncited(c: &crate::input::Convention) -> (bool, bool) {
+    let cites = |k: &str| c.articles.iter().any(|a| a.texte.contains(k));
+    (
+        c.duree.is_some() && !cites("{duree}"),
+        c.montant.is_some() && !cites("{montant}"),
+    )
 }
 
 fn partie(p: &Partie, i: usize, n: usize, d: &DeliberationCtx) -> PartieCtx {
@@ -1116,6 +1200,7 @@ mod tests {
             ville: None,
             adresse: None,
             departement: None,
+            du_departement: None,
             siret: None,
             executif: "le Maire".into(),
             executif_majuscules: "LE MAIRE".into(),

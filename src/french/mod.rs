@@ -4,6 +4,7 @@
 //! Pure functions only: no I/O, no dependency beyond `std`.
 
 mod date;
+mod geo;
 mod number;
 mod typo;
 
@@ -11,4 +12,5 @@ pub use date::{Date, date_avec_jour, date_en_lettres, date_longue, heure};
 pub use number::{
     Orthographe, grouper, montant_en_chiffres, montant_en_lettres, nombre_en_lettres,
 };
-pub use typo::{Lint, lint, typographie};
+pub use geo::{DEPARTEMENTS, de, du_departement};
+pub use typo::{Lint, lint, ordinaux, typographie};

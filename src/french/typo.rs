@@ -28,6 +28,11 @@ pub struct Lint {
     pub hint: String,
 }
 
+/// Civilities and titles joined to the name that follows by a no-break space.
+const CIVILITIES: [&str; 11] = [
+    "M.", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Mes", "Dr", "Pr", "Mgr",
+];
+
 /// Whether `c` is a horizontal space that typography may normalise.
 fn is_hspace(c: char) -> bool {
     matches!(c, ' ' | NBSP | NNBSP)
@@ -81,6 +86,20 @@ impl Text {
             && right == 3
             && (left == 3 || before.is_none_or(|c| c != '\u{202f}'))
             && self.free(i)
+    }
+
+    /// Whether the word ending just before `i` is a civility or a title that
+    /// must stay on the line of the name it precedes.
+    fn civility_before(&self, i: usize) -> bool {
+        let start = (0..i)
+            .rev()
+            .find(|&j| !(self.chars[j].is_alphabetic() || self.chars[j] == '.'))
+            .map_or(0, |j| j + 1);
+        if start == i || !self.free(start) {
+            return false;
+        }
+        let word: String = self.chars[start..i].iter().collect();
+        CIVILITIES.contains(&word.as_str())
     }
 
     fn get(&self, i: usize) -> Option<char> {
@@ -311,6 +330,8 @@ enum Kind {
     Apostrophe,
     /// The space between two groups of digits of an amount ("49 975").
     Group,
+    /// The space after a civility or title ("M. DUPONT", "Mme MARTIN").
+    Civility,
 }
 
 /// One change: the characters `start..end` (possibly empty) become `with`.
@@ -344,6 +365,8 @@ fn edits(t: &Text) -> Vec<Edit> {
                     Some((NBSP, Kind::SpaceBefore(next)))
                 } else if end - i == 1 && t.is_digit_group(i) {
                     Some((NNBSP, Kind::Group))
+                } else if t.civility_before(i) && next.is_uppercase() {
+                    Some((NBSP, Kind::Civility))
                 } else if t.only_block_markers_before(i) {
                     None
                 } else {
@@ -424,6 +447,74 @@ pub fn typographie(s: &str) -> String {
     out
 }
 
+/// Ordinals and « numéro » in French form, raised as `<sup>` (Markdown
+/// readers and the HTML and PDF renderers understand it): « 1er », « 1re »,
+/// « 2e » (« 5ème » and « 5eme » become « 5e »), « n° » becomes « nᵒ » with a
+/// superscript o. Code, link destinations and URLs are left alone; idempotent.
+pub fn ordinaux(s: &str) -> String {
+    if !s.contains(|c: char| c.is_ascii_digit() || c == '°') {
+        return s.to_owned();
+    }
+    let t = Text::new(s);
+    let n = t.chars.len();
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut i = 0;
+    let alnum = |j: usize| t.get(j).is_some_and(char::is_alphanumeric);
+    while i < n {
+        let c = t.chars[i];
+        let boundary = i == 0 || !alnum(i - 1);
+        // « n° », « N° » before a number or a space.
+        if matches!(c, 'n' | 'N')
+            && boundary
+            && t.get(i + 1) == Some('°')
+            && t.free(i)
+            && t.get(i + 2).is_none_or(|x| !x.is_alphanumeric() || x.is_ascii_digit())
+        {
+            out.push(c);
+            out.push_str("<sup>o</sup>");
+            i += 2;
+            continue;
+        }
+        if c.is_ascii_digit() && boundary && t.free(i) {
+            let digits = (i..n).take_while(|&j| t.chars[j].is_ascii_digit()).count();
+            let end = i + digits;
+            let word_end = (end..n)
+                .take_while(|&j| t.chars[j].is_alphabetic())
+                .count()
+                + end;
+            let suffix: String = t.chars[end..word_end].iter().collect();
+            let (base, plural) = match suffix.strip_suffix('s') {
+                Some(b) if !b.is_empty() => (b, "s"),
+                _ => (suffix.as_str(), ""),
+            };
+            let number: String = t.chars[i..end].iter().collect();
+            let sup = match base {
+                "er" if number == "1" => Some("er"),
+                "re" | "ère" if number == "1" => Some("re"),
+                "e" | "ème" | "eme" | "è" if number != "1" && number != "0" => Some("e"),
+                _ => None,
+            };
+            if let Some(sup) = sup
+                && (i..word_end).all(|j| t.free(j))
+                && !t.url[i]
+            {
+                out.push_str(&number);
+                out.push_str("<sup>");
+                out.push_str(sup);
+                out.push_str(plural);
+                out.push_str("</sup>");
+            } else {
+                out.extend(&t.chars[i..word_end]);
+            }
+            i = word_end.max(i + 1);
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
 /// The full month name for a month name or abbreviation (accents optional); `None` otherwise.
 fn month_of(word: &str) -> Option<(&'static str, bool)> {
     // Called on every word of every text: reject most words without allocating.
@@ -490,7 +581,11 @@ pub fn lint(s: &str) -> Vec<Lint> {
         }
         let (start, end, message) = match e.kind {
             // Amounts typed with plain spaces are fixed silently: nothing to warn about.
-            Kind::SpaceBefore('€' | '%') | Kind::Insert | Kind::Apostrophe | Kind::Group => {
+            Kind::SpaceBefore('€' | '%')
+            | Kind::Insert
+            | Kind::Apostrophe
+            | Kind::Group
+            | Kind::Civility => {
                 continue;
             }
             Kind::SpaceBefore('»') => (
@@ -742,6 +837,31 @@ mod tests {
         ] {
             assert_eq!(ty(s), s);
         }
+    }
+
+    #[test]
+    fn civilities_hold_to_the_name() {
+        assert_eq!(
+            typographie("par M. François REBSAMEN, Mme AVENA, MM. X et Y, Me DUPONT, Dr HOUSE"),
+            "par M.\u{a0}François REBSAMEN, Mme\u{a0}AVENA, MM.\u{a0}X et Y, Me\u{a0}DUPONT, Dr\u{a0}HOUSE"
+        );
+        // Not a civility: a lower-case word follows, or the word is longer.
+        assert_eq!(typographie("Me voici. Mmex Y"), "Me voici. Mmex Y");
+        assert!(lint("de M. GOSNAT").is_empty());
+    }
+
+    #[test]
+    fn ordinals_are_raised() {
+        assert_eq!(ordinaux("le 1er juin"), "le 1<sup>er</sup> juin");
+        assert_eq!(ordinaux("la 1re fois, la 1ère"), "la 1<sup>re</sup> fois, la 1<sup>re</sup>");
+        assert_eq!(ordinaux("le 5ème et le 2e, les 3es"), "le 5<sup>e</sup> et le 2<sup>e</sup>, les 3<sup>es</sup>");
+        assert_eq!(ordinaux("N° 12 et n° 3"), "N<sup>o</sup> 12 et n<sup>o</sup> 3");
+        // Left alone: identifiers, other words, code, URLs; idempotent.
+        for s in ["2016-06-27/12", "021-212102314-20160627-12-DE", "1e", "12 h 30", "`1er`", "www.x.fr/1er", "sa 1ere"] {
+            assert_eq!(ordinaux(s), s, "{s}");
+        }
+        let once = ordinaux("le 1er et le 5ème, n° 3");
+        assert_eq!(ordinaux(&once), once);
     }
 
     #[test]

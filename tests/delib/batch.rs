@@ -54,7 +54,7 @@ fn one_convention_per_partner_row() {
     )
     .unwrap();
     assert!(md.contains("**La Médiathèque Olympe de Gouges**, médiathèque du réseau"));
-    assert!(md.contains("représentée par Mme Claire HOFFMANN, Directrice"));
+    assert!(md.contains("représentée par Mme\u{a0}Claire HOFFMANN, Directrice"));
     assert!(md.contains("**Pour la Médiathèque Olympe de Gouges**"));
 }
 

@@ -11,3 +11,4 @@ mod render;
 mod robust;
 mod schema;
 mod serve;
+mod wording;

@@ -99,8 +99,8 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
             2..=4,
             &[
                 "Séance du lundi 27 juin 2016",
-                "Mme POPARD (pouvoir à M. PRIBETICH)",
-                "Secrétaire de séance\u{a0}: Mme FERRIERE.",
+                "Mme\u{a0}POPARD (pouvoir à M.\u{a0}PRIBETICH)",
+                "Secrétaire de séance\u{a0}: Mme\u{a0}FERRIERE.",
                 "ne peut excéder 49\u{202f}975\u{a0}€",
                 "mise en œuvre",
                 "Ville de Dijon – Délibération n° 2016-06-27/12",
@@ -120,8 +120,8 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
             "soutien-parentalite/rapport.pdf",
             1..=4,
             &[
-                "N° CP-2022-1-5-1",
-                "N° applicatif 2983",
+                "No CP-2022-1-5-1",
+                "No applicatif 2983",
                 "RAPPORT DU PRÉSIDENT",
                 "Je vous prie de bien vouloir en délibérer.",
                 "Frédéric BIERRY",
