@@ -433,9 +433,13 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
             // What makes the act executory is its reception by the prefect:
             // word it from the reception date when known, else from the transmission.
             (Some(t), Some(pb)) => Some(if p.reception.is_some() {
-                format!("Acte rendu exécutoire après réception en préfecture le {t} et publication le {pb}.")
+                format!(
+                    "Acte rendu exécutoire après réception en préfecture le {t} et publication le {pb}."
+                )
             } else {
-                format!("Acte rendu exécutoire après transmission en préfecture le {t} et publication le {pb}.")
+                format!(
+                    "Acte rendu exécutoire après transmission en préfecture le {t} et publication le {pb}."
+                )
             }),
             _ => None,
         },
@@ -452,13 +456,17 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
     };
     // The rapporteur speaks only when named; otherwise the executive reports
     // and the commission shows in the header.
-    let rapporteur = d.rapporteur.as_ref().filter(|_| d.expose.is_some()).and_then(|r| {
-        let who = plain(r.nom.as_deref()?);
-        Some(match &r.commission {
-            Some(c) => format!("{who}, au nom de la {}, expose\u{a0}:", plain(c)),
-            None => format!("{who} expose\u{a0}:"),
-        })
-    });
+    let rapporteur = d
+        .rapporteur
+        .as_ref()
+        .filter(|_| d.expose.is_some())
+        .and_then(|r| {
+            let who = plain(r.nom.as_deref()?);
+            Some(match &r.commission {
+                Some(c) => format!("{who}, au nom de la {}, expose\u{a0}:", plain(c)),
+                None => format!("{who} expose\u{a0}:"),
+            })
+        });
     let deliberation = DeliberationCtx {
         numero,
         numero_actes,
@@ -1046,7 +1054,9 @@ fn convention(
     let (add_duree, add_montant) = uncited(c);
     let mut clause = Vec::new();
     if let Some(du) = duree.as_ref().filter(|_| add_duree) {
-        clause.push(format!("La présente convention est conclue pour la période {du}."));
+        clause.push(format!(
+            "La présente convention est conclue pour la période {du}."
+        ));
     }
     if let (Some(ch), Some(le), true) = (&montant_chiffres, &montant_lettres, add_montant) {
         clause.push(format!(

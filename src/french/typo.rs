@@ -468,7 +468,8 @@ pub fn ordinaux(s: &str) -> String {
             && boundary
             && t.get(i + 1) == Some('°')
             && t.free(i)
-            && t.get(i + 2).is_none_or(|x| !x.is_alphanumeric() || x.is_ascii_digit())
+            && t.get(i + 2)
+                .is_none_or(|x| !x.is_alphanumeric() || x.is_ascii_digit())
         {
             out.push(c);
             out.push_str("<sup>o</sup>");
@@ -478,10 +479,7 @@ pub fn ordinaux(s: &str) -> String {
         if c.is_ascii_digit() && boundary && t.free(i) {
             let digits = (i..n).take_while(|&j| t.chars[j].is_ascii_digit()).count();
             let end = i + digits;
-            let word_end = (end..n)
-                .take_while(|&j| t.chars[j].is_alphabetic())
-                .count()
-                + end;
+            let word_end = (end..n).take_while(|&j| t.chars[j].is_alphabetic()).count() + end;
             let suffix: String = t.chars[end..word_end].iter().collect();
             let (base, plural) = match suffix.strip_suffix('s') {
                 Some(b) if !b.is_empty() => (b, "s"),
@@ -853,11 +851,28 @@ mod tests {
     #[test]
     fn ordinals_are_raised() {
         assert_eq!(ordinaux("le 1er juin"), "le 1<sup>er</sup> juin");
-        assert_eq!(ordinaux("la 1re fois, la 1ère"), "la 1<sup>re</sup> fois, la 1<sup>re</sup>");
-        assert_eq!(ordinaux("le 5ème et le 2e, les 3es"), "le 5<sup>e</sup> et le 2<sup>e</sup>, les 3<sup>es</sup>");
-        assert_eq!(ordinaux("N° 12 et n° 3"), "N<sup>o</sup> 12 et n<sup>o</sup> 3");
+        assert_eq!(
+            ordinaux("la 1re fois, la 1ère"),
+            "la 1<sup>re</sup> fois, la 1<sup>re</sup>"
+        );
+        assert_eq!(
+            ordinaux("le 5ème et le 2e, les 3es"),
+            "le 5<sup>e</sup> et le 2<sup>e</sup>, les 3<sup>es</sup>"
+        );
+        assert_eq!(
+            ordinaux("N° 12 et n° 3"),
+            "N<sup>o</sup> 12 et n<sup>o</sup> 3"
+        );
         // Left alone: identifiers, other words, code, URLs; idempotent.
-        for s in ["2016-06-27/12", "021-212102314-20160627-12-DE", "1e", "12 h 30", "`1er`", "www.x.fr/1er", "sa 1ere"] {
+        for s in [
+            "2016-06-27/12",
+            "021-212102314-20160627-12-DE",
+            "1e",
+            "12 h 30",
+            "`1er`",
+            "www.x.fr/1er",
+            "sa 1ere",
+        ] {
             assert_eq!(ordinaux(s), s, "{s}");
         }
         let once = ordinaux("le 1er et le 5ème, n° 3");

@@ -4,7 +4,18 @@ use crate::common::*;
 use std::path::Path;
 
 fn render_md(dir: &Path) -> String {
-    let o = delib(dir, &["render", "dossier.toml", "-q", "-o", "out", "--format", "md"]);
+    let o = delib(
+        dir,
+        &[
+            "render",
+            "dossier.toml",
+            "-q",
+            "-o",
+            "out",
+            "--format",
+            "md",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let mut all = String::new();
     for (name, bytes) in files(&dir.join("out/dossier")) {
@@ -92,10 +103,14 @@ fn executory_mention_follows_the_box() {
         ),
     ));
     assert!(
-        received.contains("exécutoire après réception en préfecture le 1<sup>er</sup> juillet 2016"),
+        received
+            .contains("exécutoire après réception en préfecture le 1<sup>er</sup> juillet 2016"),
         "{received}"
     );
-    assert!(!received.contains("transmission en préfecture le 1"), "{received}");
+    assert!(
+        !received.contains("transmission en préfecture le 1"),
+        "{received}"
+    );
     let sent = render_md(&project(
         "w-exec-sent",
         &dossier(
@@ -128,10 +143,20 @@ texte = "Objet de la convention."
     let dir = project("w-clause", &text);
     let md = render_md(&dir);
     assert!(md.contains("### Article 2 – Durée et montant"), "{md}");
-    assert!(md.contains("du 1<sup>er</sup> février 2020 au 31 janvier 2021"), "{md}");
-    assert!(md.contains("12\u{202f}500\u{a0}€ (douze mille cinq cents euros)"), "{md}");
+    assert!(
+        md.contains("du 1<sup>er</sup> février 2020 au 31 janvier 2021"),
+        "{md}"
+    );
+    assert!(
+        md.contains("12\u{202f}500\u{a0}€ (douze mille cinq cents euros)"),
+        "{md}"
+    );
     let o = delib(&dir, &["check", "dossier.toml"]);
-    assert!(stderr(&o).contains("avertissement[clause-ajoutee]"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("avertissement[clause-ajoutee]"),
+        "{}",
+        stderr(&o)
+    );
     // Cited: no clause, no finding.
     let cited = text.replace("Objet de la convention.", "Pour {duree}, {montant}.");
     let dir = project("w-clause-cited", &cited);
@@ -157,8 +182,18 @@ const NOT_PRINTED: [&str; 9] = [
 ];
 
 const MOIS: [&str; 12] = [
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 ];
 
 fn fold(s: &str) -> String {
@@ -231,7 +266,11 @@ fn expect(path: &str, v: &toml::Value, out: &mut Vec<(String, String)>) {
         }
         toml::Value::Datetime(d) => {
             let d = d.date.expect("a date");
-            let day = if d.day == 1 { "1er".into() } else { d.day.to_string() };
+            let day = if d.day == 1 {
+                "1er".into()
+            } else {
+                d.day.to_string()
+            };
             out.push((
                 path.into(),
                 format!("{day} {} {}", MOIS[usize::from(d.month) - 1], d.year),
@@ -257,7 +296,15 @@ fn every_field_of_every_example_shows_in_a_document() {
     let out = temp_dir("walk");
     let o = delib(
         &root(),
-        &["render", "inputs", "-q", "-o", out.to_str().unwrap(), "--format", "md"],
+        &[
+            "render",
+            "inputs",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "md",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let mut missing = Vec::new();
@@ -306,7 +353,11 @@ fn every_field_of_every_example_shows_in_a_document() {
             }
         }
     }
-    assert!(missing.is_empty(), "values found in no document:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "values found in no document:\n{}",
+        missing.join("\n")
+    );
 }
 
 fn split_csv(row: &str) -> Vec<String> {
