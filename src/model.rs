@@ -1290,7 +1290,7 @@ mod tests {
         v.ne_prennent_pas_part = vec![Spanned::new(0..0, "M. BICHOT".into())];
         assert_eq!(
             vote(&v, None, &coll()).ne_prennent_pas_part.as_deref(),
-            Some("M. BICHOT ne prend pas part au vote.")
+            Some("M.\u{a0}BICHOT ne prend pas part au vote.")
         );
     }
 
