@@ -288,7 +288,46 @@ fn meta(model: &Model, partners: &[Partner], kind: Kind) -> Meta {
         footer,
         draft: model.projet && kind == Kind::Deliberation,
         logo: model.logo.clone(),
+        author: unescape(&c.nom),
+        subject: unescape(&d.objet),
+        date: document_date(model, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref()),
     }
+}
+
+/// The PDF's date (UTC, `YYYY-MM-DDTHH:MM:SS`): the séance's day at midnight,
+/// else `SOURCE_DATE_EPOCH` (seconds since 1970), else none. Never the clock,
+/// so the same dossier always gives the same bytes.
+fn document_date(model: &Model, epoch: Option<&str>) -> Option<String> {
+    let seance = model.seance.as_ref().map(|s| s.date.as_str());
+    if let Some(d) = seance.filter(|d| d.len() == 10 && d.is_char_boundary(10)) {
+        return Some(format!("{d}T00:00:00"));
+    }
+    epoch_date(epoch?)
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC) as `YYYY-MM-DDTHH:MM:SS`.
+fn epoch_date(epoch: &str) -> Option<String> {
+    let secs: i64 = epoch.trim().parse().ok()?;
+    if !(0..=253_402_300_799).contains(&secs) {
+        return None;
+    }
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    ))
 }
 
 fn shorten(s: &str, max: usize) -> String {
@@ -301,4 +340,24 @@ fn shorten(s: &str, max: usize) -> String {
         .map_or(cut.as_str(), |(a, _)| a)
         .trim_end_matches([',', ' ']);
     format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::epoch_date;
+
+    #[test]
+    fn source_date_epoch_is_a_utc_date() {
+        assert_eq!(epoch_date("0").as_deref(), Some("1970-01-01T00:00:00"));
+        assert_eq!(
+            epoch_date("1467038096").as_deref(),
+            Some("2016-06-27T14:34:56")
+        );
+        assert_eq!(
+            epoch_date("951782400").as_deref(),
+            Some("2000-02-29T00:00:00")
+        );
+        assert_eq!(epoch_date("-1"), None);
+        assert_eq!(epoch_date("demain"), None);
+    }
 }

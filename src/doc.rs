@@ -24,6 +24,13 @@ pub struct Meta {
     pub draft: bool,
     /// The collectivité's logo, shown at the top of the header's left column.
     pub logo: Option<Logo>,
+    /// PDF `/Author`: the collectivité.
+    pub author: String,
+    /// PDF `/Subject`: the objet of the act.
+    pub subject: String,
+    /// Creation and modification date of the PDF, UTC `YYYY-MM-DDTHH:MM:SS`:
+    /// the séance's date, else `SOURCE_DATE_EPOCH`; `None` writes no date.
+    pub date: Option<String>,
 }
 
 /// An image the back ends embed as it is (no decoding): PNG or JPEG.

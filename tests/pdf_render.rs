@@ -1,6 +1,8 @@
 //! The PDF back end, checked by the properties of its output (pages, fonts,
 //! text, metadata, bytes), read back with lopdf.
 
+#[path = "pdfa/checks.rs"]
+mod checks;
 #[path = "../examples/pdf_sample/docs.rs"]
 mod docs;
 
@@ -157,6 +159,7 @@ fn metadata_is_fixed_and_titled() {
         doc.meta.title,
         "{title:?}"
     );
+    // No date in the document's Meta: no date in the file (never the clock).
     assert!(info.get(b"CreationDate").is_err() && info.get(b"ModDate").is_err());
     let id = pdf.trailer.get(b"ID").unwrap().as_array().unwrap();
     let id0 = id[0].as_str().unwrap();
@@ -182,6 +185,9 @@ fn long_document_has_many_pages_and_numbers_them() {
     assert!(pages.concat().contains("Frédéric BIERRY"));
 }
 
+/// The PROJET mark is on every page, drawn first (under the text) as glyph
+/// outlines in an artifact: issue 9 point 18, no stray « P R O J E T » or
+/// « OJ » in the extracted text, for copy-paste and screen readers.
 #[test]
 fn draft_is_marked_on_every_page() {
     let mut doc = docs::long_document(10);
@@ -189,16 +195,19 @@ fn draft_is_marked_on_every_page() {
     let pdf = render_ok(&doc);
     let pages = page_texts(&pdf);
     assert!(pages.len() >= 3);
-    for text in &pages {
-        assert!(text.contains("PROJET"), "{text}");
+    for (text, (_, id)) in pages.iter().zip(pdf.get_pages()) {
+        assert!(!text.contains("PROJET") && !text.contains("OJ"), "{text}");
+        let content = String::from_utf8_lossy(&pdf.get_page_content(id)).into_owned();
+        assert!(
+            content.starts_with("/Artifact BMC\nq\n"),
+            "{}",
+            &content[..60]
+        );
+        let mark = &content[..content.find("EMC").unwrap()];
+        assert!(mark.contains("0.86 0.86 0.86 rg"), "{mark}");
+        assert!(mark.matches(" c\n").count() > 20, "no glyph outlines");
+        assert!(!mark.contains("BT"), "the mark is text");
     }
-    // The mark is drawn first, under the text.
-    let first = pdf.get_pages().into_values().next().unwrap();
-    let content = pdf.get_page_content(first);
-    let content = String::from_utf8_lossy(&content);
-    let gray = content.find(" g").unwrap();
-    let bt = content.find("BT").unwrap();
-    assert!(gray < bt, "watermark colour not set before the first text");
 }
 
 #[test]
@@ -473,6 +482,7 @@ fn adversarial_documents_do_not_panic() {
                 footer: "€".repeat(500),
                 draft: true,
                 logo: None,
+                ..Default::default()
             },
             blocks,
         };
@@ -505,4 +515,85 @@ fn logo_is_embedded_once_with_its_transparency() {
     let pdf = render_ok(&doc);
     assert!(images(&pdf).is_empty());
     assert!(page_texts(&pdf).concat().contains("RÉPUBLIQUE FRANÇAISE"));
+}
+
+/// Every sample document, draft and logo included, passes the PDF/A-2u checks.
+#[test]
+fn samples_conform_to_pdfa_2u() {
+    let docs = [
+        ("deliberation", docs::deliberation(false)),
+        ("deliberation projet", docs::deliberation(true)),
+        ("convention", docs::convention()),
+        ("annexe", docs::annexe()),
+        ("long", docs::long_document(12)),
+        ("all kinds", docs::all_kinds()),
+    ];
+    for (what, doc) in docs {
+        let bad = checks::pdfa_2u(&render(&doc));
+        assert!(bad.is_empty(), "{what}:\n{}", bad.join("\n"));
+    }
+}
+
+/// ISO 32000-1 14.3.3 and PDF/A-2 6.6.2.3: Author, Subject and the act's date
+/// in the Info dictionary and, the same, in the XMP; PDF 1.7.
+#[test]
+fn metadata_names_the_collectivite_the_objet_and_the_date() {
+    let doc = docs::deliberation(false);
+    let bytes = render(&doc);
+    assert!(bytes.starts_with(b"%PDF-1.7\n"));
+    let pdf = load(&bytes);
+    let info = pdf.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let info = pdf.get_dictionary(info).unwrap();
+    let s = |k: &[u8]| lopdf::decode_text_string(info.get(k).unwrap()).unwrap();
+    assert_eq!(s(b"Author"), "Ville de Dijon");
+    assert_eq!(s(b"Subject"), "Convention avec les PEP 21");
+    assert_eq!(s(b"CreationDate"), "D:20160627000000+00'00'");
+    assert_eq!(s(b"ModDate"), "D:20160627000000+00'00'");
+    let cat = pdf.catalog().unwrap();
+    let xmp = cat.get(b"Metadata").unwrap().as_reference().unwrap();
+    let xmp = pdf.get_object(xmp).unwrap().as_stream().unwrap();
+    let xmp = String::from_utf8(xmp.content.clone()).unwrap();
+    assert_eq!(
+        checks::xmp_value(&xmp, "xmp:CreateDate").as_deref(),
+        Some("2016-06-27T00:00:00+00:00")
+    );
+    assert_eq!(
+        checks::xmp_value(&xmp, "dc:creator").as_deref(),
+        Some("Ville de Dijon")
+    );
+}
+
+/// The checker itself finds what it looks for: a file stripped of its output
+/// intent and XMP, with a grey colour and a wrong date, fails with the clauses.
+#[test]
+fn pdfa_checks_catch_a_broken_file() {
+    let bytes = render(&docs::deliberation(false));
+    let mut pdf = load(&bytes);
+    let root = pdf.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    let cat = pdf.get_dictionary_mut(root).unwrap();
+    cat.remove(b"OutputIntents");
+    cat.remove(b"Metadata");
+    let info = pdf.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    pdf.get_dictionary_mut(info)
+        .unwrap()
+        .set("Title", Object::string_literal("autre"));
+    let page = *pdf.get_pages().values().next().unwrap();
+    let content = pdf.get_page_content(page);
+    let mut grey = b"0.5 g 0 0 10 10 re f\n".to_vec();
+    grey.extend_from_slice(&content);
+    pdf.change_page_content(page, grey).unwrap();
+    pdf.trailer.remove(b"ID");
+    let mut out = Vec::new();
+    pdf.save_to(&mut out).unwrap();
+    let bad = checks::pdfa_2u(&out).join("\n");
+    for clause in [
+        "6.6.2.1:",
+        "6.2.3:",
+        "6.6.4:",
+        "6.1.3:",
+        "delib: page 1: DeviceGray",
+    ] {
+        assert!(bad.contains(clause), "{clause} not found in:\n{bad}");
+    }
+    assert!(checks::pdfa_2u(&bytes).is_empty());
 }

@@ -305,6 +305,9 @@ pub fn deliberation(draft: bool) -> Document {
             footer: "Ville de Dijon — Délibération n°\u{A0}2016-06-27/12".into(),
             draft,
             logo: Some(logo()),
+            author: "Ville de Dijon".into(),
+            subject: "Convention avec les PEP 21".into(),
+            date: Some("2016-06-27T00:00:00".into()),
         },
         blocks,
     }
@@ -423,6 +426,7 @@ pub fn convention() -> Document {
             footer: "Convention Ville de Dijon — PEP\u{A0}21".into(),
             draft: false,
             logo: None,
+            ..Default::default()
         },
         blocks,
     }
@@ -488,6 +492,7 @@ pub fn annexe() -> Document {
             footer: "Annexe 1 — Fiche projet".into(),
             draft: false,
             logo: None,
+            ..Default::default()
         },
         blocks,
     }
@@ -540,6 +545,7 @@ pub fn long_document(sections: usize) -> Document {
             footer: "Collectivité européenne d’Alsace — Rapport N°\u{A0}CP-2022-1-5-1".into(),
             draft: false,
             logo: None,
+            ..Default::default()
         },
         blocks,
     }
@@ -627,6 +633,7 @@ pub fn all_kinds() -> Document {
             footer: "Essai".into(),
             draft: true,
             logo: None,
+            ..Default::default()
         },
         blocks,
     }

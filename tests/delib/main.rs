@@ -3,6 +3,7 @@
 mod batch;
 mod check;
 mod common;
+mod conformance;
 mod errors;
 mod export;
 mod messages;

@@ -7,6 +7,7 @@
 //! All of it is pure: no clock, no randomness, no file access; fonts are
 //! parsed once per process (`fonts`).
 
+mod conform;
 mod fonts;
 mod image;
 mod layout;

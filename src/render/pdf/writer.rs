@@ -10,12 +10,13 @@
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Color, CurTransMat, ExternalXObject, FontId, FontMetrics, FontType, Greyscale, Line, LinePoint,
-    Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfFontMetricsStub,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix, XObject, XObjectId,
-    XObjectTransform,
+    Color, CurTransMat, ExternalXObject, FontId, FontMetrics, FontType, Line, LinePoint, Mm, Op,
+    PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfFontMetricsStub, PdfPage,
+    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+    XObject, XObjectId, XObjectTransform,
 };
 
+use super::conform;
 use super::fonts::{self, Face, Slots, face};
 use super::paginate::Page;
 use super::{Item, PAGE_H, PAGE_W};
@@ -40,8 +41,10 @@ fn r2(v: f32) -> f32 {
     (v * 100.0).round() / 100.0
 }
 
+/// A grey as an RGB colour: every colour is in the sRGB space of the output intent.
 fn grey(g: f32) -> Color {
-    Color::Greyscale(Greyscale::new(g.clamp(0.0, 1.0), None))
+    let g = g.clamp(0.0, 1.0);
+    Color::Rgb(Rgb::new(g, g, g, None))
 }
 
 fn pt(x: f32, y_from_top: f32) -> Point {
@@ -58,7 +61,7 @@ const LOGO_ID: &str = "Im1";
 fn page_ops(page: &Page, draft: bool, slots: &mut [Slots; 6], logo: bool) -> Vec<Op> {
     let mut ops = Vec::new();
     if draft {
-        watermark(&mut ops, slots);
+        watermark(&mut ops);
     }
     // Fills first, then rules, then text on top.
     let mut fill_grey = None;
@@ -217,7 +220,9 @@ fn page_ops(page: &Page, draft: bool, slots: &mut [Slots; 6], logo: bool) -> Vec
 }
 
 /// A large light-grey "PROJET" across the page diagonal, under everything.
-fn watermark(ops: &mut Vec<Op>, slots: &mut [Slots; 6]) {
+/// Drawn as the glyphs' outlines (paths, not text) and marked as an artifact,
+/// so that text extraction, copy-paste and screen readers never pick it up.
+fn watermark(ops: &mut Vec<Op>) {
     let f = Face::SansBold;
     let size = 150.0;
     let w = face(f).width(DRAFT_MARK, size);
@@ -228,26 +233,101 @@ fn watermark(ops: &mut Vec<Op>, slots: &mut [Slots; 6]) {
     // Start of the baseline so that the word is centred on the page centre.
     let x = cx - w / 2.0 * cos + cap / 2.0 * sin;
     let y = cy - w / 2.0 * sin - cap / 2.0 * cos;
+    let Ok(ttf) = ttf_parser::Face::parse(f.bytes(), 0) else {
+        return;
+    };
+    let k = size / f32::from(ttf.units_per_em());
+    let mut outline = Outline::default();
+    for c in DRAFT_MARK.chars() {
+        let Some(g) = ttf.glyph_index(c) else {
+            continue;
+        };
+        ttf.outline_glyph(g, &mut outline);
+        outline.close();
+        outline.dx += f32::from(ttf.glyph_hor_advance(g).unwrap_or(0));
+    }
+    ops.push(Op::BeginMarkedContent {
+        tag: "Artifact".to_string(),
+    });
     ops.push(Op::SaveGraphicsState);
+    ops.push(Op::SetTransformationMatrix {
+        matrix: CurTransMat::Raw([cos * k, sin * k, -sin * k, cos * k, r2(x), r2(y)]),
+    });
     ops.push(Op::SetFillColor {
         col: grey(DRAFT_GREY),
     });
-    ops.push(Op::StartTextSection);
-    ops.push(Op::SetFont {
-        font: PdfFontHandle::External(font_id(f)),
-        size: Pt(size),
+    ops.push(Op::DrawPolygon {
+        polygon: Polygon {
+            rings: outline.rings,
+            mode: PaintMode::Fill,
+            winding_order: WindingOrder::NonZero,
+        },
     });
-    ops.push(Op::SetTextMatrix {
-        matrix: TextMatrix::Raw([cos, sin, -sin, cos, r2(x), r2(y)]),
-    });
-    for c in DRAFT_MARK.chars() {
-        slots[f.index()].slot(face(f).glyph(c), c);
-    }
-    ops.push(Op::ShowText {
-        items: vec![TextItem::Text(DRAFT_MARK.to_string())],
-    });
-    ops.push(Op::EndTextSection);
     ops.push(Op::RestoreGraphicsState);
+    ops.push(Op::EndMarkedContent);
+}
+
+/// Glyph outlines as printpdf rings, in font units, glyphs set side by side.
+#[derive(Default)]
+struct Outline {
+    rings: Vec<PolygonRing>,
+    ring: Vec<LinePoint>,
+    /// Pen position of the current glyph.
+    dx: f32,
+    last: (f32, f32),
+}
+
+impl Outline {
+    fn point(&mut self, x: f32, y: f32, bezier: bool) {
+        self.ring.push(LinePoint {
+            p: Point {
+                x: Pt(x + self.dx),
+                y: Pt(y),
+            },
+            bezier,
+        });
+        if !bezier {
+            self.last = (x, y);
+        }
+    }
+
+    fn close(&mut self) {
+        if self.ring.len() > 1 {
+            self.rings.push(PolygonRing {
+                points: std::mem::take(&mut self.ring),
+            });
+        }
+        self.ring.clear();
+    }
+}
+
+impl ttf_parser::OutlineBuilder for Outline {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.close();
+        self.point(x, y, false);
+    }
+
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.point(x, y, false);
+    }
+
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        // The cubic curve equal to the quadratic one.
+        let (x0, y0) = self.last;
+        self.point(x0 + 2.0 / 3.0 * (x1 - x0), y0 + 2.0 / 3.0 * (y1 - y0), true);
+        self.point(x + 2.0 / 3.0 * (x1 - x), y + 2.0 / 3.0 * (y1 - y), true);
+        self.point(x, y, false);
+    }
+
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.point(x1, y1, true);
+        self.point(x2, y2, true);
+        self.point(x, y, false);
+    }
+
+    fn close(&mut self) {
+        Outline::close(self);
+    }
 }
 
 /// The printpdf font for face `f`: a subset holding `slots`, glyph n = slot n.
@@ -347,8 +427,6 @@ pub(crate) fn write(pages: &[Page], meta: &Meta, logo: Option<ExternalXObject>) 
         .collect();
 
     let mut doc = PdfDocument::new(&meta.title);
-    doc.metadata.info.creator = "delib".to_string();
-    doc.metadata.info.producer = "delib".to_string();
     for f in Face::ALL {
         let s = &slots[f.index()];
         if !s.is_used() {
@@ -377,35 +455,8 @@ pub(crate) fn write(pages: &[Page], meta: &Meta, logo: Option<ExternalXObject>) 
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
 
-    // Reproducible metadata: no dates, no random id, nothing empty.
-    if let Ok(info) = lo.trailer.get(b"Info").and_then(|o| o.as_reference())
-        && let Ok(dict) = lo.get_object_mut(info).and_then(|o| o.as_dict_mut())
-    {
-        let lang = dict.get(b"Producer").ok().cloned();
-        for key in [
-            &b"CreationDate"[..],
-            b"ModDate",
-            b"GTS_PDFXVersion",
-            b"Trapped",
-            b"Identifier",
-            b"Author",
-            b"Subject",
-            b"Keywords",
-        ] {
-            dict.remove(key);
-        }
-        // /Lang is a text string: reuse the string object printpdf made for /Producer.
-        if let Some(mut lang) = lang
-            && let Ok(bytes) = lang.as_str_mut()
-        {
-            *bytes = b"fr-FR".to_vec();
-            if let Ok(root) = lo.trailer.get(b"Root").and_then(|o| o.as_reference())
-                && let Ok(cat) = lo.get_object_mut(root).and_then(|o| o.as_dict_mut())
-            {
-                cat.set("Lang", lang);
-            }
-        }
-    }
+    // Reproducible metadata: dates from the act, no random id; PDF/A-2u.
+    conform::finish(&mut lo, meta, DEFLATE_LEVEL);
     if let Ok(ids) = lo.trailer.get_mut(b"ID").and_then(|o| o.as_array_mut()) {
         for id in ids {
             if let Ok(s) = id.as_str_mut() {
@@ -413,8 +464,6 @@ pub(crate) fn write(pages: &[Page], meta: &Meta, logo: Option<ExternalXObject>) 
             }
         }
     }
-    // printpdf announces 1.3; /Lang and the logo's soft mask are PDF 1.4.
-    lo.version = "1.4".to_string();
     for obj in lo.objects.values_mut() {
         if let Ok(stream) = obj.as_stream_mut()
             && stream.allows_compression
