@@ -165,12 +165,26 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
             "{rel}: {f:?}"
         );
     }
-    // The draft is marked PROJET on every page; the voted act on none.
-    for t in pages(&out.join("soutien-parentalite/deliberation.pdf")) {
+    // The draft is marked PROJET on every page, drawn as an artifact (paths),
+    // so its text holds no stray letters of the mark (issue 9 point 18); the
+    // voted act has no mark.
+    let draft = out.join("soutien-parentalite/deliberation.pdf");
+    let pdf = Pdf::load(&draft).unwrap();
+    for (_, id) in pdf.get_pages() {
+        let c = pdf.get_page_content(id);
         assert!(
-            t.contains("PROJET"),
-            "a page of the draft lacks the PROJET mark"
+            c.starts_with(b"/Artifact BMC"),
+            "a page of the draft lacks the mark"
         );
+    }
+    for t in pages(&draft) {
+        for w in t.split(' ') {
+            assert!(
+                !["P", "R", "O", "J", "E", "T", "PR", "OJ"].contains(&w),
+                "stray {w:?} of the mark in the text: {t}"
+            );
+        }
+        assert!(t.matches("PROJET").count() <= 1, "{t}");
     }
     let voted = pages(&out.join("convention-pep21/deliberation.pdf"));
     assert!(voted.iter().all(|t| !t.contains("PROJET")));
