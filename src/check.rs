@@ -18,6 +18,7 @@ pub fn check(l: &Loaded) -> Vec<Diagnostic> {
     if let Some((s, src)) = &l.seance {
         c.attendance(s, src);
         c.dates(s, src);
+        c.seance_values(s, src);
     } else {
         let d = l.dossier.deliberation.get_ref();
         c.out.push(
@@ -732,6 +733,52 @@ fn matiere_shape(m: &str) -> bool {
         && a.chars().all(|c| c.is_ascii_digit())
         && (1..=2).contains(&b.len())
         && b.chars().all(|c| c.is_ascii_digit())
+}
+
+impl Checker<'_> {
+    /// Values of the séance the model would otherwise print as typed, and a
+    /// voted act whose séance cannot make a signable extract.
+    fn seance_values(&mut self, s: &crate::input::Seance, src: &Arc<Source>) {
+        for (field, value) in [("heure", &s.heure), ("heure_fin", &s.heure_fin)] {
+            let Some(v) = value else { continue };
+            if crate::french::heure(v.get_ref()).is_none() {
+                self.out.push(
+                    Diagnostic::error(
+                        "heure-invalide",
+                        format!("{field} = « {} » n'est pas une heure", v.get_ref()),
+                    )
+                    .at(src, v.span())
+                    .hint("écrivez l'heure en chiffres, de \"0:00\" à \"23:59\" (ex. \"18:30\" ou \"18h30\")"),
+                );
+            }
+        }
+        let voted = self.l.dossier.deliberation.get_ref().vote.is_some();
+        let mut missing = Vec::new();
+        if s.presents.is_none() {
+            missing.push("présents");
+        }
+        if s.president.is_none() {
+            missing.push("président");
+        }
+        if s.secretaire.is_none() {
+            missing.push("secrétaire de séance");
+        }
+        if voted && !missing.is_empty() {
+            let list = match missing.as_slice() {
+                [one] => (*one).to_owned(),
+                [init @ .., last] => format!("{} ni {last}", init.join(", ")),
+                [] => String::new(),
+            };
+            self.out.push(
+                Diagnostic::warning(
+                    "seance-incomplete",
+                    format!("acte voté sans {list} : l'extrait du registre ne peut pas être signé en l'état"),
+                )
+                .at(src, s.date.span())
+                .hint("indiquez dans la séance presents = [\"…\"], president = \"…\" et secretaire = \"…\" (CGCT L. 2121-15, L. 2121-25)"),
+            );
+        }
+    }
 }
 
 /// The span of a `[name]` table header in a TOML text (its first line).

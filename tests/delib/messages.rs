@@ -590,3 +590,37 @@ fn missing_files_exit_codes_follow_one_rule() {
     let o = delib(&dir, &["render", "absent/"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `heure = "18:75"` or « six heures » is an error, not printed as typed; a
+/// voted act whose séance has only a date gets a warning.
+#[test]
+fn seance_values_are_validated() {
+    for bad in ["18:75", "six heures"] {
+        let dossier = GOOD.replace("[seance]\n", &format!("[seance]\nheure = \"{bad}\"\n"));
+        let dir = setup("fr-heure", &dossier, &[]);
+        let o = delib(&dir, &["render", "./dossier.toml", "-o", "out"]);
+        assert_eq!(o.status.code(), Some(1), "{bad}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!(
+                "erreur[heure-invalide] : heure = « {bad} » n'est pas une heure"
+            )),
+            "{err}"
+        );
+        assert!(err.contains(" --> ./dossier.toml:2:9\n"), "{err}");
+        assert!(!dir.join("out").exists());
+    }
+    let dossier = "[seance]\ndate = 2016-06-27\n\n[deliberation]\nobjet = \"Objet\"\narticles = [\"A\"]\n\n[deliberation.vote]\nunanimite = true\n";
+    let dir = setup("fr-seance-seule", dossier, &[]);
+    let o = check(&dir);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("avertissement[seance-incomplete] : acte voté sans présents, président ni secrétaire de séance"),
+        "{}",
+        stderr(&o)
+    );
+    // A draft (no vote yet) is not signed: no warning.
+    let draft = dossier.split("\n[deliberation.vote]").next().unwrap();
+    let dir = setup("fr-seance-projet", draft, &[]);
+    assert!(!stderr(&check(&dir)).contains("seance-incomplete"));
+}
