@@ -10,8 +10,11 @@ Utilisation : {usage}
 {all-args}{after-help}";
 
 const EXAMPLES: &str = "\
+Vocabulaire : un dossier est le fichier .toml qui décrit un acte ; un répertoire est
+un emplacement du disque, qui peut contenir des dossiers, delib.toml et des fichiers de séance.
+
 Exemples :
-  delib render inputs                      rend tous les dossiers du dossier inputs/
+  delib render inputs                      rend tous les dossiers du répertoire inputs/
   delib render inputs/dijon/convention-pep21.toml -o rendu
   delib render inputs --format pdf         seulement les PDF
   delib templates mes-modeles              copie les modèles intégrés pour les adapter

@@ -56,12 +56,12 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                     Diagnostic::error(
                         "chemin-hors-projet",
                         format!(
-                            "le fichier de séance « {} » sort du dossier du projet",
+                            "le fichier de séance « {} » sort du répertoire du projet",
                             rel.get_ref()
                         ),
                     )
                     .at(&source, rel.span())
-                    .hint("indiquez un chemin relatif à l'intérieur du dossier du projet"),
+                    .hint("indiquez un chemin relatif à l'intérieur du répertoire du projet"),
                 ]
             })?;
             // A file that cannot be read is pointed at where the dossier names
@@ -71,7 +71,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                     return vec![d];
                 }
                 vec![d.at(&source, rel.span()).hint(
-                    "le chemin est relatif au dossier ; vérifiez le nom du fichier de séance",
+                    "le chemin est relatif au répertoire du dossier ; vérifiez le nom du fichier de séance",
                 )]
             })?;
             Some((parse::<Seance>(&src).map_err(|d| vec![d])?, src))
@@ -89,12 +89,12 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                     Diagnostic::error(
                         "chemin-hors-projet",
                         format!(
-                            "le fichier des partenaires « {} » sort du dossier du projet",
+                            "le fichier des partenaires « {} » sort du répertoire du projet",
                             rel.get_ref()
                         ),
                     )
                     .at(&source, rel.span())
-                    .hint("indiquez un chemin relatif à l'intérieur du dossier du projet"),
+                    .hint("indiquez un chemin relatif à l'intérieur du répertoire du projet"),
                 ]
             })?;
             Some(read_source(&target, Kind::Partenaires).map_err(|d| {
@@ -103,7 +103,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                 }
                 vec![
                     d.at(&source, rel.span())
-                        .hint("le chemin est relatif au dossier ; vérifiez le nom du fichier CSV"),
+                        .hint("le chemin est relatif au répertoire du dossier ; vérifiez le nom du fichier CSV"),
                 ]
             })?)
         }
@@ -151,10 +151,10 @@ fn read_logo(
     let path = resolve_inside(root, dir, rel.get_ref()).ok_or_else(|| {
         Diagnostic::error(
             "chemin-hors-projet",
-            format!("le logo « {} » sort du dossier du projet", rel.get_ref()),
+            format!("le logo « {} » sort du répertoire du projet", rel.get_ref()),
         )
         .at(src, rel.span())
-        .hint("indiquez un chemin relatif à l'intérieur du dossier du projet")
+        .hint("indiquez un chemin relatif à l'intérieur du répertoire du projet")
     })?;
     let bytes = std::fs::read(&path).map_err(|e| {
         Diagnostic::error(

@@ -242,7 +242,7 @@ fn template_error(name: &str, path: Option<&Path>, text: &str, e: &tera::Error) 
         None => d = d.in_file(&source),
     }
     d.hint(
-        "corrigez le modèle, ou supprimez-le du dossier templates/ pour revenir au modèle intégré",
+        "corrigez le modèle, ou supprimez-le du répertoire templates/ pour revenir au modèle intégré",
     )
 }
 

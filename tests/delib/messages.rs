@@ -624,3 +624,50 @@ fn seance_values_are_validated() {
     let dir = setup("fr-seance-projet", draft, &[]);
     assert!(!stderr(&check(&dir)).contains("seance-incomplete"));
 }
+
+/// « dossier » is the act's TOML file, « répertoire » a folder: no message
+/// or help uses « dossier » for a folder.
+#[test]
+fn dossier_never_means_a_folder() {
+    let collisions = [
+        "dossier du projet",
+        "du dossier templates",
+        "dossiers du dossier",
+        "relatif au dossier ;",
+        "dans le dossier inputs",
+        "le dossier output",
+        "dossier de sortie",
+        "dossier courant",
+    ];
+    let mut found = Vec::new();
+    let mut stack = vec![crate::common::root().join("src")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs" || x == "tera") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for c in collisions {
+                    if text.contains(c) {
+                        found.push(format!("{}: « {c} »", p.display()));
+                    }
+                }
+            }
+        }
+    }
+    let dir = temp_dir("fr-vocabulaire");
+    for sub in ["", "render", "check", "serve", "templates", "schema"] {
+        let args: Vec<&str> = [sub, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let help = all_output(&delib(&dir, &args));
+        for c in collisions {
+            if help.contains(c) {
+                found.push(format!("delib {sub} --help: « {c} »"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
