@@ -114,14 +114,17 @@ Exemple :
     /// Affiche le schéma JSON des dossiers, pour la complétion dans l'éditeur
     #[command(
         help_template = TEMPLATE,
-        override_usage = "delib schema [--projet]",
+        override_usage = "delib schema [--projet | --seance]",
         after_help = "\
 Le schéma est tiré des types du programme : il suit toujours le format réel.
 Avec l'extension Even Better TOML (taplo), écrivez en première ligne du dossier :
   #:schema ./delib.schema.json
 après avoir enregistré le schéma :
   delib schema > delib.schema.json
-  delib schema --projet > delib-projet.schema.json   (pour delib.toml)"
+  delib schema --projet > delib-projet.schema.json   (pour delib.toml)
+  delib schema --seance > delib-seance.schema.json   (pour les fichiers de séance)
+
+La référence de tous les champs, tirée des mêmes types, est docs/reference.md."
     )]
     Schema(SchemaArgs),
     /// Aperçu en direct dans le navigateur, mis à jour à chaque enregistrement
@@ -239,6 +242,9 @@ pub struct SchemaArgs {
     /// Schéma de delib.toml (collectivité et rendu) plutôt que d'un dossier
     #[arg(long)]
     pub projet: bool,
+    /// Schéma d'un fichier de séance plutôt que d'un dossier
+    #[arg(long, conflicts_with = "projet")]
+    pub seance: bool,
 }
 
 /// `delib render`.

@@ -19,6 +19,7 @@ pub type TomlDate = Spanned<Datetime>;
 /// A dossier: one act brought before an assembly, with its annexes.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "un dossier : un acte présenté à une assemblée, avec ses annexes")]
 pub struct Dossier {
     #[schemars(
         description = "la collectivité, si elle diffère de delib.toml (les champs du dossier l'emportent)"
@@ -45,14 +46,18 @@ pub struct Dossier {
 /// `delib.toml`: what every dossier of a collectivité shares.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "delib.toml : ce que partagent tous les dossiers d'une collectivité")]
 pub struct Projet {
+    #[schemars(description = "la collectivité")]
     pub collectivite: Option<Collectivite>,
+    #[schemars(description = "réglages de rendu communs")]
     pub rendu: Option<Rendu>,
 }
 
 /// The kind of collectivité; drives the assembly and the signatory's wording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(description = "type de collectivité : fixe l'assemblée et la qualité du signataire")]
 pub enum TypeCollectivite {
     #[default]
     Commune,
@@ -65,6 +70,7 @@ pub enum TypeCollectivite {
 /// `[collectivite]`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "[collectivite] : la collectivité qui délibère")]
 pub struct Collectivite {
     #[schemars(with = "Option<String>")]
     #[schemars(description = "nom de la collectivité, tel qu'imprimé (ex. « Ville de Dijon »)")]
@@ -106,6 +112,7 @@ pub struct Collectivite {
 /// `[rendu]`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "[rendu] : réglages de rendu")]
 pub struct Rendu {
     #[schemars(with = "Option<Vec<String>>")]
     #[schemars(description = "formats à produire : \"md\", \"html\", \"pdf\"")]
@@ -134,6 +141,7 @@ pub enum SeanceRef {
 /// `[seance]`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "la séance : date, lieu, présents, pouvoirs, président et secrétaire")]
 pub struct Seance {
     #[schemars(with = "SchemaDate")]
     #[schemars(description = "date de la séance (obligatoire)")]
@@ -193,6 +201,7 @@ pub enum Presents {
 /// A proxy: an absent member represented by a present one.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "un pouvoir : un membre absent représenté par un membre présent")]
 pub struct Pouvoir {
     #[schemars(with = "String")]
     #[schemars(description = "le membre absent qui donne pouvoir")]
@@ -205,6 +214,7 @@ pub struct Pouvoir {
 /// `[deliberation]`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "[deliberation] : l'acte")]
 pub struct Deliberation {
     #[schemars(with = "Option<String>")]
     #[schemars(description = "numéro de l'acte, imprimé tel quel")]
@@ -269,38 +279,52 @@ pub struct Deliberation {
 /// `rapporteur = { nom, commission }`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "rapporteur = { nom, commission }")]
 pub struct Rapporteur {
+    #[schemars(description = "nom du rapporteur")]
     pub nom: Option<String>,
+    #[schemars(description = "commission qui a examiné le rapport")]
     pub commission: Option<String>,
 }
 
 /// `[deliberation.presence]`: attendance changes for this item.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "[deliberation.presence] : arrivées, départs et pouvoirs propres à ce point"
+)]
 pub struct Presence {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
+    #[schemars(description = "membres arrivés avant ce point (ils votent)")]
     pub arrives: Vec<Text>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
+    #[schemars(description = "membres partis avant ce point (ils ne votent pas)")]
     pub partis: Vec<Text>,
     #[serde(default)]
     #[schemars(with = "Vec<Pouvoir>")]
+    #[schemars(description = "pouvoirs donnés pour ce point : { mandant, mandataire }")]
     pub pouvoirs: Vec<Spanned<Pouvoir>>,
 }
 
 /// `[deliberation.budget]`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "[deliberation.budget] : incidence budgétaire")]
 pub struct Budget {
+    #[schemars(description = "exercice budgétaire, ex. \"2016\"")]
     pub annee: Option<String>,
+    #[schemars(description = "budget concerné, ex. « budget principal »")]
     pub nom: Option<String>,
+    #[schemars(description = "imputation budgétaire (chapitre, article, fonction)")]
     pub imputation: Option<String>,
 }
 
 /// The outcome of a vote when no counts decide it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(description = "résultat du vote quand aucun décompte ne le donne")]
 pub enum Resultat {
     Adopte,
     Rejete,
@@ -309,6 +333,7 @@ pub enum Resultat {
 
 /// How the vote was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[schemars(description = "mode de scrutin")]
 pub enum Scrutin {
     #[serde(rename = "main levée")]
     MainLevee,
@@ -323,6 +348,7 @@ pub enum Scrutin {
 /// `[deliberation.vote]`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "[deliberation.vote] : le vote")]
 pub struct Vote {
     #[schemars(with = "Option<bool>")]
     #[schemars(description = "true : adopté à l'unanimité (ou bien les nombres, jamais les deux)")]
@@ -356,14 +382,20 @@ pub struct Vote {
 /// `[deliberation.signature]`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "[deliberation.signature] : signataire de l'extrait")]
 pub struct Signature {
+    #[schemars(
+        description = "qualité du signataire (par défaut selon le type de collectivité : le Maire…)"
+    )]
     pub qualite: Option<String>,
+    #[schemars(description = "nom du signataire")]
     pub nom: Option<String>,
 }
 
 /// How the act was published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(description = "mode de publication de l'acte")]
 pub enum ModePublication {
     Electronique,
     Affichage,
@@ -373,6 +405,7 @@ pub enum ModePublication {
 /// `[deliberation.publication]`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "[deliberation.publication] : transmission en préfecture et publication")]
 pub struct Publication {
     #[schemars(with = "Option<SchemaDate>")]
     #[schemars(description = "date de transmission en préfecture")]
@@ -396,6 +429,7 @@ pub struct Publication {
 /// `[convention]`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "[convention] : la convention annexée")]
 pub struct Convention {
     #[schemars(with = "String")]
     #[schemars(description = "titre de la convention (obligatoire)")]
@@ -431,10 +465,13 @@ pub struct Convention {
 /// `duree = { debut, fin }`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "duree = { debut, fin } : période d'effet de la convention")]
 pub struct Duree {
     #[schemars(with = "SchemaDate")]
+    #[schemars(description = "premier jour (obligatoire)")]
     pub debut: TomlDate,
     #[schemars(with = "SchemaDate")]
+    #[schemars(description = "dernier jour (obligatoire)")]
     pub fin: TomlDate,
 }
 
@@ -445,47 +482,78 @@ pub struct Montant(pub i64);
 /// A party to a convention.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "une partie à la convention")]
 pub struct Partie {
+    #[schemars(description = "nom de la partie (obligatoire)")]
     pub nom: String,
+    #[schemars(
+        description = "forme juridique, ex. « association régie par la loi du 1er juillet 1901 »"
+    )]
     pub forme: Option<String>,
+    #[schemars(description = "adresse du siège")]
     pub adresse: Option<String>,
+    #[schemars(description = "SIRET")]
     pub siret: Option<String>,
+    #[schemars(description = "téléphone")]
     pub telephone: Option<String>,
+    #[schemars(description = "adresse électronique")]
     pub courriel: Option<String>,
+    #[schemars(description = "objet social")]
     pub objet_social: Option<String>,
+    #[schemars(description = "nom du représentant qui signe")]
     pub representant: Option<String>,
+    #[schemars(description = "qualité du représentant, ex. « Président »")]
     pub qualite: Option<String>,
+    #[schemars(description = "ce qui habilite le représentant à signer")]
     pub habilitation: Option<String>,
+    #[schemars(description = "dénomination dans la convention, ex. « l'Association »")]
     pub denomination: Option<String>,
 }
 
 /// `[[convention.articles]]`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "[[convention.articles]] : un article de la convention")]
 pub struct ArticleConvention {
+    #[schemars(description = "titre de la partie (« TITRE I – … ») ouverte par cet article")]
     pub partie: Option<String>,
+    #[schemars(description = "titre de l'article (obligatoire)")]
     pub titre: String,
     #[serde(default)]
+    #[schemars(
+        description = "texte de l'article (Markdown) ; {duree} et {montant} y sont remplacés"
+    )]
     pub texte: String,
 }
 
 /// `[[annexes]]`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "[[annexes]] : une annexe")]
 pub struct Annexe {
+    #[schemars(description = "titre de l'annexe (obligatoire)")]
     pub titre: String,
     /// Added field: free Markdown text when the annex is not a table of sections.
+    #[schemars(
+        description = "texte libre (Markdown), quand l'annexe n'est pas un tableau de sections"
+    )]
     pub texte: Option<String>,
     #[serde(default)]
+    #[schemars(description = "lignes de l'annexe : [[annexes.sections]]")]
     pub sections: Vec<Section>,
 }
 
 /// A row of an annex: title on the left, Markdown text on the right.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "[[annexes.sections]] : une ligne de l'annexe, titre à gauche, texte à droite"
+)]
 pub struct Section {
+    #[schemars(description = "titre de la ligne, à gauche (obligatoire)")]
     pub titre: String,
     #[serde(default)]
+    #[schemars(description = "texte de la ligne, à droite (Markdown)")]
     pub texte: String,
 }
 
@@ -599,6 +667,7 @@ pub struct SchemaDate(#[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))] Strin
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
+#[schemars(description = "les présents : la liste des noms, ou leur nombre")]
 pub enum SchemaPresents {
     /// les noms, tels qu'ils doivent être imprimés
     Noms(Vec<String>),
@@ -616,6 +685,7 @@ pub struct SchemaMontant(#[schemars(range(min = 0))] f64);
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
+#[schemars(description = "la séance : chemin d'un fichier de séance, ou table [seance]")]
 pub enum SchemaSeanceRef {
     /// chemin d'un fichier de séance partagé, relatif au dossier
     Fichier(String),

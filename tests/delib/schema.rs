@@ -110,3 +110,53 @@ fn schema_refuses_unknown_fields_and_requires_the_contract() {
         "objet de la délibération (obligatoire)"
     );
 }
+
+/// `docs/reference.md` is generated from the types `delib schema` is made
+/// of: it fails when they drift apart (regenerate with UPDATE_EXPECT=1).
+#[test]
+fn reference_is_generated_from_the_schema_types() {
+    let path = root().join("docs/reference.md");
+    let want = delib::cmd::schema::reference_markdown();
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &want).unwrap();
+        return;
+    }
+    let got = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        got == want,
+        "docs/reference.md drifted from src/input.rs: UPDATE_EXPECT=1 cargo test --test delib reference, then review"
+    );
+    // Every field of every file is there, the séance file's included.
+    for (which, args) in [
+        ("dossier", &["schema"][..]),
+        ("projet", &["schema", "--projet"]),
+        ("seance", &["schema", "--seance"]),
+    ] {
+        let o = delib(&root(), args);
+        assert!(o.status.success(), "{which}");
+        let schema: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut names = Vec::new();
+        collect_properties(&schema, &mut names);
+        assert!(names.len() > 5, "{which}");
+        for n in names {
+            assert!(
+                got.contains(&format!("| `{n}` |")),
+                "{which}: field {n} missing"
+            );
+        }
+    }
+}
+
+fn collect_properties(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Object(props)) = m.get("properties") {
+                out.extend(props.keys().cloned());
+            }
+            m.values().for_each(|x| collect_properties(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_properties(x, out)),
+        _ => {}
+    }
+}
