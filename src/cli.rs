@@ -158,6 +158,46 @@ Codes de sortie : 2 si le port est déjà utilisé ou le répertoire introuvable
         subcommand_help_heading = "Exports"
     )]
     Export(ExportCommand),
+    /// Écrit le site web des actes publiés (index, pages, PDF, flux Atom, empreintes)
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "delib publish <RÉPERTOIRE> -o <SITE> [--url ADRESSE] [--date AAAA-MM-JJ] [--force]",
+        after_help = "\
+Écrit dans SITE un site statique des actes publiés du répertoire (ceux dont
+[deliberation.publication] donne la date de publication, atteinte) : un index par année et
+par séance, une page par acte (mentions de publication et d'exécution, date de mise en
+ligne, signataire) avec le PDF, la version HTML et les annexes, un flux Atom (atom.xml) et
+le fichier SHA256SUMS des empreintes. Un projet n'est jamais publié ; un acte dont la date
+de publication n'est pas encore venue ne l'est pas encore. Le site s'ouvre depuis le disque
+comme depuis n'importe quel serveur web (liens relatifs, sans JavaScript). Seuls les actes
+qui ont changé sont refaits ; chaque fichier est écrit en entier ou pas du tout. Un dossier
+en erreur : le site n'est pas modifié.
+
+Exemples :
+  delib publish inputs -o site
+  delib publish inputs -o site --url https://www.ville.fr/actes"
+    )]
+    Publish(PublishArgs),
+}
+
+/// `delib publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Répertoire des dossiers
+    #[arg(value_name = "RÉPERTOIRE")]
+    pub folder: PathBuf,
+    /// Répertoire du site à écrire
+    #[arg(short, long, value_name = "SITE", required = true)]
+    pub output: PathBuf,
+    /// Adresse publique du site, pour les liens absolus du flux Atom
+    #[arg(long, value_name = "ADRESSE")]
+    pub url: Option<String>,
+    /// Date du jour, AAAA-MM-JJ (par défaut : aujourd'hui)
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub date: Option<String>,
+    /// Refait tous les documents, même ceux qui n'ont pas changé
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `delib export`.
@@ -325,12 +365,12 @@ pub fn french_error(e: &clap::Error, argv: &[String]) -> (String, i32) {
     let mut msg = match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return (e.to_string(), 0),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            "une commande est attendue : render, check, serve, export, templates ou schema"
+            "une commande est attendue : render, check, serve, publish, export, templates ou schema"
                 .to_owned()
         }
         ErrorKind::InvalidSubcommand => {
             format!(
-                "commande inconnue « {} » ; commandes : render, check, serve, export, templates, schema",
+                "commande inconnue « {} » ; commandes : render, check, serve, publish, export, templates, schema",
                 ctx(ContextKind::InvalidSubcommand)
             )
         }

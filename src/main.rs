@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Templates(args) => cmd::templates::run(&args, cli.global.quiet),
         Command::Schema(args) => cmd::schema::run(&args),
         Command::Serve(args) => cmd::serve::run(&args, cli.global.quiet),
+        Command::Publish(args) => cmd::publish::run(&args, cli.global.quiet),
         Command::Export(what) => cmd::export::run(&what, cli.global.quiet),
     };
     match result {

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod export;
+pub mod publish;
 pub mod render;
 pub mod schema;
 pub mod serve;

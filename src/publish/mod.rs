@@ -7,6 +7,7 @@
 
 pub mod nomenclature;
 pub mod scdl;
+pub mod site;
 
 use crate::cmd::Checked;
 use crate::diag::{Diagnostic, Source};

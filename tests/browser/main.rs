@@ -6,6 +6,7 @@
 //! Screenshots and print PDFs are left in target/captures/ to be looked at.
 
 mod server;
+mod site;
 mod webdriver;
 
 use server::{Server, eventually, examples, save};

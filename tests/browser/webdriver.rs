@@ -55,6 +55,7 @@ impl Driver {
         std::fs::create_dir_all(&driver.profile).unwrap();
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
+            "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
                 "binary": chromium,
                 "args": [
@@ -145,6 +146,23 @@ impl Driver {
             "/execute/sync",
             Some(json!({"script": script, "args": []})),
         )
+    }
+
+    /// The browser console's entries since the last call (level, message).
+    pub fn console(&self) -> Vec<(String, String)> {
+        let v = self.session_call("POST", "/se/log", Some(json!({"type": "browser"})));
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| {
+                        (
+                            e["level"].as_str().unwrap_or_default().to_owned(),
+                            e["message"].as_str().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// A PNG of the viewport, written to `path`.

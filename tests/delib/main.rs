@@ -8,6 +8,7 @@ mod errors;
 mod export;
 mod messages;
 mod pdf;
+mod publish;
 mod readme;
 mod render;
 mod robust;

@@ -1,0 +1,369 @@
+//! `delib publish`: the static website of the published acts.
+//!
+//! Incremental like `render`: `SITE/.delib-site.json` records, per act, a hash
+//! of its inputs and the SHA-256 of each file; an unchanged act is not
+//! rendered again. Every file is written atomically (src/output.rs); a dossier
+//! in error leaves the whole site as it was.
+
+use crate::build::{self, Format, Kind};
+use crate::cli::PublishArgs;
+use crate::diag::Diagnostic;
+use crate::manifest::Hash;
+use crate::publish::site::{self, FileInfo, Published, SiteDoc};
+use crate::publish::{self, Act};
+use crate::templates::Templates;
+use anyhow::Context as _;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// The site's manifest file.
+const MANIFEST: &str = ".delib-site.json";
+
+#[derive(Default, Serialize, Deserialize)]
+struct SiteManifest {
+    /// Act folder (`actes/dijon/convention-pep21/`) → what was written there.
+    acts: BTreeMap<String, SiteEntry>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct SiteEntry {
+    inputs: String,
+    docs: Vec<SiteDoc>,
+}
+
+/// An act's manifest entry and the files to write (none when reused).
+type Rendered = (SiteEntry, Vec<(String, Vec<u8>)>);
+
+/// Why an act is not on the site.
+#[derive(Default)]
+struct Counts {
+    drafts: usize,
+    unpublished: usize,
+    future: usize,
+}
+
+/// Runs the command; returns the exit status.
+pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
+    let today = publish::today(args.date.as_deref())?;
+    let dossiers = super::find_dossiers(std::slice::from_ref(&args.folder))?;
+    let checked = super::load_and_check(&dossiers);
+    let (acts, failed) = publish::acts(&args.folder, &checked);
+    if !failed.is_empty() {
+        for c in &failed {
+            for d in &c.diagnostics {
+                eprintln!("{}", d.render());
+            }
+            eprintln!("{} : dossier en erreur", c.path.display());
+        }
+        eprintln!(
+            "site non mis à jour : {} dossier(s) en erreur ; corrigez-les (delib check) puis relancez",
+            failed.len()
+        );
+        return Ok(1);
+    }
+    let mut counts = Counts::default();
+    let mut online: Vec<(&Act, crate::french::Date)> = Vec::new();
+    for act in &acts {
+        match act.publication() {
+            _ if act.is_draft() => counts.drafts += 1,
+            None => counts.unpublished += 1,
+            Some(d) if d > today => counts.future += 1,
+            Some(d) => online.push((act, d)),
+        }
+    }
+
+    let site = &args.output;
+    let old: SiteManifest = std::fs::read(site.join(MANIFEST))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let mut templates: HashMap<Option<PathBuf>, Result<Templates, Diagnostic>> = HashMap::new();
+    for (act, _) in &online {
+        let dir =
+            super::render::templates_dir(act.loaded).map_err(|d| anyhow::anyhow!(d.render()))?;
+        templates
+            .entry(dir.clone())
+            .or_insert_with(|| Templates::load(dir.as_deref()));
+    }
+    let tool = crate::manifest::tool_id();
+
+    // Render what changed, in parallel; nothing is written until every act rendered.
+    let results: Vec<Result<Rendered, Diagnostic>> = online
+        .par_iter()
+        .map(|(act, _)| {
+            let dir = super::render::templates_dir(act.loaded)?;
+            let tpl = match templates.get(&dir) {
+                Some(Ok(t)) => t,
+                Some(Err(d)) => return Err(d.clone()),
+                None => return Err(Diagnostic::error("modele", "modèles introuvables")),
+            };
+            let inputs = inputs_hash(act, tpl, tool);
+            let folder = act.site_dir();
+            if !args.force
+                && let Some(e) = old.acts.get(&folder)
+                && e.inputs == inputs
+                && e.docs.iter().all(|d| {
+                    let base = site.join(fs_path(&folder));
+                    base.join(&d.pdf.name).is_file() && base.join(&d.html.name).is_file()
+                })
+            {
+                return Ok((e.clone(), Vec::new()));
+            }
+            render_act(act, tpl, inputs)
+        })
+        .collect();
+    let mut entries: Vec<SiteEntry> = Vec::with_capacity(results.len());
+    let mut to_write: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut errors = 0;
+    let mut reused = 0;
+    for ((act, _), r) in online.iter().zip(results) {
+        match r {
+            Ok((entry, files)) => {
+                if files.is_empty() {
+                    reused += 2 * entry.docs.len();
+                }
+                let base = site.join(fs_path(&act.site_dir()));
+                to_write.extend(files.into_iter().map(|(n, b)| (base.join(n), b)));
+                entries.push(entry);
+            }
+            Err(d) => {
+                eprintln!("{}", d.render());
+                eprintln!("{} : non publié", act.loaded.source.path.display());
+                errors += 1;
+            }
+        }
+    }
+    if errors > 0 {
+        eprintln!("site non mis à jour : {errors} acte(s) en erreur");
+        return Ok(1);
+    }
+
+    let published: Vec<Published> = online
+        .iter()
+        .zip(&entries)
+        .map(|((act, d), e)| Published {
+            act,
+            online: *d,
+            docs: e.docs.clone(),
+        })
+        .collect();
+    let mut sums: Vec<(String, String)> = Vec::new();
+    for p in &published {
+        let folder = p.act.site_dir();
+        let page = site::act_page(p);
+        to_write.push((
+            site.join(fs_path(&folder)).join("index.html"),
+            page.into_bytes(),
+        ));
+        for d in &p.docs {
+            for f in [&d.pdf, &d.html] {
+                sums.push((format!("{}{}", fs_path(&folder), f.name), f.sha256.clone()));
+            }
+        }
+    }
+    to_write.push((
+        site.join("index.html"),
+        site::index_page(&published, &[]).into_bytes(),
+    ));
+    to_write.push((
+        site.join("atom.xml"),
+        site::atom(&published, args.url.as_deref()).into_bytes(),
+    ));
+    to_write.push((site.join("style.css"), site::STYLE.as_bytes().to_vec()));
+    to_write.push((
+        site.join("SHA256SUMS"),
+        site::sha256sums(&sums).into_bytes(),
+    ));
+
+    let (mut written, mut unchanged) = (0usize, reused);
+    for (path, bytes) in &to_write {
+        if crate::output::write_if_changed(path, bytes)
+            .with_context(|| format!("impossible d'écrire {}", path.display()))?
+        {
+            written += 1;
+        } else {
+            unchanged += 1;
+        }
+    }
+    // Acts no longer on the site: their files go.
+    let mut removed = 0usize;
+    let mut manifest = SiteManifest::default();
+    for (p, e) in published.iter().zip(entries) {
+        manifest.acts.insert(p.act.site_dir(), e);
+    }
+    for (folder, e) in &old.acts {
+        if manifest.acts.contains_key(folder) {
+            continue;
+        }
+        let base = site.join(fs_path(folder));
+        let names = e
+            .docs
+            .iter()
+            .flat_map(|d| [d.pdf.name.as_str(), d.html.name.as_str()])
+            .chain(["index.html"]);
+        for n in names {
+            if std::fs::remove_file(base.join(n)).is_ok() {
+                removed += 1;
+                if !quiet {
+                    eprintln!("retiré du site   {}", base.join(n).display());
+                }
+            }
+        }
+        // Empty folders up to actes/ go too.
+        let mut dir = Some(base.as_path());
+        while let Some(d) = dir {
+            if d == site.as_path() || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    // Documents an act no longer has (an annex removed).
+    for (folder, e) in &manifest.acts {
+        if let Some(prev) = old.acts.get(folder) {
+            let now: Vec<&str> = e
+                .docs
+                .iter()
+                .flat_map(|d| [d.pdf.name.as_str(), d.html.name.as_str()])
+                .collect();
+            for d in &prev.docs {
+                for n in [&d.pdf.name, &d.html.name] {
+                    if !now.contains(&n.as_str())
+                        && std::fs::remove_file(site.join(fs_path(folder)).join(n)).is_ok()
+                    {
+                        removed += 1;
+                    }
+                }
+            }
+        }
+    }
+    let mut json = serde_json::to_vec_pretty(&manifest)?;
+    json.push(b'\n');
+    crate::output::write_if_changed(&site.join(MANIFEST), &json)
+        .with_context(|| format!("impossible d'écrire {}", site.join(MANIFEST).display()))?;
+    if !quiet {
+        let s = |n: usize| if n > 1 { "s" } else { "" };
+        eprintln!(
+            "{} : {} acte{} en ligne ({written} fichier{} écrit{}, {unchanged} inchangé{}, {removed} retiré{}) ; \
+             non publiés : {} projet{}, {} sans date de publication, {} à venir",
+            site.display(),
+            published.len(),
+            s(published.len()),
+            s(written),
+            s(written),
+            s(unchanged),
+            s(removed),
+            counts.drafts,
+            s(counts.drafts),
+            counts.unpublished,
+            counts.future,
+        );
+    }
+    Ok(0)
+}
+
+/// `actes/dijon/convention-pep21/` (URL-encoded) as a file-system path.
+fn fs_path(url_dir: &str) -> String {
+    let mut out = String::with_capacity(url_dir.len());
+    let mut bytes = url_dir.bytes();
+    let mut raw = Vec::new();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let hi = bytes.next().unwrap_or(b'0');
+            let lo = bytes.next().unwrap_or(b'0');
+            let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+            raw.push(hex(hi) * 16 + hex(lo));
+        } else {
+            raw.push(b);
+        }
+    }
+    out.push_str(&String::from_utf8_lossy(&raw));
+    out
+}
+
+/// Everything an act's documents depend on.
+fn inputs_hash(act: &Act, tpl: &Templates, tool: Hash) -> String {
+    let l = act.loaded;
+    let mut h = tool.feed(l.source.text.as_bytes());
+    if let Some((_, src)) = &l.seance {
+        h = h.feed(src.text.as_bytes());
+    }
+    if let Some((_, src)) = &l.projet {
+        h = h.feed(src.text.as_bytes());
+    }
+    if let Some(src) = &l.partenaires {
+        h = h.feed(src.text.as_bytes());
+    }
+    if let Some(logo) = &l.logo {
+        h = h.feed(format!("{logo:?}").as_bytes());
+    }
+    h.feed(tpl.hash().as_bytes()).hex()
+}
+
+/// Renders the act's documents (the délibération, its conventions and annexes;
+/// not the rapport, which is not part of the act) as PDF and HTML.
+fn render_act(act: &Act, tpl: &Templates, inputs: String) -> Result<Rendered, Diagnostic> {
+    let model = act.model;
+    let partners = act
+        .loaded
+        .partenaires
+        .as_ref()
+        .map(|src| crate::partners::parse(src, tpl.partner_columns()).0);
+    let base = build::context(model)?;
+    let mut docs = Vec::new();
+    let mut files = Vec::new();
+    for doc in build::documents(model, partners.as_deref()) {
+        let title = match doc.kind {
+            Kind::Rapport => continue,
+            Kind::Deliberation => "Délibération".to_owned(),
+            Kind::Convention(_) => match &model.convention {
+                Some(c) if doc.stem != "convention" => {
+                    let who = doc.stem.trim_start_matches("convention-");
+                    format!("{} ({who})", crate::escape::unescape(&c.titre))
+                }
+                Some(c) => crate::escape::unescape(&c.titre),
+                None => "Convention".to_owned(),
+            },
+            Kind::Annexe(n) => format!(
+                "Annexe {n} – {}",
+                crate::escape::unescape(&model.annexes[n - 1].titre)
+            ),
+        };
+        let out = build::render_doc(
+            model,
+            &base,
+            partners.as_deref().unwrap_or(&[]),
+            &doc,
+            tpl,
+            &[Format::Html, Format::Pdf],
+        )?;
+        let info = |ext: &str| {
+            out.iter()
+                .find(|f| f.name.ends_with(ext))
+                .map(|f| FileInfo {
+                    name: f.name.clone(),
+                    sha256: site::sha256(&f.bytes),
+                    size: f.bytes.len() as u64,
+                })
+        };
+        let (Some(html), Some(pdf)) = (info(".html"), info(".pdf")) else {
+            continue;
+        };
+        docs.push(SiteDoc { title, pdf, html });
+        files.extend(out.into_iter().map(|f| (f.name, f.bytes)));
+    }
+    Ok((SiteEntry { inputs, docs }, files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_dirs_back_to_paths() {
+        assert_eq!(fs_path("actes/%C3%A9t%C3%A9/a/"), "actes/été/a/");
+        assert_eq!(fs_path("actes/dijon/"), "actes/dijon/");
+    }
+}

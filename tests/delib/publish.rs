@@ -1,0 +1,215 @@
+//! `delib publish`: the site of the examples, drafts and future dates,
+//! integrity sums, escaping, incremental runs, removal, and a dossier in error.
+
+use crate::common::{all_files, delib, stderr};
+use crate::export::copy_inputs;
+use std::path::Path;
+
+fn publish(dir: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["publish", "inputs", "-o", "site"];
+    args.extend_from_slice(extra);
+    let o = delib(dir, &args);
+    (o.status.code().unwrap_or(-1), stderr(&o))
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn last_line(err: &str) -> &str {
+    err.lines().last().unwrap_or("")
+}
+
+#[test]
+fn the_examples_publish_with_their_documents_and_sums() {
+    let dir = copy_inputs("site-examples");
+    let (status, err) = publish(&dir, &[]);
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        last_line(&err).contains(
+            "2 actes en ligne (14 fichiers écrits, 0 inchangé, 0 retiré) ; non publiés : 1 projet"
+        ),
+        "{err}"
+    );
+    let files: Vec<String> = all_files(&dir.join("site"))
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    for f in [
+        "index.html",
+        "atom.xml",
+        "style.css",
+        "SHA256SUMS",
+        "actes/dijon/convention-pep21/index.html",
+        "actes/dijon/convention-pep21/deliberation.pdf",
+        "actes/dijon/convention-pep21/deliberation.html",
+        "actes/dijon/convention-pep21/convention.pdf",
+        "actes/dijon/convention-pep21/annexe-1.pdf",
+        "actes/ivry-sur-seine/cmpp-college-moliere/deliberation.pdf",
+    ] {
+        assert!(files.iter().any(|x| x == f), "{f} missing: {files:?}");
+    }
+    // A draft is never published; the rapport is not part of the act.
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.contains("alsace") || f.contains("rapport")),
+        "{files:?}"
+    );
+    // Every document's SHA-256 is in SHA256SUMS and on its act's page.
+    let sums = read(&dir, "site/SHA256SUMS");
+    assert_eq!(sums.lines().count(), 8, "{sums}");
+    for line in sums.lines() {
+        let (sha, path) = line.split_once("  ").unwrap();
+        let bytes = std::fs::read(dir.join("site").join(path)).unwrap();
+        assert_eq!(delib::publish::site::sha256(&bytes), sha, "{path}");
+        if path.ends_with(".pdf") {
+            let page = Path::new(path).parent().unwrap().join("index.html");
+            let page = read(&dir.join("site"), page.to_str().unwrap());
+            assert!(page.contains(sha), "{path}: SHA-256 not on its page");
+        }
+    }
+    let page = read(&dir, "site/actes/dijon/convention-pep21/index.html");
+    for needle in [
+        "<html lang=\"fr\">",
+        "<dt>Mis en ligne le</dt><dd>1er juillet 2016</dd>",
+        "Acte rendu exécutoire après transmission en préfecture le 1er juillet 2016",
+        "<dt>Signataire</dt><dd>François REBSAMEN, Le Maire</dd>",
+        "<a href=\"deliberation.pdf\">Délibération (PDF,",
+        "href=\"../../../style.css\"",
+    ] {
+        assert!(page.contains(needle), "{needle}\n{page}");
+    }
+    let index = read(&dir, "site/index.html");
+    let y2016 = index.find("<h2 id=\"annee-2016\">2016</h2>").unwrap();
+    let y2009 = index.find("<h2 id=\"annee-2009\">2009</h2>").unwrap();
+    assert!(y2016 < y2009, "newest year first");
+    assert!(index.contains("Conseil municipal, séance du lundi 27 juin 2016</h3>"));
+    assert!(
+        !index.contains("src=") && !index.contains("<script"),
+        "no JavaScript"
+    );
+    let atom = read(&dir, "site/atom.xml");
+    assert_eq!(atom.matches("<entry>").count(), 2);
+    assert!(
+        atom.find("2016-07-01T00:00:00Z").unwrap() < atom.find("2009-11-20T00:00:00Z").unwrap()
+    );
+    // No absolute link anywhere on the site's pages.
+    for p in [
+        "site/index.html",
+        "site/actes/dijon/convention-pep21/index.html",
+    ] {
+        assert!(!read(&dir, p).contains("href=\"/"), "{p}");
+    }
+    // Same input, same bytes.
+    let before = all_files(&dir.join("site"));
+    std::fs::remove_dir_all(dir.join("site")).unwrap();
+    publish(&dir, &[]);
+    assert_eq!(all_files(&dir.join("site")), before);
+}
+
+#[test]
+fn a_future_publication_date_is_not_published_yet() {
+    let dir = copy_inputs("site-future");
+    let (status, err) = publish(&dir, &["--date", "2016-06-30"]);
+    assert_eq!(status, 0, "{err}");
+    assert!(last_line(&err).contains("1 acte en ligne"), "{err}");
+    assert!(last_line(&err).contains("1 à venir"), "{err}");
+    assert!(!dir.join("site/actes/dijon").exists());
+    let (_, err) = publish(&dir, &["--date", "2016-07-01"]);
+    assert!(last_line(&err).contains("2 actes en ligne"), "{err}");
+    assert!(
+        dir.join("site/actes/dijon/convention-pep21/deliberation.pdf")
+            .is_file()
+    );
+    let (status, err) = publish(&dir, &["--date", "2016-13-01"]);
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("date incorrecte « 2016-13-01 » pour --date"),
+        "{err}"
+    );
+}
+
+#[test]
+fn runs_are_incremental_and_what_leaves_the_site_is_removed() {
+    let dir = copy_inputs("site-incremental");
+    publish(&dir, &[]);
+    let (_, err) = publish(&dir, &[]);
+    assert!(
+        last_line(&err).contains("(0 fichier écrit, 14 inchangés, 0 retiré)"),
+        "{err}"
+    );
+    let dijon_pdf = dir.join("site/actes/dijon/convention-pep21/deliberation.pdf");
+    let mtime = std::fs::metadata(&dijon_pdf).unwrap().modified().unwrap();
+
+    // User text is data: an objet with markup shows as text everywhere.
+    let ivry = dir.join("inputs/ivry-sur-seine/cmpp-college-moliere.toml");
+    let text = std::fs::read_to_string(&ivry).unwrap();
+    let evil = text.replace(
+        "objet = \"Convention de partenariat avec le collège Molière\"",
+        "objet = \"Convention <script>alert(1)</script> & <b>Molière</b>\"",
+    );
+    std::fs::write(&ivry, &evil).unwrap();
+    let (_, err) = publish(&dir, &[]);
+    // Ivry's PDF, HTML and page, the index, the feed and the sums.
+    assert!(
+        last_line(&err).contains("(6 fichiers écrits, 8 inchangés, 0 retiré)"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::metadata(&dijon_pdf).unwrap().modified().unwrap(),
+        mtime
+    );
+    for p in [
+        "site/index.html",
+        "site/atom.xml",
+        "site/actes/ivry-sur-seine/cmpp-college-moliere/index.html",
+    ] {
+        let t = read(&dir, p);
+        assert!(!t.contains("<script>") && !t.contains("<b>"), "{p}");
+        assert!(
+            t.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;"),
+            "{p}"
+        );
+    }
+
+    // Back to a draft: the act leaves the site, its files go.
+    std::fs::write(
+        &ivry,
+        text.replace("[deliberation.vote]\nunanimite = true\n", ""),
+    )
+    .unwrap();
+    let (status, err) = publish(&dir, &[]);
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains(
+            "retiré du site   site/actes/ivry-sur-seine/cmpp-college-moliere/deliberation.pdf"
+        ),
+        "{err}"
+    );
+    assert!(last_line(&err).contains("1 acte en ligne"), "{err}");
+    assert!(!dir.join("site/actes/ivry-sur-seine").exists());
+    assert!(!read(&dir, "site/index.html").contains("ivry"));
+    assert!(!read(&dir, "site/SHA256SUMS").contains("ivry"));
+    // No temporary file left behind.
+    assert!(
+        all_files(&dir.join("site"))
+            .iter()
+            .all(|(n, _)| !n.ends_with(".tmp"))
+    );
+}
+
+#[test]
+fn a_dossier_in_error_leaves_the_site_as_it_was() {
+    let dir = copy_inputs("site-error");
+    publish(&dir, &[]);
+    let before = all_files(&dir.join("site"));
+    let ivry = dir.join("inputs/ivry-sur-seine/cmpp-college-moliere.toml");
+    let text = std::fs::read_to_string(&ivry).unwrap();
+    std::fs::write(&ivry, text.replace("presents = 38", "presents = 3")).unwrap();
+    let (status, err) = publish(&dir, &[]);
+    assert_eq!(status, 1);
+    assert!(err.contains("erreur[quorum]"), "{err}");
+    assert!(err.contains("site non mis à jour"), "{err}");
+    assert_eq!(all_files(&dir.join("site")), before);
+}
