@@ -517,9 +517,10 @@ fn logo_is_embedded_once_with_its_transparency() {
     assert!(page_texts(&pdf).concat().contains("RÉPUBLIQUE FRANÇAISE"));
 }
 
-/// Every sample document, draft and logo included, passes the PDF/A-2u checks.
+/// Every sample document, draft and logo included, passes the PDF/A-2u and
+/// PDF/UA-1 checks.
 #[test]
-fn samples_conform_to_pdfa_2u() {
+fn samples_conform_to_pdfa_2u_and_pdfua_1() {
     let docs = [
         ("deliberation", docs::deliberation(false)),
         ("deliberation projet", docs::deliberation(true)),
@@ -529,7 +530,9 @@ fn samples_conform_to_pdfa_2u() {
         ("all kinds", docs::all_kinds()),
     ];
     for (what, doc) in docs {
-        let bad = checks::pdfa_2u(&render(&doc));
+        let bytes = render(&doc);
+        let mut bad = checks::pdfa_2u(&bytes);
+        bad.extend(checks::pdfua_1(&bytes));
         assert!(bad.is_empty(), "{what}:\n{}", bad.join("\n"));
     }
 }
@@ -596,4 +599,96 @@ fn pdfa_checks_catch_a_broken_file() {
         assert!(bad.contains(clause), "{clause} not found in:\n{bad}");
     }
     assert!(checks::pdfa_2u(&bytes).is_empty());
+}
+
+/// The PDF/UA checker finds what it looks for: delib's PDF before tagging
+/// fails, and so does a tagged file spoiled in four ways.
+#[test]
+fn pdfua_checks_catch_a_broken_file() {
+    let before = std::fs::read("tests/fixtures/pdfa/sans-pdfa.pdf").unwrap();
+    let bad = checks::pdfua_1(&before).join("\n");
+    for clause in ["5:", "7.1: /MarkInfo", "7.1: no structure tree"] {
+        assert!(bad.contains(clause), "{clause} not found in:\n{bad}");
+    }
+
+    let bytes = render(&docs::deliberation(false));
+    assert!(checks::pdfua_1(&bytes).is_empty());
+    let mut pdf = load(&bytes);
+    let root = pdf.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    let cat = pdf.get_dictionary_mut(root).unwrap();
+    cat.remove(b"ViewerPreferences");
+    cat.remove(b"Outlines");
+    for obj in pdf.objects.values_mut() {
+        if let Ok(d) = obj.as_dict_mut()
+            && d.get(b"S").and_then(Object::as_name).ok() == Some(b"Figure")
+        {
+            d.remove(b"Alt");
+        }
+    }
+    let page = *pdf.get_pages().values().next().unwrap();
+    let mut content = pdf.get_page_content(page);
+    content.extend_from_slice(b"\n0 0 10 10 re f\n");
+    pdf.change_page_content(page, content).unwrap();
+    let mut out = Vec::new();
+    pdf.save_to(&mut out).unwrap();
+    let bad = checks::pdfua_1(&out).join("\n");
+    for clause in [
+        "7.1: /ViewerPreferences",
+        "7.1: headings but no outline",
+        "7.3: Figure without /Alt",
+        "7.1: page 1: f neither tagged nor an artifact",
+    ] {
+        assert!(bad.contains(clause), "{clause} not found in:\n{bad}");
+    }
+}
+
+/// The structure tree in reading order: the logo as a Figure with its
+/// alternative text, the title as H1, lists as L/LI/Lbl/LBody, table header
+/// cells with their scope, the signature block kept by name; footers and page
+/// numbers are artifacts, not in the tree.
+#[test]
+fn structure_tree_follows_the_document() {
+    let bytes = render(&docs::deliberation(false));
+    let pdf = load(&bytes);
+    let mut roles = Vec::new();
+    let mut alts = Vec::new();
+    for obj in pdf.objects.values() {
+        let Ok(d) = obj.as_dict() else { continue };
+        let Ok(s) = d.get(b"S").and_then(Object::as_name) else {
+            continue;
+        };
+        if d.get(b"P").is_err() {
+            continue;
+        }
+        roles.push(String::from_utf8_lossy(s).into_owned());
+        if let Ok(a) = d.get(b"Alt") {
+            alts.push(lopdf::decode_text_string(a).unwrap());
+        }
+    }
+    for r in [
+        "Document",
+        "Entete",
+        "Figure",
+        "H1",
+        "P",
+        "Signature",
+        "Encadre",
+    ] {
+        assert!(roles.iter().any(|x| x == r), "no {r} in {roles:?}");
+    }
+    assert_eq!(alts, ["Logo : Ville de Dijon"]);
+    let cat = pdf.catalog().unwrap();
+    let root = cat.get(b"StructTreeRoot").unwrap().as_reference().unwrap();
+    let root = pdf.get_dictionary(root).unwrap();
+    let map = root.get(b"RoleMap").unwrap().as_dict().unwrap();
+    assert_eq!(map.get(b"Signature").unwrap().as_name().unwrap(), b"Div");
+    // The page number is drawn inside an artifact.
+    let page = *pdf.get_pages().values().next().unwrap();
+    let content = String::from_utf8_lossy(&pdf.get_page_content(page)).into_owned();
+    let last_artifact = content.rfind("/Artifact BMC").unwrap();
+    let last_mcid = content.rfind("/MCID").unwrap();
+    assert!(
+        last_artifact > last_mcid,
+        "the footer is not the last, artifact, text"
+    );
 }

@@ -1,5 +1,6 @@
-//! Every example PDF checked against PDF/A-2u on its bytes (lopdf), clause by
-//! clause (`tests/pdfa/checks.rs`); the metadata named after the act.
+//! Every example PDF checked against PDF/A-2u and PDF/UA-1 on its bytes
+//! (lopdf), clause by clause (`tests/pdfa/checks.rs`); the metadata named
+//! after the act.
 
 use crate::common::{delib, root, stderr, temp_dir};
 
@@ -41,10 +42,13 @@ fn example_pdfs(name: &str) -> Vec<std::path::PathBuf> {
 }
 
 #[test]
-fn every_example_pdf_conforms_to_pdfa_2u() {
+fn every_example_pdf_conforms_to_pdfa_2u_and_pdfua_1() {
     let mut bad = Vec::new();
     for p in example_pdfs("pdfa") {
-        for b in checks::pdfa_2u(&std::fs::read(&p).unwrap()) {
+        let bytes = std::fs::read(&p).unwrap();
+        let mut found = checks::pdfa_2u(&bytes);
+        found.extend(checks::pdfua_1(&bytes));
+        for b in found {
             bad.push(format!("{}: {b}", p.display()));
         }
     }

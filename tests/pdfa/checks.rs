@@ -389,3 +389,281 @@ fn xmp_to_pdf_date(x: &str) -> String {
 pub fn page_numbers(pdf: &Pdf) -> std::collections::BTreeMap<ObjectId, u32> {
     pdf.get_pages().into_iter().map(|(n, id)| (id, n)).collect()
 }
+
+/// Structure type of an element, through the role map.
+fn std_role(role_map: Option<&Dictionary>, s: &[u8]) -> Vec<u8> {
+    role_map
+        .and_then(|m| m.get(s).ok())
+        .and_then(|o| o.as_name().ok())
+        .map_or_else(|| s.to_vec(), <[u8]>::to_vec)
+}
+
+/// What in `bytes` breaks PDF/UA-1 (ISO 14289-1) among what delib could get
+/// wrong; empty when nothing does. Clauses as in ISO 14289-1 (and the
+/// Matterhorn Protocol checkpoint in brackets).
+pub fn pdfua_1(bytes: &[u8]) -> Vec<String> {
+    let mut bad = Vec::new();
+    let Ok(pdf) = Pdf::load_mem(bytes) else {
+        return vec!["7.1: not readable".into()];
+    };
+    let Ok(cat) = pdf.catalog() else {
+        return vec!["7.1: no catalogue".into()];
+    };
+    // 5: identification in the XMP.
+    let xmp = get(&pdf, cat, b"Metadata")
+        .and_then(|o| o.as_stream().ok())
+        .map(|s| String::from_utf8_lossy(&s.content).into_owned())
+        .unwrap_or_default();
+    if xmp_value(&xmp, "pdfuaid:part").as_deref() != Some("1") {
+        bad.push("5: pdfuaid:part is not 1 in the XMP".into());
+    }
+    // 7.1: tagged, with a title shown as the window title.
+    let marked = get(&pdf, cat, b"MarkInfo")
+        .and_then(|o| dict_of(&pdf, o))
+        .and_then(|d| d.get(b"Marked").ok())
+        .and_then(|o| o.as_bool().ok());
+    if marked != Some(true) {
+        bad.push("7.1: /MarkInfo << /Marked true >> missing (06-001)".into());
+    }
+    let display = get(&pdf, cat, b"ViewerPreferences")
+        .and_then(|o| dict_of(&pdf, o))
+        .and_then(|d| d.get(b"DisplayDocTitle").ok())
+        .and_then(|o| o.as_bool().ok());
+    if display != Some(true) {
+        bad.push("7.1: /ViewerPreferences /DisplayDocTitle true missing (07-001)".into());
+    }
+    if xmp_value(&xmp, "dc:title").is_none_or(|t| t.trim().is_empty()) {
+        bad.push("7.1: no dc:title in the XMP (06-003)".into());
+    }
+    // 7.2: natural language.
+    let lang = get(&pdf, cat, b"Lang").map(text);
+    if lang.as_deref() != Some("fr-FR") {
+        bad.push(format!(
+            "7.2: catalogue /Lang is {lang:?}, not fr-FR (11-006)"
+        ));
+    }
+
+    // 7.1: the structure tree.
+    let Some(root) = get(&pdf, cat, b"StructTreeRoot").and_then(|o| dict_of(&pdf, o)) else {
+        bad.push("7.1: no structure tree (01-006)".into());
+        return bad;
+    };
+    let role_map = get(&pdf, root, b"RoleMap").and_then(|o| dict_of(&pdf, o));
+    for (k, v) in role_map
+        .map(|m| m.iter().collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
+        let std = [
+            &b"Div"[..],
+            b"Table",
+            b"P",
+            b"Sect",
+            b"Span",
+            b"Figure",
+            b"H1",
+            b"L",
+        ];
+        if !v.as_name().is_ok_and(|n| std.contains(&n)) {
+            bad.push(format!(
+                "7.1: role map sends {} to a non-standard type (02-001)",
+                String::from_utf8_lossy(k)
+            ));
+        }
+    }
+    // Walk the tree: (page, MCID) → element, roles, headings in order.
+    let pages = page_numbers(&pdf);
+    let mut owner: std::collections::BTreeMap<(ObjectId, i64), ObjectId> = Default::default();
+    let mut headings: Vec<u8> = Vec::new();
+    let mut stack: Vec<(ObjectId, Vec<u8>)> = Vec::new();
+    let top: Vec<ObjectId> = match root.get(b"K") {
+        Ok(Object::Reference(r)) => vec![*r],
+        Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+        _ => Vec::new(),
+    };
+    let mut roles = Vec::new();
+    for t in top.iter().rev() {
+        stack.push((*t, Vec::new()));
+    }
+    let mut seen = 0;
+    while let Some((id, parent_role)) = stack.pop() {
+        seen += 1;
+        if seen > 100_000 {
+            bad.push("7.1: structure tree does not end".into());
+            break;
+        }
+        let Ok(e) = pdf.get_dictionary(id) else {
+            bad.push(format!("7.1: structure element {id:?} is not a dictionary"));
+            continue;
+        };
+        let s = name(e.get(b"S").ok()).unwrap_or_default().to_vec();
+        let role = std_role(role_map, &s);
+        roles.push(role.clone());
+        let r = role.as_slice();
+        if r.len() == 2 && r[0] == b'H' && r[1].is_ascii_digit() {
+            headings.push(r[1] - b'0');
+        }
+        // 7.3: figures have an alternative text.
+        if r == b"Figure" && e.get(b"Alt").map(text).is_err_or_empty() {
+            bad.push("7.3: Figure without /Alt (13-004)".into());
+        }
+        // 7.5: table header cells have a scope.
+        if r == b"TH" {
+            let scope = e
+                .get(b"A")
+                .ok()
+                .and_then(|o| dict_of(&pdf, o))
+                .and_then(|a| a.get(b"Scope").ok())
+                .and_then(|o| o.as_name().ok());
+            if !matches!(scope, Some(b"Column" | b"Row" | b"Both")) {
+                bad.push("7.5: TH without /Scope (15-003)".into());
+            }
+        }
+        // ISO 32000-1 14.8.4: what may contain what.
+        let ok_parent: &[&[u8]] = match r {
+            b"TR" => &[b"Table", b"THead", b"TBody", b"TFoot"],
+            b"TH" | b"TD" => &[b"TR"],
+            b"LI" => &[b"L"],
+            b"Lbl" | b"LBody" => &[b"LI"],
+            _ => &[],
+        };
+        if !ok_parent.is_empty() && !ok_parent.contains(&parent_role.as_slice()) {
+            bad.push(format!(
+                "7.1: {} inside {} (09-004)",
+                String::from_utf8_lossy(r),
+                String::from_utf8_lossy(&parent_role)
+            ));
+        }
+        let pg = e.get(b"Pg").and_then(Object::as_reference).ok();
+        let kids: Vec<Object> = match e.get(b"K") {
+            Ok(Object::Array(a)) => a.clone(),
+            Ok(o) => vec![o.clone()],
+            Err(_) => Vec::new(),
+        };
+        for k in kids.iter().rev() {
+            match k {
+                Object::Integer(mcid) => match pg {
+                    Some(p) => {
+                        owner.insert((p, *mcid), id);
+                    }
+                    None => bad.push("7.1: MCID in an element without /Pg".into()),
+                },
+                Object::Reference(r) => {
+                    let d = pdf.get_dictionary(*r).ok();
+                    if d.is_some_and(|d| name(d.get(b"Type").ok()) == Some(b"OBJR")) {
+                        continue;
+                    }
+                    stack.push((*r, role.clone()));
+                }
+                Object::Dictionary(d) if name(d.get(b"Type").ok()) == Some(b"MCR") => {
+                    let p = d.get(b"Pg").and_then(Object::as_reference).ok().or(pg);
+                    let m = d.get(b"MCID").and_then(Object::as_i64).ok();
+                    match (p, m) {
+                        (Some(p), Some(m)) => {
+                            owner.insert((p, m), id);
+                        }
+                        _ => bad.push("7.1: marked-content reference without page or MCID".into()),
+                    }
+                }
+                Object::Dictionary(d) if name(d.get(b"Type").ok()) == Some(b"OBJR") => {}
+                _ => bad.push(format!("7.1: unexpected kid {k:?}")),
+            }
+        }
+    }
+    if roles.first().map(Vec::as_slice) != Some(b"Document") {
+        bad.push("7.1: the tree does not start with a Document element".into());
+    }
+    // 7.4.2: numbered headings start at H1 and skip no level.
+    let mut last = 0;
+    for h in &headings {
+        if *h > last + 1 {
+            bad.push(format!("7.4.2: H{h} after H{last} (14-003)"));
+        }
+        last = *h;
+    }
+    if !headings.is_empty() && cat.get(b"Outlines").is_err() {
+        bad.push("7.1: headings but no outline (bookmarks)".into());
+    }
+
+    // 7.1: every piece of content is tagged (an MCID its element claims) or
+    // an artifact; 7.2 of ISO 32000: properly nested.
+    for (&page_id, n) in &pages {
+        let content = pdf.get_page_content(page_id);
+        let Ok(ops) = lopdf::content::Content::decode(&content).map(|c| c.operations) else {
+            bad.push(format!("7.1: page {n}: content does not parse"));
+            continue;
+        };
+        // Stack of open marked content: Some(mcid) for tagged, None for artifact
+        // or an untagged BMC.
+        let mut open: Vec<(bool, Option<i64>)> = Vec::new();
+        for op in &ops {
+            let covered = open
+                .iter()
+                .any(|(artifact, mcid)| *artifact || mcid.is_some());
+            match op.operator.as_str() {
+                "BMC" => {
+                    let artifact =
+                        op.operands.first().and_then(|o| o.as_name().ok()) == Some(b"Artifact");
+                    open.push((artifact, None));
+                }
+                "BDC" => {
+                    let artifact =
+                        op.operands.first().and_then(|o| o.as_name().ok()) == Some(b"Artifact");
+                    let mcid = op
+                        .operands
+                        .get(1)
+                        .and_then(|o| o.as_dict().ok())
+                        .and_then(|d| d.get(b"MCID").ok())
+                        .and_then(|o| o.as_i64().ok());
+                    if let Some(m) = mcid
+                        && !artifact
+                        && !owner.contains_key(&(page_id, m))
+                    {
+                        bad.push(format!(
+                            "7.1: page {n}: MCID {m} belongs to no element (01-004)"
+                        ));
+                    }
+                    open.push((artifact, mcid));
+                }
+                "EMC" if open.pop().is_none() => {
+                    bad.push(format!("7.1: page {n}: EMC without BMC/BDC"));
+                }
+                "Tj" | "TJ" | "'" | "\"" | "Do" | "f" | "F" | "f*" | "S" | "s" | "B" | "B*"
+                | "b" | "b*" | "sh" | "EI"
+                    if !covered =>
+                {
+                    bad.push(format!(
+                        "7.1: page {n}: {} neither tagged nor an artifact (01-005)",
+                        op.operator
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if !open.is_empty() {
+            bad.push(format!("7.1: page {n}: marked content left open"));
+        }
+        // Parent tree: the page's entry lists the element of each MCID.
+        let sp = pdf
+            .get_dictionary(page_id)
+            .ok()
+            .and_then(|p| p.get(b"StructParents").ok())
+            .and_then(|o| o.as_i64().ok());
+        if sp.is_none() && owner.keys().any(|(p, _)| *p == page_id) {
+            bad.push(format!(
+                "7.1: page {n} has tagged content but no /StructParents"
+            ));
+        }
+    }
+    bad.dedup();
+    bad
+}
+
+trait ErrOrEmpty {
+    fn is_err_or_empty(&self) -> bool;
+}
+
+impl<E> ErrOrEmpty for Result<String, E> {
+    fn is_err_or_empty(&self) -> bool {
+        self.as_ref().map_or(true, |s| s.trim().is_empty())
+    }
+}

@@ -1,12 +1,17 @@
 //! What printpdf does not write, added to the lopdf document it makes:
 //! the PDF/A-2u identification (XMP metadata, sRGB output intent, Info
-//! dictionary consistent with the XMP), PDF 1.7.
+//! dictionary consistent with the XMP), PDF 1.7; the tagged PDF of PDF/UA-1
+//! (structure tree, parent tree, role map, outline, catalogue entries).
 //!
 //! Everything here is derived from the document alone (no clock), so the
 //! same input gives the same bytes, the XMP packet included.
 
-use lopdf::{Dictionary, Document, Object, Stream, StringFormat};
+use std::collections::BTreeMap;
 
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+
+use super::paginate::Page;
+use super::{Item, Node, PAGE_H, Role};
 use crate::doc::Meta;
 
 /// The output intent's profile: sRGB IEC 61966-2.1 from Debian's
@@ -64,7 +69,27 @@ fn dates(iso: &str) -> Option<(String, String)> {
     Some((format!("D:{d}+00'00'"), format!("{iso}+00:00")))
 }
 
-/// The XMP packet: PDF/A-2u identification and the Info dictionary's values.
+/// The PDF/A extension schema describing `pdfuaid:part`.
+const PDFUA_EXTENSION: &str = "<rdf:Description rdf:about=\"\" \
+xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
+xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" \
+xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+";
+
+/// The XMP packet: PDF/A-2u and PDF/UA-1 identification and the Info
+/// dictionary's values.
 pub(crate) fn xmp(meta: &Meta, xmp_date: Option<&str>) -> String {
     let title = xml_escape(&meta.title);
     let mut x = String::new();
@@ -75,7 +100,8 @@ pub(crate) fn xmp(meta: &Meta, xmp_date: Option<&str>) -> String {
     x.push_str(" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"");
     x.push_str(" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"");
     x.push_str(" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"");
-    x.push_str(" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n");
+    x.push_str(" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"");
+    x.push_str(" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n");
     x.push_str("<dc:format>application/pdf</dc:format>\n");
     x.push_str(&format!(
         "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n"
@@ -102,7 +128,11 @@ pub(crate) fn xmp(meta: &Meta, xmp_date: Option<&str>) -> String {
     x.push_str(&format!("<pdf:Producer>{PRODUCER}</pdf:Producer>\n"));
     x.push_str("<pdfaid:part>2</pdfaid:part>\n");
     x.push_str("<pdfaid:conformance>U</pdfaid:conformance>\n");
-    x.push_str("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n");
+    x.push_str("<pdfuaid:part>1</pdfuaid:part>\n");
+    x.push_str("</rdf:Description>\n");
+    // PDF/A-2 6.6.2.3.2: pdfuaid is not a predefined schema, so it is described.
+    x.push_str(PDFUA_EXTENSION);
+    x.push_str("</rdf:RDF>\n</x:xmpmeta>\n");
     x.push_str("<?xpacket end=\"r\"?>");
     x
 }
@@ -183,6 +213,350 @@ pub(crate) fn catalog(lo: &mut Document) -> Option<&mut Dictionary> {
         .and_then(Object::as_reference)
         .ok()?;
     lo.get_object_mut(root).and_then(Object::as_dict_mut).ok()
+}
+
+/// The structure type written for a role (custom ones are in the role map).
+pub(crate) fn role_name(r: Role) -> &'static str {
+    match r {
+        Role::Document => "Document",
+        Role::H(1) => "H1",
+        Role::H(2) => "H2",
+        Role::H(3) => "H3",
+        Role::H(4) => "H4",
+        Role::H(5) => "H5",
+        Role::H(_) => "H6",
+        Role::P => "P",
+        Role::L => "L",
+        Role::LI => "LI",
+        Role::Lbl => "Lbl",
+        Role::LBody => "LBody",
+        Role::Table => "Table",
+        Role::TR => "TR",
+        Role::TH { .. } => "TH",
+        Role::TD => "TD",
+        Role::Figure => "Figure",
+        Role::BlockQuote => "BlockQuote",
+        Role::Entete => "Entete",
+        Role::Signature => "Signature",
+        Role::Encadre => "Encadre",
+        Role::Fiche => "Fiche",
+    }
+}
+
+/// The template's named blocks as standard structure types.
+const ROLE_MAP: [(&str, &str); 4] = [
+    ("Entete", "Div"),
+    ("Signature", "Div"),
+    ("Encadre", "Div"),
+    ("Fiche", "Table"),
+];
+
+fn name(s: &str) -> Object {
+    Object::Name(s.as_bytes().to_vec())
+}
+
+fn real(v: f32) -> Object {
+    Object::Real((v * 100.0).round() / 100.0)
+}
+
+/// What the structure tree needs from the pages beside the marked content.
+#[derive(Default)]
+pub(crate) struct Found {
+    /// Figure element → (page, bounding box in PDF coordinates).
+    figures: BTreeMap<u32, (usize, [f32; 4])>,
+    /// Headings in reading order: (element, page, top in PDF coordinates, text).
+    headings: Vec<(u32, usize, f32, String)>,
+}
+
+/// Figures and headings of the laid-out pages.
+pub(crate) fn scan(pages: &[Page], tree: &[Node]) -> Found {
+    let mut found = Found::default();
+    let mut last: Option<(u32, f32)> = None;
+    for (p, page) in pages.iter().enumerate() {
+        for it in &page.items {
+            match it {
+                Item::Image { x, y, w, h, node } => {
+                    found
+                        .figures
+                        .entry(*node)
+                        .or_insert((p, [*x, PAGE_H - y - h, x + w, PAGE_H - y]));
+                }
+                Item::Text {
+                    y,
+                    size,
+                    text,
+                    node,
+                    ..
+                } if matches!(
+                    tree.get(*node as usize),
+                    Some(Node {
+                        role: Role::H(_),
+                        ..
+                    })
+                ) =>
+                {
+                    let clean: String = text.chars().filter(|&c| c != '\u{ad}').collect();
+                    match found.headings.last_mut() {
+                        Some((n, _, _, t)) if *n == *node => {
+                            if last.is_some_and(|(_, ly)| ly != *y) && !t.ends_with(' ') {
+                                t.push(' ');
+                            }
+                            t.push_str(&clean);
+                        }
+                        _ => found.headings.push((*node, p, PAGE_H - y + size, clean)),
+                    }
+                    last = Some((*node, *y));
+                }
+                _ => {}
+            }
+        }
+    }
+    for h in &mut found.headings {
+        h.3 = h.3.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    found
+}
+
+/// One entry of a structure element's `/K`.
+#[derive(Clone, Copy)]
+enum Kid {
+    Elem(u32),
+    /// (page index, MCID)
+    Mcid(usize, u32),
+}
+
+/// Make the document a tagged PDF: structure tree from `tree` with the
+/// marked-content sequences of each page (`marks[page][mcid]` = element),
+/// parent tree, role map, `/MarkInfo`, `/ViewerPreferences`, and an outline
+/// of the headings.
+pub(crate) fn tag(
+    lo: &mut Document,
+    tree: &[Node],
+    marks: &[Vec<u32>],
+    found: &Found,
+    meta: &Meta,
+) {
+    let page_ids: Vec<ObjectId> = lo.get_pages().into_values().collect();
+    if tree.is_empty() || page_ids.len() != marks.len() {
+        return;
+    }
+    // Content of each element, then its children, in reading order.
+    let mut kids: Vec<Vec<Kid>> = vec![Vec::new(); tree.len()];
+    for (p, m) in marks.iter().enumerate() {
+        for (mcid, &node) in m.iter().enumerate() {
+            if let Some(k) = kids.get_mut(node as usize) {
+                k.push(Kid::Mcid(p, mcid as u32));
+            }
+        }
+    }
+    // Children come after their parent in `tree`: walk backwards to find the
+    // elements that hold content, and skip the empty ones.
+    let mut full: Vec<bool> = kids.iter().map(|k| !k.is_empty()).collect();
+    full[0] = true;
+    for n in (1..tree.len()).rev() {
+        if full[n] {
+            full[tree[n].parent as usize] = true;
+        }
+    }
+    for n in 1..tree.len() {
+        if full[n] {
+            kids[tree[n].parent as usize].push(Kid::Elem(n as u32));
+        }
+    }
+    let root_id = lo.new_object_id();
+    let ids: Vec<Option<ObjectId>> = full
+        .iter()
+        .map(|&f| f.then(|| lo.new_object_id()))
+        .collect();
+    let mut parent_tree: Vec<Vec<Object>> =
+        marks.iter().map(|m| vec![Object::Null; m.len()]).collect();
+    for (n, node) in tree.iter().enumerate() {
+        let Some(id) = ids[n] else { continue };
+        let mut d = Dictionary::new();
+        d.set("Type", name("StructElem"));
+        d.set("S", name(role_name(node.role)));
+        let parent = if n == 0 {
+            root_id
+        } else {
+            ids[node.parent as usize].unwrap_or(root_id)
+        };
+        d.set("P", parent);
+        let first_page = kids[n].iter().find_map(|k| match k {
+            Kid::Mcid(p, _) => Some(*p),
+            Kid::Elem(_) => None,
+        });
+        if let Some(p) = first_page {
+            d.set("Pg", page_ids[p]);
+        }
+        let k: Vec<Object> = kids[n]
+            .iter()
+            .map(|k| match *k {
+                Kid::Elem(c) => ids[c as usize].map_or(Object::Null, Object::Reference),
+                Kid::Mcid(p, mcid) => {
+                    parent_tree[p][mcid as usize] = Object::Reference(id);
+                    if Some(p) == first_page {
+                        Object::Integer(i64::from(mcid))
+                    } else {
+                        Object::Dictionary(Dictionary::from_iter(vec![
+                            ("Type", name("MCR")),
+                            ("Pg", Object::Reference(page_ids[p])),
+                            ("MCID", Object::Integer(i64::from(mcid))),
+                        ]))
+                    }
+                }
+            })
+            .collect();
+        d.set("K", k);
+        match node.role {
+            Role::TH { row } => {
+                d.set(
+                    "A",
+                    Dictionary::from_iter(vec![
+                        ("O", name("Table")),
+                        ("Scope", name(if row { "Row" } else { "Column" })),
+                    ]),
+                );
+            }
+            Role::Figure => {
+                let who = if meta.author.is_empty() {
+                    "la collectivité"
+                } else {
+                    meta.author.as_str()
+                };
+                d.set("Alt", text_string(&clean(&format!("Logo : {who}"))));
+                if let Some((_, b)) = found.figures.get(&(n as u32)) {
+                    d.set(
+                        "A",
+                        Dictionary::from_iter(vec![
+                            ("O", name("Layout")),
+                            ("Placement", name("Block")),
+                            ("BBox", Object::Array(b.iter().map(|&v| real(v)).collect())),
+                        ]),
+                    );
+                }
+            }
+            _ => {}
+        }
+        lo.objects.insert(id, Object::Dictionary(d));
+    }
+
+    let mut nums = Vec::new();
+    for (p, refs) in parent_tree.into_iter().enumerate() {
+        nums.push(Object::Integer(p as i64));
+        nums.push(Object::Array(refs));
+    }
+    let role_map = Dictionary::from_iter(ROLE_MAP.iter().map(|&(k, v)| (k, name(v))));
+    let mut root = Dictionary::new();
+    root.set("Type", name("StructTreeRoot"));
+    if let Some(doc) = ids[0] {
+        root.set("K", doc);
+    }
+    root.set(
+        "ParentTree",
+        Dictionary::from_iter(vec![("Nums", Object::Array(nums))]),
+    );
+    root.set("ParentTreeNextKey", Object::Integer(marks.len() as i64));
+    root.set("RoleMap", role_map);
+    lo.objects.insert(root_id, Object::Dictionary(root));
+
+    for (p, &id) in page_ids.iter().enumerate() {
+        if let Ok(page) = lo.get_object_mut(id).and_then(Object::as_dict_mut) {
+            page.set("StructParents", Object::Integer(p as i64));
+            page.set("Tabs", name("S"));
+        }
+    }
+    let outline = outline(lo, tree, found, &page_ids);
+    if let Some(cat) = catalog(lo) {
+        cat.set("StructTreeRoot", root_id);
+        cat.set(
+            "MarkInfo",
+            Dictionary::from_iter(vec![("Marked", Object::Boolean(true))]),
+        );
+        cat.set(
+            "ViewerPreferences",
+            Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
+        );
+        if let Some(o) = outline {
+            cat.set("Outlines", o);
+            cat.set("PageMode", name("UseOutlines"));
+        }
+    }
+}
+
+/// Bookmarks of the headings, nested by level; `None` without headings.
+fn outline(
+    lo: &mut Document,
+    tree: &[Node],
+    found: &Found,
+    pages: &[ObjectId],
+) -> Option<ObjectId> {
+    let items: Vec<(u8, &str, ObjectId, f32)> = found
+        .headings
+        .iter()
+        .filter(|h| !h.3.is_empty())
+        .filter_map(|(n, p, top, t)| {
+            let Role::H(l) = tree.get(*n as usize)?.role else {
+                return None;
+            };
+            Some((l, t.as_str(), *pages.get(*p)?, *top))
+        })
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    let root = lo.new_object_id();
+    let ids: Vec<ObjectId> = items.iter().map(|_| lo.new_object_id()).collect();
+    // Parent of each item: the nearest earlier item of a lower level.
+    let parent: Vec<Option<usize>> = (0..items.len())
+        .map(|i| (0..i).rev().find(|&j| items[j].0 < items[i].0))
+        .collect();
+    let children =
+        |p: Option<usize>| -> Vec<usize> { (0..items.len()).filter(|&i| parent[i] == p).collect() };
+    let descendants = |i: usize| -> i64 {
+        (i + 1..items.len())
+            .take_while(|&j| items[j].0 > items[i].0)
+            .count() as i64
+    };
+    for (i, &(_, title, page, top)) in items.iter().enumerate() {
+        let mut d = Dictionary::new();
+        d.set("Title", text_string(&clean(title)));
+        d.set("Parent", parent[i].map_or(root, |p| ids[p]));
+        let sib = children(parent[i]);
+        let at = sib.iter().position(|&s| s == i).unwrap_or(0);
+        if at > 0 {
+            d.set("Prev", ids[sib[at - 1]]);
+        }
+        if let Some(&n) = sib.get(at + 1) {
+            d.set("Next", ids[n]);
+        }
+        let kids = children(Some(i));
+        if let (Some(&f), Some(&l)) = (kids.first(), kids.last()) {
+            d.set("First", ids[f]);
+            d.set("Last", ids[l]);
+            d.set("Count", Object::Integer(descendants(i)));
+        }
+        d.set(
+            "Dest",
+            vec![
+                Object::Reference(page),
+                name("XYZ"),
+                Object::Integer(0),
+                real(top),
+                Object::Null,
+            ],
+        );
+        lo.objects.insert(ids[i], Object::Dictionary(d));
+    }
+    let top = children(None);
+    let mut d = Dictionary::new();
+    d.set("Type", name("Outlines"));
+    if let (Some(&f), Some(&l)) = (top.first(), top.last()) {
+        d.set("First", ids[f]);
+        d.set("Last", ids[l]);
+    }
+    d.set("Count", Object::Integer(items.len() as i64));
+    lo.objects.insert(root, Object::Dictionary(d));
+    Some(root)
 }
 
 #[cfg(test)]

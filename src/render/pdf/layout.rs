@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::fonts::{Face, face};
 use super::text::{self, HAlign, LineBox, TextStyle};
-use super::{BODY_W, Item, MARGIN_X, MM};
+use super::{BODY_W, Item, MARGIN_X, MM, Node, Role};
 use crate::doc::{Align, Block, Container, Inline, Style};
 
 /// Whether a page break may follow a slice.
@@ -118,6 +118,9 @@ pub(crate) struct Laid {
     pub frames: Vec<Frame>,
     /// Header rows of tables, repeated on each page a table continues on.
     pub headers: Vec<Slice>,
+    /// The structure elements of the tagged PDF, in reading order; 0 is the
+    /// `Document`. Items name theirs with `node`.
+    pub tree: Vec<Node>,
 }
 
 /// Items drawing the frames of slices placed at (top, height, frames).
@@ -281,6 +284,11 @@ impl Flow {
 struct Layouter {
     frames: Vec<Frame>,
     headers: Vec<Slice>,
+    tree: Vec<Node>,
+    /// The structure element being filled.
+    node: u32,
+    /// Level of the last heading (headings never skip a level in the tags).
+    heading: u8,
     /// Size in pixels of the logo not placed yet.
     logo: Option<(u32, u32)>,
 }
@@ -291,6 +299,12 @@ pub(crate) fn layout(blocks: &[Block], logo: Option<(u32, u32)>) -> Laid {
     let mut l = Layouter {
         frames: Vec::new(),
         headers: Vec::new(),
+        tree: vec![Node {
+            role: Role::Document,
+            parent: 0,
+        }],
+        node: 0,
+        heading: 0,
         logo,
     };
     let mut flow = Flow::default();
@@ -308,10 +322,31 @@ pub(crate) fn layout(blocks: &[Block], logo: Option<(u32, u32)>) -> Laid {
         slices: flow.slices,
         frames: l.frames,
         headers: l.headers,
+        tree: l.tree,
     }
 }
 
 impl Layouter {
+    /// A new structure element inside the current one.
+    fn child(&mut self, role: Role) -> u32 {
+        self.tree.push(Node {
+            role,
+            parent: self.node,
+        });
+        (self.tree.len() - 1) as u32
+    }
+
+    /// Open a structure element: what is laid out until `close` goes in it.
+    fn open(&mut self, role: Role) -> u32 {
+        let outer = self.node;
+        self.node = self.child(role);
+        outer
+    }
+
+    fn close(&mut self, outer: u32) {
+        self.node = outer;
+    }
+
     fn blocks(&mut self, flow: &mut Flow, blocks: &[Block], ctx: Ctx) {
         for b in blocks {
             self.block(flow, b, ctx);
@@ -362,9 +397,11 @@ impl Layouter {
         if n == 0 {
             return;
         }
+        let outer = self.open(Role::P);
         flow.open(0.0);
         for (i, line) in lines.into_iter().enumerate() {
             let mut s = Slice::from_line(line, ctx.x);
+            s.items.iter_mut().for_each(|it| it.tag(self.node));
             // No orphan (first line alone) and no widow (last line alone).
             if i + 1 < n && (i == 0 || i + 2 >= n) {
                 s.keep = Keep::Strong;
@@ -372,6 +409,7 @@ impl Layouter {
             flow.push(s);
         }
         flow.close(ctx.size * 0.5);
+        self.close(outer);
     }
 
     fn heading(&mut self, flow: &mut Flow, level: u8, content: &[Inline], ctx: Ctx) {
@@ -405,13 +443,19 @@ impl Layouter {
         if lines.is_empty() {
             return;
         }
+        // H1 first, then at most one level deeper than the last heading.
+        let tag = level.clamp(1, 6).min(self.heading + 1);
+        self.heading = tag;
+        let outer = self.open(Role::H(tag));
         flow.open(before);
         for line in lines {
             let mut s = Slice::from_line(line, ctx.x + inset);
+            s.items.iter_mut().for_each(|it| it.tag(self.node));
             s.keep = Keep::Strong;
             flow.push(s);
         }
         flow.close(after);
+        self.close(outer);
     }
 
     fn list(&mut self, flow: &mut Flow, start: Option<u64>, items: &[Vec<Block>], ctx: Ctx) {
@@ -431,11 +475,17 @@ impl Layouter {
             w: ctx.w - indent,
             ..ctx.inner()
         };
+        let list = self.open(Role::L);
         flow.open(ctx.size * 0.3);
         for (n, item) in items.iter().enumerate() {
             let first = flow.slices.len();
             flow.open(2.0);
+            let li = self.open(Role::LI);
+            let label = self.child(Role::Lbl);
+            let body = self.open(Role::LBody);
             self.blocks(flow, item, ictx);
+            self.close(body);
+            self.close(li);
             if flow.slices.len() == first {
                 let mut s = Slice::new(ctx.size * LEADING);
                 s.lines.push((0.0, s.h));
@@ -457,11 +507,13 @@ impl Layouter {
                     face: fc,
                     size: ctx.size,
                     text: m,
+                    node: label,
                 },
             );
             flow.close(2.0);
         }
         flow.close(ctx.size * 0.5);
+        self.close(list);
     }
 
     fn quote(&mut self, flow: &mut Flow, blocks: &[Block], ctx: Ctx) {
@@ -482,7 +534,9 @@ impl Layouter {
             ..ctx.inner()
         };
         let mut sub = Flow::default();
+        let outer = self.open(Role::BlockQuote);
         self.blocks(&mut sub, blocks, inner);
+        self.close(outer);
         self.splice(flow, sub.slices, Some(frame), 6.0, 6.0, 0.0, Keep::None);
     }
 
@@ -572,7 +626,9 @@ impl Layouter {
                 } else {
                     (ctx.x, ctx.w)
                 };
+                let outer = self.open(Role::Signature);
                 let s = self.signature(blocks, ctx.column(x, w));
+                self.close(outer);
                 flow.open(12.0);
                 flow.push(s);
                 flow.close(6.0);
@@ -615,7 +671,9 @@ impl Layouter {
             ..ctx.inner()
         };
         let mut sub = Flow::default();
+        let outer = self.open(Role::Encadre);
         self.blocks(&mut sub, blocks, inner);
+        self.close(outer);
         self.splice(
             flow,
             sub.slices,
@@ -704,6 +762,10 @@ impl Layouter {
         } else {
             ctx.w / 2.0
         };
+        let entete = self.open(Role::Entete);
+        let has_left = blocks.iter().any(|b| is(b, Container::Left));
+        // The logo comes first in reading order, as on the page.
+        let figure = (has_left && self.logo.is_some()).then(|| self.child(Role::Figure));
         let mut left = Vec::new();
         let mut right = Vec::new();
         let mut rest = Vec::new();
@@ -727,9 +789,10 @@ impl Layouter {
                 ..ctx.column(ctx.x, w)
             },
         );
-        let has_left = blocks.iter().any(|b| is(b, Container::Left));
         let mut l = l;
-        if has_left && let Some((pw, ph)) = self.logo.take() {
+        if let Some(figure) = figure
+            && let Some((pw, ph)) = self.logo.take()
+        {
             // At most 45 mm wide and 20 mm high, in proportion.
             let scale = (w.min(LOGO_W) / pw.max(1) as f32).min(LOGO_H / ph.max(1) as f32);
             let (iw, ih) = (pw as f32 * scale, ph as f32 * scale);
@@ -748,6 +811,7 @@ impl Layouter {
                 y: 0.0,
                 w: iw,
                 h: ih,
+                node: figure,
             });
             l.h += dy;
         }
@@ -758,6 +822,7 @@ impl Layouter {
                 ..ctx.column(ctx.x + ctx.w - w, w)
             },
         );
+        self.close(entete);
         let s = side_by_side(vec![l, r]);
         flow.open(0.0);
         flow.push(s);
@@ -802,7 +867,9 @@ impl Layouter {
                 } => {
                     // A lone signature goes on the right, where acts are signed.
                     let col = if sigs == 1 { 1 } else { row.len() };
+                    let outer = self.open(Role::Signature);
                     row.push(self.signature(blocks, ctx.column(xs[col], w)));
+                    self.close(outer);
                     if row.len() == 2 {
                         flush(flow, &mut row);
                     }
@@ -819,6 +886,7 @@ impl Layouter {
     fn sheet(&mut self, flow: &mut Flow, blocks: &[Block], ctx: Ctx) {
         let kw = (ctx.w * 0.3).round();
         let pad = 4.0;
+        let fiche = self.open(Role::Fiche);
         flow.open(8.0);
         for b in blocks {
             let Block::Container {
@@ -850,8 +918,14 @@ impl Layouter {
                 ..ctx.column(ctx.x + pad, kw - 2.0 * pad)
             };
             let vctx = ctx.column(ctx.x + kw + pad, ctx.w - kw - 2.0 * pad);
+            let tr = self.open(Role::TR);
+            let th = self.open(Role::TH { row: true });
             let k = self.column(&key, kctx);
+            self.close(th);
+            let td = self.open(Role::TD);
             let v = self.column(&value, vctx);
+            self.close(td);
+            self.close(tr);
             let mut s = side_by_side(vec![k, v]);
             let h = s.h.max(ctx.size * LEADING) + 2.0 * pad;
             for it in &mut s.items {
@@ -877,6 +951,7 @@ impl Layouter {
             flow.push(s);
         }
         flow.close(10.0);
+        self.close(fiche);
     }
 
     fn table(
@@ -933,58 +1008,73 @@ impl Layouter {
             Some(Align::Right) => HAlign::Right,
             _ => HAlign::Left,
         };
-        let row_slice = |r: &[Vec<Inline>], st: TextStyle, fill: Option<f32>| -> Slice {
-            let mut s = Slice::new(0.0);
-            let mut h = st.leading;
-            for c in 0..ncols {
-                let w = widths[c] - 2.0 * pad;
-                let mut y = pad;
-                for line in text::layout(cell(r, c), st, halign(c), w) {
-                    for mut it in line.items {
-                        shift_x(&mut it, xs[c] + pad);
-                        it.shift(y);
-                        s.items.push(it);
+        // `cells`: the structure element of each cell.
+        let row_slice =
+            |r: &[Vec<Inline>], st: TextStyle, fill: Option<f32>, cells: &[u32]| -> Slice {
+                let mut s = Slice::new(0.0);
+                let mut h = st.leading;
+                for c in 0..ncols {
+                    let w = widths[c] - 2.0 * pad;
+                    let mut y = pad;
+                    for line in text::layout(cell(r, c), st, halign(c), w) {
+                        for mut it in line.items {
+                            shift_x(&mut it, xs[c] + pad);
+                            it.shift(y);
+                            it.tag(cells[c]);
+                            s.items.push(it);
+                        }
+                        if c == 0 || s.baseline.is_none() {
+                            s.baseline = s.baseline.or(Some(y + line.baseline));
+                        }
+                        s.lines.push((y, y + line.height));
+                        y += line.height;
                     }
-                    if c == 0 || s.baseline.is_none() {
-                        s.baseline = s.baseline.or(Some(y + line.baseline));
-                    }
-                    s.lines.push((y, y + line.height));
-                    y += line.height;
+                    h = h.max(y - pad);
                 }
-                h = h.max(y - pad);
-            }
-            s.h = h + 2.0 * pad;
-            let mut items = Vec::new();
-            if let Some(g) = fill {
-                items.push(Item::Fill {
-                    x: ctx.x,
-                    y: 0.0,
-                    w: ctx.w,
-                    h: s.h,
-                    grey: g,
-                });
-            }
-            items.extend(grid(&xs, s.h));
-            items.append(&mut s.items);
-            s.items = items;
-            s
-        };
+                s.h = h + 2.0 * pad;
+                let mut items = Vec::new();
+                if let Some(g) = fill {
+                    items.push(Item::Fill {
+                        x: ctx.x,
+                        y: 0.0,
+                        w: ctx.w,
+                        h: s.h,
+                        grey: g,
+                    });
+                }
+                items.extend(grid(&xs, s.h));
+                items.append(&mut s.items);
+                s.items = items;
+                s
+            };
 
+        let outer = self.open(Role::Table);
         flow.open(6.0);
         let mut table = None;
         if !header.is_empty() {
-            let mut h = row_slice(header, head, Some(0.9));
+            let cells = self.row(ncols, Role::TH { row: false });
+            let mut h = row_slice(header, head, Some(0.9), &cells);
             h.keep = Keep::Strong;
             table = Some(self.headers.len());
             self.headers.push(h.clone());
             flow.push(h);
         }
         for r in rows {
-            let mut s = row_slice(r, body, None);
+            let cells = self.row(ncols, Role::TD);
+            let mut s = row_slice(r, body, None, &cells);
             s.table = table;
             flow.push(s);
         }
         flow.close(10.0);
+        self.close(outer);
+    }
+
+    /// A table row (`TR`) of `n` cells of kind `cell`; the cells' elements.
+    fn row(&mut self, n: usize, cell: Role) -> Vec<u32> {
+        let tr = self.open(Role::TR);
+        let cells = (0..n).map(|_| self.child(cell)).collect();
+        self.close(tr);
+        cells
     }
 }
 

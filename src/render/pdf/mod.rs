@@ -32,13 +32,16 @@ const BODY_W: f32 = PAGE_W - 2.0 * MARGIN_X;
 /// Something drawn on a page; `y` grows downwards from the top of its slice or page.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Item {
-    /// Text in one face and size; `y` is the baseline.
+    /// Text in one face and size; `y` is the baseline. `node`: the structure
+    /// element it belongs to (index in [`layout::Laid::tree`], 0 until the
+    /// layout sets it), or [`ARTIFACT`].
     Text {
         x: f32,
         y: f32,
         face: Face,
         size: f32,
         text: String,
+        node: u32,
     },
     /// A grey filled rectangle; `y` is its top edge.
     Fill {
@@ -58,10 +61,72 @@ pub(crate) enum Item {
         grey: f32,
     },
     /// The logo (`meta.logo`) scaled to `w` × `h`; `y` is its top edge.
-    Image { x: f32, y: f32, w: f32, h: f32 },
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        node: u32,
+    },
+}
+
+/// The `node` of what is not content (page numbers, running footers, a table
+/// header repeated on the next page): written as an artifact, not tagged.
+pub(crate) const ARTIFACT: u32 = u32::MAX;
+
+/// The kind of a structure element of the tagged PDF (ISO 32000-1 14.8.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Document,
+    /// A heading, level 1 to 6 (levels never skipped).
+    H(u8),
+    P,
+    L,
+    LI,
+    Lbl,
+    LBody,
+    Table,
+    TR,
+    /// A header cell: of its column (`row` false) or of its row.
+    TH {
+        row: bool,
+    },
+    TD,
+    Figure,
+    BlockQuote,
+    /// The named blocks of the templates, kept by name and mapped to `Div`
+    /// (`/RoleMap`): the header of an act, a signature block, a framed box
+    /// (counts, transmission), a fiche.
+    Entete,
+    Signature,
+    Encadre,
+    Fiche,
+}
+
+/// A structure element: its kind and its parent (the root is its own parent).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Node {
+    pub role: Role,
+    pub parent: u32,
 }
 
 impl Item {
+    /// Give text and images without a structure element the element `node`.
+    fn tag(&mut self, n: u32) {
+        if let Item::Text { node, .. } | Item::Image { node, .. } = self
+            && *node == 0
+        {
+            *node = n;
+        }
+    }
+
+    /// Make text and images artifacts.
+    fn untag(&mut self) {
+        if let Item::Text { node, .. } | Item::Image { node, .. } = self {
+            *node = ARTIFACT;
+        }
+    }
+
     /// Move the item down by `dy`.
     fn shift(&mut self, dy: f32) {
         match self {
@@ -81,7 +146,8 @@ pub fn render(doc: &crate::doc::Document) -> Vec<u8> {
         .logo
         .as_ref()
         .and_then(|l| Some((l, image::xobject_for(l)?)));
-    let flow = layout::layout(&doc.blocks, logo.as_ref().map(|(l, _)| (l.width, l.height)));
+    let mut flow = layout::layout(&doc.blocks, logo.as_ref().map(|(l, _)| (l.width, l.height)));
+    let tree = std::mem::take(&mut flow.tree);
     let pages = paginate::paginate(flow, &doc.meta);
-    writer::write(&pages, &doc.meta, logo.map(|(_, x)| x))
+    writer::write(&pages, &tree, &doc.meta, logo.map(|(_, x)| x))
 }

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use super::fonts::{Face, face};
 use super::layout::{Frame, Keep, Laid, Slice, Split, frame_items};
-use super::{Item, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MM, PAGE_H, PAGE_W};
+use super::{ARTIFACT, Item, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MM, PAGE_H, PAGE_W};
 use crate::doc::Meta;
 
 /// One laid-out page; `y` of its items grows downwards from the page top.
@@ -182,7 +182,9 @@ impl Paginator<'_> {
         } else {
             s.space_before
         };
-        if at_top && let Some(h) = self.header(&s).cloned() {
+        if at_top && let Some(mut h) = self.header(&s).cloned() {
+            // A repeated header row is not read twice: an artifact.
+            h.items.iter_mut().for_each(Item::untag);
             self.put(h, &s.frames);
         }
         let frames = s.frames.clone();
@@ -400,6 +402,7 @@ fn footer(page: &mut Page, text: &str, n: usize, total: usize) {
             face: Face::Sans,
             size: FOOTER_SIZE,
             text,
+            node: ARTIFACT,
         });
     }
     page.items.push(Item::Text {
@@ -408,6 +411,7 @@ fn footer(page: &mut Page, text: &str, n: usize, total: usize) {
         face: Face::Sans,
         size: FOOTER_SIZE,
         text: num,
+        node: ARTIFACT,
     });
 }
 

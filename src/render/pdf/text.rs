@@ -720,6 +720,7 @@ fn place(
                         face: f.face,
                         size: f.size,
                         text,
+                        node: 0,
                     });
                     x += f.w;
                 }

@@ -10,16 +10,16 @@
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Color, CurTransMat, ExternalXObject, FontId, FontMetrics, FontType, Line, LinePoint, Mm, Op,
-    PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfFontMetricsStub, PdfPage,
-    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
-    XObject, XObjectId, XObjectTransform,
+    Color, CurTransMat, DictItem, ExternalXObject, FontId, FontMetrics, FontType, Line, LinePoint,
+    Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfFontMetricsStub,
+    PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix,
+    WindingOrder, XObject, XObjectId, XObjectTransform,
 };
 
 use super::conform;
 use super::fonts::{self, Face, Slots, face};
 use super::paginate::Page;
-use super::{Item, PAGE_H, PAGE_W};
+use super::{Item, Node, PAGE_H, PAGE_W};
 use crate::doc::Meta;
 
 /// The watermark of a draft.
@@ -58,12 +58,26 @@ fn pt(x: f32, y_from_top: f32) -> Point {
 const LOGO_ID: &str = "Im1";
 
 /// The operations drawing one page.
-fn page_ops(page: &Page, draft: bool, slots: &mut [Slots; 6], logo: bool) -> Vec<Op> {
+/// `marks` receives the structure element of each marked-content sequence of
+/// the page, in MCID order.
+fn page_ops(
+    page: &Page,
+    tree: &[Node],
+    draft: bool,
+    slots: &mut [Slots; 6],
+    logo: bool,
+    marks: &mut Vec<u32>,
+) -> Vec<Op> {
     let mut ops = Vec::new();
     if draft {
         watermark(&mut ops);
     }
-    // Fills first, then rules, then text on top.
+    // Fills first, then rules, then text on top. Fills and rules (table
+    // grids, frames, shading) are artifacts.
+    ops.push(Op::BeginMarkedContent {
+        tag: "Artifact".to_string(),
+    });
+    let artifacts = ops.len();
     let mut fill_grey = None;
     for it in &page.items {
         if let Item::Fill {
@@ -125,10 +139,16 @@ fn page_ops(page: &Page, draft: bool, slots: &mut [Slots; 6], logo: bool) -> Vec
     if fill_grey.is_some() {
         ops.push(Op::SetFillColor { col: grey(0.0) });
     }
+    if ops.len() == artifacts {
+        ops.pop();
+    } else {
+        ops.push(Op::EndMarkedContent);
+    }
     for it in &page.items {
-        if let Item::Image { x, y, w, h } = it
+        if let Item::Image { x, y, w, h, node } = it
             && logo
         {
+            ops.push(begin_mark(*node, tree, marks));
             ops.push(Op::SaveGraphicsState);
             ops.push(Op::SetTransformationMatrix {
                 matrix: CurTransMat::Raw([r2(*w), 0.0, 0.0, r2(*h), r2(*x), r2(PAGE_H - y - h)]),
@@ -141,28 +161,48 @@ fn page_ops(page: &Page, draft: bool, slots: &mut [Slots; 6], logo: bool) -> Vec
                 },
             });
             ops.push(Op::RestoreGraphicsState);
+            ops.push(Op::EndMarkedContent);
         }
     }
     let mut font: Option<(Face, f32)> = None;
     let mut in_text = false;
+    // The structure element of the open marked-content sequence.
+    let mut marked: Option<u32> = None;
     // Consecutive pieces of text on one baseline in one font become one TJ,
     // the gaps between them written as offsets.
     let mut run: Vec<TextItem> = Vec::new();
     let mut pen: Option<(f32, f32)> = None; // (x after the run, baseline)
-    for it in &page.items {
-        let Item::Text {
-            x,
-            y,
-            face: f,
-            size,
-            text,
-        } = it
-        else {
-            continue;
+    let texts: Vec<(&f32, &f32, &Face, &f32, &String, &u32)> = page
+        .items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Text {
+                x,
+                y,
+                face,
+                size,
+                text,
+                node,
+            } if !text.is_empty() && x.is_finite() && y.is_finite() => {
+                Some((x, y, face, size, text, node))
+            }
+            _ => None,
+        })
+        .collect();
+    for (i, &(x, y, f, size, text, node)) in texts.iter().enumerate() {
+        // A line that goes on in the next line of the same element ends with
+        // a space, so that the element's text read from the structure tree
+        // (screen readers) keeps its words apart. Past the line's end, unseen.
+        let wrapped = texts
+            .get(i + 1)
+            .is_some_and(|n| n.5 == node && *n.1 - *y > 0.6 * *size && *node != super::ARTIFACT);
+        let spaced;
+        let text = if wrapped && !text.ends_with([' ', '\u{ad}', '-', '\u{2010}', '\u{a0}']) {
+            spaced = format!("{text} ");
+            &spaced
+        } else {
+            text
         };
-        if text.is_empty() || !x.is_finite() || !y.is_finite() {
-            continue;
-        }
         for c in text.chars() {
             let g = face(*f).glyph(c);
             slots[f.index()].slot(g, c);
@@ -174,6 +214,23 @@ fn page_ops(page: &Page, draft: bool, slots: &mut [Slots; 6], logo: bool) -> Vec
             .filter(|&(_, py)| py == *y)
             .map(|(px, _)| x - px)
             .filter(|dx| (-0.5..200.0).contains(dx));
+        // Each run of one structure element is a marked-content sequence.
+        if marked != Some(*node) {
+            if !run.is_empty() {
+                ops.push(Op::ShowText {
+                    items: std::mem::take(&mut run),
+                });
+            }
+            if marked.is_some() {
+                ops.push(Op::EndMarkedContent);
+            }
+            if !in_text {
+                ops.push(Op::StartTextSection);
+                in_text = true;
+            }
+            ops.push(begin_mark(*node, tree, marks));
+            marked = Some(*node);
+        }
         if dx.is_none() || !same_font {
             if !run.is_empty() {
                 ops.push(Op::ShowText {
@@ -213,10 +270,30 @@ fn page_ops(page: &Page, draft: bool, slots: &mut [Slots; 6], logo: bool) -> Vec
     if !run.is_empty() {
         ops.push(Op::ShowText { items: run });
     }
+    if marked.is_some() {
+        ops.push(Op::EndMarkedContent);
+    }
     if in_text {
         ops.push(Op::EndTextSection);
     }
     ops
+}
+
+/// Open the marked-content sequence of structure element `node`: an
+/// artifact, or the element's tag with the next MCID of the page.
+fn begin_mark(node: u32, tree: &[Node], marks: &mut Vec<u32>) -> Op {
+    let Some(n) = tree.get(node as usize) else {
+        return Op::BeginMarkedContent {
+            tag: "Artifact".to_string(),
+        };
+    };
+    let mut props = BTreeMap::new();
+    props.insert("MCID".to_string(), DictItem::Int(marks.len() as i64));
+    marks.push(node);
+    Op::BeginMarkedContentWithProperties {
+        tag: conform::role_name(n.role).to_string(),
+        properties: DictItem::Dict { map: props },
+    }
 }
 
 /// A large light-grey "PROJET" across the page diagonal, under everything.
@@ -413,15 +490,22 @@ impl Fnv {
 }
 
 /// The PDF file for laid-out pages.
-pub(crate) fn write(pages: &[Page], meta: &Meta, logo: Option<ExternalXObject>) -> Vec<u8> {
+pub(crate) fn write(
+    pages: &[Page],
+    tree: &[Node],
+    meta: &Meta,
+    logo: Option<ExternalXObject>,
+) -> Vec<u8> {
     let mut slots: [Slots; 6] = Default::default();
+    let mut marks: Vec<Vec<u32>> = vec![Vec::new(); pages.len()];
     let pdf_pages: Vec<PdfPage> = pages
         .iter()
-        .map(|p| {
+        .zip(&mut marks)
+        .map(|(p, m)| {
             PdfPage::new(
                 Mm(210.0),
                 Mm(297.0),
-                page_ops(p, meta.draft, &mut slots, logo.is_some()),
+                page_ops(p, tree, meta.draft, &mut slots, logo.is_some(), m),
             )
         })
         .collect();
@@ -455,8 +539,10 @@ pub(crate) fn write(pages: &[Page], meta: &Meta, logo: Option<ExternalXObject>) 
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
 
-    // Reproducible metadata: dates from the act, no random id; PDF/A-2u.
+    // Reproducible metadata: dates from the act, no random id; PDF/A-2u;
+    // the structure tree of the tagged PDF.
     conform::finish(&mut lo, meta, DEFLATE_LEVEL);
+    conform::tag(&mut lo, tree, &marks, &conform::scan(pages, tree), meta);
     if let Ok(ids) = lo.trailer.get_mut(b"ID").and_then(|o| o.as_array_mut()) {
         for id in ids {
             if let Ok(s) = id.as_str_mut() {
@@ -476,8 +562,20 @@ pub(crate) fn write(pages: &[Page], meta: &Meta, logo: Option<ExternalXObject>) 
             }
         }
     }
+    // Object streams: the dictionaries of the structure tree, fonts and pages
+    // are compressed too (PDF 1.5, allowed by PDF/A-2); the trailer becomes a
+    // cross-reference stream, whose dictionary holds the /ID.
+    let save = lopdf::SaveOptions {
+        use_object_streams: true,
+        use_xref_streams: true,
+        linearize: false,
+        object_stream_config: lopdf::ObjectStreamConfig {
+            max_objects_per_stream: 200,
+            compression_level: u32::from(DEFLATE_LEVEL),
+        },
+    };
     let mut out = Vec::new();
-    if lo.save_to(&mut out).is_err() {
+    if lo.save_with_options(&mut out, save).is_err() {
         return out;
     }
 
@@ -488,7 +586,11 @@ pub(crate) fn write(pages: &[Page], meta: &Meta, logo: Option<ExternalXObject>) 
     b.write(&out);
     b.write(meta.title.as_bytes());
     let id = format!("{:016x}{:016x}", a.0, b.0);
-    let tail = out.len().saturating_sub(512);
+    // The cross-reference stream is written last, after the object streams.
+    let tail = out
+        .windows(ID_PLACEHOLDER.len())
+        .position(|w| w == ID_PLACEHOLDER)
+        .unwrap_or(out.len());
     let mut i = tail;
     while i + ID_PLACEHOLDER.len() <= out.len() {
         if &out[i..i + ID_PLACEHOLDER.len()] == ID_PLACEHOLDER {
