@@ -221,6 +221,42 @@ Exemples :
   delib export scdl inputs --url https://www.ville.fr/actes"
     )]
     Scdl(ScdlArgs),
+    /// Paquet @ctes de chaque acte (PDF nommés selon le protocole et métadonnées XML)
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "delib export actes <RÉPERTOIRE> -o <RÉPERTOIRE> [--classification AAAA-MM-JJ]",
+        after_help = "\
+Pour chaque acte voté qui a une nature et une matière @ctes, écrit dans un répertoire à son nom
+ce que le tiers de télétransmission (S²LOW, FAST, iXbus…) envoie au contrôle de légalité :
+l'acte en PDF (…_1.pdf), ses annexes en PDF (…_2.pdf, …_3.pdf : conventions, annexes) et le
+message XML @ctes (…_0.xml : nature, matières, numéro, date de décision, objet). Vérifie
+l'objet (499 caractères au plus), le numéro @ctes (^[0-9A-Z_]{1,15}$), la date de décision
+(pas dans le futur) et les PDF. Un acte qui ne passe pas est signalé et laissé de côté.
+
+Codes de sortie : 0 tous les actes concernés sont prêts, 1 au moins un écarté.
+
+Exemple :
+  delib export actes inputs -o actes --classification 2024-01-15"
+    )]
+    Actes(ActesArgs),
+}
+
+/// `delib export actes`.
+#[derive(Debug, Args)]
+pub struct ActesArgs {
+    /// Répertoire des dossiers
+    #[arg(value_name = "RÉPERTOIRE")]
+    pub folder: PathBuf,
+    /// Répertoire où écrire un paquet par acte
+    #[arg(short, long, value_name = "RÉPERTOIRE", required = true)]
+    pub output: PathBuf,
+    /// Date de version de la classification des matières donnée par la préfecture
+    /// (par défaut : la date de décision de chaque acte, avec un avertissement)
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub classification: Option<String>,
+    /// Date du jour, AAAA-MM-JJ (par défaut : aujourd'hui)
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub date: Option<String>,
 }
 
 /// `delib export scdl`.

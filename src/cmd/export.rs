@@ -1,6 +1,8 @@
 //! `delib export scdl` (open-data file) and `delib export actes` (@ctes package).
 
-use crate::cli::{ExportCommand, ScdlArgs};
+use crate::build::{self, Format, Kind};
+use crate::cli::{ActesArgs, ExportCommand, ScdlArgs};
+use crate::diag::Diagnostic;
 use crate::publish;
 use anyhow::Context as _;
 
@@ -8,6 +10,7 @@ use anyhow::Context as _;
 pub fn run(what: &ExportCommand, quiet: bool) -> anyhow::Result<u8> {
     match what {
         ExportCommand::Scdl(args) => scdl(args, quiet),
+        ExportCommand::Actes(args) => actes(args, quiet),
     }
 }
 
@@ -79,4 +82,139 @@ fn scdl(args: &ScdlArgs, quiet: bool) -> anyhow::Result<u8> {
         );
     }
     Ok(u8::from(left_out > 0))
+}
+
+fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
+    use publish::actes;
+    let today = publish::today(args.date.as_deref())?;
+    let classification = match &args.classification {
+        Some(s) => Some(crate::french::Date::parse_iso(s.trim()).ok_or_else(|| {
+            anyhow::anyhow!("date incorrecte « {s} » pour --classification (attendu : AAAA-MM-JJ)")
+        })?),
+        None => None,
+    };
+    let dossiers = super::find_dossiers(std::slice::from_ref(&args.folder))?;
+    let checked = super::load_and_check(&dossiers);
+    let (acts, failed) = publish::acts(&args.folder, &checked);
+    let mut left_out = 0;
+    for c in &failed {
+        for d in &c.diagnostics {
+            eprintln!("{}", d.render());
+        }
+        eprintln!(
+            "{} : non exporté (erreur dans le dossier)\n",
+            c.path.display()
+        );
+        left_out += 1;
+    }
+    let (mut done, mut skipped) = (0usize, 0usize);
+    let mut warned = false;
+    for act in &acts {
+        if !actes::concerned(act) {
+            skipped += 1;
+            continue;
+        }
+        let result = actes::meta(act, today).and_then(|m| package(act).map(|f| (m, f)));
+        let (meta, (act_pdf, annexes)) = match result {
+            Ok(x) => x,
+            Err(diags) => {
+                for d in &diags {
+                    eprintln!("{}", d.render());
+                }
+                eprintln!(
+                    "{} : paquet @ctes non écrit\n",
+                    act.loaded.source.path.display()
+                );
+                left_out += 1;
+                continue;
+            }
+        };
+        if classification.is_none() && !warned && !quiet {
+            eprintln!(
+                "avertissement : date de version de la classification non donnée (--classification AAAA-MM-JJ) ; \
+                 la date de décision de chaque acte est écrite à sa place"
+            );
+            warned = true;
+        }
+        let base = meta.base_name();
+        let dir = args.output.join(&base);
+        let act_name = format!("{base}_1.pdf");
+        let annex_names: Vec<String> = (0..annexes.len())
+            .map(|i| format!("{base}_{}.pdf", i + 2))
+            .collect();
+        let xml = actes::message(
+            &meta,
+            classification.unwrap_or(meta.date),
+            &act_name,
+            &annex_names,
+        );
+        let mut files = vec![(format!("{base}_0.xml"), xml), (act_name, act_pdf)];
+        files.extend(annex_names.into_iter().zip(annexes));
+        for (name, bytes) in &files {
+            let path = dir.join(name);
+            crate::output::write_if_changed(&path, bytes)
+                .with_context(|| format!("impossible d'écrire {}", path.display()))?;
+        }
+        done += 1;
+    }
+    if !quiet {
+        let s = |n: usize| if n > 1 { "s" } else { "" };
+        eprintln!(
+            "{} : {done} acte{} prêt{} pour @ctes, {skipped} non concerné{} (projet, ou sans nature ni matière), {left_out} écarté{}",
+            args.output.display(),
+            s(done),
+            s(done),
+            s(skipped),
+            s(left_out)
+        );
+    }
+    Ok(u8::from(left_out > 0))
+}
+
+/// The act's PDF and its annexes' PDFs.
+type Pdfs = (Vec<u8>, Vec<Vec<u8>>);
+
+/// The act's PDF and its annexes' (conventions, then annexes), checked to be PDF.
+fn package(act: &publish::Act) -> Result<Pdfs, Vec<Diagnostic>> {
+    let l = act.loaded;
+    let dir = super::render::templates_dir(l).map_err(|d| vec![d])?;
+    let tpl = crate::templates::Templates::load(dir.as_deref()).map_err(|d| vec![d])?;
+    let partners = l
+        .partenaires
+        .as_ref()
+        .map(|src| crate::partners::parse(src, tpl.partner_columns()).0);
+    let base = build::context(act.model).map_err(|d| vec![d])?;
+    let mut act_pdf = None;
+    let mut annexes = Vec::new();
+    for doc in build::documents(act.model, partners.as_deref()) {
+        if doc.kind == Kind::Rapport {
+            continue;
+        }
+        let out = build::render_doc(
+            act.model,
+            &base,
+            partners.as_deref().unwrap_or(&[]),
+            &doc,
+            &tpl,
+            &[Format::Pdf],
+        )
+        .map_err(|d| vec![d])?;
+        for f in out {
+            if !f.bytes.starts_with(b"%PDF-") {
+                return Err(vec![act.at_deliberation(Diagnostic::error(
+                    "actes-pdf",
+                    format!("{} n'est pas un PDF", f.name),
+                ))]);
+            }
+            if doc.kind == Kind::Deliberation {
+                act_pdf = Some(f.bytes);
+            } else {
+                annexes.push(f.bytes);
+            }
+        }
+    }
+    let act_pdf = act_pdf.ok_or_else(|| {
+        vec![act.at_deliberation(Diagnostic::error("actes-pdf", "l'acte n'a pas de PDF"))]
+    })?;
+    Ok((act_pdf, annexes))
 }

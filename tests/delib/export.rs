@@ -282,3 +282,137 @@ fn the_old_examples_without_siret_would_have_been_left_out() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// Runs `delib export actes inputs -o out/actes` with extra arguments.
+fn export_actes(dir: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["export", "actes", "inputs", "-o", "out/actes"];
+    args.extend_from_slice(extra);
+    let o = delib(dir, &args);
+    (o.status.code().unwrap_or(-1), stderr(&o))
+}
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+#[test]
+fn the_examples_make_one_actes_package_each() {
+    let dir = copy_inputs("actes-examples");
+    let (status, err) = export_actes(&dir, &["--classification", "2016-01-15"]);
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains(
+            "2 actes prêts pour @ctes, 1 non concerné (projet, ou sans nature ni matière), 0 écarté"
+        ),
+        "{err}"
+    );
+    let base = "021-212102313-20160627-2016_06_27_12-DE-1-1";
+    let pack = dir.join("out/actes").join(base);
+    let mut names: Vec<String> = std::fs::read_dir(&pack)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            format!("{base}_0.xml"),
+            format!("{base}_1.pdf"),
+            format!("{base}_2.pdf"),
+            format!("{base}_3.pdf")
+        ]
+    );
+    for n in &names[1..] {
+        assert!(
+            std::fs::read(pack.join(n)).unwrap().starts_with(b"%PDF-"),
+            "{n}"
+        );
+    }
+    let xml = latin1(&std::fs::read(pack.join(&names[0])).unwrap());
+    for needle in [
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
+        "xmlns:actes=\"http://www.interieur.gouv.fr/ACTES#v1.1-20040216\"",
+        "actes:Date=\"2016-06-27\" actes:NumeroInterne=\"2016_06_27_12\" actes:CodeNatureActe=\"1\">",
+        "<actes:CodeMatiere1 actes:CodeMatiere=\"8\"/>",
+        "<actes:CodeMatiere2 actes:CodeMatiere=\"1\"/>",
+        "<actes:Objet>Convention conclue entre la Ville de Dijon et l'association les PEP 21 pour la mise en &#339;uvre de l'accompagnement individualisé des enfants en difficulté</actes:Objet>",
+        "<actes:ClassificationDateVersion>2016-01-15</actes:ClassificationDateVersion>",
+        &format!("<actes:Document>\n    <actes:NomFichier>{base}_1.pdf</actes:NomFichier>"),
+        "<actes:Annexes actes:Nombre=\"2\">",
+        &format!("<actes:NomFichier>{base}_3.pdf</actes:NomFichier>"),
+        "<actes:DocumentPapier>N</actes:DocumentPapier>",
+    ] {
+        assert!(xml.contains(needle), "{needle}\n{xml}");
+    }
+    // Ivry: the number derived from "2009-11-12/27", no annex.
+    let ivry = dir
+        .join("out/actes")
+        .join("094-219400413-20091112-2009_11_12_27-DE-1-1");
+    assert_eq!(std::fs::read_dir(&ivry).unwrap().count(), 2);
+    // Without --classification: the decision date, and a warning.
+    let (status, err) = export_actes(&dir, &[]);
+    assert_eq!(status, 0);
+    assert!(
+        err.contains("avertissement : date de version de la classification non donnée"),
+        "{err}"
+    );
+}
+
+#[test]
+fn actes_checks_leave_the_act_out_with_its_location() {
+    let dir = copy_inputs("actes-checks");
+    let dijon = dir.join("inputs/dijon/convention-pep21.toml");
+    let text = std::fs::read_to_string(&dijon).unwrap();
+    let long = "x".repeat(500);
+    std::fs::write(
+        &dijon,
+        text.replacen(
+            "objet = \"Convention conclue",
+            &format!("objet = \"{long} Convention conclue"),
+            1,
+        ),
+    )
+    .unwrap();
+    // A decision after "today".
+    let (status, err) = export_actes(&dir, &["--date", "2009-11-11"]);
+    assert_eq!(status, 1, "{err}");
+    assert!(
+        err.contains(
+            "erreur[actes-objet] : l'objet fait 653 caractères ; @ctes en accepte 499 au plus"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("inputs/dijon/convention-pep21.toml:7:9"),
+        "{err}"
+    );
+    assert!(err.contains("erreur[actes-date-future] : la date de décision 2009-11-12 est postérieure à aujourd'hui (2009-11-11)"), "{err}");
+    assert!(
+        err.contains("inputs/ivry-sur-seine/cmpp-college-moliere.toml:4:8"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "0 acte prêt pour @ctes, 1 non concerné (projet, ou sans nature ni matière), 2 écartés"
+        ),
+        "{err}"
+    );
+    assert!(
+        !dir.join("out/actes").exists(),
+        "nothing written for acts left out"
+    );
+
+    // A numéro @ctes outside the pattern: the dossier itself is in error.
+    std::fs::write(
+        &dijon,
+        text.replace(
+            "publication = 2016-07-01",
+            "publication = 2016-07-01\nnumero_actes = \"2016-06-27/12\"",
+        ),
+    )
+    .unwrap();
+    let (status, err) = export_actes(&dir, &[]);
+    assert_eq!(status, 1, "{err}");
+    assert!(err.contains("numero-actes"), "{err}");
+    assert!(err.contains("1 acte prêt pour @ctes"), "{err}");
+}
