@@ -385,8 +385,14 @@ pub struct TemplatesArgs {
     pub dir: PathBuf,
 }
 
-/// The subcommands, as typed.
-const COMMANDS: [&str; 5] = ["render", "check", "serve", "templates", "schema"];
+/// The subcommands, as typed, from the parser itself.
+fn commands() -> Vec<String> {
+    use clap::CommandFactory as _;
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect()
+}
 
 /// A French message for a command-line error, and its exit code. `argv` (the
 /// words typed, program name first) gives the subcommand whose help to suggest.
@@ -470,7 +476,8 @@ pub fn french_error(e: &clap::Error, argv: &[String]) -> (String, i32) {
     if !suggested.is_empty() {
         msg.push_str(&format!("\n  vouliez-vous dire « {suggested} » ?"));
     }
-    let help = match argv.iter().skip(1).find(|a| COMMANDS.contains(&a.as_str())) {
+    let names = commands();
+    let help = match argv.iter().skip(1).find(|a| names.contains(a)) {
         Some(sub) => format!("delib {sub} --help"),
         None => "delib --help".to_owned(),
     };

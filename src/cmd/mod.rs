@@ -110,8 +110,9 @@ pub fn summary_check(dossiers: usize, errors: usize, warnings: usize) -> String 
 pub fn find_dossiers(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p)
-            .with_context(|| format!("{} : fichier ou répertoire introuvable", p.display()))?;
+        let meta = std::fs::metadata(p).map_err(|e| {
+            anyhow::anyhow!("{} : {}", p.display(), crate::messages::io_message(&e))
+        })?;
         if meta.is_dir() {
             walk(p, &mut out)?;
         } else {

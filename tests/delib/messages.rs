@@ -353,7 +353,10 @@ fn every_error_path_speaks_french() {
 #[test]
 fn help_is_french_with_one_options_heading() {
     let dir = temp_dir("fr-aide");
-    for sub in ["", "render", "check", "serve", "templates", "schema"] {
+    for sub in [""]
+        .into_iter()
+        .chain(subcommands().iter().map(String::as_str))
+    {
         let args: Vec<&str> = [sub, "--help"]
             .into_iter()
             .filter(|a| !a.is_empty())
@@ -368,6 +371,21 @@ fn help_is_french_with_one_options_heading() {
     }
 }
 
+/// The subcommands, as `delib --help` lists them.
+fn subcommands() -> Vec<String> {
+    let help = all_output(&delib(&temp_dir("fr-commandes"), &["--help"]));
+    let list: Vec<String> = help
+        .split("Commandes:\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect();
+    assert!(list.len() >= 5, "{help}");
+    list
+}
+
 /// A usage error names the subcommand's own help.
 #[test]
 fn usage_errors_suggest_the_subcommands_help() {
@@ -378,6 +396,15 @@ fn usage_errors_suggest_the_subcommands_help() {
     assert!(stderr(&o).contains("Pour plus d'informations : delib render --help"));
     let o = delib(&dir, &["rendre"]);
     assert!(stderr(&o).contains("Pour plus d'informations : delib --help"));
+    for sub in subcommands() {
+        let o = delib(&dir, &[sub.as_str(), "--pas-une-option"]);
+        assert_eq!(o.status.code(), Some(2), "{sub}");
+        assert!(
+            stderr(&o).contains(&format!("Pour plus d'informations : delib {sub} --help")),
+            "{sub}: {}",
+            stderr(&o)
+        );
+    }
 }
 
 /// `[deliberaton]` next to `[deliberation.budget]`: the misspelt header is named.
@@ -657,7 +684,10 @@ fn dossier_never_means_a_folder() {
         }
     }
     let dir = temp_dir("fr-vocabulaire");
-    for sub in ["", "render", "check", "serve", "templates", "schema"] {
+    for sub in [""]
+        .into_iter()
+        .chain(subcommands().iter().map(String::as_str))
+    {
         let args: Vec<&str> = [sub, "--help"]
             .into_iter()
             .filter(|a| !a.is_empty())

@@ -105,7 +105,7 @@ impl Site {
         };
         let (paths, note) = match super::super::find_dossiers(&[folder.to_path_buf()]) {
             Ok(p) => (p, None),
-            Err(e) => (Vec::new(), Some(format!("{e:#}"))),
+            Err(e) => (Vec::new(), Some(crate::messages::error_chain(&e))),
         };
         let checked = super::super::load_and_check(&paths);
         let mut extra_files = BTreeSet::new();
