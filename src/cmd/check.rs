@@ -7,9 +7,22 @@ use crate::diag::{Diagnostic, Severity};
 pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
     let dossiers = super::find_dossiers(&args.paths)?;
     let mut checked = super::load_and_check(&dossiers);
-    for c in &mut checked {
-        let more = render_checks(c);
-        c.diagnostics.extend(more);
+    // Templates are parsed once per folder, as render does; then every
+    // dossier is checked against its own, in parallel.
+    let mut templates = std::collections::HashMap::new();
+    for l in checked.iter().filter_map(|c| c.loaded.as_ref()) {
+        if let Ok(dir) = super::render::templates_dir(l) {
+            templates
+                .entry(dir.clone())
+                .or_insert_with(|| crate::templates::Templates::load(dir.as_deref()));
+        }
+    }
+    {
+        use rayon::prelude::*;
+        checked.par_iter_mut().for_each(|c| {
+            let more = render_checks(c, &templates);
+            c.diagnostics.extend(more);
+        });
     }
     let all: Vec<&Diagnostic> = checked.iter().flat_map(|c| c.diagnostics.iter()).collect();
     let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
@@ -41,7 +54,13 @@ pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
 /// What `render` checks beyond the dossier itself, so that `check` agrees
 /// with it: `[rendu] formats`, the templates folder and its templates, and
 /// the rows of a partners CSV (their allowed columns depend on the templates).
-fn render_checks(c: &super::Checked) -> Vec<Diagnostic> {
+fn render_checks(
+    c: &super::Checked,
+    cache: &std::collections::HashMap<
+        Option<std::path::PathBuf>,
+        Result<crate::templates::Templates, Diagnostic>,
+    >,
+) -> Vec<Diagnostic> {
     let Some(l) = &c.loaded else {
         return Vec::new();
     };
@@ -56,12 +75,13 @@ fn render_checks(c: &super::Checked) -> Vec<Diagnostic> {
             return out;
         }
     };
-    let t = match crate::templates::Templates::load(dir.as_deref()) {
-        Ok(t) => t,
-        Err(d) => {
-            out.push(d);
+    let t = match cache.get(&dir) {
+        Some(Ok(t)) => t,
+        Some(Err(d)) => {
+            out.push(d.clone());
             return out;
         }
+        None => return out,
     };
     let partners = l.partenaires.as_ref().map(|src| {
         let (rows, diags) = crate::partners::parse(src, t.partner_columns());
@@ -70,10 +90,15 @@ fn render_checks(c: &super::Checked) -> Vec<Diagnostic> {
     });
     // Custom templates can fail only when used (an unknown filter, an
     // include): render the Markdown in memory, as render would.
-    if dir.is_some()
+    let overridden = dir.as_ref().is_some_and(|d| {
+        crate::templates::BUILTIN
+            .iter()
+            .any(|(name, _)| name.ends_with(".tera") && d.join(name).is_file())
+    });
+    if overridden
         && let Some(model) = &c.model
         && let Err(d) =
-            crate::build::render_all(model, partners.as_deref(), &t, &[crate::build::Format::Md])
+            crate::build::render_all(model, partners.as_deref(), t, &[crate::build::Format::Md])
     {
         out.push(d);
     }

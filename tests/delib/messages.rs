@@ -324,6 +324,66 @@ fn every_error_path_speaks_french() {
             2,
             "aucun dossier",
         ),
+        (
+            "logo-absent",
+            GOOD.into(),
+            vec![(
+                "delib.toml",
+                b"[collectivite]\nnom = \"C\"\nlogo = \"logo.png\"\n",
+            )],
+            check_args.clone(),
+            1,
+            "impossible de lire le logo",
+        ),
+        (
+            "logo-texte",
+            GOOD.into(),
+            vec![
+                (
+                    "delib.toml",
+                    b"[collectivite]\nnom = \"C\"\nlogo = \"logo.png\"\n",
+                ),
+                ("logo.png", b"pas une image"),
+            ],
+            check_args.clone(),
+            1,
+            "ni un PNG ni un JPEG",
+        ),
+        (
+            "partenaires-vide",
+            GOOD.to_owned() + "\n[convention]\ntitre = \"T\"\npartenaires = \"p.csv\"\n",
+            vec![("p.csv", b"")],
+            check_args.clone(),
+            1,
+            "le fichier des partenaires est vide",
+        ),
+        (
+            "partenaires-colonne",
+            GOOD.to_owned() + "\n[convention]\ntitre = \"T\"\npartenaires = \"p.csv\"\n",
+            vec![("p.csv", b"nom;couleur\nClub;bleu\n")],
+            check_args.clone(),
+            1,
+            "couleur",
+        ),
+        (
+            "nom-en-double",
+            GOOD.into(),
+            vec![
+                ("a/acte.toml", GOOD.as_bytes()),
+                ("b/acte.toml", GOOD.as_bytes()),
+            ],
+            vec!["render", "a", "b", "-o", "sortie"],
+            1,
+            "écriraient dans le même répertoire",
+        ),
+        (
+            "export-absent",
+            GOOD.into(),
+            vec![],
+            vec!["export", "scdl", "absent"],
+            2,
+            "introuvable",
+        ),
     ];
     let mut failures = Vec::new();
     for (name, dossier, extra, args, code, expected) in cases {
