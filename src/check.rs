@@ -35,6 +35,7 @@ pub fn check(l: &Loaded) -> Vec<Diagnostic> {
     c.subsidy();
     c.added_clause();
     c.typography();
+    c.control_characters();
     c.out.sort_by_key(|d| {
         (
             d.severity,
@@ -617,6 +618,47 @@ impl Checker<'_> {
         ));
     }
 
+    /// Control characters (NUL, BEL, ESC…) in a value of the dossier, its
+    /// séance file, `delib.toml` or the partners CSV: removed from the
+    /// documents, one warning per file.
+    fn control_characters(&mut self) {
+        let mut sources: Vec<Arc<Source>> = vec![self.l.source.clone()];
+        sources.extend(self.l.seance.as_ref().map(|(_, s)| s.clone()));
+        sources.extend(self.l.projet.as_ref().map(|(_, s)| s.clone()));
+        sources.dedup_by(|a, b| a.path == b.path);
+        let mut found: Vec<(Arc<Source>, Range<usize>, char, usize)> = Vec::new();
+        for src in sources {
+            if let Some((span, c, n)) = control_in_toml(&src.text) {
+                found.push((src, span, c, n));
+            }
+        }
+        if let Some(csv) = &self.l.partenaires {
+            let mut hits = csv
+                .text
+                .char_indices()
+                .filter(|&(_, c)| crate::escape::is_stripped(c) && c != '\r');
+            if let Some((at, c)) = hits.next() {
+                let n = 1 + hits.count();
+                found.push((csv.clone(), at..at + c.len_utf8(), c, n));
+            }
+        }
+        for (src, span, c, n) in found {
+            let others = match n {
+                1 => String::new(),
+                2 => " (et 1 autre valeur dans ce fichier)".to_string(),
+                n => format!(" (et {} autres valeurs dans ce fichier)", n - 1),
+            };
+            self.out.push(
+                Diagnostic::warning(
+                    "caractere-controle",
+                    format!("caractère de contrôle {} dans une valeur{others}", control_name(c)),
+                )
+                .at(&src, span)
+                .hint("il est retiré des documents ; supprimez-le (souvent un copier-coller depuis un autre logiciel)"),
+            );
+        }
+    }
+
     /// Typography lint on the long user texts (warnings).
     fn typography(&mut self) {
         let d = self.l.dossier.deliberation.get_ref();
@@ -630,39 +672,97 @@ impl Checker<'_> {
             fields.extend(a.get_ref().iter());
         }
         let src = self.src().clone();
-        // A plain space before ; : ! ? » is not reported: rendering puts the
-        // right non-breaking space itself, so the clerk has nothing to fix.
         for f in fields {
+            // One warning per rule and field, at the first occurrence, with
+            // the count of the others (4 000 « 1 septembre » on one line
+            // made 289 MB of warnings).
+            let mut per_rule: Vec<(Diagnostic, usize)> = Vec::new();
+            let at = value_offset(&src.text, f);
             for l in lint(f.get_ref()) {
+                // A plain space before ; : ! ? » is not reported: rendering puts the
+                // right non-breaking space itself, so the clerk has nothing to fix.
                 if l.code == "typo-espace" {
                     continue;
                 }
-                let span = value_span(&src.text, f, l.start..l.end);
-                self.out.push(
-                    Diagnostic::warning(l.code, l.message)
-                        .at(&src, span)
-                        .hint(l.hint),
-                );
+                if let Some((_, n)) = per_rule.iter_mut().find(|(d, _)| d.code == l.code) {
+                    *n += 1;
+                    continue;
+                }
+                let span = match at {
+                    Some(start) => start + l.start..start + l.end,
+                    None => f.span(),
+                };
+                let d = Diagnostic::warning(l.code, l.message)
+                    .at(&src, span)
+                    .hint(l.hint);
+                per_rule.push((d, 1));
+            }
+            for (mut d, n) in per_rule {
+                if n > 1 {
+                    d.message.push_str(&format!(
+                        " (et {} autre{} dans ce champ)",
+                        n - 1,
+                        if n > 2 { "s" } else { "" }
+                    ));
+                }
+                self.out.push(d);
             }
         }
     }
 }
 
-/// Maps a range inside a string value to the file: exact when the value is
-/// written without escapes, else the whole value.
-fn value_span(file: &str, value: &Text, inner: Range<usize>) -> Range<usize> {
+/// The first string value of a TOML text holding a control character that
+/// documents drop ([`crate::escape::is_stripped`]): its span, the character,
+/// and how many such values the text has in all.
+fn control_in_toml(text: &str) -> Option<(Range<usize>, char, usize)> {
+    use toml::de::{DeTable, DeValue};
+    fn walk(v: &Spanned<DeValue<'_>>, found: &mut Vec<(Range<usize>, char)>) {
+        match v.get_ref() {
+            DeValue::String(s) => {
+                if let Some(c) = s.chars().find(|&c| crate::escape::is_stripped(c)) {
+                    found.push((v.span(), c));
+                }
+            }
+            DeValue::Array(a) => a.iter().for_each(|x| walk(x, found)),
+            DeValue::Table(t) => t.values().for_each(|x| walk(x, found)),
+            _ => {}
+        }
+    }
+    let table = DeTable::parse(text).ok()?;
+    let mut found = Vec::new();
+    table.get_ref().values().for_each(|v| walk(v, &mut found));
+    let n = found.len();
+    found.sort_by_key(|(r, _)| r.start);
+    found.into_iter().next().map(|(r, c)| (r, c, n))
+}
+
+/// A control character's name for a message: `U+001B (ESC)`.
+fn control_name(c: char) -> String {
+    const C0: [&str; 32] = [
+        "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
+        "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB",
+        "ESC", "FS", "GS", "RS", "US",
+    ];
+    match C0.get(c as usize) {
+        Some(name) => format!("U+{:04X} ({name})", c as u32),
+        None => format!("U+{:04X}", c as u32),
+    }
+}
+
+/// Where a string value's text starts in the file, when it is written
+/// without escapes (a range inside the value then maps exactly to the file);
+/// `None` otherwise (findings then point at the whole value).
+fn value_offset(file: &str, value: &Text) -> Option<usize> {
     let span = value.span();
     let raw = file.get(span.clone()).unwrap_or("");
     let text = value.get_ref();
-    for quote in ["\"\"\"\n", "'''\n", "\"\"\"", "'''", "\"", "'"] {
-        if let Some(body) = raw.strip_prefix(quote)
-            && body.starts_with(text.as_str())
-        {
-            let start = span.start + quote.len();
-            return start + inner.start..start + inner.end;
-        }
-    }
-    span
+    ["\"\"\"\n", "'''\n", "\"\"\"", "'''", "\"", "'"]
+        .into_iter()
+        .find(|quote| {
+            raw.strip_prefix(quote)
+                .is_some_and(|body| body.starts_with(text.as_str()))
+        })
+        .map(|quote| span.start + quote.len())
 }
 
 /// Whole-euro amounts written in a text ("30 000 €", "45000 euros").

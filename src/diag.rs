@@ -32,6 +32,76 @@ impl Source {
     }
 }
 
+/// Whether `c` would act on a terminal rather than show: C0 and C1 control
+/// characters, DEL, and the bidirectional controls that reorder a line.
+pub fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// One visible character for a character that would act on a terminal: the
+/// Unicode control picture for C0 controls and DEL (ESC shows as `␛`, BEL as
+/// `␇`), `�` for the others; any other character unchanged.
+fn visible(c: char) -> char {
+    match c {
+        '\t' => c,
+        '\0'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('�'),
+        '\u{7f}' => '␡',
+        c if is_terminal_control(c) => '�',
+        c => c,
+    }
+}
+
+/// Text made safe to print on a terminal: line breaks and tabs are kept,
+/// every other control character shows as one visible character (see
+/// [`visible`]), so a file name or a dossier line cannot move the cursor,
+/// set the window title, clear the screen or ring the bell.
+pub fn for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| c != '\n' && is_terminal_control(c) && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| if c == '\n' { c } else { visible(c) })
+            .collect(),
+    )
+}
+
+/// A byte offset clamped to the text and moved back to a character boundary.
+fn start_of(s: &str, offset: usize) -> usize {
+    floor_char_boundary(s, offset.min(s.len()))
+}
+
+/// Characters of a quoted line shown before the caret, at most.
+const QUOTE_BEFORE: usize = 40;
+/// Characters of a quoted line shown from the caret on, at most.
+const QUOTE_AFTER: usize = 80;
+
+/// The part of a line quoted under a finding: the whole line when short,
+/// else a window around the caret with `…` where it was cut, so a long line
+/// never floods the terminal. Control characters are made visible.
+/// Returns the quoted text, the characters before the caret and the caret count.
+fn quote_window(line: &str, col: usize, carets: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let col = col.min(chars.len());
+    let from = col.saturating_sub(QUOTE_BEFORE);
+    let to = (col + QUOTE_AFTER).min(chars.len());
+    let mut quoted = String::new();
+    if from > 0 {
+        quoted.push('…');
+    }
+    quoted.extend(chars[from..col].iter().map(|&c| visible(c)));
+    let before = quoted.chars().count();
+    quoted.extend(chars[col..to].iter().map(|&c| visible(c)));
+    if to < chars.len() {
+        quoted.push('…');
+    }
+    (quoted, before, carets.min(to - col + 1).max(1))
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;
@@ -100,8 +170,14 @@ impl Diagnostic {
         Some((&source.path, line, col))
     }
 
-    /// The finding as a terminal block, rustc-style, with the offending line quoted.
+    /// The finding as a terminal block, rustc-style, with the offending line
+    /// quoted (cut around the caret when long); control characters are shown,
+    /// never sent to the terminal.
     pub fn render(&self) -> String {
+        for_terminal(&self.render_raw()).into_owned()
+    }
+
+    fn render_raw(&self) -> String {
         let mut out = String::new();
         let label = match self.severity {
             Severity::Error => "erreur",
@@ -115,19 +191,18 @@ impl Diagnostic {
                     let width = line.to_string().len();
                     let pad = " ".repeat(width);
                     let _ = writeln!(out, "{pad}--> {}:{line}:{col}", source.path.display());
-                    let text = source.text.lines().nth(line - 1).unwrap_or("");
+                    let line_start = source.text[..start_of(&source.text, span.start)]
+                        .rfind('\n')
+                        .map_or(0, |i| i + 1);
+                    let text = source.text[line_start..].lines().next().unwrap_or("");
                     let end = floor_char_boundary(&source.text, span.end.min(source.text.len()));
                     let start = floor_char_boundary(&source.text, span.start.min(end));
                     let underlined = source.text[start..end].lines().next().unwrap_or("");
-                    let carets = underlined.chars().count().max(1);
+                    let (quoted, before, carets) =
+                        quote_window(text, col - 1, underlined.chars().count().max(1));
                     let _ = writeln!(out, "{pad} |");
-                    let _ = writeln!(out, "{line} | {text}");
-                    let _ = writeln!(
-                        out,
-                        "{pad} | {}{}",
-                        " ".repeat(col.saturating_sub(1)),
-                        "^".repeat(carets)
-                    );
+                    let _ = writeln!(out, "{line} | {quoted}");
+                    let _ = writeln!(out, "{pad} | {}{}", " ".repeat(before), "^".repeat(carets));
                     if let Some(hint) = &self.hint {
                         let _ = writeln!(out, "{pad} = aide : {hint}");
                     }
@@ -208,6 +283,34 @@ mod tests {
             d.render(),
             "erreur[champ-inconnu] : champ inconnu « objett »\n --> d.toml:2:1\n  |\n2 | objett = \"x\"\n  | ^^^^^^\n  = aide : vouliez-vous dire « objet » ?\n"
         );
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(for_terminal("a\u{1b}]0;t\u{7}b\nc\td"), "a␛]0;t␇b\nc\td");
+        assert_eq!(for_terminal("\0\u{7f}\u{9b}\u{202e}"), "␀␡��");
+        assert!(matches!(
+            for_terminal("plain é"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        let src = Arc::new(Source {
+            path: "x\u{1b}[2J.toml".into(),
+            text: "objet = \"\u{1b}]0;titre\u{7}\"\n".into(),
+        });
+        let out = Diagnostic::error("e", "m \u{1b}").at(&src, 8..20).render();
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+        assert!(out.contains("x␛[2J.toml:1:9"), "{out}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}X{}", "a".repeat(1000), "b".repeat(1000));
+        let (quoted, before, carets) = quote_window(&line, 1000, 5000);
+        assert_eq!(quoted.chars().count(), 1 + QUOTE_BEFORE + QUOTE_AFTER + 1);
+        assert_eq!(quoted.chars().nth(before), Some('X'));
+        assert_eq!(carets, QUOTE_AFTER + 1);
+        let (quoted, before, carets) = quote_window("short", 2, 1);
+        assert_eq!((quoted.as_str(), before, carets), ("short", 2, 1));
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub fn plain(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '\r' => {}
             '\n' | '\t' => out.push(' '),
+            c if is_stripped(c) => {}
             '#' | '+' | '-' | '=' if at_start => {
                 out.push('\\');
                 out.push(c);
@@ -57,8 +58,17 @@ pub fn plain(s: &str) -> String {
     out
 }
 
-/// A Markdown field (exposé, article text): typography, and raw HTML made
-/// inert (`<` and `&` escaped) so it shows as text and opens no block.
+/// Control characters typed in a field (NUL, BEL, ESC, DEL, C1 controls,
+/// bidirectional overrides) never reach a document: they are removed, and
+/// `delib check` warns about them (`caractere-controle`). Line breaks and
+/// tabs are kept.
+pub fn is_stripped(c: char) -> bool {
+    c != '\n' && c != '\t' && crate::diag::is_terminal_control(c)
+}
+
+/// A Markdown field (exposé, article text): typography, raw HTML made inert
+/// (`<` and `&` escaped) so it shows as text and opens no block, and links
+/// limited to `http:`, `https:` and `mailto:` (see [`safe_links`]).
 pub fn markdown(s: &str) -> String {
     let s = typographie(s.trim_end());
     let mut out = String::with_capacity(s.len() + 8);
@@ -67,20 +77,180 @@ pub fn markdown(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '&' => out.push_str("&amp;"),
             '\r' => {}
+            c if is_stripped(c) => {}
             _ => out.push(c),
         }
     }
-    out
+    safe_links(&out)
 }
 
 /// A Markdown field used inside a list item or table cell: one paragraph.
 pub fn markdown_inline(s: &str) -> String {
-    markdown(s)
+    let joined = markdown(s)
         .split('\n')
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    safe_links(&joined)
+}
+
+/// Whether a link or image destination may stay in the Markdown: `http:`,
+/// `https:`, `mailto:`, or no scheme at all (`#ancre`, `page.html`).
+/// Spaces and control characters are ignored first, as browsers drop some
+/// of them (`java\tscript:` is `javascript:`).
+fn allowed_destination(dest: &str) -> bool {
+    let d: String = dest
+        .chars()
+        .filter(|&c| c > ' ' && !crate::diag::is_terminal_control(c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    match d.find([':', '/', '?', '#']) {
+        Some(i) if d[i..].starts_with(':') => matches!(&d[..i], "http" | "https" | "mailto"),
+        _ => true,
+    }
+}
+
+/// A link being read: its whole range, whether its destination is allowed,
+/// and the range of what is inside it.
+type OpenLink = (std::ops::Range<usize>, bool, Option<std::ops::Range<usize>>);
+
+/// How many times nested links are unwrapped before giving up on links.
+const LINK_ROUNDS: usize = 8;
+
+/// Makes the links of a Markdown field safe for any Markdown reader (the
+/// `.md` is read by other tools than delib): a link or image whose
+/// destination is not allowed ([`allowed_destination`]) is replaced by its
+/// text, a reference definition with such a destination is escaped so it
+/// shows as text, and `javascript:` / `vbscript:` written anywhere get a
+/// space before the colon, so that a reader parsing links differently still
+/// gets no script URL. Each round is one parse of the field: linear.
+pub fn safe_links(s: &str) -> String {
+    let mut s = s.to_string();
+    for _ in 0..LINK_ROUNDS {
+        let edits = link_edits(&s);
+        if edits.is_empty() {
+            return defuse_schemes(&s);
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut pos = 0;
+        for (range, with) in edits {
+            out.push_str(&s[pos..range.start]);
+            out.push_str(&with);
+            pos = range.end;
+        }
+        out.push_str(&s[pos..]);
+        s = out;
+    }
+    // Deeply nested images: no link at all rather than more rounds.
+    let flat: String = s
+        .chars()
+        .flat_map(|c| match c {
+            '[' | ']' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    defuse_schemes(&flat)
+}
+
+/// The replacements that remove the disallowed links of one parse, in order,
+/// without overlap: outermost links only (nested ones go at the next round).
+fn link_edits(s: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let parser = Parser::new_ext(s, Options::ENABLE_TABLES).into_offset_iter();
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for (_, def) in parser.reference_definitions().iter() {
+        if !allowed_destination(&def.dest)
+            && let Some(at) = s[def.span.clone()].find('[')
+        {
+            let at = def.span.start + at;
+            edits.push((at..at, "\\".to_string()));
+        }
+    }
+    // Open links: (whole range, allowed, span of what is inside).
+    let mut open: Vec<OpenLink> = Vec::new();
+    for (event, range) in parser {
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                note_inside(&mut open, &range);
+                open.push((range, allowed_destination(dest_url), None));
+                continue;
+            }
+            Event::End(pulldown_cmark::TagEnd::Link | pulldown_cmark::TagEnd::Image) => {
+                if let Some((whole, allowed, inside)) = open.pop()
+                    && !allowed
+                    && open.iter().all(|(_, a, _)| *a)
+                {
+                    let text = inside.map_or("", |r| &s[r]).to_string();
+                    edits.push((whole, text));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        note_inside(&mut open, &range);
+    }
+    edits.sort_by_key(|(r, _)| r.start);
+    edits
+}
+
+/// Widens the innermost open link's inside to cover `range`.
+fn note_inside(open: &mut [OpenLink], range: &std::ops::Range<usize>) {
+    if let Some((_, _, inside)) = open.last_mut() {
+        *inside = Some(match inside.take() {
+            Some(r) => r.start.min(range.start)..r.end.max(range.end),
+            None => range.clone(),
+        });
+    }
+}
+
+/// `javascript:` and `vbscript:` (any case, with tabs or line breaks inside,
+/// which browsers drop, and spaces before the colon) get a space before the
+/// colon: never a URL scheme then.
+fn defuse_schemes(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let skip = |j: &mut usize| {
+        while *j < bytes.len() && matches!(bytes[*j], b'\t' | b'\n' | b'\r') {
+            *j += 1;
+        }
+    };
+    // The end of `word` written at `i`, ignoring case, tabs and line breaks.
+    let matches_at = |i: usize, word: &[u8]| {
+        let mut j = i;
+        for (k, &w) in word.iter().enumerate() {
+            if k > 0 {
+                skip(&mut j);
+            }
+            if j >= bytes.len() || !bytes[j].eq_ignore_ascii_case(&w) {
+                return None;
+            }
+            j += 1;
+        }
+        Some(j)
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut pos = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let end = [&b"javascript"[..], &b"vbscript"[..]]
+            .into_iter()
+            .find_map(|w| matches_at(i, w));
+        if let Some(mut j) = end {
+            while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\n' | b'\r') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b':' {
+                out.push_str(&s[pos..j]);
+                out.push(' ');
+                pos = j;
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&s[pos..]);
+    out
 }
 
 /// Undoes [`plain`] for places that are not Markdown (titles, footers).
@@ -130,6 +300,38 @@ mod tests {
         for s in ["<b>A & B</b>", "**x** [y] 1. z", "# t | u"] {
             assert_eq!(unescape(&plain(s)), crate::french::typographie(s));
         }
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        assert_eq!(plain("a\u{1b}[2Jb\u{7}\0c"), "a\\[2Jbc");
+        assert_eq!(markdown("a\u{1b}]0;t\u{7}\n\tb"), "a]0\u{202f};t\n\tb");
+    }
+
+    #[test]
+    fn only_web_and_mail_links_stay() {
+        assert_eq!(markdown("[x](javascript:alert(1))"), "x");
+        assert_eq!(markdown("voir ![logo](JavaScript:a) ici"), "voir logo ici");
+        assert_eq!(markdown("[![i](javascript:a)](javascript:b)"), "i");
+        assert_eq!(markdown("[](javascript:a)"), "");
+        assert_eq!(
+            markdown("[r]: javascript:alert(1)"),
+            "\\[r]: javascript :alert(1)"
+        );
+        assert_eq!(markdown("x javascript:y"), "x javascript :y");
+        assert_eq!(markdown("x Java\tScript\t:y"), "x Java\tScript\t :y");
+        for ok in [
+            "[a](https://example.org/x?q=1)",
+            "[a](http://example.org)",
+            "[a](mailto:a@example.org)",
+            "[a](#ancre)",
+            "[a](page.html)",
+        ] {
+            assert_eq!(markdown(ok), ok);
+        }
+        assert!(!allowed_destination("java\tscript:x"));
+        assert!(!allowed_destination(" data:text/html,x"));
+        assert!(allowed_destination("HTTPS://x"));
     }
 
     #[test]

@@ -12,9 +12,9 @@ fn main() -> ExitCode {
             let argv: Vec<String> = std::env::args().collect();
             let (msg, code) = delib::cli::french_error(&e, &argv);
             if code == 0 {
-                print!("{msg}");
+                print!("{}", delib::diag::for_terminal(&msg));
             } else {
-                eprint!("{msg}");
+                eprint!("{}", delib::diag::for_terminal(&msg));
             }
             return ExitCode::from(code as u8);
         }
@@ -31,7 +31,10 @@ fn main() -> ExitCode {
     match result {
         Ok(status) => ExitCode::from(status),
         Err(e) => {
-            eprintln!("erreur : {}", delib::messages::error_chain(&e));
+            eprintln!(
+                "erreur : {}",
+                delib::diag::for_terminal(&delib::messages::error_chain(&e))
+            );
             ExitCode::from(2)
         }
     }

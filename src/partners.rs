@@ -143,6 +143,15 @@ pub fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
+/// Whether the findings of [`parse`] make the file unusable as a whole (it is
+/// empty, or has no `nom` column): the dossier is then in error and nothing
+/// of it is written, whereas a bad row only leaves that row out.
+pub fn unusable(diags: &[Diagnostic]) -> bool {
+    diags
+        .iter()
+        .any(|d| matches!(d.code, "partenaires-vide" | "partenaires-colonne-nom"))
+}
+
 /// Reads the partners; rows in error are reported and left out.
 /// `extra_allowed` are the columns the templates use besides the party fields.
 pub fn parse(
@@ -204,7 +213,7 @@ pub fn parse(
         let span = header.first().map_or(0..0, |(_, s)| shift(s));
         diags.push(
             Diagnostic::error(
-                "partenaires-nom",
+                "partenaires-colonne-nom",
                 "le fichier des partenaires n'a pas de colonne « nom »",
             )
             .at(src, span)

@@ -139,7 +139,9 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
             );
             if let Some(bar) = &progress {
                 bar.inc(1);
-                bar.set_message(c.path.display().to_string());
+                bar.set_message(
+                    crate::diag::for_terminal(&c.path.display().to_string()).into_owned(),
+                );
             }
             result
         })
@@ -153,7 +155,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     let mut rendered_keys: BTreeSet<String> = BTreeSet::new();
     for (c, outcome) in checked.iter().zip(outcomes) {
         let o = outcome?;
-        eprint!("{}", o.report);
+        eprint!("{}", crate::diag::for_terminal(&o.report));
         failed += usize::from(o.failed);
         written += o.written;
         unchanged += o.unchanged;
@@ -190,7 +192,10 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     if !quiet {
         removed.sort();
         for r in &removed {
-            eprintln!("supprimé   {}", r.display());
+            eprintln!(
+                "supprimé   {}",
+                crate::diag::for_terminal(&r.display().to_string())
+            );
         }
         eprintln!(
             "{}",
@@ -339,13 +344,21 @@ fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome>
         Some(Err(d)) => return stop(o, std::slice::from_ref(d)),
         None => return stop(o, &[]),
     };
-    // Partners: a bad row is reported and left out; the others render.
-    let partners: Option<Vec<Partner>> = l.partenaires.as_ref().map(|src| {
-        let (rows, diags) = crate::partners::parse(src, tpl.partner_columns());
-        diags.iter().for_each(|d| o.note(d));
-        o.failed |= !diags.is_empty();
-        rows
-    });
+    // Partners: a bad row is reported and left out, the others render; a
+    // file that cannot be read as a list of partners (empty, no `nom`
+    // column) is an error of the dossier: nothing is written.
+    let partners: Option<Vec<Partner>> = match l.partenaires.as_ref() {
+        Some(src) => {
+            let (rows, diags) = crate::partners::parse(src, tpl.partner_columns());
+            if crate::partners::unusable(&diags) {
+                return stop(o, &diags);
+            }
+            diags.iter().for_each(|d| o.note(d));
+            o.failed |= !diags.is_empty();
+            Some(rows)
+        }
+        None => None,
+    };
     let all_docs = build::documents(model, partners.as_deref());
     let inputs = dossier_inputs(l, b.tool);
     let dir = root.join(name);

@@ -10,9 +10,15 @@ pub fn run(args: &TemplatesArgs, quiet: bool) -> anyhow::Result<u8> {
     if !quiet {
         for (path, new) in &written {
             if *new {
-                println!("écrit     {}", path.display());
+                println!(
+                    "écrit     {}",
+                    crate::diag::for_terminal(&path.display().to_string())
+                );
             } else {
-                println!("conservé  {} (existe déjà, non écrasé)", path.display());
+                println!(
+                    "conservé  {} (existe déjà, non écrasé)",
+                    crate::diag::for_terminal(&path.display().to_string())
+                );
             }
         }
     }

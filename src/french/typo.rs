@@ -52,6 +52,8 @@ struct Text {
     protected: Vec<bool>,
     /// Characters of a URL-like word.
     url: Vec<bool>,
+    /// Positions whose line text before them is only Markdown block markers.
+    after_markers: Vec<bool>,
 }
 
 impl Text {
@@ -62,6 +64,7 @@ impl Text {
         let mut t = Text {
             protected: vec![false; chars.len()],
             url: vec![false; chars.len()],
+            after_markers: vec![false; chars.len()],
             chars,
             offsets,
         };
@@ -69,6 +72,7 @@ impl Text {
         t.mark_code_spans();
         t.mark_link_destinations();
         t.mark_urls();
+        t.mark_block_markers();
         t
     }
 
@@ -206,34 +210,34 @@ impl Text {
 
     /// Protects link and image destinations: `](` up to the matching `)` on the same line.
     fn mark_link_destinations(&mut self) {
+        // The matching `)` of every `(`, found once with a stack per line, so
+        // that a long run of unclosed `](` costs one pass, not one per `](`.
+        let mut closing = vec![usize::MAX; self.chars.len()];
+        let mut open = Vec::new();
+        for (j, &c) in self.chars.iter().enumerate() {
+            match c {
+                '\n' => open.clear(),
+                '(' => open.push(j),
+                ')' => {
+                    if let Some(o) = open.pop() {
+                        closing[o] = j;
+                    }
+                }
+                _ => {}
+            }
+        }
         let mut i = 0;
         while i + 1 < self.chars.len() {
             if self.chars[i] == ']'
                 && self.chars[i + 1] == '('
                 && !self.protected[i]
                 && !self.protected[i + 1]
+                && closing[i + 1] != usize::MAX
             {
-                let mut depth = 0usize;
-                let mut end = None;
-                for j in i + 1..self.chars.len() {
-                    match self.chars[j] {
-                        '\n' => break,
-                        '(' => depth += 1,
-                        ')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                end = Some(j + 1);
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                if let Some(end) = end {
-                    self.protected[i + 1..end].fill(true);
-                    i = end;
-                    continue;
-                }
+                let end = closing[i + 1] + 1;
+                self.protected[i + 1..end].fill(true);
+                i = end;
+                continue;
             }
             i += 1;
         }
@@ -286,34 +290,60 @@ impl Text {
         }
     }
 
+    /// Marks, for every line, the positions whose line text before them is
+    /// only Markdown block markers (`-`, `*`, `1.`, `>`, `#`): one pass over
+    /// each line, each token checked once.
+    fn mark_block_markers(&mut self) {
+        fn is_marker(t: &[char]) -> bool {
+            let all = |f: fn(char) -> bool| t.iter().all(|&c| f(c));
+            matches!(t, ['-' | '*' | '+' | '>'])
+                || (t.len() <= 6 && all(|c| c == '#'))
+                || all(|c| c == '>')
+                || t.split_last().is_some_and(|(last, d)| {
+                    matches!(last, '.' | ')')
+                        && !d.is_empty()
+                        && d.len() <= 9
+                        && d.iter().all(|c| c.is_ascii_digit())
+                })
+        }
+        let allowed = |c: char| {
+            matches!(c, '-' | '*' | '+' | '>' | '#' | '.' | ')' | ' ' | '\t') || c.is_ascii_digit()
+        };
+        for (start, end) in self.lines() {
+            // Every token completed so far is a marker, and how many there were.
+            let mut tokens = 0usize;
+            let mut token_start: Option<usize> = None;
+            for j in start..end {
+                // The answer is asked only where a space follows a token.
+                if is_hspace(self.chars[j])
+                    && let Some(s) = token_start
+                    && is_marker(&self.chars[s..j])
+                {
+                    self.after_markers[j] = true;
+                } else if is_hspace(self.chars[j]) && token_start.is_none() && tokens > 0 {
+                    self.after_markers[j] = true;
+                }
+                let c = self.chars[j];
+                if !allowed(c) {
+                    break;
+                }
+                if c == ' ' || c == '\t' {
+                    if let Some(s) = token_start.take() {
+                        if !is_marker(&self.chars[s..j]) {
+                            break;
+                        }
+                        tokens += 1;
+                    }
+                } else if token_start.is_none() {
+                    token_start = Some(j);
+                }
+            }
+        }
+    }
+
     /// Whether the line text before `i` is only Markdown block markers (`-`, `*`, `1.`, `>`, `#`).
     fn only_block_markers_before(&self, i: usize) -> bool {
-        // Walk back only while the characters could belong to markers: on
-        // ordinary text this stops at once, keeping the pass linear.
-        let mut start = i;
-        while start > 0 && self.chars[start - 1] != '\n' {
-            let c = self.chars[start - 1];
-            if !(matches!(c, '-' | '*' | '+' | '>' | '#' | '.' | ')' | ' ' | '\t')
-                || c.is_ascii_digit())
-            {
-                return false;
-            }
-            start -= 1;
-        }
-        let prefix: String = self.chars[start..i].iter().collect();
-        let mut tokens = prefix
-            .split([' ', '\t'])
-            .filter(|t| !t.is_empty())
-            .peekable();
-        tokens.peek().is_some()
-            && tokens.all(|t| {
-                matches!(t, "-" | "*" | "+" | ">")
-                    || (t.len() <= 6 && t.chars().all(|c| c == '#'))
-                    || t.chars().all(|c| c == '>')
-                    || t.strip_suffix(['.', ')']).is_some_and(|d| {
-                        !d.is_empty() && d.len() <= 9 && d.chars().all(|c| c.is_ascii_digit())
-                    })
-            })
+        self.after_markers[i]
     }
 }
 
@@ -926,6 +956,160 @@ mod tests {
             for l in lint(&s) {
                 assert!(s.is_char_boundary(l.start) && s.is_char_boundary(l.end));
                 assert!(l.start < l.end && l.end <= s.len());
+            }
+        }
+    }
+
+    /// The walk back over the line that `mark_block_markers` replaced:
+    /// quadratic on a long line of markers, kept as the reference.
+    fn block_markers_reference(t: &Text, i: usize) -> bool {
+        let mut start = i;
+        while start > 0 && t.chars[start - 1] != '\n' {
+            let c = t.chars[start - 1];
+            if !(matches!(c, '-' | '*' | '+' | '>' | '#' | '.' | ')' | ' ' | '\t')
+                || c.is_ascii_digit())
+            {
+                return false;
+            }
+            start -= 1;
+        }
+        let prefix: String = t.chars[start..i].iter().collect();
+        let mut tokens = prefix
+            .split([' ', '\t'])
+            .filter(|t| !t.is_empty())
+            .peekable();
+        tokens.peek().is_some()
+            && tokens.all(|t| {
+                matches!(t, "-" | "*" | "+" | ">")
+                    || (t.len() <= 6 && t.chars().all(|c| c == '#'))
+                    || t.chars().all(|c| c == '>')
+                    || t.strip_suffix(['.', ')']).is_some_and(|d| {
+                        !d.is_empty() && d.len() <= 9 && d.chars().all(|c| c.is_ascii_digit())
+                    })
+            })
+    }
+
+    /// The forward scan per `](` that the bracket matching replaced.
+    #[allow(clippy::needless_range_loop)]
+    fn link_destinations_reference(chars: &[char], protected: &mut [bool]) {
+        let mut i = 0;
+        while i + 1 < chars.len() {
+            if chars[i] == ']' && chars[i + 1] == '(' && !protected[i] && !protected[i + 1] {
+                let mut depth = 0usize;
+                let mut end = None;
+                for j in i + 1..chars.len() {
+                    match chars[j] {
+                        '\n' => break,
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = Some(j + 1);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(end) = end {
+                    protected[i + 1..end].fill(true);
+                    i = end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+    }
+
+    #[test]
+    fn linear_passes_agree_with_the_quadratic_ones() {
+        const ALPHABET: &[&str] = &[
+            "-",
+            "*",
+            "+",
+            ">",
+            "#",
+            "##",
+            "1.",
+            "12)",
+            "1234567890.",
+            ".",
+            ")",
+            " ",
+            "\t",
+            "\u{a0}",
+            "\n",
+            "a",
+            ":",
+            "(",
+            ")",
+            "](",
+            "[",
+            "]",
+            "`",
+            "```\n",
+        ];
+        let mut rng = Lcg(0xb10c);
+        for round in 0..3000 {
+            let len = (rng.next() % 30) as usize;
+            let s: String = (0..len)
+                .map(|_| ALPHABET[(rng.next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            let t = Text::new(&s);
+            for i in 0..t.chars.len() {
+                if is_hspace(t.chars[i]) {
+                    assert_eq!(
+                        t.only_block_markers_before(i),
+                        block_markers_reference(&t, i),
+                        "round {round}: {s:?} at {i}"
+                    );
+                }
+            }
+            // Same protection of link destinations, from the state before them.
+            let mut before = Text {
+                chars: t.chars.clone(),
+                offsets: t.offsets.clone(),
+                protected: vec![false; t.chars.len()],
+                url: vec![false; t.chars.len()],
+                after_markers: vec![false; t.chars.len()],
+            };
+            before.mark_fences();
+            before.mark_code_spans();
+            let mut reference = before.protected.clone();
+            link_destinations_reference(&before.chars, &mut reference);
+            before.mark_link_destinations();
+            assert_eq!(before.protected, reference, "round {round}: {s:?}");
+        }
+    }
+
+    /// Inputs of 1 MB built to hit each pass's worst case (a long line of
+    /// block markers, of unclosed `](`, of dates) and at
+    /// random: each pass must be linear, or this test does not finish.
+    #[test]
+    fn one_megabyte_inputs_are_handled() {
+        const MB: usize = 1 << 20;
+        let mut rng = Lcg(0x1eaf);
+        let random: String = {
+            const ALPHABET: &[&str] = &[
+                "a", "é", " ", "\n", ":", ";", "!", "?", "«", "»", "'", "`", "[", "]", "(", ")",
+                "](", "*", "_", "-", "#", "> ", "1. ", "&", "://", "1 ", "sept. ", "\u{a0}", "|",
+            ];
+            let mut s = String::new();
+            while s.len() < MB {
+                s.push_str(ALPHABET[(rng.next() % ALPHABET.len() as u64) as usize]);
+            }
+            s
+        };
+        // The worst cases found (each took seconds at 100 KB before), kept
+        // few: the test runs unoptimised.
+        let patterns = ["> ", "[a](", "1 septembre "];
+        let mut inputs: Vec<String> = patterns.iter().map(|p| p.repeat(MB / p.len())).collect();
+        inputs.push(random);
+        for s in &inputs {
+            let out = typographie(s);
+            assert!(out.len() >= s.len());
+            for l in lint(s) {
+                assert!(s.is_char_boundary(l.start) && s.is_char_boundary(l.end));
             }
         }
     }

@@ -6,6 +6,7 @@ mod common;
 mod conformance;
 mod errors;
 mod export;
+mod hostile;
 mod messages;
 mod pdf;
 mod publish;

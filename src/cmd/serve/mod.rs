@@ -124,7 +124,7 @@ les dossiers servis, sans mot de passe ni chiffrement. N'utilisez --bind que sur
             start.elapsed().as_millis()
         );
         for line in site.failures() {
-            eprintln!("  {line}");
+            eprintln!("  {}", crate::diag::for_terminal(&line));
         }
     }
     let url = format!("http://{local}/");
@@ -230,9 +230,9 @@ fn watch_loop(folder: &Path, shared: &Shared, mut snap: watch::Snapshot, quiet: 
         };
         if !quiet {
             let (fresh, reused, failed) = site.counts;
-            let first = changed
-                .first()
-                .map_or_else(String::new, |p| p.display().to_string());
+            let first = changed.first().map_or_else(String::new, |p| {
+                crate::diag::for_terminal(&p.display().to_string()).into_owned()
+            });
             let more = if changed.len() > 1 {
                 format!(
                     " (et {} autre{})",
@@ -256,7 +256,7 @@ fn watch_loop(folder: &Path, shared: &Shared, mut snap: watch::Snapshot, quiet: 
                 detected.elapsed().as_millis()
             );
             for line in site.failures() {
-                eprintln!("  {line}");
+                eprintln!("  {}", crate::diag::for_terminal(&line));
             }
         }
         snap = settled;

@@ -64,8 +64,12 @@ struct Word {
     space: f32,
     /// A forced line break follows.
     hard_break: bool,
-    /// Byte offsets of soft hyphens (U+00AD) in the word's text.
+    /// Byte offsets of soft hyphens (U+00AD) in the word's text, ascending.
     soft: Vec<usize>,
+    /// Byte offset of each fragment in the word's text, then the text's
+    /// length (see [`Word::index`]): slicing a word of many fragments then
+    /// costs the slice, not the word.
+    starts: Vec<usize>,
 }
 
 impl Word {
@@ -74,7 +78,18 @@ impl Word {
     }
 
     fn len(&self) -> usize {
-        self.frags.iter().map(|f| f.text.len()).sum()
+        self.starts.last().copied().unwrap_or(0)
+    }
+
+    /// Computes `starts` once the fragments are final.
+    fn index(&mut self) {
+        let mut pos = 0;
+        self.starts = std::iter::once(0)
+            .chain(self.frags.iter().map(|f| {
+                pos += f.text.len();
+                pos
+            }))
+            .collect();
     }
 
     fn measure(&mut self) {
@@ -91,11 +106,17 @@ impl Word {
     /// Costs the length of the slice, not of the word: long words are cut in many.
     fn slice(&self, start: usize, end: usize, hyphen: bool) -> Word {
         let mut out = Word::default();
-        let mut pos = 0;
-        for f in &self.frags {
-            let (a, b) = (pos, pos + f.text.len());
-            pos = b;
-            if b <= start || a >= end {
+        // The fragment holding `start`, found by bisection.
+        let first = self
+            .starts
+            .partition_point(|&s| s <= start)
+            .saturating_sub(1);
+        for (k, f) in self.frags.iter().enumerate().skip(first) {
+            let (a, b) = (self.starts[k], self.starts[k + 1]);
+            if a >= end {
+                break;
+            }
+            if b <= start {
                 continue;
             }
             let (s, e) = (start.max(a) - a, end.min(b) - a);
@@ -119,12 +140,10 @@ impl Word {
             out.space = self.space;
             out.hard_break = self.hard_break;
         }
-        out.soft = self
-            .soft
-            .iter()
-            .filter(|&&s| s > start && s < end)
-            .map(|&s| s - start)
-            .collect();
+        let lo = self.soft.partition_point(|&s| s <= start);
+        let hi = self.soft.partition_point(|&s| s < end).max(lo);
+        out.soft = self.soft[lo..hi].iter().map(|&s| s - start).collect();
+        out.index();
         out.measure();
         out
     }
@@ -179,6 +198,8 @@ fn is_break_space(c: char) -> bool {
 fn words(inlines: &[Inline], base: TextStyle) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut cur = Word::default();
+    // Length of `cur`'s text, kept as it grows.
+    let mut cur_len = 0;
 
     fn finish(out: &mut Vec<Word>, cur: &mut Word) {
         if !cur.frags.is_empty() {
@@ -190,6 +211,7 @@ fn words(inlines: &[Inline], base: TextStyle) -> Vec<Word> {
         match inline {
             Inline::Break => {
                 finish(&mut out, &mut cur);
+                cur_len = 0;
                 match out.last_mut() {
                     Some(w) if !w.hard_break => {
                         w.hard_break = true;
@@ -213,19 +235,21 @@ fn words(inlines: &[Inline], base: TextStyle) -> Vec<Word> {
                 for c in text.chars() {
                     if is_break_space(c) {
                         finish(&mut out, &mut cur);
+                        cur_len = 0;
                         if let Some(w) = out.last_mut()
                             && !w.hard_break
                         {
                             w.space = face(fc).width(" ", base.size);
                         }
                     } else if c == '\u{AD}' {
-                        let at = cur.len();
+                        let at = cur_len;
                         if at > 0 {
                             cur.soft.push(at);
                         }
                     } else if c.is_control() || c == '\u{200B}' {
                         continue;
                     } else {
+                        cur_len += c.len_utf8();
                         match cur.frags.last_mut() {
                             Some(f) if f.face == fc && f.size == size && f.rise == rise => {
                                 f.text.push(c);
@@ -248,6 +272,7 @@ fn words(inlines: &[Inline], base: TextStyle) -> Vec<Word> {
         for f in &mut w.frags {
             f.measure();
         }
+        w.index();
         w.measure();
     }
     out
