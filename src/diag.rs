@@ -87,8 +87,12 @@ const QUOTE_AFTER: usize = 80;
 fn quote_window(line: &str, col: usize, carets: usize) -> (String, usize, usize) {
     let chars: Vec<char> = line.chars().collect();
     let col = col.min(chars.len());
-    let from = col.saturating_sub(QUOTE_BEFORE);
-    let to = (col + QUOTE_AFTER).min(chars.len());
+    let (from, to) = if chars.len() <= QUOTE_BEFORE + QUOTE_AFTER {
+        (0, chars.len())
+    } else {
+        let from = col.saturating_sub(QUOTE_BEFORE);
+        (from, (col + QUOTE_AFTER).min(chars.len()))
+    };
     let mut quoted = String::new();
     if from > 0 {
         quoted.push('…');
@@ -297,7 +301,7 @@ mod tests {
             path: "x\u{1b}[2J.toml".into(),
             text: "objet = \"\u{1b}]0;titre\u{7}\"\n".into(),
         });
-        let out = Diagnostic::error("e", "m \u{1b}").at(&src, 8..20).render();
+        let out = Diagnostic::error("champ-inconnu", "m \u{1b}").at(&src, 8..20).render();
         assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
         assert!(out.contains("x␛[2J.toml:1:9"), "{out}");
     }
@@ -311,6 +315,9 @@ mod tests {
         assert_eq!(carets, QUOTE_AFTER + 1);
         let (quoted, before, carets) = quote_window("short", 2, 1);
         assert_eq!((quoted.as_str(), before, carets), ("short", 2, 1));
+        // A line that fits is never cut, wherever the caret is.
+        let line = "x".repeat(QUOTE_BEFORE + QUOTE_AFTER);
+        assert_eq!(quote_window(&line, 100, 3), (line.clone(), 100, 3));
     }
 
     #[test]
