@@ -39,7 +39,10 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let projet = match find_project_file(dir) {
         Some(p) => {
             let src = read_source(&p, Kind::Projet).map_err(|d| vec![d])?;
-            Some((parse::<Projet>(&src).map_err(|d| vec![d])?, src))
+            Some((
+                parse::<Projet>(&src).map_err(|d| vec![named(d, Kind::Projet)])?,
+                src,
+            ))
         }
         None => None,
     };
@@ -74,7 +77,10 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                     "le chemin est relatif au répertoire du dossier ; vérifiez le nom du fichier de séance",
                 )]
             })?;
-            Some((parse::<Seance>(&src).map_err(|d| vec![d])?, src))
+            Some((
+                parse::<Seance>(&src).map_err(|d| vec![named(d, Kind::Seance)])?,
+                src,
+            ))
         }
     };
     let partenaires = match dossier
@@ -241,6 +247,18 @@ impl Kind {
             Kind::Partenaires => "le fichier des partenaires",
         }
     }
+}
+
+/// Says in the message which kind of file is at fault (the location names
+/// the file, not what it is for).
+fn named(mut d: Diagnostic, kind: Kind) -> Diagnostic {
+    let label = match kind {
+        Kind::Projet => "dans delib.toml",
+        Kind::Seance => "dans le fichier de séance",
+        Kind::Dossier | Kind::Partenaires => return d,
+    };
+    d.message = format!("{} ({label})", d.message);
+    d
 }
 
 fn read_source(path: &Path, kind: Kind) -> Result<Arc<Source>, Diagnostic> {

@@ -761,3 +761,36 @@ fn dossier_never_means_a_folder() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// A fault inside a séance file or delib.toml says which file it is.
+#[test]
+fn faults_in_a_seance_file_or_delib_toml_say_which_file() {
+    let dossier = format!(
+        "seance = \"seances/s.toml\"\n{}",
+        GOOD.split_once("\n\n").unwrap().1
+    );
+    let dir = setup(
+        "fr-seance-faute",
+        &dossier,
+        &[("seances/s.toml", b"date = 2016-06-27\nabsentss = [\"X\"]\n")],
+    );
+    let err = stderr(&check(&dir));
+    assert!(
+        err.starts_with("erreur[champ-inconnu] : champ inconnu « absentss » (dans le fichier de séance)\n --> ./seances/s.toml:2:1\n"),
+        "{err}"
+    );
+    assert!(err.contains("vouliez-vous dire « absents » ?"), "{err}");
+    let dir = setup(
+        "fr-projet-faute",
+        GOOD,
+        &[(
+            "delib.toml",
+            b"[collectivite]\nnom = \"C\"\ntype = \"comune\"\n",
+        )],
+    );
+    let err = stderr(&check(&dir));
+    assert!(
+        err.starts_with("erreur[valeur-inconnue] : valeur inconnue « comune » (dans delib.toml)\n"),
+        "{err}"
+    );
+}
