@@ -170,45 +170,6 @@ pub fn render_doc(
     Ok(out)
 }
 
-/// Renders every document of the model in the given formats.
-pub fn render_all(
-    model: &Model,
-    partners: Option<&[Partner]>,
-    templates: &Templates,
-    formats: &[Format],
-) -> Result<Vec<OutputFile>, Diagnostic> {
-    let base = context(model)?;
-    let mut out = Vec::new();
-    for doc in documents(model, partners) {
-        out.extend(render_doc(
-            model,
-            &base,
-            partners.unwrap_or(&[]),
-            &doc,
-            templates,
-            formats,
-        )?);
-    }
-    Ok(out)
-}
-
-/// Loads, derives and renders one dossier in memory, with templates from
-/// `templates` (the built-ins when None). Errors are findings, never panics.
-pub fn render_path(
-    path: &std::path::Path,
-    templates: &Templates,
-    formats: &[Format],
-) -> Result<(crate::load::Loaded, Vec<OutputFile>), Vec<Diagnostic>> {
-    let loaded = crate::load::load(path)?;
-    let model = crate::model::build(&loaded)?;
-    let partners = loaded
-        .partenaires
-        .as_ref()
-        .map(|src| crate::partners::parse(src, templates.partner_columns()).0);
-    let files = render_all(&model, partners.as_deref(), templates, formats).map_err(|d| vec![d])?;
-    Ok((loaded, files))
-}
-
 /// Collapses runs of blank lines that template conditionals leave behind, and
 /// applies French typography to the template's own wording (user text already
 /// has it; the pass is idempotent). Tag lines and table rules are left alone.

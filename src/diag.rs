@@ -301,7 +301,9 @@ mod tests {
             path: "x\u{1b}[2J.toml".into(),
             text: "objet = \"\u{1b}]0;titre\u{7}\"\n".into(),
         });
-        let out = Diagnostic::error("champ-inconnu", "m \u{1b}").at(&src, 8..20).render();
+        let out = Diagnostic::error("champ-inconnu", "m \u{1b}")
+            .at(&src, 8..20)
+            .render();
         assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
         assert!(out.contains("x␛[2J.toml:1:9"), "{out}");
     }

@@ -35,7 +35,7 @@ pub struct Loaded {
 pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let source = read_source(path, Kind::Dossier).map_err(|d| vec![d])?;
     let dossier: Dossier = parse(&source).map_err(|d| vec![d])?;
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = parent_dir(path);
     let projet = match find_project_file(dir) {
         Some(p) => {
             let src = read_source(&p, Kind::Projet).map_err(|d| vec![d])?;
@@ -47,7 +47,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         None => None,
     };
     let root = match &projet {
-        Some((_, src)) => src.path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        Some((_, src)) => parent_dir(&src.path).to_path_buf(),
         None => dir.to_path_buf(),
     };
     let seance = match &dossier.seance {
@@ -153,7 +153,7 @@ fn read_logo(
     rel: &crate::input::Text,
     src: &Arc<Source>,
 ) -> Result<crate::doc::Logo, Diagnostic> {
-    let dir = src.path.parent().unwrap_or(Path::new("."));
+    let dir = parent_dir(&src.path);
     let path = resolve_inside(root, dir, rel.get_ref()).ok_or_else(|| {
         Diagnostic::error(
             "chemin-hors-projet",
@@ -162,7 +162,7 @@ fn read_logo(
         .at(src, rel.span())
         .hint("indiquez un chemin relatif à l'intérieur du répertoire du projet")
     })?;
-    let bytes = std::fs::read(&path).map_err(|e| {
+    let bytes = read_regular(&path, MAX_LOGO).map_err(|e| {
         Diagnostic::error(
             "logo-illisible",
             format!(
@@ -196,10 +196,13 @@ pub fn find_project_file(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Joins a relative path from a dossier and checks it stays under `root`.
+/// Joins a relative path from a dossier and checks it stays under `root`,
+/// symlinks resolved: the real path of the target (or of its folder when it
+/// does not exist yet) must be inside the real path of `root`. Returns the
+/// joined path, as shown to the clerk.
 pub fn resolve_inside(root: &Path, dir: &Path, rel: &str) -> Option<PathBuf> {
     let rel = Path::new(rel);
-    if rel.is_absolute() {
+    if rel.is_absolute() || rel.as_os_str().is_empty() {
         return None;
     }
     let mut out = dir.to_path_buf();
@@ -215,19 +218,69 @@ pub fn resolve_inside(root: &Path, dir: &Path, rel: &str) -> Option<PathBuf> {
             _ => return None,
         }
     }
-    let canon_root = root.canonicalize().ok()?;
-    // The nearest folder that exists decides: a file in a folder not created
-    // yet is missing, not outside the project.
-    let parent = out.ancestors().skip(1).find_map(|a| {
-        let a = if a.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            a
-        };
-        a.canonicalize().ok()
-    })?;
-    parent.starts_with(&canon_root).then_some(out)
+    let canon_root = real(root)?;
+    // The real path of the target, or of its nearest folder that exists: a
+    // file in a folder not created yet is missing, not outside the project.
+    let target = out.ancestors().find_map(real)?;
+    target.starts_with(&canon_root).then_some(out)
 }
+
+/// The real path of `p`, an empty path meaning the current folder.
+fn real(p: &Path) -> Option<PathBuf> {
+    if p.as_os_str().is_empty() {
+        Path::new(".").canonicalize().ok()
+    } else {
+        p.canonicalize().ok()
+    }
+}
+
+/// The folder of a file, "." for a bare file name (never an empty path).
+pub fn parent_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Reads a regular file of at most `max` bytes. A FIFO, a device or a
+/// folder is refused before it is opened (it could block or never end), and
+/// the size is checked before reading.
+pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "ce n'est pas un fichier ordinaire (répertoire, tube ou périphérique)",
+        ));
+    }
+    let too_big = || {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("fichier trop gros (plus de {} Mo)", max >> 20),
+        )
+    };
+    if meta.len() > max {
+        return Err(too_big());
+    }
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "ce n'est pas un fichier ordinaire",
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// Largest dossier, séance file, delib.toml, CSV or template read.
+pub const MAX_TEXT: u64 = 16 << 20;
+/// Largest logo read.
+pub const MAX_LOGO: u64 = 8 << 20;
 
 /// What a file read by `load` is, to say so in a message.
 #[derive(Debug, Clone, Copy)]
@@ -262,7 +315,7 @@ fn named(mut d: Diagnostic, kind: Kind) -> Diagnostic {
 }
 
 fn read_source(path: &Path, kind: Kind) -> Result<Arc<Source>, Diagnostic> {
-    match std::fs::read(path) {
+    match read_regular(path, MAX_TEXT) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Ok(Arc::new(Source {
                 path: path.to_path_buf(),

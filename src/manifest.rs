@@ -2,7 +2,13 @@
 //!
 //! One manifest per output folder: for each dossier (by absolute path), its
 //! output sub-folder and, per file, a hash of everything the file depends on
-//! (dossier, séance file, delib.toml, CSV row, template, stylesheet, tool).
+//! (dossier, séance file, delib.toml, CSV row, template, stylesheet, tool)
+//! and a hash of the bytes written.
+//!
+//! A manifest is data read from disk, never trusted: one that does not
+//! parse, or names a folder or file that is not a plain relative path, is
+//! ignored as a whole (with a warning), and a file is deleted only when its
+//! bytes still hash to what was recorded (see `output::OutputDir::remove`).
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -10,44 +16,139 @@ use std::path::Path;
 
 /// The manifest's file name inside the output folder.
 pub const FILE: &str = ".delib-manifest.json";
+/// The format of the manifest; another version is ignored (everything is rewritten).
+pub const VERSION: u32 = 2;
 
 /// All dossiers rendered into one output folder.
 #[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Manifest {
+    pub version: u32,
     pub dossiers: BTreeMap<String, Entry>,
 }
 
 /// One dossier's outputs.
 #[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
-    /// Sub-folder of the output folder.
+    /// Sub-folder of the output folder (`dijon/convention-pep21`).
     pub dir: String,
     /// Hash of everything the dossier as a whole depends on: when it is
     /// unchanged and every file is there, the dossier is not even re-checked.
     #[serde(default)]
     pub inputs: String,
-    /// File name → hash of its inputs.
-    pub files: BTreeMap<String, String>,
+    /// File name → what it was made from and what was written.
+    pub files: BTreeMap<String, FileRecord>,
+}
+
+/// One output file.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FileRecord {
+    /// Hash of its inputs.
+    pub inputs: String,
+    /// Hash of its bytes ([`content_hash`]): what may be deleted.
+    pub bytes: String,
 }
 
 impl Manifest {
-    /// Reads the manifest of an output folder; a missing or unreadable one is empty.
-    pub fn load(root: &Path) -> Manifest {
-        std::fs::read(root.join(FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
+    /// Reads the manifest of an output folder. A missing one is empty; one
+    /// that does not parse or validate is empty too, with the French
+    /// warning to print.
+    pub fn load(root: &Path) -> (Manifest, Option<String>) {
+        let path = root.join(FILE);
+        let bytes = match crate::load::read_regular(&path, 256 << 20) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return (Manifest::empty(), None);
+            }
+            Err(e) => {
+                return (
+                    Manifest::empty(),
+                    Some(ignored(&path, &crate::load::io_message(&e))),
+                );
+            }
+        };
+        match serde_json::from_slice::<Manifest>(&bytes) {
+            Ok(m) if m.version != VERSION => (
+                Manifest::empty(),
+                Some(ignored(&path, "il vient d'une autre version de delib")),
+            ),
+            Ok(m) => match m.invalid() {
+                None => (m, None),
+                Some(why) => (Manifest::empty(), Some(ignored(&path, &why))),
+            },
+            Err(_) => (
+                Manifest::empty(),
+                Some(ignored(
+                    &path,
+                    "illisible, ou écrit par une autre version de delib",
+                )),
+            ),
+        }
     }
 
-    /// Writes the manifest atomically (an empty one where there was none: nothing).
-    pub fn save(&self, root: &Path) -> std::io::Result<()> {
-        if self.dossiers.is_empty() && !root.join(FILE).exists() {
-            return Ok(());
+    /// An empty manifest of the current version.
+    pub fn empty() -> Manifest {
+        Manifest {
+            version: VERSION,
+            dossiers: BTreeMap::new(),
         }
-        let mut json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        json.push(b'\n');
-        crate::output::write_if_changed(&root.join(FILE), &json).map(|_| ())
     }
+
+    /// Why this manifest cannot be trusted, if it cannot: every folder a
+    /// plain relative path, every file a plain name.
+    fn invalid(&self) -> Option<String> {
+        for entry in self.dossiers.values() {
+            if crate::discover::output_name_problem(&entry.dir).is_some()
+                || !crate::discover::is_plain_relative(Path::new(&entry.dir))
+            {
+                return Some(format!("il nomme le répertoire « {} »", entry.dir));
+            }
+            for name in entry.files.keys() {
+                if name.contains(['/', '\\'])
+                    || !crate::discover::is_plain_relative(Path::new(name))
+                {
+                    return Some(format!("il nomme le fichier « {name} »"));
+                }
+            }
+        }
+        None
+    }
+
+    /// Serialises the manifest (None for an empty one where there was none).
+    pub fn to_bytes(&self, root: &Path) -> Option<Vec<u8>> {
+        if self.dossiers.is_empty() && !root.join(FILE).exists() {
+            return None;
+        }
+        let mut json = serde_json::to_vec_pretty(self).ok()?;
+        json.push(b'\n');
+        Some(json)
+    }
+}
+
+fn ignored(path: &Path, why: &str) -> String {
+    format!(
+        "attention : le manifeste {} est ignoré ({why}) : tout est réécrit, et rien n'est supprimé d'après lui",
+        path.display()
+    )
+}
+
+/// The hash of a file's bytes, as recorded in the manifest: 64 bits, eight
+/// bytes at a time (fast enough to hash every PDF written).
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0100_0000_01b3);
+        h ^= h >> 29;
+    }
+    for b in chunks.remainder() {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// FNV-1a, 64 bits: stable across runs, platforms and compiler versions,
@@ -115,22 +216,55 @@ mod tests {
     }
 
     #[test]
-    fn manifest_round_trips() {
+    fn manifest_round_trips_and_bad_ones_are_ignored() {
         let dir = std::env::temp_dir().join(format!("delib-manifest-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut m = Manifest::default();
+        let mut m = Manifest::empty();
         m.dossiers.insert(
             "/a.toml".into(),
             Entry {
-                dir: "a".into(),
+                dir: "dijon/a".into(),
                 inputs: String::new(),
-                files: [("deliberation.md".into(), "01".into())].into(),
+                files: [(
+                    "deliberation.md".into(),
+                    FileRecord {
+                        inputs: "01".into(),
+                        bytes: content_hash(b"x"),
+                    },
+                )]
+                .into(),
             },
         );
-        m.save(&dir).unwrap();
-        assert_eq!(Manifest::load(&dir).dossiers, m.dossiers);
-        std::fs::write(dir.join(FILE), "pas du json").unwrap();
-        assert!(Manifest::load(&dir).dossiers.is_empty());
+        std::fs::write(dir.join(FILE), m.to_bytes(&dir).unwrap()).unwrap();
+        let (back, warning) = Manifest::load(&dir);
+        assert_eq!((back.dossiers, warning), (m.dossiers, None));
+        for bad in [
+            "pas du json".to_owned(),
+            r#"{"dossiers":{"/nonexistent.toml":{"dir":"/tmp/victim","files":{"secret.txt":""}}}}"#
+                .to_owned(),
+            format!(
+                r#"{{"version":{VERSION},"dossiers":{{"/x.toml":{{"dir":"/tmp/victim","files":{{}}}}}}}}"#
+            ),
+            format!(
+                r#"{{"version":{VERSION},"dossiers":{{"/x.toml":{{"dir":"../../victim","files":{{}}}}}}}}"#
+            ),
+            format!(
+                r#"{{"version":{VERSION},"dossiers":{{"/x.toml":{{"dir":"a","files":{{"../s.txt":{{"inputs":"","bytes":""}}}}}}}}}}"#
+            ),
+        ] {
+            std::fs::write(dir.join(FILE), &bad).unwrap();
+            let (m, warning) = Manifest::load(&dir);
+            assert!(m.dossiers.is_empty(), "{bad}");
+            assert!(warning.unwrap().contains("est ignoré"), "{bad}");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn content_hash_tells_bytes_apart() {
+        assert_eq!(content_hash(b"abcdefghij"), content_hash(b"abcdefghij"));
+        assert_ne!(content_hash(b"abcdefghij"), content_hash(b"abcdefghik"));
+        assert_ne!(content_hash(b""), content_hash(b"\0"));
+        assert_ne!(content_hash(b"12345678"), content_hash(b"12345679"));
     }
 }

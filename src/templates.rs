@@ -43,10 +43,23 @@ impl Templates {
     pub fn load(dir: Option<&Path>) -> Result<Templates, Diagnostic> {
         let mut sources = Vec::with_capacity(BUILTIN.len());
         for (name, text) in BUILTIN {
-            let custom = dir.map(|d| d.join(name)).filter(|p| p.is_file());
+            // An override is read only when its real path is inside the
+            // templates folder (a symlink to /etc/passwd is refused).
+            let custom = dir
+                .map(|d| d.join(name))
+                .filter(|p| std::fs::symlink_metadata(p).is_ok());
             match custom {
                 Some(path) => {
-                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                    let inside = dir.and_then(|d| crate::load::resolve_inside(d, d, name));
+                    let text = match inside {
+                        Some(p) => crate::load::read_regular(&p, crate::load::MAX_TEXT)
+                            .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other)),
+                        None => Err(std::io::Error::new(
+                            std::io::ErrorKind::PermissionDenied,
+                            "lien vers un fichier hors du répertoire de modèles, refusé",
+                        )),
+                    };
+                    let text = text.map_err(|e| {
                         Diagnostic::error(
                             "modele-illisible",
                             format!(

@@ -1,30 +1,35 @@
 //! `delib check`: every rule on every dossier, findings shown together.
 
+use crate::build::Format;
 use crate::cli::{CheckArgs, DiagFormat};
 use crate::diag::{Diagnostic, Severity};
+use crate::engine::{self, Project, Unit};
 
 /// Runs the command; returns the exit status.
 pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
-    let dossiers = super::find_dossiers(&args.paths)?;
-    let mut checked = super::load_and_check(&dossiers);
-    // Templates are parsed once per folder, as render does; then every
-    // dossier is checked against its own, in parallel.
-    let mut templates = std::collections::HashMap::new();
-    for l in checked.iter().filter_map(|c| c.loaded.as_ref()) {
-        if let Ok(dir) = super::render::templates_dir(l) {
-            templates
-                .entry(dir.clone())
-                .or_insert_with(|| crate::templates::Templates::load(dir.as_deref()));
-        }
+    let mut project = Project::load(&args.paths)?;
+    if project.units.is_empty() && project.findings.is_empty() {
+        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
     }
-    {
+    project.check_all();
+    // Templates are parsed once per folder (the project's template sets);
+    // every dossier is checked against its own, in parallel.
+    let more: Vec<Vec<Diagnostic>> = {
         use rayon::prelude::*;
-        checked.par_iter_mut().for_each(|c| {
-            let more = render_checks(c, &templates);
-            c.diagnostics.extend(more);
-        });
+        project
+            .units
+            .par_iter()
+            .map(|u| render_checks(u, &project))
+            .collect()
+    };
+    for (u, more) in project.units.iter_mut().zip(more) {
+        u.diagnostics.extend(more);
     }
-    let all: Vec<&Diagnostic> = checked.iter().flat_map(|c| c.diagnostics.iter()).collect();
+    let all: Vec<&Diagnostic> = project
+        .findings
+        .iter()
+        .chain(project.units.iter().flat_map(|u| u.diagnostics.iter()))
+        .collect();
     let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = all.len() - errors;
     // -q: errors only, unless --deny-warnings makes the warnings fail the run.
@@ -43,7 +48,10 @@ pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
                 eprintln!("{}", d.render());
             }
             if !quiet {
-                eprintln!("{}", super::summary_check(dossiers.len(), errors, warnings));
+                eprintln!(
+                    "{}",
+                    super::summary_check(project.units.len(), errors, warnings)
+                );
             }
         }
     }
@@ -54,53 +62,52 @@ pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
 /// What `render` checks beyond the dossier itself, so that `check` agrees
 /// with it: `[rendu] formats`, the templates folder and its templates, and
 /// the rows of a partners CSV (their allowed columns depend on the templates).
-fn render_checks(
-    c: &super::Checked,
-    cache: &std::collections::HashMap<
-        Option<std::path::PathBuf>,
-        Result<crate::templates::Templates, Diagnostic>,
-    >,
-) -> Vec<Diagnostic> {
-    let Some(l) = &c.loaded else {
+fn render_checks(u: &Unit, project: &Project) -> Vec<Diagnostic> {
+    let Some(l) = &u.loaded else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    if let Err(d) = super::render::formats_for(l, &[]) {
+    if let Err(d) = engine::formats_for(l, &[]) {
         out.push(d);
     }
-    let dir = match super::render::templates_dir(l) {
-        Ok(d) => d,
+    let t = match project.templates.of(l) {
+        Ok(t) => t,
         Err(d) => {
             out.push(d);
             return out;
         }
     };
-    let t = match cache.get(&dir) {
-        Some(Ok(t)) => t,
-        Some(Err(d)) => {
-            out.push(d.clone());
+    let Some(model) = &u.model else {
+        if let Some(src) = &l.partenaires {
+            out.extend(crate::partners::parse(src, t.partner_columns()).1);
+        }
+        return out;
+    };
+    let plan = match engine::plan(
+        l,
+        model,
+        &project.templates,
+        crate::manifest::Hash::default(),
+    ) {
+        Ok(p) => p,
+        Err(d) => {
+            out.push(d);
             return out;
         }
-        None => return out,
     };
-    let partners = l.partenaires.as_ref().map(|src| {
-        let (rows, diags) = crate::partners::parse(src, t.partner_columns());
-        out.extend(diags);
-        rows
-    });
+    out.extend(plan.partner_findings.iter().cloned());
     // Custom templates can fail only when used (an unknown filter, an
     // include): render the Markdown in memory, as render would.
-    let overridden = dir.as_ref().is_some_and(|d| {
-        crate::templates::BUILTIN
-            .iter()
-            .any(|(name, _)| name.ends_with(".tera") && d.join(name).is_file())
-    });
-    if overridden
-        && let Some(model) = &c.model
-        && let Err(d) =
-            crate::build::render_all(model, partners.as_deref(), t, &[crate::build::Format::Md])
-    {
-        out.push(d);
+    let overridden = matches!(engine::templates_dir(l), Ok(Some(d)) if crate::templates::BUILTIN
+        .iter()
+        .any(|(name, _)| name.ends_with(".tera") && d.join(name).is_file()));
+    if overridden {
+        for doc in &plan.docs {
+            if let Err(d) = engine::render_doc(model, &plan, doc, &[Format::Md]) {
+                out.push(d);
+                break;
+            }
+        }
     }
     out
 }

@@ -1,14 +1,17 @@
 //! `delib render`: dossiers in, documents out — in parallel, incrementally,
 //! and safely (atomic writes; a dossier in error keeps its previous outputs).
+//!
+//! The engine (`crate::engine`) finds, loads, checks and plans; this module
+//! drives it with the manifest of each output folder as its cache, and
+//! writes through `output::OutputDir` (locked, contained).
 
-use super::Checked;
-use crate::build::{self, Doc, Format};
+use crate::build::Format;
 use crate::cli::RenderArgs;
 use crate::diag::{Diagnostic, Severity};
+use crate::engine::{self, Project, TemplateSets, Unit};
 use crate::load::{self, Loaded};
-use crate::manifest::{self, Entry, Hash, Manifest};
-use crate::partners::Partner;
-use crate::templates::Templates;
+use crate::manifest::{self, Entry, FileRecord, Hash, Manifest};
+use crate::output::OutputDir;
 use anyhow::Context as _;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -31,20 +34,19 @@ struct Outcome {
 
 /// What every dossier of a run shares.
 struct Batch<'a> {
-    templates: HashMap<Option<PathBuf>, Result<Templates, Diagnostic>>,
+    templates: &'a TemplateSets,
     cli_formats: Vec<Format>,
     only: Vec<String>,
     args: &'a RenderArgs,
     quiet: bool,
     tool: Hash,
+    outputs: BTreeMap<PathBuf, OutputDir>,
 }
 
 /// Where one dossier goes, and what the last run left there.
 struct Target<'a> {
-    /// Output folder and the dossier's sub-folder.
-    place: Option<&'a (PathBuf, String)>,
-    /// Another dossier already writes into the same sub-folder.
-    collision: Option<&'a Diagnostic>,
+    /// Output folder and the dossier's sub-folder, or why it has none.
+    place: Result<&'a (PathBuf, String), &'a Diagnostic>,
     previous: Option<&'a Entry>,
 }
 
@@ -67,80 +69,109 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     }
     let cli_formats = parse_formats(&args.format)?;
     let only = parse_only(&args.only)?;
-    let dossiers = super::find_dossiers(&args.paths)?;
     // Load everything (checks across the batch need every dossier), but check
     // and derive a dossier only when it has to be rendered again.
-    let mut checked = super::load_all(&dossiers);
-    super::check_batch(&mut checked);
+    let Project {
+        mut units,
+        findings,
+        templates,
+        ..
+    } = Project::load(&args.paths)?;
+    let found_failed = report_findings(&findings, args.deny_warnings, quiet);
+    if units.is_empty() {
+        if found_failed {
+            return Ok(1);
+        }
+        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
+    }
+
+    // Output folders, and one sub-folder per dossier.
+    let mut claimed: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut places: Vec<Result<(PathBuf, String), Diagnostic>> = Vec::with_capacity(units.len());
+    for u in &units {
+        let place = match &u.loaded {
+            None => Err(Diagnostic::error("non-charge", "")),
+            Some(l) => output_root(l, args).map(|root| (root, u.out.clone())),
+        };
+        let place = place.and_then(|(root, name)| {
+            match claimed.get(&root.join(&name)) {
+                Some(first) => Err(Diagnostic::error(
+                    "nom-en-double",
+                    format!(
+                        "{} et {} écriraient dans le même répertoire {}",
+                        first.display(),
+                        u.path.display(),
+                        root.join(&name).display()
+                    ),
+                )
+                .hint("renommez l'un des deux fichiers : le nom du dossier donne celui du répertoire de sortie")),
+                None => {
+                    claimed.insert(root.join(&name), u.path.clone());
+                    Ok((root, name))
+                }
+            }
+        });
+        places.push(place);
+    }
+    // Lock each output folder (in order, so two runs cannot deadlock) and read its manifest.
+    let mut outputs = BTreeMap::new();
+    let mut manifests: BTreeMap<PathBuf, Manifest> = BTreeMap::new();
+    let roots: BTreeSet<PathBuf> = places
+        .iter()
+        .filter_map(|p| p.as_ref().ok().map(|(r, _)| r.clone()))
+        .collect();
+    for root in roots {
+        let dir = OutputDir::open(&root, || {
+            eprintln!(
+                "un autre delib render écrit dans {} : attente de la fin de ce rendu…",
+                root.display()
+            );
+        })
+        .with_context(|| {
+            format!(
+                "impossible de créer le répertoire de sortie {}",
+                root.display()
+            )
+        })?;
+        let (m, warning) = Manifest::load(&root);
+        if let Some(w) = warning {
+            eprintln!("{w}");
+        }
+        manifests.insert(root.clone(), m);
+        outputs.insert(root, dir);
+    }
     let batch = Batch {
-        templates: load_templates(&checked),
+        templates: &templates,
         cli_formats,
         only,
         args,
         quiet,
         tool: manifest::tool_id(),
+        outputs,
     };
 
-    // Output folders, their manifests, and one sub-folder per dossier.
-    let mut roots: BTreeMap<PathBuf, Manifest> = BTreeMap::new();
-    let mut claimed: HashMap<PathBuf, PathBuf> = HashMap::new();
-    let mut targets: Vec<Option<(PathBuf, String)>> = Vec::with_capacity(checked.len());
-    let mut collisions: Vec<Option<Diagnostic>> = Vec::with_capacity(checked.len());
-    for c in &checked {
-        let target = c
-            .loaded
-            .as_ref()
-            .map(|l| (output_dir(l, args), dossier_name(&c.path)));
-        let mut collision = None;
-        if let Some((root, name)) = &target {
-            roots
-                .entry(root.clone())
-                .or_insert_with(|| Manifest::load(root));
-            if let Some(first) = claimed.insert(root.join(name), c.path.clone()) {
-                collision = Some(
-                    Diagnostic::error(
-                        "nom-en-double",
-                        format!("{} et {} écriraient dans le même répertoire {}", first.display(), c.path.display(), root.join(name).display()),
-                    )
-                    .hint("renommez l'un des deux fichiers : le nom du dossier donne celui du répertoire de sortie"),
-                );
-                claimed.insert(root.join(name), first);
-            }
-        }
-        targets.push(target);
-        collisions.push(collision);
-    }
-
     let progress = (!quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(checked.len() as u64);
+        let bar = indicatif::ProgressBar::new(units.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} dossiers  {wide_msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
-    let outcomes: Vec<anyhow::Result<Outcome>> = checked
+    let outcomes: Vec<anyhow::Result<Outcome>> = units
         .par_iter_mut()
-        .zip(targets.par_iter())
-        .zip(collisions.par_iter())
-        .map(|((c, target), collision)| {
-            let previous = target
-                .as_ref()
-                .and_then(|(root, _)| roots.get(root))
-                .and_then(|m| m.dossiers.get(&key(&c.path)));
-            let result = render_one(
-                c,
-                &Target {
-                    place: target.as_ref(),
-                    collision: collision.as_ref(),
-                    previous,
-                },
-                &batch,
-            );
+        .zip(places.par_iter())
+        .map(|(u, place)| {
+            let place = place.as_ref();
+            let previous = place
+                .ok()
+                .and_then(|(root, _)| manifests.get(root))
+                .and_then(|m| m.dossiers.get(&key(&u.path)));
+            let result = render_one(u, &Target { place, previous }, &batch);
             if let Some(bar) = &progress {
                 bar.inc(1);
                 bar.set_message(
-                    crate::diag::for_terminal(&c.path.display().to_string()).into_owned(),
+                    crate::diag::for_terminal(&u.path.display().to_string()).into_owned(),
                 );
             }
             result
@@ -151,24 +182,27 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     }
 
     let (mut failed, mut written, mut unchanged, mut removed) =
-        (0usize, 0usize, 0usize, Vec::new());
+        (usize::from(found_failed), 0usize, 0usize, Vec::new());
     let mut rendered_keys: BTreeSet<String> = BTreeSet::new();
-    for (c, outcome) in checked.iter().zip(outcomes) {
+    for (u, outcome) in units.iter().zip(outcomes) {
         let o = outcome?;
         eprint!("{}", crate::diag::for_terminal(&o.report));
         failed += usize::from(o.failed);
         written += o.written;
         unchanged += o.unchanged;
         removed.extend(o.removed);
-        rendered_keys.insert(key(&c.path));
+        rendered_keys.insert(key(&u.path));
         if let Some((root, k, entry)) = o.entry
-            && let Some(m) = roots.get_mut(&root)
+            && let Some(m) = manifests.get_mut(&root)
         {
             m.dossiers.insert(k, entry);
         }
     }
     // Dossiers that disappeared since the last run: their outputs go too.
-    for (root, m) in &mut roots {
+    for (root, m) in &mut manifests {
+        let Some(out) = batch.outputs.get(root) else {
+            continue;
+        };
         let gone: Vec<String> = m
             .dossiers
             .keys()
@@ -177,18 +211,16 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
             .collect();
         for k in gone {
             if let Some(entry) = m.dossiers.remove(&k) {
-                let dir = root.join(&entry.dir);
-                for name in entry.files.keys() {
-                    if std::fs::remove_file(dir.join(name)).is_ok() {
-                        removed.push(dir.join(name));
-                    }
-                }
-                let _ = std::fs::remove_dir(&dir);
+                removed.extend(remove_entry(out, &entry));
             }
         }
-        m.save(root)
-            .with_context(|| format!("impossible d'écrire le manifeste dans {}", root.display()))?;
+        if let Some(bytes) = m.to_bytes(root) {
+            out.write_top(manifest::FILE, &bytes).with_context(|| {
+                format!("impossible d'écrire le manifeste dans {}", root.display())
+            })?;
+        }
     }
+    drop(batch);
     if !quiet {
         removed.sort();
         for r in &removed {
@@ -200,7 +232,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         eprintln!(
             "{}",
             summary(
-                checked.len(),
+                units.len(),
                 written,
                 unchanged,
                 removed.len(),
@@ -210,6 +242,35 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         );
     }
     Ok(u8::from(failed > 0))
+}
+
+/// Prints discovery's findings (warnings only without `-q`); true when one fails the run.
+fn report_findings(findings: &[Diagnostic], deny_warnings: bool, quiet: bool) -> bool {
+    for d in findings {
+        if !quiet || d.severity == Severity::Error {
+            eprintln!("{}", d.render());
+        }
+    }
+    findings
+        .iter()
+        .any(|d| d.severity == Severity::Error || deny_warnings)
+}
+
+/// Deletes the files of a manifest entry that are still what was written,
+/// then its folder and the parents it leaves empty; returns what was deleted.
+fn remove_entry(out: &OutputDir, entry: &Entry) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let dir = Path::new(&entry.dir);
+    for (name, record) in &entry.files {
+        let rel = dir.join(name);
+        if out.remove(&rel, &record.bytes) {
+            removed.push(out.root().join(rel));
+        }
+    }
+    for d in dir.ancestors().filter(|d| !d.as_os_str().is_empty()) {
+        out.remove_empty_dir(d);
+    }
+    removed
 }
 
 /// "3 dossiers : 30 documents écrits, 0 inchangé, 0 supprimé, 0 en erreur, en 0,04 s".
@@ -281,31 +342,17 @@ fn parse_only(list: &[String]) -> anyhow::Result<Vec<String>> {
         .collect()
 }
 
-/// Each distinct template folder, loaded once (or its error).
-fn load_templates(checked: &[Checked]) -> HashMap<Option<PathBuf>, Result<Templates, Diagnostic>> {
-    let mut out = HashMap::new();
-    for l in checked.iter().filter_map(|c| c.loaded.as_ref()) {
-        if let Ok(dir) = templates_dir(l)
-            && !out.contains_key(&dir)
-        {
-            let t = Templates::load(dir.as_deref());
-            out.insert(dir, t);
-        }
-    }
-    out
-}
-
-/// Renders one checked dossier: only the files whose inputs changed.
-fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
+/// Renders one dossier: only the files whose inputs changed.
+fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
     let (args, only) = (b.args, &b.only[..]);
-    if let Some(o) = unchanged(c, t, b) {
+    if let Some(o) = unchanged(u, t, b) {
         return Ok(o);
     }
-    c.check();
-    let c = &*c;
+    u.check();
+    let u = &*u;
     let mut o = Outcome::default();
     // Every finding that stops this dossier is shown, even with -q.
-    for d in &c.diagnostics {
+    for d in &u.diagnostics {
         if !b.quiet || d.severity == Severity::Error || args.deny_warnings {
             o.note(d);
         }
@@ -315,170 +362,167 @@ fn render_one(c: &mut Checked, t: &Target, b: &Batch) -> anyhow::Result<Outcome>
         o.failed = true;
         o.report.push_str(&format!(
             "{} : non rendu, rien n'a été écrit\n\n",
-            c.path.display()
+            u.path.display()
         ));
         Ok(o)
     };
-    let (Some(l), Some(model), Some((root, name))) = (&c.loaded, &c.model, t.place) else {
+    let (Some(l), Some(model)) = (&u.loaded, &u.model) else {
         return stop(o, &[]);
     };
-    if let Some(d) = t.collision {
-        return stop(o, std::slice::from_ref(d));
-    }
-    if c.failed(args.deny_warnings) {
-        if !c.failed(false) {
+    let (root, name) = match t.place {
+        Ok(p) => p,
+        Err(d) => return stop(o, std::slice::from_ref(d)),
+    };
+    if u.failed(args.deny_warnings) {
+        if !u.failed(false) {
             o.report.push_str(&format!(
                 "{} : avertissements refusés par --deny-warnings\n",
-                c.path.display()
+                u.path.display()
             ));
         }
         return stop(o, &[]);
     }
-    let prepared = formats_for(l, &b.cli_formats).and_then(|f| Ok((f, templates_dir(l)?)));
-    let (formats, tdir) = match prepared {
-        Ok(x) => x,
+    let Some(out) = b.outputs.get(root) else {
+        return stop(o, &[]);
+    };
+    let formats = match engine::formats_for(l, &b.cli_formats) {
+        Ok(f) => f,
         Err(d) => return stop(o, &[d]),
     };
-    let tpl = match b.templates.get(&tdir) {
-        Some(Ok(t)) => t,
-        Some(Err(d)) => return stop(o, std::slice::from_ref(d)),
-        None => return stop(o, &[]),
+    let plan = match engine::plan(l, model, b.templates, b.tool) {
+        Ok(p) => p,
+        Err(d) => return stop(o, &[d]),
     };
     // Partners: a bad row is reported and left out, the others render; a
     // file that cannot be read as a list of partners (empty, no `nom`
     // column) is an error of the dossier: nothing is written.
-    let partners: Option<Vec<Partner>> = match l.partenaires.as_ref() {
-        Some(src) => {
-            let (rows, diags) = crate::partners::parse(src, tpl.partner_columns());
-            if crate::partners::unusable(&diags) {
-                return stop(o, &diags);
-            }
-            diags.iter().for_each(|d| o.note(d));
-            o.failed |= !diags.is_empty();
-            Some(rows)
+    if crate::partners::unusable(&plan.partner_findings) {
+        return stop(o, &plan.partner_findings);
+    }
+    plan.partner_findings.iter().for_each(|d| o.note(d));
+    o.failed |= !plan.partner_findings.is_empty();
+    // Outputs recorded in another folder (the dossier moved): removed.
+    let previous = match t.previous {
+        Some(p) if p.dir != *name => {
+            o.removed.extend(remove_entry(out, p));
+            None
         }
-        None => None,
+        p => p,
     };
-    let all_docs = build::documents(model, partners.as_deref());
-    let inputs = dossier_inputs(l, b.tool);
-    let dir = root.join(name);
+    let dir = Path::new(name.as_str());
     let mut entry = Entry {
         dir: name.clone(),
         inputs: String::new(),
         files: BTreeMap::new(),
     };
-    let mut stale: Vec<(&Doc, Vec<Format>)> = Vec::new();
-    for doc in &all_docs {
-        let selected = only.is_empty() || only.iter().any(|f| f == doc.kind.family());
+    let mut stale = Vec::new();
+    for planned in &plan.docs {
+        let selected = only.is_empty() || only.iter().any(|f| f == planned.doc.kind.family());
         let mut todo = Vec::new();
         for f in Format::ALL {
-            let file = format!("{}.{}", doc.stem, f.ext());
-            let old = t.previous.and_then(|p| p.files.get(&file));
+            let file = planned.file_name(f);
+            let old = previous.and_then(|p| p.files.get(&file));
             if !selected || !formats.contains(&f) {
                 // Not asked for this time: keep what the last run recorded.
-                if let Some(h) = old {
-                    entry.files.insert(file, h.clone());
+                if let Some(r) = old {
+                    entry.files.insert(file, r.clone());
                 }
                 continue;
             }
-            let hash = file_hash(inputs, tpl, doc, f, partners.as_deref()).hex();
-            if !args.force && old == Some(&hash) && dir.join(&file).is_file() {
-                o.unchanged += 1;
-            } else {
-                todo.push(f);
+            let hash = planned.file_hash(f).hex();
+            match old {
+                Some(r)
+                    if !args.force
+                        && r.inputs == hash
+                        && out.root().join(dir).join(&file).is_file() =>
+                {
+                    o.unchanged += 1;
+                    entry.files.insert(file, r.clone());
+                }
+                _ => {
+                    todo.push(f);
+                    entry.files.insert(
+                        file,
+                        FileRecord {
+                            inputs: hash,
+                            bytes: String::new(),
+                        },
+                    );
+                }
             }
-            entry.files.insert(file, hash);
         }
         if !todo.is_empty() {
-            stale.push((doc, todo));
+            stale.push((planned, todo));
         }
     }
     // Render everything first: nothing is written unless every document rendered.
-    let base = match build::context(model) {
-        Ok(b) => b,
-        Err(d) => return stop(o, &[d]),
-    };
     let mut files = Vec::new();
-    for (doc, fmts) in stale {
-        match build::render_doc(
-            model,
-            &base,
-            partners.as_deref().unwrap_or(&[]),
-            doc,
-            tpl,
-            &fmts,
-        ) {
+    for (planned, fmts) in stale {
+        match engine::render_doc(model, &plan, planned, &fmts) {
             Ok(f) => files.extend(f),
             Err(d) => return stop(o, &[d]),
         }
     }
-    remove_stale_temporaries(&dir);
+    out.clean(dir);
     for f in &files {
-        let path = dir.join(&f.name);
-        crate::output::write_atomic(&path, &f.bytes)
-            .with_context(|| format!("impossible d'écrire {}", path.display()))?;
+        let rel = dir.join(&f.name);
+        out.write(&rel, &f.bytes)
+            .with_context(|| format!("impossible d'écrire {}", out.root().join(&rel).display()))?;
+        if let Some(r) = entry.files.get_mut(&f.name) {
+            r.bytes = manifest::content_hash(&f.bytes);
+        }
         o.written += 1;
     }
     // Files of documents this dossier no longer calls for (a row or an annex removed).
-    if let Some(p) = t.previous {
-        let stems: BTreeSet<&str> = all_docs.iter().map(|d| d.stem.as_str()).collect();
-        for file in p.files.keys() {
+    if let Some(p) = previous {
+        let stems: BTreeSet<&str> = plan.docs.iter().map(|d| d.doc.stem.as_str()).collect();
+        for (file, record) in &p.files {
             let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
-            if !stems.contains(stem) && std::fs::remove_file(dir.join(file)).is_ok() {
-                o.removed.push(dir.join(file));
+            if !stems.contains(stem) && out.remove(&dir.join(file), &record.bytes) {
+                o.removed.push(out.root().join(dir).join(file));
             }
         }
     }
     if !o.failed {
-        entry.inputs = whole_hash(inputs, l, tpl, &formats, only, args).hex();
+        entry.inputs = whole_hash(l, &plan.templates, &formats, b).hex();
     }
-    o.entry = Some((root.clone(), key(&c.path), entry));
+    o.entry = Some((root.clone(), key(&u.path), entry));
     Ok(o)
 }
 
 /// Everything a dossier as a whole depends on, with the options that shape its outputs.
 fn whole_hash(
-    inputs: Hash,
     l: &Loaded,
-    tpl: &Templates,
+    tpl: &crate::templates::Templates,
     formats: &[Format],
-    only: &[String],
-    args: &RenderArgs,
+    b: &Batch,
 ) -> Hash {
-    let mut h = inputs;
-    if let Some(src) = &l.partenaires {
-        h = h.feed(src.text.as_bytes());
-    }
-    h = h.feed(tpl.hash().as_bytes());
+    let mut h = engine::whole_inputs(l, tpl, b.tool);
     for f in formats {
         h = h.feed(f.ext().as_bytes());
     }
-    for k in only {
+    for k in &b.only {
         h = h.feed(k.as_bytes());
     }
-    h.feed(&[u8::from(args.deny_warnings)])
+    h.feed(&[u8::from(b.args.deny_warnings)])
 }
 
 /// The fast path of a re-run: a dossier whose inputs, templates and options are
 /// those of the last successful run, with every file still there, is left as it is
 /// (not even re-checked: the same inputs give the same findings).
-fn unchanged(c: &Checked, t: &Target, b: &Batch) -> Option<Outcome> {
-    let (l, (root, name), previous) = (c.loaded.as_ref()?, t.place?, t.previous?);
+fn unchanged(u: &Unit, t: &Target, b: &Batch) -> Option<Outcome> {
+    let (l, (root, name), previous) = (u.loaded.as_ref()?, t.place.ok()?, t.previous?);
     let args = b.args;
     if args.force
-        || t.collision.is_some()
-        || c.blocked(args.deny_warnings)
+        || u.blocked(args.deny_warnings)
         || previous.inputs.is_empty()
+        || previous.dir != *name
     {
         return None;
     }
-    let formats = formats_for(l, &b.cli_formats).ok()?;
-    let Some(Ok(tpl)) = b.templates.get(&templates_dir(l).ok()?) else {
-        return None;
-    };
-    if whole_hash(dossier_inputs(l, b.tool), l, tpl, &formats, &b.only, args).hex()
-        != previous.inputs
-    {
+    let formats = engine::formats_for(l, &b.cli_formats).ok()?;
+    let tpl = b.templates.of(l).ok()?;
+    if whole_hash(l, &tpl, &formats, b).hex() != previous.inputs {
         return None;
     }
     let dir = root.join(name);
@@ -493,134 +537,37 @@ fn unchanged(c: &Checked, t: &Target, b: &Batch) -> Option<Outcome> {
     };
     Some(Outcome {
         unchanged: previous.files.keys().filter(|f| selected(f)).count(),
-        entry: Some((root.clone(), key(&c.path), previous.clone())),
+        entry: Some((root.clone(), key(&u.path), previous.clone())),
         ..Outcome::default()
     })
 }
 
-/// The inputs every document of a dossier depends on.
-fn dossier_inputs(l: &Loaded, tool: Hash) -> Hash {
-    let mut h = tool.feed(l.source.text.as_bytes());
-    if let Some((_, src)) = &l.seance
-        && !std::sync::Arc::ptr_eq(src, &l.source)
-    {
-        h = h.feed(src.text.as_bytes());
-    }
-    if let Some((_, src)) = &l.projet {
-        h = h.feed(src.text.as_bytes());
-    }
-    h
-}
-
-/// Everything one output file depends on.
-fn file_hash(
-    inputs: Hash,
-    tpl: &Templates,
-    doc: &Doc,
-    f: Format,
-    partners: Option<&[Partner]>,
-) -> Hash {
-    let mut h = inputs
-        .feed(f.ext().as_bytes())
-        .feed(doc.stem.as_bytes())
-        .feed(tpl.text(doc.kind.template()).as_bytes());
-    if f != Format::Md {
-        h = h.feed(tpl.text("style.css").as_bytes());
-    }
-    if let (build::Kind::Convention(Some(i)), Some(list)) = (doc.kind, partners)
-        && let Some(p) = list.get(i)
-    {
-        h = h.feed(p.row_text.as_bytes());
-        for (k, v) in &p.columns {
-            h = h.feed(k.as_bytes()).feed(v.as_bytes());
-        }
-    }
-    h
-}
-
-/// Temporary files left by a run that was killed mid-write.
-fn remove_stale_temporaries(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') && name.ends_with(".tmp") {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
-
-/// The output folder name of a dossier: its file stem.
-pub fn dossier_name(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "dossier".into(), |s| s.to_string_lossy().into_owned())
-}
-
-fn output_dir(l: &Loaded, args: &RenderArgs) -> PathBuf {
+/// The output folder of a dossier: `-o`, else `[rendu] sortie` (relative to
+/// the project's folder), else `output/`. A `sortie` written in the dossier
+/// itself must stay inside the project.
+fn output_root(l: &Loaded, args: &RenderArgs) -> Result<PathBuf, Diagnostic> {
     if let Some(o) = &args.output {
-        return o.clone();
+        return Ok(o.clone());
     }
-    match &l.rendu.sortie {
-        Some(s) => l.root.join(s.get_ref()),
-        None => PathBuf::from("output"),
-    }
-}
-
-/// The formats to write: `--format`, else `[rendu] formats`, else all three.
-pub fn formats_for(l: &Loaded, cli: &[Format]) -> Result<Vec<Format>, Diagnostic> {
-    if !cli.is_empty() {
-        return Ok(cli.to_vec());
-    }
-    let Some(list) = &l.rendu.formats else {
-        return Ok(Format::ALL.to_vec());
+    let Some(s) = &l.rendu.sortie else {
+        return Ok(PathBuf::from("output"));
     };
-    let mut out = Vec::new();
-    for s in list.get_ref() {
-        match Format::parse(s) {
-            Some(f) if !out.contains(&f) => out.push(f),
-            Some(_) => {}
-            None => {
-                return Err(
-                    Diagnostic::error("format-inconnu", format!("format inconnu « {s} »"))
-                        .at(&config_source(l), list.span())
-                        .hint("formats possibles : \"md\", \"html\", \"pdf\""),
-                );
-            }
-        }
+    let from_dossier = l.dossier.rendu.as_ref().is_some_and(|r| r.sortie.is_some());
+    if !from_dossier {
+        return Ok(l.root.join(s.get_ref()));
     }
-    out.sort();
-    Ok(out)
-}
-
-/// The file that set `[rendu]`: the dossier when it has one, else delib.toml.
-fn config_source(l: &Loaded) -> std::sync::Arc<crate::diag::Source> {
-    match (&l.dossier.rendu, &l.projet) {
-        (None, Some((_, src))) => src.clone(),
-        _ => l.source.clone(),
-    }
-}
-
-/// The templates folder of a dossier's project: `[rendu] templates`, else `templates/`
-/// beside delib.toml when it exists, else None (built-ins).
-pub fn templates_dir(l: &Loaded) -> Result<Option<PathBuf>, Diagnostic> {
-    let Some(t) = &l.rendu.templates else {
-        let d = l.root.join("templates");
-        return Ok(d.is_dir().then_some(d));
-    };
-    let src = config_source(l);
-    let base = src.path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    match load::resolve_inside(&l.root, &base, t.get_ref()).filter(|d| d.is_dir()) {
-        Some(d) => Ok(Some(d)),
-        None => Err(Diagnostic::error(
-            "modeles-introuvables",
+    let inside = crate::discover::is_plain_relative(Path::new(s.get_ref()))
+        .then(|| load::resolve_inside(&l.root, &l.root, s.get_ref()))
+        .flatten();
+    inside.ok_or_else(|| {
+        Diagnostic::error(
+            "chemin-hors-projet",
             format!(
-                "le répertoire de modèles « {} » est introuvable ou hors du projet",
-                t.get_ref()
+                "le répertoire de sortie « {} » sort du dossier du projet",
+                s.get_ref()
             ),
         )
-        .at(&src, t.span())
-        .hint("indiquez un répertoire existant, relatif au fichier qui le déclare")),
-    }
+        .at(&l.source, s.span())
+        .hint("dans un dossier, [rendu] sortie est un chemin relatif sans « .. » ; pour écrire ailleurs, utilisez -o")
+    })
 }

@@ -5,7 +5,7 @@ use crate::common::{delib, files, root, stderr, temp_dir};
 use std::path::{Path, PathBuf};
 
 /// A copy of inputs/ in a fresh folder (the tests edit it).
-fn copy_inputs(name: &str) -> PathBuf {
+pub fn copy_inputs(name: &str) -> PathBuf {
     let dir = temp_dir(name);
     copy_dir(&root().join("inputs"), &dir.join("inputs"));
     dir
@@ -40,7 +40,7 @@ fn one_convention_per_partner_row() {
     let dir = copy_inputs("partners");
     let (code, err) = render(&dir, &["--format", "md"]);
     assert_eq!(code, 0, "{err}");
-    let names: Vec<String> = files(&dir.join("out/soutien-parentalite"))
+    let names: Vec<String> = files(&dir.join("out/alsace/soutien-parentalite"))
         .into_iter()
         .map(|(n, _)| n)
         .collect();
@@ -50,7 +50,7 @@ fn one_convention_per_partner_row() {
         .collect();
     assert_eq!(conventions.len(), 26, "{names:?}");
     let md = std::fs::read_to_string(
-        dir.join("out/soutien-parentalite/convention-mediatheque-olympe-de-gouges.md"),
+        dir.join("out/alsace/soutien-parentalite/convention-mediatheque-olympe-de-gouges.md"),
     )
     .unwrap();
     assert!(md.contains("**La Médiathèque Olympe de Gouges**, médiathèque du réseau"));
@@ -78,7 +78,7 @@ fn bad_partner_rows_are_located_and_the_others_render() {
         err.contains(" --> inputs/alsace/partenaires.csv:29:1"),
         "{err}"
     );
-    let conventions = files(&dir.join("out/soutien-parentalite"))
+    let conventions = files(&dir.join("out/alsace/soutien-parentalite"))
         .into_iter()
         .filter(|(n, _)| n.starts_with("convention-"))
         .count();
@@ -124,7 +124,7 @@ fn incremental_runs_rewrite_only_what_changed() {
     .unwrap();
     let (_, err) = render(&dir, &["--format", "md,html"]);
     assert!(summary(&err).contains(": 2 documents écrits"), "{err}");
-    let md = std::fs::read_to_string(dir.join("out/convention-pep21/annexe-1.md")).unwrap();
+    let md = std::fs::read_to_string(dir.join("out/dijon/convention-pep21/annexe-1.md")).unwrap();
     assert!(md.ends_with("Modèle local.\n"));
 
     // One CSV row changed: one convention rebuilt.
@@ -160,18 +160,18 @@ fn outputs_of_what_disappeared_are_removed_and_listed() {
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains(
-            "supprimé   out/soutien-parentalite/convention-association-ludotheque-la-marelle.md"
+            "supprimé   out/alsace/soutien-parentalite/convention-association-ludotheque-la-marelle.md"
         ),
         "{err}"
     );
     assert!(
-        err.contains("supprimé   out/cmpp-college-moliere/deliberation.md"),
+        err.contains("supprimé   out/ivry-sur-seine/cmpp-college-moliere/deliberation.md"),
         "{err}"
     );
     assert!(summary(&err).contains(" 3 supprimés"), "{err}");
-    assert!(!dir.join("out/cmpp-college-moliere").exists());
+    assert!(!dir.join("out/ivry-sur-seine/cmpp-college-moliere").exists());
     assert!(
-        !dir.join("out/soutien-parentalite/convention-association-ludotheque-la-marelle.md")
+        !dir.join("out/alsace/soutien-parentalite/convention-association-ludotheque-la-marelle.md")
             .exists()
     );
 }
@@ -209,8 +209,11 @@ fn one_failing_dossier_does_not_stop_the_others() {
     let (code, err) = render(&dir, &["--format", "md"]);
     assert_eq!(code, 1);
     assert!(summary(&err).contains("1 en erreur"), "{err}");
-    assert!(dir.join("out/convention-pep21/deliberation.md").is_file());
-    assert!(!dir.join("out/cmpp-college-moliere").exists());
+    assert!(
+        dir.join("out/dijon/convention-pep21/deliberation.md")
+            .is_file()
+    );
+    assert!(!dir.join("out/ivry-sur-seine/cmpp-college-moliere").exists());
 }
 
 #[test]

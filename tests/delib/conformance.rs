@@ -23,15 +23,15 @@ fn example_pdfs(name: &str) -> Vec<std::path::PathBuf> {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    // The output tree mirrors inputs/: collectivité/dossier/*.pdf.
     let mut pdfs = Vec::new();
-    for dir in std::fs::read_dir(&out).unwrap() {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
+    let mut stack = vec![out];
+    while let Some(dir) = stack.pop() {
         for f in std::fs::read_dir(dir).unwrap() {
             let p = f.unwrap().path();
-            if p.extension().is_some_and(|e| e == "pdf") {
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "pdf") {
                 pdfs.push(p);
             }
         }

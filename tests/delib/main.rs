@@ -8,6 +8,7 @@ mod errors;
 mod export;
 mod hostile;
 mod messages;
+mod paths;
 mod pdf;
 mod publish;
 mod readme;

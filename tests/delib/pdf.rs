@@ -84,7 +84,7 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
     let out = render_pdfs();
     let cases: [(&str, std::ops::RangeInclusive<usize>, &[&str]); 6] = [
         (
-            "cmpp-college-moliere/deliberation.pdf",
+            "ivry-sur-seine/cmpp-college-moliere/deliberation.pdf",
             1..=3,
             &[
                 "ACTION SOCIALE",
@@ -95,7 +95,7 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
             ],
         ),
         (
-            "convention-pep21/deliberation.pdf",
+            "dijon/convention-pep21/deliberation.pdf",
             2..=4,
             &[
                 "Séance du lundi 27 juin 2016",
@@ -107,7 +107,7 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
             ],
         ),
         (
-            "convention-pep21/convention.pdf",
+            "dijon/convention-pep21/convention.pdf",
             2..=6,
             &[
                 "du 1er septembre 2016 au 31 août 2017",
@@ -117,7 +117,7 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
             ],
         ),
         (
-            "soutien-parentalite/rapport.pdf",
+            "alsace/soutien-parentalite/rapport.pdf",
             1..=4,
             &[
                 "No CP-2022-1-5-1",
@@ -128,7 +128,7 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
             ],
         ),
         (
-            "soutien-parentalite/annexe-1.pdf",
+            "alsace/soutien-parentalite/annexe-1.pdf",
             1..=3,
             &[
                 "ANNEXE 1 – FICHE PROJET",
@@ -138,7 +138,7 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
             ],
         ),
         (
-            "soutien-parentalite/deliberation.pdf",
+            "alsace/soutien-parentalite/deliberation.pdf",
             1..=3,
             &["PROJET DE DÉLIBÉRATION DE LA COMMISSION PERMANENTE"],
         ),
@@ -168,7 +168,7 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
     // The draft is marked PROJET on every page, drawn as an artifact (paths),
     // so its text holds no stray letters of the mark (issue 9 point 18); the
     // voted act has no mark.
-    let draft = out.join("soutien-parentalite/deliberation.pdf");
+    let draft = out.join("alsace/soutien-parentalite/deliberation.pdf");
     let pdf = Pdf::load(&draft).unwrap();
     for (_, id) in pdf.get_pages() {
         let c = pdf.get_page_content(id);
@@ -186,6 +186,6 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
         }
         assert!(t.matches("PROJET").count() <= 1, "{t}");
     }
-    let voted = pages(&out.join("convention-pep21/deliberation.pdf"));
+    let voted = pages(&out.join("dijon/convention-pep21/deliberation.pdf"));
     assert!(voted.iter().all(|t| !t.contains("PROJET")));
 }

@@ -67,7 +67,7 @@ fn examples_hold_the_seed_sentences() {
     let out = render_examples("seeds", "md");
     let cases: [(&str, &[&str]); 8] = [
         (
-            "cmpp-college-moliere/deliberation.md",
+            "ivry-sur-seine/cmpp-college-moliere/deliberation.md",
             &[
                 "ACTION SOCIALE",
                 "Centre médico-psycho-pédagogique",
@@ -82,11 +82,11 @@ fn examples_hold_the_seed_sentences() {
             ],
         ),
         (
-            "cmpp-college-moliere/rapport.md",
+            "ivry-sur-seine/cmpp-college-moliere/rapport.md",
             &["Le Centre Médico-Psycho-Pédagogique (CMPP) d’Ivry-sur-Seine a été sollicité"],
         ),
         (
-            "convention-pep21/deliberation.md",
+            "dijon/convention-pep21/deliberation.md",
             &[
                 "Séance du lundi 27 juin 2016",
                 "sous la présidence de M.\u{a0}REBSAMEN, Maire",
@@ -105,7 +105,7 @@ fn examples_hold_the_seed_sentences() {
             ],
         ),
         (
-            "convention-pep21/convention.md",
+            "dijon/convention-pep21/convention.md",
             &[
                 "# CONVENTION DE PARTENARIAT POUR LA MISE EN ŒUVRE",
                 "dûment habilité par la délibération n<sup>o</sup> 2016-06-27/12 du 27 juin 2016",
@@ -117,7 +117,7 @@ fn examples_hold_the_seed_sentences() {
             ],
         ),
         (
-            "soutien-parentalite/rapport.md",
+            "alsace/soutien-parentalite/rapport.md",
             &[
                 "**N<sup>o</sup> CP-2022-1-5-1**",
                 "N<sup>o</sup> applicatif 2983",
@@ -129,11 +129,11 @@ fn examples_hold_the_seed_sentences() {
             ],
         ),
         (
-            "soutien-parentalite/deliberation.md",
+            "alsace/soutien-parentalite/deliberation.md",
             &["# PROJET DE DÉLIBÉRATION DE LA COMMISSION PERMANENTE"],
         ),
         (
-            "soutien-parentalite/annexe-1.md",
+            "alsace/soutien-parentalite/annexe-1.md",
             &[
                 "# ANNEXE 1 – FICHE PROJET",
                 "Titre du projet",
@@ -142,7 +142,7 @@ fn examples_hold_the_seed_sentences() {
             ],
         ),
         (
-            "soutien-parentalite/convention-mediatheque-olympe-de-gouges.md",
+            "alsace/soutien-parentalite/convention-mediatheque-olympe-de-gouges.md",
             &["**IL A ÉTÉ CONVENU CE QUI SUIT\u{a0}:**"],
         ),
     ];
@@ -153,8 +153,8 @@ fn examples_hold_the_seed_sentences() {
         }
     }
     // A draft prints no executory mention; a voted act prints no PROJET title.
-    assert!(!read(&out, "soutien-parentalite/deliberation.md").contains("exécutoire"));
-    assert!(!read(&out, "convention-pep21/deliberation.md").contains("PROJET"));
+    assert!(!read(&out, "alsace/soutien-parentalite/deliberation.md").contains("exécutoire"));
+    assert!(!read(&out, "dijon/convention-pep21/deliberation.md").contains("PROJET"));
 }
 
 /// Two renders of the examples give identical bytes in every format.

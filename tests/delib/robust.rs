@@ -2,8 +2,7 @@
 //! dossiers are mutated many times (deterministic LCG) and rendered in-process.
 
 use crate::common::{root, temp_dir};
-use delib::build::{Format, render_path};
-use delib::templates::Templates;
+use delib::build::Format;
 
 struct Lcg(u64);
 
@@ -79,7 +78,6 @@ fn mutate(text: &str, rng: &mut Lcg) -> String {
 
 #[test]
 fn mutated_dossiers_never_panic() {
-    let templates = Templates::load(None).unwrap();
     let examples = [
         "inputs/dijon/convention-pep21.toml",
         "inputs/alsace/soutien-parentalite.toml",
@@ -102,7 +100,13 @@ fn mutated_dossiers_never_panic() {
                     let _ = (d.render(), d.to_json());
                 }
             }
-            match render_path(&path, &templates, &formats) {
+            let mut project = delib::engine::Project::load(std::slice::from_ref(&path)).unwrap();
+            project.check_all();
+            let result = match project.units.first() {
+                Some(u) => project.render_unit(u, &formats, delib::manifest::Hash::default()),
+                None => Err(project.findings.clone()),
+            };
+            match result {
                 Ok(_) => ok += 1,
                 Err(diags) => {
                     assert!(!diags.is_empty());

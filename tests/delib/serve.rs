@@ -92,7 +92,8 @@ fn documents_are_those_of_render_and_only_the_served_html_has_the_script() {
     let s = Server::start(&dir, &[]);
     for stem in ["rapport", "deliberation", "convention", "annexe-1"] {
         let written =
-            std::fs::read_to_string(out.join(format!("convention-pep21/{stem}.html"))).unwrap();
+            std::fs::read_to_string(out.join(format!("dijon/convention-pep21/{stem}.html")))
+                .unwrap();
         assert!(
             !written.contains("<script"),
             "render must not write the script"
@@ -117,7 +118,7 @@ fn documents_are_those_of_render_and_only_the_served_html_has_the_script() {
         );
         assert_eq!(
             md.body,
-            std::fs::read(out.join(format!("convention-pep21/{stem}.md"))).unwrap()
+            std::fs::read(out.join(format!("dijon/convention-pep21/{stem}.md"))).unwrap()
         );
 
         let start = Instant::now();
@@ -127,7 +128,7 @@ fn documents_are_those_of_render_and_only_the_served_html_has_the_script() {
         assert_eq!(pdf.header("Content-Type").unwrap(), "application/pdf");
         assert_eq!(
             pdf.body,
-            std::fs::read(out.join(format!("convention-pep21/{stem}.pdf"))).unwrap(),
+            std::fs::read(out.join(format!("dijon/convention-pep21/{stem}.pdf"))).unwrap(),
             "{stem}.pdf"
         );
         let start = Instant::now();
@@ -365,8 +366,9 @@ fn a_broken_save_shows_the_findings_and_the_next_good_save_brings_the_document_b
     std::fs::write(&dossier, "[deliberation]\nobjet = \"\"\"\n").unwrap();
     wait_for(&s, DELIB, "[syntaxe-toml]");
     std::fs::write(&dossier, "").unwrap();
-    eventually(|| (!s.get("/").text().contains("convention-pep21.toml")).then_some(()))
-        .expect("an empty file is no longer a dossier");
+    // An empty file is no longer a dossier: the index says what it is.
+    eventually(|| s.get("/").text().contains("ni un dossier").then_some(()))
+        .expect("an empty file is reported, not skipped");
     assert!(s.get(DELIB).text().contains("Page introuvable"));
     save(&dossier, &original);
     wait_for(&s, DELIB, "<main class=\"document\">");
@@ -581,4 +583,41 @@ fn a_save_right_after_start_is_seen() {
             s.log()
         );
     }
+}
+
+/// A FIFO, a symlink loop or a misspelled dossier created while serving:
+/// the watcher goes on, the index says what each file is, and the next
+/// save is served.
+#[cfg(unix)]
+#[test]
+fn special_files_created_while_serving_do_not_block_the_watcher() {
+    let dir = examples("fifo");
+    let s = Server::start(&dir, &[]);
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(dir.join("dijon/tube.toml"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink(".", dir.join("dijon/boucle")).unwrap();
+    std::fs::write(
+        dir.join("dijon/faute.toml"),
+        "[deliberaton]\nobjet = \"x\"\n",
+    )
+    .unwrap();
+    eventually(|| {
+        let index = s.get("/").text();
+        (index.contains("tube.toml n&#39;est pas un fichier ordinaire")
+            && index.contains("vouliez-vous dire « deliberation »"))
+        .then_some(())
+    })
+    .unwrap_or_else(|| panic!("index never listed them; log:\n{}", s.log()));
+    let dossier = dir.join("dijon/convention-pep21.toml");
+    let text = std::fs::read_to_string(&dossier).unwrap();
+    save(
+        &dossier,
+        &text.replacen("objet = \"", "objet = \"Après le tube : ", 1),
+    );
+    wait_for(&s, DELIB, "Après le tube");
 }

@@ -10,13 +10,13 @@
 
 use super::http::{self, Method, Request, Response};
 use super::pages::{self, DocLink, IndexEntry};
-use crate::build::{self, Format, Kind};
+use crate::build::{Format, Kind};
 use crate::diag::{Diagnostic, Severity};
+use crate::engine::{self, Plan, Project};
 use crate::escape::unescape;
 use crate::load::Loaded;
 use crate::model::Model;
 use crate::partners::Partner;
-use crate::templates::Templates;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub const ABSENT: u64 = 0;
 /// Everything served, built from the folder at one moment.
 pub struct Site {
     entries: Vec<Entry>,
+    /// Files discovery could not classify or refused: (file shown, findings).
+    unclassified: Vec<(String, Vec<Diagnostic>)>,
     index_html: String,
     index_version: u64,
     /// Files outside the folder that dossiers read (delib.toml above it,
@@ -67,8 +69,8 @@ struct Rendered {
 struct Doc {
     stem: String,
     label: String,
-    /// Of the model, partner row and templates this document was made from.
-    fingerprint: u64,
+    /// The hash of what this document is made from (the engine's, as for `render`).
+    fingerprint: String,
     html: String,
     version: u64,
     md: Vec<u8>,
@@ -79,9 +81,9 @@ struct Doc {
 
 struct DocSource {
     model: Arc<Model>,
-    partners: Arc<Vec<Partner>>,
-    doc: build::Doc,
-    templates: Arc<Templates>,
+    plan: Arc<Plan>,
+    /// The document's index in the plan.
+    index: usize,
 }
 
 fn hash_of(parts: &[&[u8]]) -> u64 {
@@ -103,71 +105,107 @@ impl Site {
         } else {
             folder.parent().unwrap_or(Path::new("."))
         };
-        let (paths, note) = match super::super::find_dossiers(&[folder.to_path_buf()]) {
-            Ok(p) => (p, None),
-            Err(e) => (Vec::new(), Some(crate::messages::error_chain(&e))),
+        let tool = crate::manifest::tool_id();
+        let (project, note) = match Project::load(&[folder.to_path_buf()]) {
+            Ok(mut p) => {
+                p.check_all();
+                let note = (p.units.is_empty() && p.findings.is_empty()).then(|| {
+                    "aucun dossier trouvé (fichier .toml contenant une table [deliberation])"
+                        .to_owned()
+                });
+                (Some(p), note)
+            }
+            Err(e) => (None, Some(crate::messages::error_chain(&e))),
         };
-        let checked = super::super::load_and_check(&paths);
         let mut extra_files = BTreeSet::new();
-        let mut templates: HashMap<Option<PathBuf>, Result<Arc<Templates>, Diagnostic>> =
-            HashMap::new();
-        let mut entries = Vec::with_capacity(checked.len());
+        let mut entries = Vec::new();
+        let mut unclassified: Vec<(String, Vec<Diagnostic>)> = Vec::new();
         let mut counts = (0, 0, 0);
-        for c in checked {
-            let id = dossier_id(base, &c.path);
-            let file = c.path.display().to_string();
-            let shown = c
-                .path
-                .strip_prefix(base)
-                .unwrap_or(&c.path)
-                .display()
-                .to_string();
-            for d in &c.diagnostics {
-                if let Some(s) = &d.source {
-                    extra_files.insert(s.path.clone());
+        let shown_of = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
+        if let Some(project) = project {
+            let Project {
+                units,
+                findings,
+                templates,
+                ..
+            } = project;
+            for d in findings {
+                let shown = d
+                    .source
+                    .as_ref()
+                    .map_or_else(|| folder.display().to_string(), |s| shown_of(&s.path));
+                match unclassified.iter_mut().find(|(f, _)| *f == shown) {
+                    Some((_, list)) => list.push(d),
+                    None => unclassified.push((shown, vec![d])),
                 }
             }
-            if let Some(l) = &c.loaded {
-                dependencies(l, &mut extra_files);
+            for u in units {
+                let id = u.out.clone();
+                let file = u.path.display().to_string();
+                let shown = shown_of(&u.path);
+                for d in &u.diagnostics {
+                    if let Some(s) = &d.source {
+                        extra_files.insert(s.path.clone());
+                    }
+                }
+                if let Some(l) = &u.loaded {
+                    dependencies(l, &mut extra_files);
+                }
+                let previous: HashMap<&str, &Arc<Doc>> = previous
+                    .and_then(|p| p.entry(&id))
+                    .map(|e| match &e.body {
+                        Body::Rendered(r) => r.docs.iter().map(|d| (d.stem.as_str(), d)).collect(),
+                        Body::Failed(_) => HashMap::new(),
+                    })
+                    .unwrap_or_default();
+                let failed = u.failed(false);
+                let mut diagnostics = u.diagnostics;
+                let outcome = match (u.loaded, u.model) {
+                    (Some(l), Some(model)) if !failed => {
+                        render(&l, model, &templates, tool, &previous, &mut diagnostics)
+                    }
+                    _ => Err(Vec::new()),
+                };
+                let body = match outcome {
+                    Ok((r, fresh, reused)) => {
+                        counts.0 += fresh;
+                        counts.1 += reused;
+                        Body::Rendered(r)
+                    }
+                    Err(more) => {
+                        counts.2 += 1;
+                        diagnostics.extend(more);
+                        let text: String = diagnostics.iter().map(Diagnostic::render).collect();
+                        Body::Failed(hash_of(&[file.as_bytes(), text.as_bytes()]))
+                    }
+                };
+                entries.push(Entry {
+                    id,
+                    file,
+                    shown,
+                    diagnostics,
+                    body,
+                });
             }
-            let previous: HashMap<&str, &Arc<Doc>> = previous
-                .and_then(|p| p.entry(&id))
-                .map(|e| match &e.body {
-                    Body::Rendered(r) => r.docs.iter().map(|d| (d.stem.as_str(), d)).collect(),
-                    Body::Failed(_) => HashMap::new(),
-                })
-                .unwrap_or_default();
-            let failed = c.failed(false);
-            let mut diagnostics = c.diagnostics;
-            let outcome = match (c.loaded, c.model) {
-                (Some(l), Some(model)) if !failed => {
-                    render(&l, model, &mut templates, &previous, &mut diagnostics)
-                }
-                _ => Err(Vec::new()),
-            };
-            let body = match outcome {
-                Ok((r, fresh, reused)) => {
-                    counts.0 += fresh;
-                    counts.1 += reused;
-                    Body::Rendered(r)
-                }
-                Err(more) => {
-                    counts.2 += 1;
-                    diagnostics.extend(more);
-                    let text: String = diagnostics.iter().map(Diagnostic::render).collect();
-                    Body::Failed(hash_of(&[file.as_bytes(), text.as_bytes()]))
-                }
-            };
-            entries.push(Entry {
-                id,
-                file,
-                shown,
-                diagnostics,
-                body,
-            });
         }
         let folder_label = folder.display().to_string();
-        let index_entries: Vec<IndexEntry<'_>> = entries.iter().map(index_entry).collect();
+        let index_entries: Vec<IndexEntry<'_>> = entries
+            .iter()
+            .map(index_entry)
+            .chain(unclassified.iter().map(|(file, diagnostics)| {
+                IndexEntry {
+                    file: file.clone(),
+                    title: Path::new(file)
+                        .file_name()
+                        .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned()),
+                    status: "Non rendu",
+                    status_class: "statut-erreur",
+                    details: None,
+                    documents: Vec::new(),
+                    diagnostics,
+                }
+            }))
+            .collect();
         // The version is that of the page without its script, which names it.
         let bare = pages::index(&folder_label, &index_entries, note.as_deref(), 0);
         let index_version = hash_of(&[bare.as_bytes()]);
@@ -179,6 +217,7 @@ impl Site {
         );
         Site {
             entries,
+            unclassified,
             index_html,
             index_version,
             extra_files,
@@ -208,6 +247,18 @@ impl Site {
                     if n > 1 { "s" } else { "" }
                 )
             })
+            .chain(self.unclassified.iter().filter_map(|(file, diags)| {
+                let n = diags
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+                (n > 0).then(|| {
+                    format!(
+                        "{file} : {n} erreur{} (détail dans le navigateur)",
+                        if n > 1 { "s" } else { "" }
+                    )
+                })
+            }))
             .collect()
     }
 
@@ -369,22 +420,16 @@ impl Doc {
     fn pdf(&self) -> Result<&[u8], String> {
         let pdf = self.pdf.get_or_init(|| {
             let src = &self.source;
-            let files = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let base = build::context(&src.model)?;
-                build::render_doc(
-                    &src.model,
-                    &base,
-                    &src.partners,
-                    &src.doc,
-                    &src.templates,
-                    &[Format::Pdf],
-                )
-            }));
+            let files = engine::render_doc(
+                &src.model,
+                &src.plan,
+                &src.plan.docs[src.index],
+                &[Format::Pdf],
+            );
             match files {
-                Ok(Ok(mut files)) if !files.is_empty() => Ok(files.swap_remove(0).bytes),
-                Ok(Ok(_)) => Err("aucun PDF produit".to_owned()),
-                Ok(Err(d)) => Err(d.message),
-                Err(_) => Err("erreur interne pendant la mise en page du PDF".to_owned()),
+                Ok(mut files) if !files.is_empty() => Ok(files.swap_remove(0).bytes),
+                Ok(_) => Err("aucun PDF produit".to_owned()),
+                Err(d) => Err(d.message),
             }
         });
         pdf.as_deref().map_err(Clone::clone)
@@ -402,24 +447,6 @@ fn is_document_stem(stem: &str) -> bool {
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// The URL id of a dossier: its path under `base`, without `.toml`, with `/`.
-fn dossier_id(base: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(base).unwrap_or(path);
-    let mut parts: Vec<String> = rel
-        .components()
-        .filter_map(|c| match c {
-            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    if let Some(last) = parts.last_mut()
-        && let Some(stem) = last.strip_suffix(".toml")
-    {
-        *last = stem.to_owned();
-    }
-    parts.join("/")
-}
-
 /// Files a loaded dossier read or may read, beside itself.
 fn dependencies(l: &Loaded, out: &mut BTreeSet<PathBuf>) {
     out.insert(l.source.path.clone());
@@ -434,7 +461,7 @@ fn dependencies(l: &Loaded, out: &mut BTreeSet<PathBuf>) {
         out.insert(src.path.clone());
     }
     // The templates in use, or those that would be used once created.
-    let dir = match crate::cmd::render::templates_dir(l) {
+    let dir = match engine::templates_dir(l) {
         Ok(Some(dir)) => dir,
         _ => l.root.join("templates"),
     };
@@ -444,71 +471,35 @@ fn dependencies(l: &Loaded, out: &mut BTreeSet<PathBuf>) {
 }
 
 /// Renders one dossier's Markdown and HTML, reusing each document of
-/// `previous` whose model, partner row and templates are unchanged. Returns
-/// the dossier, how many documents were rendered and how many reused.
+/// `previous` whose inputs (the engine's hash) are unchanged. Returns the
+/// dossier, how many documents were rendered and how many reused.
 /// Findings about partner rows are added to `diags` (those rows are left out).
 fn render(
     l: &Loaded,
     model: Model,
-    cache: &mut HashMap<Option<PathBuf>, Result<Arc<Templates>, Diagnostic>>,
+    templates: &engine::TemplateSets,
+    tool: crate::manifest::Hash,
     previous: &HashMap<&str, &Arc<Doc>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(Arc<Rendered>, usize, usize), Vec<Diagnostic>> {
-    let dir = crate::cmd::render::templates_dir(l).map_err(|d| vec![d])?;
-    let templates = cache
-        .entry(dir.clone())
-        .or_insert_with(|| Templates::load(dir.as_deref()).map(Arc::new))
-        .clone()
-        .map_err(|d| vec![d])?;
-    let partners = l.partenaires.as_ref().map(|src| {
-        let (rows, found) = crate::partners::parse(src, templates.partner_columns());
-        diags.extend(found);
-        rows
-    });
-    let model_json = serde_json::to_vec(&model).unwrap_or_default();
-    let texts: String = crate::templates::BUILTIN
-        .iter()
-        .map(|(name, _)| templates.text(name))
-        .collect::<Vec<_>>()
-        .join("\u{0}");
-    let common = hash_of(&[&model_json, texts.as_bytes()]);
-    let list = build::documents(&model, partners.as_deref());
+    let plan = engine::plan(l, &model, templates, tool).map_err(|d| vec![d])?;
+    diags.extend(plan.partner_findings.iter().cloned());
     let model = Arc::new(model);
-    let partners = Arc::new(partners.unwrap_or_default());
-    let base = build::context(&model).map_err(|d| vec![d])?;
+    let plan = Arc::new(plan);
     let (mut fresh, mut reused) = (0, 0);
-    let mut docs = Vec::with_capacity(list.len());
-    for doc in list {
-        let row = match doc.kind {
-            Kind::Convention(Some(i)) => partners.get(i).map_or("", |p| p.row_text.as_str()),
-            _ => "",
-        };
-        let fingerprint = hash_of(&[&common.to_le_bytes(), doc.stem.as_bytes(), row.as_bytes()]);
+    let mut docs = Vec::with_capacity(plan.docs.len());
+    for (index, planned) in plan.docs.iter().enumerate() {
+        let fingerprint = planned.file_hash(Format::Html).hex();
         if let Some(p) = previous
-            .get(doc.stem.as_str())
+            .get(planned.doc.stem.as_str())
             .filter(|p| p.fingerprint == fingerprint)
         {
             reused += 1;
             docs.push(Arc::clone(p));
             continue;
         }
-        let files = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            build::render_doc(
-                &model,
-                &base,
-                &partners,
-                &doc,
-                &templates,
-                &[Format::Md, Format::Html],
-            )
-        }))
-        .map_err(|_| {
-            vec![Diagnostic::error(
-                "erreur-interne",
-                format!("erreur interne pendant le rendu de {}", doc.stem),
-            )]
-        })?
-        .map_err(|d| vec![d])?;
+        let files = engine::render_doc(&model, &plan, planned, &[Format::Md, Format::Html])
+            .map_err(|d| vec![d])?;
         let mut md = Vec::new();
         let mut html = String::new();
         for f in files {
@@ -520,8 +511,8 @@ fn render(
         }
         fresh += 1;
         docs.push(Arc::new(Doc {
-            label: label(&model, &partners, doc.kind),
-            stem: doc.stem.clone(),
+            label: label(&model, &plan.partners, planned.doc.kind),
+            stem: planned.doc.stem.clone(),
             fingerprint,
             version: hash_of(&[html.as_bytes()]),
             html,
@@ -529,9 +520,8 @@ fn render(
             pdf: OnceLock::new(),
             source: DocSource {
                 model: Arc::clone(&model),
-                partners: Arc::clone(&partners),
-                doc,
-                templates: Arc::clone(&templates),
+                plan: Arc::clone(&plan),
+                index,
             },
         }));
     }
@@ -607,7 +597,10 @@ fn index_entry(e: &Entry) -> IndexEntry<'_> {
                         html: format!("{base}.html"),
                         pdf: format!("{base}.pdf"),
                         md: format!("{base}.md"),
-                        per_partner: matches!(d.source.doc.kind, Kind::Convention(Some(_))),
+                        per_partner: matches!(
+                            d.source.plan.docs[d.source.index].doc.kind,
+                            Kind::Convention(Some(_))
+                        ),
                     }
                 })
                 .collect(),
@@ -731,12 +724,5 @@ mod tests {
         ] {
             assert!(!is_document_stem(bad), "{bad}");
         }
-        assert_eq!(
-            dossier_id(
-                Path::new("inputs"),
-                Path::new("inputs/dijon/convention-pep21.toml")
-            ),
-            "dijon/convention-pep21"
-        );
     }
 }

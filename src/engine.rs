@@ -1,0 +1,408 @@
+//! The build engine: one orchestration of load → check → derive → render,
+//! shared by `render` (which keeps its cache on disk, in the manifest),
+//! `serve` (which keeps it in memory) and `check` (which renders nothing).
+//!
+//! A [`Project`] is everything discovery found under the paths given: its
+//! dossiers ([`Unit`]), its séance files, the findings about files that are
+//! not dossiers, and the template sets the dossiers use. Each dossier is
+//! loaded, then checked and derived on demand; its [`Plan`] lists the
+//! documents it produces, each with the hash of everything it is made from
+//! ([`Planned::file_hash`]). A caller renders the documents whose hash it
+//! has not got already (render: the manifest; serve: the previous build)
+//! with [`render_doc`], which is pure: bytes in memory, nothing written.
+//!
+//! Outputs that depend on several dossiers (the documents of a séance) hang
+//! on [`Project::seances`]: each séance file found, with its output folder,
+//! and [`Project::units_of_seance`] gives the dossiers that name it.
+
+use crate::build::{self, Doc, Format, Kind, OutputFile};
+use crate::diag::{Diagnostic, Severity};
+use crate::discover::{Discovery, FoundSeance};
+use crate::load::{self, Loaded};
+use crate::manifest::Hash;
+use crate::model::Model;
+use crate::partners::Partner;
+use crate::templates::Templates;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Everything found under the paths given, loaded, with the checks across
+/// the batch done.
+pub struct Project {
+    /// The dossiers, sorted by path.
+    pub units: Vec<Unit>,
+    /// The séance files that dossiers name, sorted by path.
+    pub seances: Vec<FoundSeance>,
+    /// Findings of discovery: files that are not dossiers and could not be
+    /// classified, files refused.
+    pub findings: Vec<Diagnostic>,
+    /// The template sets in use, loaded once each.
+    pub templates: TemplateSets,
+}
+
+/// One dossier of a project.
+pub struct Unit {
+    /// The dossier's file, as found (for reading and for messages).
+    pub path: PathBuf,
+    /// Its output folder relative to the output root, `/`-separated; also
+    /// its URL in `serve` (`dijon/convention-pep21`).
+    pub out: String,
+    /// None when the dossier could not be read or parsed.
+    pub loaded: Option<Loaded>,
+    /// The derived model, once [`Unit::check`] ran and succeeded.
+    pub model: Option<Model>,
+    /// Parse errors, then the findings of the checks.
+    pub diagnostics: Vec<Diagnostic>,
+    checked: bool,
+}
+
+impl Project {
+    /// Discovers the dossiers under `paths`, loads them (in parallel) and
+    /// runs the checks across the batch; each dossier's own checks wait
+    /// for [`Unit::check`]. Fails only when a path given does not exist.
+    pub fn load(paths: &[PathBuf]) -> anyhow::Result<Project> {
+        let Discovery {
+            dossiers,
+            seances,
+            findings,
+        } = crate::discover::discover(paths)?;
+        let mut units: Vec<Unit> = dossiers
+            .into_par_iter()
+            .map(|f| {
+                let (loaded, diagnostics) = match load::load(&f.path) {
+                    Ok(l) => (Some(l), Vec::new()),
+                    Err(d) => (None, d),
+                };
+                Unit {
+                    path: f.path,
+                    out: f.out,
+                    loaded,
+                    model: None,
+                    diagnostics,
+                    checked: false,
+                }
+            })
+            .collect();
+        // Checks across the batch (deliberation numbers of one séance).
+        let loaded: Vec<&Loaded> = units.iter().filter_map(|u| u.loaded.as_ref()).collect();
+        let batch = crate::check::check_batch(&loaded);
+        for d in batch {
+            let path = d.source.as_ref().map(|s| s.path.clone());
+            if let Some(u) = units.iter_mut().find(|u| Some(&u.path) == path.as_ref()) {
+                u.diagnostics.push(d);
+            }
+        }
+        let templates = TemplateSets::load(&units);
+        Ok(Project {
+            units,
+            seances,
+            findings,
+            templates,
+        })
+    }
+
+    /// Runs every dossier's checks and derivation (in parallel).
+    pub fn check_all(&mut self) {
+        self.units.par_iter_mut().for_each(Unit::check);
+    }
+
+    /// Every document of a checked dossier in `formats`, in memory, or the
+    /// findings that stop it (errors, or bad partner rows). The simplest
+    /// way to drive the engine: tests, and callers that keep no cache.
+    pub fn render_unit(
+        &self,
+        unit: &Unit,
+        formats: &[Format],
+        tool: Hash,
+    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let (Some(l), Some(model)) = (&unit.loaded, &unit.model) else {
+            return Err(unit.diagnostics.clone());
+        };
+        if unit.failed(false) {
+            return Err(unit.diagnostics.clone());
+        }
+        let plan = plan(l, model, &self.templates, tool).map_err(|d| vec![d])?;
+        if !plan.partner_findings.is_empty() {
+            return Err(plan.partner_findings);
+        }
+        let mut out = Vec::new();
+        for doc in &plan.docs {
+            out.extend(render_doc(model, &plan, doc, formats).map_err(|d| vec![d])?);
+        }
+        Ok(out)
+    }
+
+    /// The dossiers whose `seance = "…"` names the séance file `real`
+    /// (a real path, as in [`FoundSeance::real`]).
+    pub fn units_of_seance<'a>(&'a self, real: &'a Path) -> impl Iterator<Item = &'a Unit> + 'a {
+        self.units.iter().filter(move |u| {
+            let Some(l) = &u.loaded else { return false };
+            l.seance.as_ref().is_some_and(|(_, src)| {
+                !Arc::ptr_eq(src, &l.source)
+                    && src.path.canonicalize().ok().as_deref() == Some(real)
+            })
+        })
+    }
+}
+
+impl Unit {
+    /// Runs the checks and derives the model (once).
+    pub fn check(&mut self) {
+        if self.checked {
+            return;
+        }
+        self.checked = true;
+        let Some(l) = &self.loaded else { return };
+        self.diagnostics.extend(crate::check::check(l));
+        match crate::model::build(l) {
+            Ok(m) => self.model = Some(m),
+            Err(more) => self.diagnostics.extend(more),
+        }
+    }
+
+    /// True when an error (or, with `deny_warnings`, a warning) stops this
+    /// dossier, or it could not be derived.
+    pub fn failed(&self, deny_warnings: bool) -> bool {
+        self.model.is_none() || self.blocked(deny_warnings)
+    }
+
+    /// True when a finding stops this dossier.
+    pub fn blocked(&self, deny_warnings: bool) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error || deny_warnings)
+    }
+}
+
+/// The template sets of a project, by templates folder (None: built-ins).
+pub struct TemplateSets(HashMap<Option<PathBuf>, Result<Arc<Templates>, Diagnostic>>);
+
+impl TemplateSets {
+    fn load(units: &[Unit]) -> TemplateSets {
+        let mut dirs: Vec<Option<PathBuf>> = units
+            .iter()
+            .filter_map(|u| templates_dir(u.loaded.as_ref()?).ok())
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        TemplateSets(
+            dirs.into_par_iter()
+                .map(|d| {
+                    let t = Templates::load(d.as_deref()).map(Arc::new);
+                    (d, t)
+                })
+                .collect(),
+        )
+    }
+
+    /// The templates a dossier renders with, or why it cannot.
+    pub fn of(&self, l: &Loaded) -> Result<Arc<Templates>, Diagnostic> {
+        let dir = templates_dir(l)?;
+        match self.0.get(&dir) {
+            Some(t) => t.clone(),
+            None => Templates::load(dir.as_deref()).map(Arc::new),
+        }
+    }
+}
+
+/// The templates folder of a dossier's project: `[rendu] templates`, else
+/// `templates/` beside delib.toml when it exists, else None (built-ins).
+/// Either must be inside the project, symlinks resolved.
+pub fn templates_dir(l: &Loaded) -> Result<Option<PathBuf>, Diagnostic> {
+    let Some(t) = &l.rendu.templates else {
+        return Ok(load::resolve_inside(&l.root, &l.root, "templates").filter(|d| d.is_dir()));
+    };
+    let src = config_source(l);
+    let base = load::parent_dir(&src.path).to_path_buf();
+    match load::resolve_inside(&l.root, &base, t.get_ref()).filter(|d| d.is_dir()) {
+        Some(d) => Ok(Some(d)),
+        None => Err(Diagnostic::error(
+            "modeles-introuvables",
+            format!(
+                "le répertoire de modèles « {} » est introuvable ou hors du projet",
+                t.get_ref()
+            ),
+        )
+        .at(&src, t.span())
+        .hint("indiquez un répertoire existant, relatif au fichier qui le déclare")),
+    }
+}
+
+/// The file that set `[rendu]`: the dossier when it has one, else delib.toml.
+pub fn config_source(l: &Loaded) -> Arc<crate::diag::Source> {
+    match (&l.dossier.rendu, &l.projet) {
+        (None, Some((_, src))) => src.clone(),
+        _ => l.source.clone(),
+    }
+}
+
+/// The formats a dossier is rendered in: those given on the command line,
+/// else `[rendu] formats`, else all three.
+pub fn formats_for(l: &Loaded, cli: &[Format]) -> Result<Vec<Format>, Diagnostic> {
+    if !cli.is_empty() {
+        return Ok(cli.to_vec());
+    }
+    let Some(list) = &l.rendu.formats else {
+        return Ok(Format::ALL.to_vec());
+    };
+    let mut out = Vec::new();
+    for s in list.get_ref() {
+        match Format::parse(s) {
+            Some(f) if !out.contains(&f) => out.push(f),
+            Some(_) => {}
+            None => {
+                return Err(
+                    Diagnostic::error("format-inconnu", format!("format inconnu « {s} »"))
+                        .at(&config_source(l), list.span())
+                        .hint("formats possibles : \"md\", \"html\", \"pdf\""),
+                );
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The inputs every document of a dossier depends on: the build of delib,
+/// the dossier, its séance file, delib.toml and the logo.
+pub fn dossier_inputs(l: &Loaded, tool: Hash) -> Hash {
+    let mut h = tool.feed(l.source.text.as_bytes());
+    if let Some((_, src)) = &l.seance
+        && !Arc::ptr_eq(src, &l.source)
+    {
+        h = h.feed(src.text.as_bytes());
+    }
+    if let Some((_, src)) = &l.projet {
+        h = h.feed(src.text.as_bytes());
+    }
+    if let Some(logo) = &l.logo {
+        h = h.feed(&logo.bytes);
+    }
+    h
+}
+
+/// Everything a dossier as a whole depends on (partners and templates
+/// included), known without checking it: when it did not change, neither
+/// did any of its documents.
+pub fn whole_inputs(l: &Loaded, templates: &Templates, tool: Hash) -> Hash {
+    let mut h = dossier_inputs(l, tool);
+    if let Some(src) = &l.partenaires {
+        h = h.feed(src.text.as_bytes());
+    }
+    h.feed(templates.hash().as_bytes())
+}
+
+/// What a checked dossier produces.
+pub struct Plan {
+    pub templates: Arc<Templates>,
+    /// The partners CSV's good rows (bad rows are left out, with a finding).
+    pub partners: Arc<Vec<Partner>>,
+    /// Findings on the partners CSV's rows.
+    pub partner_findings: Vec<Diagnostic>,
+    /// The documents, in output order.
+    pub docs: Vec<Planned>,
+    /// The template context shared by every document.
+    pub context: tera::Context,
+}
+
+/// One document of a plan and the hash of what it is made from.
+pub struct Planned {
+    pub doc: Doc,
+    /// The dossier's inputs, the document's template, its partner row.
+    pub inputs: Hash,
+    /// The stylesheet, which HTML and PDF depend on.
+    css: Hash,
+}
+
+impl Planned {
+    /// The file name of this document in a format (`annexe-1.pdf`).
+    pub fn file_name(&self, f: Format) -> String {
+        format!("{}.{}", self.doc.stem, f.ext())
+    }
+
+    /// Everything one output file depends on.
+    pub fn file_hash(&self, f: Format) -> Hash {
+        let h = self.inputs.feed(f.ext().as_bytes());
+        if f == Format::Md {
+            h
+        } else {
+            h.feed(self.css.hex().as_bytes())
+        }
+    }
+}
+
+/// The plan of a dossier (checked and derived: `model`), with the hash of
+/// each document's inputs.
+pub fn plan(
+    l: &Loaded,
+    model: &Model,
+    sets: &TemplateSets,
+    tool: Hash,
+) -> Result<Plan, Diagnostic> {
+    let templates = sets.of(l)?;
+    let (partners, partner_findings) = match &l.partenaires {
+        Some(src) => {
+            let (rows, found) = crate::partners::parse(src, templates.partner_columns());
+            (Some(rows), found)
+        }
+        None => (None, Vec::new()),
+    };
+    let inputs = dossier_inputs(l, tool);
+    let css = Hash::default().feed(templates.text("style.css").as_bytes());
+    let docs = build::documents(model, partners.as_deref())
+        .into_iter()
+        .map(|doc| {
+            let mut h = inputs
+                .feed(doc.stem.as_bytes())
+                .feed(templates.text(doc.kind.template()).as_bytes());
+            if let (Kind::Convention(Some(i)), Some(list)) = (doc.kind, partners.as_deref())
+                && let Some(p) = list.get(i)
+            {
+                h = h.feed(p.row_text.as_bytes());
+                for (k, v) in &p.columns {
+                    h = h.feed(k.as_bytes()).feed(v.as_bytes());
+                }
+            }
+            Planned {
+                doc,
+                inputs: h,
+                css,
+            }
+        })
+        .collect();
+    Ok(Plan {
+        context: build::context(model)?,
+        templates,
+        partners: Arc::new(partners.unwrap_or_default()),
+        partner_findings,
+        docs,
+    })
+}
+
+/// Renders one planned document in `formats`, in memory. A panic in a
+/// renderer becomes a finding: nothing a dossier holds stops a run.
+pub fn render_doc(
+    model: &Model,
+    plan: &Plan,
+    doc: &Planned,
+    formats: &[Format],
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        build::render_doc(
+            model,
+            &plan.context,
+            &plan.partners,
+            &doc.doc,
+            &plan.templates,
+            formats,
+        )
+    }))
+    .unwrap_or_else(|_| {
+        Err(Diagnostic::error(
+            "erreur-interne",
+            format!("erreur interne pendant le rendu de {}", doc.doc.stem),
+        ))
+    })
+}
