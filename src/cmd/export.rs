@@ -29,10 +29,23 @@ fn summary(done: usize, what: &str, drafts: usize, left_out: usize) -> String {
 
 fn scdl(args: &ScdlArgs, quiet: bool) -> anyhow::Result<u8> {
     let today = publish::today(args.date.as_deref())?;
-    let dossiers = super::find_dossiers(std::slice::from_ref(&args.folder))?;
-    let checked = super::load_and_check(&dossiers);
-    let (acts, failed) = publish::acts(&args.folder, &checked);
-    let mut left_out = 0;
+    let mut project = crate::engine::Project::load(std::slice::from_ref(&args.folder))?;
+    for d in &project.findings {
+        if !quiet || d.severity == crate::diag::Severity::Error {
+            eprintln!("{}", d.render());
+        }
+    }
+    if project.units.is_empty() && project.findings.is_empty() {
+        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
+    }
+    project.check_all();
+    let (acts, failed) = publish::acts(&args.folder, &project.units);
+    // A file discovery refused (a misspelled [deliberation]…) is a dossier left out.
+    let mut left_out = project
+        .findings
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .count();
     for c in &failed {
         for d in &c.diagnostics {
             eprintln!("{}", d.render());

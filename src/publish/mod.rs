@@ -10,8 +10,8 @@ pub mod nomenclature;
 pub mod scdl;
 pub mod site;
 
-use crate::cmd::Checked;
 use crate::diag::{Diagnostic, Source};
+use crate::engine::Unit;
 use crate::french::Date;
 use crate::load::Loaded;
 use crate::model::Model;
@@ -87,7 +87,7 @@ impl Act<'_> {
 
 /// The acts of a batch: every dossier that loaded and passed its checks, in
 /// path order; the others are returned apart with their findings.
-pub fn acts<'a>(folder: &Path, checked: &'a [Checked]) -> (Vec<Act<'a>>, Vec<&'a Checked>) {
+pub fn acts<'a>(folder: &Path, checked: &'a [Unit]) -> (Vec<Act<'a>>, Vec<&'a Unit>) {
     let mut ok = Vec::new();
     let mut failed = Vec::new();
     for c in checked {
