@@ -241,33 +241,50 @@ pub fn parent_dir(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
+/// Why delib refused to read a file, in French (an I/O error's payload).
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// An I/O error whose message is `why`, in French.
+pub fn refused(kind: std::io::ErrorKind, why: String) -> std::io::Error {
+    std::io::Error::new(kind, Refused(why))
+}
+
 /// Reads a regular file of at most `max` bytes. A FIFO, a device or a
 /// folder is refused before it is opened (it could block or never end), and
 /// the size is checked before reading.
 pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::new(
+    let not_regular = || {
+        refused(
             std::io::ErrorKind::InvalidInput,
-            "ce n'est pas un fichier ordinaire (répertoire, tube ou périphérique)",
-        ));
-    }
+            "ce n'est pas un fichier ordinaire (répertoire, tube ou périphérique)".into(),
+        )
+    };
     let too_big = || {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
+        refused(
+            std::io::ErrorKind::FileTooLarge,
             format!("fichier trop gros (plus de {} Mo)", max >> 20),
         )
     };
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
     if meta.len() > max {
         return Err(too_big());
     }
     let file = std::fs::File::open(path)?;
     if !file.metadata()?.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "ce n'est pas un fichier ordinaire",
-        ));
+        return Err(not_regular());
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(max + 1).read_to_end(&mut bytes)?;

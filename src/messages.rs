@@ -7,6 +7,13 @@ use std::io::ErrorKind;
 
 /// A French wording of an I/O error (never the system's English text).
 pub fn io_message(e: &std::io::Error) -> String {
+    // delib's own I/O errors (`load::read_regular`) already say it in French.
+    if let Some(own) = e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<crate::load::Refused>())
+    {
+        return own.0.clone();
+    }
     let text = match e.kind() {
         ErrorKind::NotFound => "fichier ou répertoire introuvable",
         ErrorKind::PermissionDenied => "permission refusée",

@@ -248,6 +248,10 @@ fn create_dirs(dir: &Path, created: &mut BTreeSet<PathBuf>) -> std::io::Result<(
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        // A file where a folder should be: say that, not "already exists".
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(std::io::ErrorKind::NotADirectory.into())
+        }
         Err(e) => Err(e),
     }
 }

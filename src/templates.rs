@@ -52,11 +52,15 @@ impl Templates {
                 Some(path) => {
                     let inside = dir.and_then(|d| crate::load::resolve_inside(d, d, name));
                     let text = match inside {
-                        Some(p) => crate::load::read_regular(&p, crate::load::MAX_TEXT)
-                            .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other)),
-                        None => Err(std::io::Error::new(
+                        Some(p) => {
+                            crate::load::read_regular(&p, crate::load::MAX_TEXT).and_then(|b| {
+                                String::from_utf8(b)
+                                    .map_err(|_| std::io::ErrorKind::InvalidData.into())
+                            })
+                        }
+                        None => Err(crate::load::refused(
                             std::io::ErrorKind::PermissionDenied,
-                            "lien vers un fichier hors du répertoire de modèles, refusé",
+                            "lien vers un fichier hors du répertoire de modèles, refusé".into(),
                         )),
                     };
                     let text = text.map_err(|e| {
