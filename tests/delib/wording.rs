@@ -315,7 +315,7 @@ fn every_field_of_every_example_shows_in_a_document() {
     ] {
         let base = root().join("inputs").join(folder);
         let mut corpus = String::new();
-        for (_, bytes) in files(&out.join(stem)) {
+        for (_, bytes) in files(&out.join(folder).join(stem)) {
             corpus.push_str(&fold(&String::from_utf8(bytes).unwrap()));
             corpus.push(' ');
         }
