@@ -90,7 +90,8 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     let mut places: Vec<Result<(PathBuf, String), Diagnostic>> = Vec::with_capacity(units.len());
     for u in &units {
         let place = match &u.loaded {
-            None => Err(Diagnostic::error("non-charge", "")),
+            // Not loaded: its findings stop it before its place matters.
+            None => Err(Diagnostic::error("erreur-interne", "dossier non chargé")),
             Some(l) => output_root(l, args).map(|root| (root, u.out.clone())),
         };
         let place = place.and_then(|(root, name)| {
