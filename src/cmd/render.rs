@@ -564,7 +564,7 @@ fn output_root(l: &Loaded, args: &RenderArgs) -> Result<PathBuf, Diagnostic> {
         Diagnostic::error(
             "chemin-hors-projet",
             format!(
-                "le répertoire de sortie « {} » sort du dossier du projet",
+                "le répertoire de sortie « {} » sort du répertoire du projet",
                 s.get_ref()
             ),
         )
