@@ -47,9 +47,23 @@ struct Counts {
 /// Runs the command; returns the exit status.
 pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
     let today = publish::today(args.date.as_deref())?;
-    let dossiers = super::find_dossiers(std::slice::from_ref(&args.folder))?;
-    let checked = super::load_and_check(&dossiers);
-    let (acts, failed) = publish::acts(&args.folder, &checked);
+    let mut project = crate::engine::Project::load(std::slice::from_ref(&args.folder))?;
+    for d in &project.findings {
+        if !quiet || d.severity == crate::diag::Severity::Error {
+            eprintln!("{}", d.render());
+        }
+    }
+    if project.units.is_empty() && project.findings.is_empty() {
+        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
+    }
+    if crate::diag::has_errors(&project.findings) {
+        eprintln!(
+            "site non mis à jour : un fichier du répertoire est en erreur ; corrigez-le (delib check) puis relancez"
+        );
+        return Ok(1);
+    }
+    project.check_all();
+    let (acts, failed) = publish::acts(&args.folder, &project.units);
     if !failed.is_empty() {
         for c in &failed {
             for d in &c.diagnostics {
@@ -82,7 +96,7 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
     let mut templates: HashMap<Option<PathBuf>, Result<Templates, Diagnostic>> = HashMap::new();
     for (act, _) in &online {
         let dir =
-            super::render::templates_dir(act.loaded).map_err(|d| anyhow::anyhow!(d.render()))?;
+            crate::engine::templates_dir(act.loaded).map_err(|d| anyhow::anyhow!(d.render()))?;
         templates
             .entry(dir.clone())
             .or_insert_with(|| Templates::load(dir.as_deref()));
@@ -93,7 +107,7 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
     let results: Vec<Result<Rendered, Diagnostic>> = online
         .par_iter()
         .map(|(act, _)| {
-            let dir = super::render::templates_dir(act.loaded)?;
+            let dir = crate::engine::templates_dir(act.loaded)?;
             let tpl = match templates.get(&dir) {
                 Some(Ok(t)) => t,
                 Some(Err(d)) => return Err(d.clone()),
