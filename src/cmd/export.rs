@@ -106,10 +106,23 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
         })?),
         None => None,
     };
-    let dossiers = super::find_dossiers(std::slice::from_ref(&args.folder))?;
-    let checked = super::load_and_check(&dossiers);
-    let (acts, failed) = publish::acts(&args.folder, &checked);
-    let mut left_out = 0;
+    let mut project = crate::engine::Project::load(std::slice::from_ref(&args.folder))?;
+    for d in &project.findings {
+        if !quiet || d.severity == crate::diag::Severity::Error {
+            eprintln!("{}", d.render());
+        }
+    }
+    if project.units.is_empty() && project.findings.is_empty() {
+        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
+    }
+    project.check_all();
+    let (acts, failed) = publish::acts(&args.folder, &project.units);
+    // A file discovery refused (a misspelled [deliberation]…) is a dossier left out.
+    let mut left_out = project
+        .findings
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .count();
     for c in &failed {
         for d in &c.diagnostics {
             eprintln!("{}", d.render());
@@ -190,7 +203,7 @@ type Pdfs = (Vec<u8>, Vec<Vec<u8>>);
 /// The act's PDF and its annexes' (conventions, then annexes), checked to be PDF.
 fn package(act: &publish::Act) -> Result<Pdfs, Vec<Diagnostic>> {
     let l = act.loaded;
-    let dir = super::render::templates_dir(l).map_err(|d| vec![d])?;
+    let dir = crate::engine::templates_dir(l).map_err(|d| vec![d])?;
     let tpl = crate::templates::Templates::load(dir.as_deref()).map_err(|d| vec![d])?;
     let partners = l
         .partenaires
