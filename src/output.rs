@@ -40,8 +40,10 @@ fn write_in(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = dir.join(temp_name(name));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
+        // No fsync: the rename alone keeps readers and killed runs from ever
+        // seeing half a file, and forcing each file to disk cost more than the
+        // whole rendering (12 fdatasync calls, 55 to 85 ms, for one dossier).
         f.write_all(bytes)?;
-        f.sync_data()?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

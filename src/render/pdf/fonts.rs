@@ -247,15 +247,11 @@ fn fallbacks(c: char) -> &'static [char] {
     }
 }
 
-/// The six faces, parsed once per process.
-pub(crate) fn faces() -> &'static [FaceData; 6] {
-    static FACES: OnceLock<[FaceData; 6]> = OnceLock::new();
-    FACES.get_or_init(|| Face::ALL.map(FaceData::load))
-}
-
-/// Metrics of one face.
+/// Metrics of one face, parsed once per process and only when first used:
+/// a run that never draws in italic never reads the italic font.
 pub(crate) fn face(f: Face) -> &'static FaceData {
-    &faces()[f.index()]
+    static FACES: [OnceLock<FaceData>; 6] = [const { OnceLock::new() }; 6];
+    FACES[f.index()].get_or_init(|| FaceData::load(f))
 }
 
 /// Most glyph slots one face may use: the subset's glyph ids must fit in u16,

@@ -25,9 +25,10 @@ use crate::doc::Meta;
 /// The watermark of a draft.
 const DRAFT_MARK: &str = "PROJET";
 const DRAFT_GREY: f32 = 0.86;
-/// zlib level for the streams: lopdf's own `compress` uses 9, several times slower
-/// for files a few percent smaller.
-const DEFLATE_LEVEL: u8 = 3;
+/// zlib level for the streams: 1, miniz's fast greedy matcher. On the Dijon
+/// dossier it costs 40 % fewer instructions than level 3 for files 10 % larger
+/// (lopdf's own `compress` uses 9, several times slower still).
+const DEFLATE_LEVEL: u8 = 1;
 /// Stand-in for the trailer `/ID` until the file's hash is known (32 bytes).
 const ID_PLACEHOLDER: &[u8; 32] = b"delib-pdf-id-placeholder-0000000";
 
