@@ -51,7 +51,7 @@ struct Frag {
 
 impl Frag {
     fn measure(&mut self) {
-        self.w = face(self.face).width(&self.text, self.size);
+        self.w = face(self.face).set_width(&self.text, self.size);
     }
 }
 
@@ -166,10 +166,13 @@ impl Word {
         let (mut pos, mut w) = (0, 0.0);
         for f in &self.frags {
             let fd = face(f.face);
+            let mut prev = None;
             for c in f.text.chars() {
                 pos += c.len_utf8();
-                w += fd.adv(c) as f32 * f.size / 1000.0;
+                let kern = prev.map_or(0, |p| fd.pair(p, c));
+                w += (fd.adv(c) as i32 + kern) as f32 * f.size / 1000.0;
                 out.push((pos, w));
+                prev = Some(c);
             }
         }
         out
@@ -289,7 +292,14 @@ fn break_points(word: &Word) -> Vec<(usize, bool)> {
             points.push((after, false));
         }
     }
-    // French patterns inside each alphabetic run.
+    // French patterns inside each alphabetic run; never in bold (the OBJET,
+    // article labels, names set in bold).
+    if word.frags.iter().any(|f| f.face.is_bold()) {
+        points.sort_unstable();
+        points.dedup_by_key(|p| p.0);
+        points.retain(|&(at, _)| at > 0 && at < text.len());
+        return points;
+    }
     let mut start = None;
     for (i, c) in text
         .char_indices()
@@ -307,19 +317,47 @@ fn break_points(word: &Word) -> Vec<(usize, bool)> {
     points
 }
 
+/// French practice: at least 2 letters before a hyphenation point and 3 after.
+const HYPHEN_BEFORE: usize = 2;
+const HYPHEN_AFTER: usize = 3;
+
+/// Month names: a date is never hyphenated (« 10 jan- / vier 2022 »).
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 fn hyphenate_run(run: &str, offset: usize, points: &mut Vec<(usize, bool)>) {
     let chars = run.chars().count();
-    let upper = run.chars().filter(|c| c.is_uppercase()).count();
-    // Short words, acronyms and names in capitals are not hyphenated.
+    // Short words, proper names (a capital first letter) and names or
+    // acronyms in capitals are not hyphenated, nor are month names.
     // Without hypher's `alloc` feature, longer words would panic.
-    if chars < 5 || upper > 1 || run.len() > hypher::MAX_INLINE_SIZE {
+    if chars < HYPHEN_BEFORE + HYPHEN_AFTER
+        || run.chars().next().is_some_and(char::is_uppercase)
+        || run.chars().filter(|c| c.is_uppercase()).count() > 1
+        || run.len() > hypher::MAX_INLINE_SIZE
+        || MONTHS.contains(&run)
+    {
         return;
     }
     let mut pos = offset;
+    let mut before = 0;
     let mut syllables = hypher::hyphenate(run, hypher::Lang::French).peekable();
     while let Some(s) = syllables.next() {
         pos += s.len();
-        if syllables.peek().is_some() {
+        before += s.chars().count();
+        if syllables.peek().is_some() && before >= HYPHEN_BEFORE && chars - before >= HYPHEN_AFTER
+        {
             points.push((pos, true));
         }
     }
@@ -386,9 +424,18 @@ impl Filling {
 const STRETCH: f32 = 0.5;
 /// Worst stretch ratio accepted before hyphenation is tried (spaces at 1.5×).
 const TOLERANCE: f32 = 1.0;
-/// Demerits of a line ending in a hyphen, and of two such lines in a row.
+/// Demerits of a line ending in a hyphen, and of two such lines in a row
+/// (as TeX's and typst's `\doublehyphendemerits`).
 const HYPHEN_PENALTY: f64 = 50.0;
-const DOUBLE_HYPHEN: f64 = 3000.0;
+const DOUBLE_HYPHEN: f64 = 10_000.0;
+/// A hyphen on the last-but-one line: avoided (typst's and TeX's
+/// `\finalhyphendemerits`), and when it leaves a lone fragment as the
+/// paragraph's last line (« l'ac- / tion. »), only when nothing else fits.
+const FINAL_HYPHEN: f64 = 1e6;
+const FINAL_FRAGMENT: f64 = 1e8;
+/// Spaces stretched beyond twice their width: only when nothing else fits.
+const MAX_SPACE_RATIO: f32 = 2.0;
+const LOOSE: f64 = 1e7;
 
 /// What may follow a piece of a word.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -545,11 +592,20 @@ fn optimal(words: &[Word], width: f32, hyphenate: bool) -> Option<(Vec<(Vec<Word
                     if !feasible {
                         d += 1e9;
                     }
+                    let after_hyphen = a > 0 && matches!(ps[a - 1].brk, Brk::Inner(h) if h > 0.0);
                     if hy > 0.0 {
                         d += HYPHEN_PENALTY * HYPHEN_PENALTY;
-                        if a > 0 && matches!(ps[a - 1].brk, Brk::Inner(h) if h > 0.0) {
+                        if after_hyphen {
                             d += DOUBLE_HYPHEN;
                         }
+                    }
+                    if last && after_hyphen {
+                        d += if spaces > 0.0 { FINAL_HYPHEN } else { FINAL_FRAGMENT };
+                    }
+                    // Widest space of the line, in natural spaces: 1 + ratio × STRETCH.
+                    let widest = 1.0 + ratio * STRETCH;
+                    if !last && feasible && widest > MAX_SPACE_RATIO {
+                        d += LOOSE * f64::from(widest);
                     }
                     let total = d0 + d;
                     if best[b + 1].is_none_or(|(t, _, _)| total < t) {
@@ -732,21 +788,11 @@ fn place(
             for (i, w) in words.iter().enumerate() {
                 let nf = w.frags.len();
                 for (k, f) in w.frags.iter().enumerate() {
-                    let mut text = f.text.clone();
                     // A real space glyph after the word, so that every text
                     // extractor sees the word boundary; the next word is
                     // placed on its own, so the space's width does not matter.
-                    if k + 1 == nf && i + 1 < words.len() && w.space > 0.0 {
-                        text.push(' ');
-                    }
-                    items.push(Item::Text {
-                        x,
-                        y: baseline - f.rise,
-                        face: f.face,
-                        size: f.size,
-                        text,
-                        node: 0,
-                    });
+                    let space = k + 1 == nf && i + 1 < words.len() && w.space > 0.0;
+                    set_kerned(&mut items, f, x, baseline - f.rise, space);
                     x += f.w;
                 }
                 if i + 1 < words.len() {
@@ -760,6 +806,48 @@ fn place(
             }
         })
         .collect()
+}
+
+/// Draw a run of one face as pieces cut where the font kerns a pair (or a
+/// narrow no-break space is narrowed): each piece starts where the kerned
+/// text puts it, so what is drawn is exactly what was measured.
+fn set_kerned(items: &mut Vec<Item>, f: &Frag, x: f32, y: f32, space: bool) {
+    let fd = face(f.face);
+    let mut run = String::new();
+    let mut run_x = x;
+    let mut prev: Option<char> = None;
+    for c in f.text.chars() {
+        if let Some(p) = prev {
+            let adj = fd.pair(p, c);
+            if adj != 0 {
+                let next_x = run_x + fd.width(&run, f.size) + adj as f32 * f.size / 1000.0;
+                items.push(Item::Text {
+                    x: run_x,
+                    y,
+                    face: f.face,
+                    size: f.size,
+                    text: std::mem::take(&mut run),
+                    node: 0,
+                });
+                run_x = next_x;
+            }
+        }
+        run.push(c);
+        prev = Some(c);
+    }
+    if space {
+        run.push(' ');
+    }
+    if !run.is_empty() {
+        items.push(Item::Text {
+            x: run_x,
+            y,
+            face: f.face,
+            size: f.size,
+            text: run,
+            node: 0,
+        });
+    }
 }
 
 /// Natural width of the widest word of some inlines (for table column widths).

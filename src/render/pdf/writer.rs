@@ -214,7 +214,7 @@ fn page_ops(
         let dx = pen
             .filter(|&(_, py)| py == *y)
             .map(|(px, _)| x - px)
-            .filter(|dx| (-0.5..200.0).contains(dx));
+            .filter(|dx| (-size..200.0).contains(dx));
         // Each run of one structure element is a marked-content sequence.
         if marked != Some(*node) {
             if !run.is_empty() {
