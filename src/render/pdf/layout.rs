@@ -52,6 +52,11 @@ pub(crate) struct Slice {
     pub table: Option<usize>,
     /// A forced page break before whatever follows.
     pub page_break: bool,
+    /// A signature block (or a row of them).
+    pub signature: bool,
+    /// For a fiche row: its key cell worded « … (suite) », drawn at the top
+    /// of the part of the row carried over to the next page.
+    pub continued: Option<Vec<Item>>,
 }
 
 impl Slice {
@@ -67,6 +72,8 @@ impl Slice {
             frames: Vec::new(),
             table: None,
             page_break: false,
+            signature: false,
+            continued: None,
         }
     }
 
@@ -201,8 +208,11 @@ const LEADING: f32 = 1.35;
 const SMALL_SIZE: f32 = 9.0;
 /// Padding inside a frame.
 const BOX_PAD: f32 = 6.0;
-/// Blank space left under a signature block for the handwritten signature.
+/// Blank space left in a signature block for the handwritten signature,
+/// between the qualité and the name (under the block when it has one line).
 const SIGN_SPACE: f32 = 25.0 * MM;
+/// Slices kept with a signature block: the closing sentence and two lines before it.
+const SIGN_HOLD: usize = 3;
 /// Largest size of the logo.
 const LOGO_W: f32 = 45.0 * MM;
 const LOGO_H: f32 = 20.0 * MM;
@@ -273,7 +283,21 @@ impl Flow {
         self.gap = self.gap.max(after);
     }
 
+    /// A signature block is never alone on a page: the closing sentence
+    /// before it and two lines of the text before that go along with it.
+    fn hold_before_signature(&mut self) {
+        let n = self.slices.len();
+        for s in &mut self.slices[n.saturating_sub(SIGN_HOLD)..] {
+            if !s.page_break {
+                s.keep = s.keep.max(Keep::Strong);
+            }
+        }
+    }
+
     fn push(&mut self, mut s: Slice) {
+        if s.signature {
+            self.hold_before_signature();
+        }
         s.space_before += self.gap + self.extra;
         self.gap = 0.0;
         self.extra = 0.0;
@@ -556,6 +580,9 @@ impl Layouter {
             return;
         }
         let n = slices.len();
+        if slices.iter().any(|s| s.signature) {
+            flow.hold_before_signature();
+        }
         flow.open(before);
         for (i, mut s) in slices.drain(..).enumerate() {
             if let Some(f) = frame {
@@ -745,7 +772,33 @@ impl Layouter {
         };
         let blocks: Vec<&Block> = blocks.iter().collect();
         let mut s = self.column(&blocks, ctx);
+        // The room to sign goes above the last line (the name) when the
+        // block has several lines, else below it.
+        let last_top = s
+            .lines
+            .iter()
+            .map(|l| l.0)
+            .fold(f32::MIN, f32::max);
+        if s.lines.len() >= 2 {
+            for it in &mut s.items {
+                let top = match it {
+                    Item::Text { y, size, .. } => *y - *size,
+                    Item::Fill { y, .. } | Item::Image { y, .. } => *y,
+                    Item::Line { y1, y2, .. } => y1.min(*y2),
+                };
+                if top >= last_top - 0.01 {
+                    it.shift(SIGN_SPACE);
+                }
+            }
+            for l in &mut s.lines {
+                if l.0 >= last_top - 0.01 {
+                    l.0 += SIGN_SPACE;
+                    l.1 += SIGN_SPACE;
+                }
+            }
+        }
         s.h += SIGN_SPACE;
+        s.signature = true;
         s
     }
 
@@ -855,7 +908,9 @@ impl Layouter {
         let flush = |flow: &mut Flow, row: &mut Vec<Slice>| {
             if !row.is_empty() {
                 flow.open(12.0);
-                flow.push(side_by_side(std::mem::take(row)));
+                let mut s = side_by_side(std::mem::take(row));
+                s.signature = true;
+                flow.push(s);
                 flow.close(6.0);
             }
         };
@@ -918,6 +973,21 @@ impl Layouter {
                 ..ctx.column(ctx.x + pad, kw - 2.0 * pad)
             };
             let vctx = ctx.column(ctx.x + kw + pad, ctx.w - kw - 2.0 * pad);
+            // The key cell as it reads on the next page when the row is split.
+            let mut suite = flatten(&key.iter().map(|b| (*b).clone()).collect::<Vec<_>>());
+            suite.push(Inline::text(" (suite)"));
+            let continued: Vec<Item> = text::layout(&suite, kctx.style(), HAlign::Left, kctx.w)
+                .into_iter()
+                .enumerate()
+                .flat_map(|(i, line)| {
+                    let dy = i as f32 * line.height;
+                    line.items.into_iter().map(move |mut it| {
+                        shift_x(&mut it, kctx.x);
+                        it.shift(dy);
+                        it
+                    })
+                })
+                .collect();
             let tr = self.open(Role::TR);
             let th = self.open(Role::TH { row: true });
             let k = self.column(&key, kctx);
@@ -948,6 +1018,7 @@ impl Layouter {
             items.append(&mut s.items);
             s.items = items;
             s.split = Split::Lines;
+            s.continued = Some(continued);
             flow.push(s);
         }
         flow.close(10.0);

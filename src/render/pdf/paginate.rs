@@ -33,8 +33,35 @@ struct Paginator<'a> {
     at_top: bool,
 }
 
+/// A last page filled less than this (fraction of the text height) is avoided
+/// when the document fits on one page fewer with the spaces between blocks
+/// tightened — never the text itself.
+const NEAR_EMPTY: f32 = 0.3;
+/// How far the spaces between blocks may be tightened, tried in order.
+const TIGHTEN: [f32; 3] = [0.75, 0.5, 0.25];
+
 /// Break the flow into pages and draw the footer on each.
 pub(crate) fn paginate(laid: Laid, meta: &Meta) -> Vec<Page> {
+    let (mut pages, last_fill) = pages_of(&laid, 1.0);
+    if pages.len() >= 2 && last_fill < NEAR_EMPTY * BODY_H {
+        for f in TIGHTEN {
+            let (tight, _) = pages_of(&laid, f);
+            if tight.len() < pages.len() {
+                pages = tight;
+                break;
+            }
+        }
+    }
+    let total = pages.len();
+    for (n, page) in pages.iter_mut().enumerate() {
+        footer(page, &meta.footer, n + 1, total);
+    }
+    pages
+}
+
+/// The pages of the flow with the spaces between blocks scaled by `space`,
+/// and the height the last page uses.
+fn pages_of(laid: &Laid, space: f32) -> (Vec<Page>, f32) {
     let mut p = Paginator {
         frames: &laid.frames,
         headers: &laid.headers,
@@ -44,14 +71,19 @@ pub(crate) fn paginate(laid: Laid, meta: &Meta) -> Vec<Page> {
         y: TOP,
         at_top: true,
     };
-    p.run(laid.slices.into());
+    let slices: VecDeque<Slice> = laid
+        .slices
+        .iter()
+        .cloned()
+        .map(|mut s| {
+            s.space_before *= space;
+            s
+        })
+        .collect();
+    p.run(slices);
+    let fill = p.y - TOP;
     p.finish_page();
-    let mut pages = p.pages;
-    let total = pages.len();
-    for (n, page) in pages.iter_mut().enumerate() {
-        footer(page, &meta.footer, n + 1, total);
-    }
-    pages
+    (p.pages, fill)
 }
 
 impl Paginator<'_> {
@@ -236,11 +268,38 @@ fn clean_cut(s: &mut Slice, room: f32) -> Option<f32> {
         .filter(|&c| c > EPS && c <= room + EPS && c < s.h - EPS)
         .collect();
     cands.sort_by(|a, b| b.total_cmp(a));
+    // A fiche row keeps at least two lines on each side of the break, and
+    // never breaks after a hyphenated line (a word cut across two pages).
+    let row = s.continued.is_some();
+    let hyphen_ends: Vec<f32> = s
+        .items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Text { y, text, .. } if text.ends_with('\u{AD}') => Some(*y),
+            _ => None,
+        })
+        .collect();
     cands.into_iter().find(|&c| {
         let k = s.lines.partition_point(|l| l.0 < c - EPS);
-        k == 0 || reach[k - 1] <= c + EPS
+        if !(k == 0 || reach[k - 1] <= c + EPS) {
+            return false;
+        }
+        if !row {
+            return true;
+        }
+        let below = s.lines.len() - k;
+        let hyphen = s
+            .lines
+            .iter()
+            .filter(|l| (l.1 - c).abs() <= EPS)
+            .any(|l| hyphen_ends.iter().any(|&y| y > l.0 && y < l.1));
+        k >= ROW_MIN_LINES + 1 && below >= ROW_MIN_LINES && !hyphen
     })
 }
+
+/// Lines a fiche row keeps on each side of a page break (the key cell's
+/// line counts above, hence one more there).
+const ROW_MIN_LINES: usize = 2;
 
 /// Cut `s` so that its first part is at most `room` tall, between two text lines.
 ///
@@ -256,6 +315,7 @@ fn cut(mut s: Slice, room: f32, forced: bool) -> Result<(Slice, Slice), Slice> {
     };
     let items = std::mem::take(&mut s.items);
     let lines = std::mem::take(&mut s.lines);
+    let continued = s.continued.take();
     let mut tail = Slice {
         h: s.h - c,
         space_before: 0.0,
@@ -363,6 +423,16 @@ fn cut(mut s: Slice, room: f32, forced: bool) -> Result<(Slice, Slice), Slice> {
         } else {
             tail.lines.push(((t - c).max(0.0), b - c));
         }
+    }
+    // The key cell again, « Projet (suite) », level with the first line carried over.
+    if let Some(key) = continued {
+        let top = tail.lines.iter().map(|l| l.0).fold(f32::MAX, f32::min);
+        let top = if top == f32::MAX { 0.0 } else { top };
+        for mut it in key.clone() {
+            it.shift(top);
+            tail.items.push(it);
+        }
+        tail.continued = Some(key);
     }
     Ok((head, tail))
 }
