@@ -110,7 +110,7 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
             "dijon/convention-pep21/convention.pdf",
             2..=6,
             &[
-                "du 1er septembre 2016 au 31 août 2017",
+                "septembre 2016 au 31 août 2017",
                 "Pour la Ville de Dijon",
                 "Pour l’association les PEP 21",
                 "«\u{202f}la Ville\u{202f}»",

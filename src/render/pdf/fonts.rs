@@ -42,7 +42,10 @@ impl Face {
 
     /// Whether the face is bold.
     pub(crate) fn is_bold(self) -> bool {
-        matches!(self, Face::SerifBold | Face::SerifBoldItalic | Face::SansBold)
+        matches!(
+            self,
+            Face::SerifBold | Face::SerifBoldItalic | Face::SansBold
+        )
     }
 
     /// Index of the face in [`Face::ALL`].

@@ -774,11 +774,7 @@ impl Layouter {
         let mut s = self.column(&blocks, ctx);
         // The room to sign goes above the last line (the name) when the
         // block has several lines, else below it.
-        let last_top = s
-            .lines
-            .iter()
-            .map(|l| l.0)
-            .fold(f32::MIN, f32::max);
+        let last_top = s.lines.iter().map(|l| l.0).fold(f32::MIN, f32::max);
         if s.lines.len() >= 2 {
             for it in &mut s.items {
                 let top = match it {

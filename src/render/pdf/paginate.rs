@@ -38,7 +38,7 @@ struct Paginator<'a> {
 /// tightened — never the text itself.
 const NEAR_EMPTY: f32 = 0.3;
 /// How far the spaces between blocks may be tightened, tried in order.
-const TIGHTEN: [f32; 3] = [0.75, 0.5, 0.25];
+const TIGHTEN: [f32; 2] = [0.8, 0.6];
 
 /// Break the flow into pages and draw the footer on each.
 pub(crate) fn paginate(laid: Laid, meta: &Meta) -> Vec<Page> {
@@ -491,24 +491,37 @@ mod tests {
     use crate::doc::{Block, Inline};
     use crate::render::pdf::layout::layout;
 
-    /// Baselines of the text items starting with `prefix`, per page.
+    /// Text lines of each page as (baseline × 10, text), items joined in x order
+    /// (kerning cuts words into several items).
+    fn page_lines(p: &Page) -> Vec<(i64, String)> {
+        let mut items: Vec<(i64, f32, &str)> = p
+            .items
+            .iter()
+            .filter_map(|it| match it {
+                Item::Text { x, y, text, .. } => Some(((*y * 10.0) as i64, *x, text.as_str())),
+                _ => None,
+            })
+            .collect();
+        items.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let mut out: Vec<(i64, String)> = Vec::new();
+        for (y, _, t) in items {
+            match out.last_mut() {
+                Some((ly, s)) if *ly == y => s.push_str(t),
+                _ => out.push((y, t.to_string())),
+            }
+        }
+        out
+    }
+
+    /// Lines holding a word starting with `prefix`, per page.
     fn lines_per_page(pages: &[Page], prefix: &str) -> Vec<usize> {
         pages
             .iter()
             .map(|p| {
-                let mut ys: Vec<i64> = p
-                    .items
+                page_lines(p)
                     .iter()
-                    .filter_map(|it| match it {
-                        Item::Text { y, text, .. } if text.starts_with(prefix) => {
-                            Some((*y * 10.0) as i64)
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                ys.sort_unstable();
-                ys.dedup();
-                ys.len()
+                    .filter(|(_, t)| t.split_whitespace().any(|w| w.starts_with(prefix)))
+                    .count()
             })
             .collect()
     }
@@ -522,7 +535,7 @@ mod tests {
                 .map(|n| Block::Paragraph(vec![Inline::text(format!("f{n}"))]))
                 .collect();
             blocks.push(Block::Paragraph(vec![Inline::text(long.clone())]));
-            let pages = paginate(layout(&blocks, None), &Meta::default());
+            let (pages, _) = pages_of(&layout(&blocks, None), 1.0);
             let counts = lines_per_page(&pages, "mot");
             assert!(counts.iter().sum::<usize>() >= 5);
             let on: Vec<usize> = counts.into_iter().filter(|&c| c > 0).collect();
@@ -546,7 +559,7 @@ mod tests {
                 content: vec![Inline::text("titre")],
             });
             blocks.push(Block::Paragraph(vec![Inline::text("suite ".repeat(40))]));
-            let pages = paginate(layout(&blocks, None), &Meta::default());
+            let (pages, _) = pages_of(&layout(&blocks, None), 1.0);
             let t = lines_per_page(&pages, "titre");
             let s = lines_per_page(&pages, "suite");
             let page = t.iter().position(|&c| c > 0).unwrap();
@@ -559,5 +572,157 @@ mod tests {
             }
         }
         assert!(moved > 0, "the heading never had to move");
+    }
+
+    fn sig(qualite: &str, nom: &str) -> Block {
+        Block::Container {
+            kind: crate::doc::Container::Signature,
+            blocks: vec![Block::Paragraph(vec![
+                Inline::text(qualite),
+                Inline::Break,
+                Inline::text(nom),
+            ])],
+        }
+    }
+
+    /// Issue 9, point 1: wherever the page breaks, the signature block has the
+    /// closing sentence and two lines before it on its page.
+    #[test]
+    fn signature_is_never_alone() {
+        let mut moved = 0;
+        for filler in 30..60 {
+            let mut blocks: Vec<Block> = (0..filler)
+                .map(|n| Block::Paragraph(vec![Inline::text(format!("f{n}"))]))
+                .collect();
+            blocks.push(Block::Paragraph(vec![Inline::text("avant1")]));
+            blocks.push(Block::Paragraph(vec![Inline::text("avant2")]));
+            blocks.push(Block::Paragraph(vec![Inline::text("clore ici.")]));
+            blocks.push(sig("Le Maire,", "Nom PRENOM"));
+            let pages = paginate(layout(&blocks, None), &Meta::default());
+            let page = lines_per_page(&pages, "Nom")
+                .iter()
+                .position(|&c| c > 0)
+                .unwrap();
+            for with in ["clore", "avant1", "avant2"] {
+                assert_eq!(
+                    lines_per_page(&pages, with)[page],
+                    1,
+                    "filler {filler}: the signature lacks {with}"
+                );
+            }
+            if page > 0 && lines_per_page(&pages, "avant1")[page] == 1 {
+                moved += 1;
+            }
+        }
+        assert!(moved > 0, "the signature never had to move");
+    }
+
+    /// The room to sign sits between the qualité and the name.
+    #[test]
+    fn room_to_sign_is_above_the_name() {
+        let pages = paginate(layout(&[sig("Le Maire,", "Nom")], None), &Meta::default());
+        let lines = page_lines(&pages[0]);
+        let y = |prefix: &str| {
+            lines
+                .iter()
+                .find(|(_, t)| t.starts_with(prefix))
+                .map(|(y, _)| *y as f32 / 10.0)
+                .unwrap()
+        };
+        assert!(y("Nom") - y("Le") > 20.0 * MM, "{} {}", y("Le"), y("Nom"));
+    }
+
+    fn fiche(lines: usize) -> Block {
+        use crate::doc::Container;
+        let text: String = (0..lines).map(|i| format!("ligne{i} ")).collect::<String>();
+        let value: Vec<Inline> = text
+            .split_whitespace()
+            .flat_map(|w| [Inline::text(w), Inline::Break])
+            .collect();
+        Block::Container {
+            kind: Container::Sheet,
+            blocks: vec![Block::Container {
+                kind: Container::Row,
+                blocks: vec![
+                    Block::Container {
+                        kind: Container::Key,
+                        blocks: vec![Block::Paragraph(vec![Inline::text("Projet")])],
+                    },
+                    Block::Container {
+                        kind: Container::Value,
+                        blocks: vec![Block::Paragraph(value)],
+                    },
+                ],
+            }],
+        }
+    }
+
+    /// Issue 9, point 2: a fiche row split across pages keeps two lines on
+    /// each side and repeats its key, « Projet (suite) ».
+    #[test]
+    fn split_row_keeps_two_lines_and_repeats_its_key() {
+        let mut split = 0;
+        for filler in 20..70 {
+            let mut blocks: Vec<Block> = (0..filler)
+                .map(|n| Block::Paragraph(vec![Inline::text(format!("f{n}"))]))
+                .collect();
+            blocks.push(fiche(8));
+            let (pages, _) = pages_of(&layout(&blocks, None), 1.0);
+            let on: Vec<usize> = pages
+                .iter()
+                .map(|p| {
+                    page_lines(p)
+                        .iter()
+                        .filter(|(_, t)| t.contains("ligne"))
+                        .count()
+                })
+                .filter(|&c| c > 0)
+                .collect();
+            assert_eq!(on.iter().sum::<usize>(), 8);
+            if on.len() > 1 {
+                split += 1;
+                assert!(on.iter().all(|&c| c >= 2), "filler {filler}: {on:?}");
+                let last = pages.len() - 1;
+                assert!(
+                    page_lines(&pages[last])
+                        .iter()
+                        .any(|(_, t)| t.contains("Projet (suite)")),
+                    "filler {filler}: no « Projet (suite) »"
+                );
+            }
+        }
+        assert!(split > 0, "the row was never split");
+    }
+
+    /// Issue 9, point 3: a last page holding a few lines disappears when
+    /// tightening the spaces between blocks is enough; the text keeps its size.
+    #[test]
+    fn near_empty_last_page_is_avoided_by_tightening() {
+        let mut saved = 0;
+        for filler in 25..45 {
+            let blocks: Vec<Block> = (0..filler)
+                .map(|n| Block::Heading {
+                    level: 2,
+                    content: vec![Inline::text(format!("h{n}"))],
+                })
+                .collect();
+            let laid = layout(&blocks, None);
+            let (loose, _) = pages_of(&laid, 1.0);
+            let pages = paginate(laid, &Meta::default());
+            assert!(pages.len() <= loose.len());
+            if pages.len() < loose.len() {
+                saved += 1;
+            }
+            for p in &pages {
+                for it in &p.items {
+                    if let Item::Text { size, text, .. } = it
+                        && text.starts_with('h')
+                    {
+                        assert_eq!(*size, 12.5);
+                    }
+                }
+            }
+        }
+        assert!(saved > 0, "tightening never saved a page");
     }
 }

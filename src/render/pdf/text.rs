@@ -356,8 +356,7 @@ fn hyphenate_run(run: &str, offset: usize, points: &mut Vec<(usize, bool)>) {
     while let Some(s) = syllables.next() {
         pos += s.len();
         before += s.chars().count();
-        if syllables.peek().is_some() && before >= HYPHEN_BEFORE && chars - before >= HYPHEN_AFTER
-        {
+        if syllables.peek().is_some() && before >= HYPHEN_BEFORE && chars - before >= HYPHEN_AFTER {
             points.push((pos, true));
         }
     }
@@ -600,7 +599,11 @@ fn optimal(words: &[Word], width: f32, hyphenate: bool) -> Option<(Vec<(Vec<Word
                         }
                     }
                     if last && after_hyphen {
-                        d += if spaces > 0.0 { FINAL_HYPHEN } else { FINAL_FRAGMENT };
+                        d += if spaces > 0.0 {
+                            FINAL_HYPHEN
+                        } else {
+                            FINAL_FRAGMENT
+                        };
                     }
                     // Widest space of the line, in natural spaces: 1 + ratio × STRETCH.
                     let widest = 1.0 + ratio * STRETCH;
@@ -951,5 +954,125 @@ mod tests {
             let end = x + face(*f).width(text, *size);
             assert!((end - 300.0).abs() < 0.5, "{end}");
         }
+    }
+
+    fn lines_of(text: &str, width: f32) -> Vec<String> {
+        texts(&layout(
+            &[Inline::text(text)],
+            style(),
+            HAlign::Justify,
+            width,
+        ))
+    }
+
+    /// Issue 9, point 4: « l'ac- / tion. » (the Alsace conventions, list item
+    /// width) and other paragraphs never end on a hyphenated fragment.
+    #[test]
+    fn no_paragraph_ends_on_a_fragment() {
+        let cases = [
+            "réunir le groupe de pilotage constitué lors de la mise en place du projet et préparer l’évaluation de l’action.",
+            "La présente convention a pour objet de définir les modalités d’organisation, de mise en œuvre, d’évaluation et de couverture en cas d’incident.",
+        ];
+        for text in cases {
+            for w in (300..=470).step_by(3) {
+                let lines = lines_of(text, w as f32);
+                let n = lines.len();
+                if n >= 2 && lines[n - 2].trim_end().ends_with('\u{AD}') {
+                    assert!(
+                        lines[n - 1].split_whitespace().count() > 1,
+                        "width {w}: {lines:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Issue 9, point 5: no hyphenation in bold (the OBJET), in month names
+    /// and in proper names; at least 2 letters before and 3 after a break.
+    #[test]
+    fn hyphenation_spares_bold_dates_and_names() {
+        let bold = Inline::Text {
+            text: "OBJET : Convention particulièrement administrative organisationnelle ".repeat(6),
+            style: Style {
+                bold: true,
+                ..Style::default()
+            },
+        };
+        for w in (150..400).step_by(7) {
+            let lines = layout(
+                std::slice::from_ref(&bold),
+                style(),
+                HAlign::Justify,
+                w as f32,
+            );
+            assert!(texts(&lines).iter().all(|l| !l.contains('\u{AD}')), "{w}");
+            let t = lines_of(
+                "le 10 janvier 2022, le 12 septembre 2016 et le 1er décembre, Dillenseger Strasbourgeoise",
+                w as f32 / 2.0,
+            );
+            for l in &t {
+                assert!(
+                    !l.contains("jan\u{AD}") && !l.contains("sep\u{AD}") && !l.contains("dé\u{AD}"),
+                    "{t:?}"
+                );
+                assert!(!l.contains("Dil") || !l.ends_with('\u{AD}'), "{t:?}");
+            }
+        }
+        let pts = break_points(&words(&[Inline::text("anticonstitutionnellement")], style())[0]);
+        let text = "anticonstitutionnellement";
+        for (at, hy) in pts {
+            if hy {
+                assert!(text[..at].chars().count() >= 2 && text[at..].chars().count() >= 3);
+            }
+        }
+    }
+
+    /// Issue 9, point 7: justified lines keep their spaces within twice the
+    /// normal space when a break allows it.
+    #[test]
+    fn spaces_stay_under_twice_normal() {
+        let text = "Afin de contribuer, par l’éducation, à davantage de réussite scolaire, un accompagnement individualisé des enfants en difficulté sera proposé à partir de septembre 2016 dans des territoires de Dijon identifiés comme fragiles et situés en dehors des quartiers prioritaires des Grésilles et de Fontaine d’Ouche.";
+        let normal = face(Face::Serif).width(" ", 11.0);
+        for w in (250..=480).step_by(5) {
+            let lines = layout(&[Inline::text(text)], style(), HAlign::Justify, w as f32);
+            for l in &lines[..lines.len() - 1] {
+                let mut starts: Vec<(f32, f32)> = Vec::new();
+                for it in &l.items {
+                    if let Item::Text {
+                        x,
+                        text,
+                        face: f,
+                        size,
+                        ..
+                    } = it
+                    {
+                        starts.push((*x, x + face(*f).width(text.trim_end(), *size)));
+                    }
+                }
+                for p in starts.windows(2) {
+                    let gap = p[1].0 - p[0].1;
+                    assert!(
+                        gap <= 2.0 * normal + 0.05,
+                        "width {w}: gap {gap} in {:?}",
+                        texts(&lines)
+                    );
+                }
+            }
+        }
+    }
+
+    /// Issue 9, point 8: pair kerning in the widths used for breaking, and the
+    /// narrow no-break space at 1/8 em.
+    #[test]
+    fn kerning_and_narrow_space() {
+        let fd = face(Face::Serif);
+        assert!(fd.set_width("AV", 11.0) < fd.width("AV", 11.0) - 0.5);
+        assert!(fd.set_width("To", 11.0) < fd.width("To", 11.0));
+        let avena = fd.set_width("AVENA,", 11.0);
+        assert!(avena < 40.5 && avena > 39.0, "{avena}");
+        let w = words(&[Inline::text("AVENA,")], style());
+        assert!((w[0].w - avena).abs() < 0.01);
+        let nn = fd.set_width("\u{202F}", 11.0);
+        assert!((nn - 11.0 / 8.0).abs() < 0.01, "{nn}");
     }
 }
