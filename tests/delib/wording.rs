@@ -386,14 +386,24 @@ fn html_follows_the_pdf() {
     let out = temp_dir("html-pdf");
     let o = delib(
         &root(),
-        &["render", "inputs/dijon", "-q", "-o", out.to_str().unwrap(), "--format", "html"],
+        &[
+            "render",
+            "inputs/dijon",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "html",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let html = std::fs::read_to_string(out.join("convention-pep21/deliberation.html")).unwrap();
     assert!(html.contains("<html lang=\"fr\">"));
     assert!(html.contains(".entete > .gauche {\n  flex: 0 1 48%;\n  text-align: left;"));
     assert!(html.contains(".encadre table {\n  width: 100%;"));
-    assert!(html.contains(".encadre th,\n.encadre td {\n  padding: 0.15em 0.5em;\n  border: 0.5pt solid #555;"));
+    assert!(html.contains(
+        ".encadre th,\n.encadre td {\n  padding: 0.15em 0.5em;\n  border: 0.5pt solid #555;"
+    ));
     assert!(html.contains(".gauche p {\n  text-align: left;"));
     assert!(html.contains("hyphens: auto;"));
     assert!(html.contains("font-family: \"Liberation Serif\""));

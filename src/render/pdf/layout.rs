@@ -56,7 +56,7 @@ pub(crate) struct Slice {
     pub signature: bool,
     /// For a fiche row: its key cell worded « … (suite) », drawn at the top
     /// of the part of the row carried over to the next page.
-    pub continued: Option<Vec<Item>>,
+    pub continued: Option<Box<[Item]>>,
 }
 
 impl Slice {
@@ -1014,7 +1014,7 @@ impl Layouter {
             items.append(&mut s.items);
             s.items = items;
             s.split = Split::Lines;
-            s.continued = Some(continued);
+            s.continued = Some(continued.into_boxed_slice());
             flow.push(s);
         }
         flow.close(10.0);

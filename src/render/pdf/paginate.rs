@@ -293,7 +293,7 @@ fn clean_cut(s: &mut Slice, room: f32) -> Option<f32> {
             .iter()
             .filter(|l| (l.1 - c).abs() <= EPS)
             .any(|l| hyphen_ends.iter().any(|&y| y > l.0 && y < l.1));
-        k >= ROW_MIN_LINES + 1 && below >= ROW_MIN_LINES && !hyphen
+        k > ROW_MIN_LINES && below >= ROW_MIN_LINES && !hyphen
     })
 }
 
@@ -306,6 +306,8 @@ const ROW_MIN_LINES: usize = 2;
 /// With `forced`, a cut is made even through a line if no clean one exists.
 /// Borders crossing the cut are split and the two parts closed by a rule.
 /// Gives the slice back if it cannot be cut.
+// The slice is handed back whole when it cannot be cut; rare, not worth a box.
+#[allow(clippy::result_large_err)]
 fn cut(mut s: Slice, room: f32, forced: bool) -> Result<(Slice, Slice), Slice> {
     let room = room.min(s.h);
     let c = match clean_cut(&mut s, room) {
@@ -428,7 +430,7 @@ fn cut(mut s: Slice, room: f32, forced: bool) -> Result<(Slice, Slice), Slice> {
     if let Some(key) = continued {
         let top = tail.lines.iter().map(|l| l.0).fold(f32::MAX, f32::min);
         let top = if top == f32::MAX { 0.0 } else { top };
-        for mut it in key.clone() {
+        for mut it in key.iter().cloned() {
             it.shift(top);
             tail.items.push(it);
         }
