@@ -252,6 +252,7 @@ fn meta(model: &Model, partners: &[Partner], kind: Kind) -> Meta {
         author: unescape(&c.nom),
         subject: unescape(&d.objet),
         date: document_date(model, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref()),
+        signature_fields: model.signature_electronique,
     }
 }
 

@@ -31,6 +31,9 @@ pub struct Meta {
     /// Creation and modification date of the PDF, UTC `YYYY-MM-DDTHH:MM:SS`:
     /// the séance's date, else `SOURCE_DATE_EPOCH`; `None` writes no date.
     pub date: Option<String>,
+    /// An empty signature field (`/FT /Sig`) over each signature block of the
+    /// PDF (`[rendu] signature_electronique`).
+    pub signature_fields: bool,
 }
 
 /// An image the back ends embed as it is (no decoding): PNG or JPEG.

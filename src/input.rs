@@ -129,6 +129,10 @@ pub struct Rendu {
     #[schemars(with = "Option<String>")]
     #[schemars(description = "montants en lettres : \"traditionnelle\" (par défaut) ou \"1990\"")]
     pub orthographe: Option<Text>,
+    #[schemars(
+        description = "true : chaque bloc de signature du PDF porte un champ de signature vide, à signer dans un parapheur ou un lecteur PDF"
+    )]
+    pub signature_electronique: Option<bool>,
 }
 
 /// `seance`: a path to a shared séance file, or an inline table.

@@ -583,5 +583,6 @@ fn merge_rendu(base: Option<Rendu>, over: Option<Rendu>) -> Rendu {
         sortie: o.sortie.or(b.sortie),
         article_premier: o.article_premier.or(b.article_premier),
         orthographe: o.orthographe.or(b.orthographe),
+        signature_electronique: o.signature_electronique.or(b.signature_electronique),
     }
 }

@@ -31,6 +31,9 @@ pub struct Model {
     /// The collectivité's logo, for the back ends (not for templates).
     #[serde(skip)]
     pub logo: Option<crate::doc::Logo>,
+    /// `[rendu] signature_electronique`: empty signature fields in the PDFs.
+    #[serde(skip)]
+    pub signature_electronique: bool,
 }
 
 /// `[collectivite]` with its derived wording.
@@ -553,6 +556,7 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
             annexes,
             projet,
             logo: l.logo.clone(),
+            signature_electronique: l.rendu.signature_electronique.unwrap_or(false),
         })
     } else {
         Err(errs)

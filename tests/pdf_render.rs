@@ -692,3 +692,74 @@ fn structure_tree_follows_the_document() {
         "the footer is not the last, artifact, text"
     );
 }
+
+/// Issue 13 point 3: with `signature_fields`, each signature block carries an
+/// empty, unsigned signature field at the block's rectangle, named after the
+/// signatory's qualité, listed in the AcroForm and tagged; without it, none.
+#[test]
+fn signature_blocks_carry_empty_signature_fields() {
+    let mut doc = docs::convention();
+    assert!(fields(&render(&doc)).is_empty());
+    doc.meta.signature_fields = true;
+    let bytes = render(&doc);
+    let mut bad = checks::pdfa_2u(&bytes);
+    bad.extend(checks::pdfua_1(&bytes));
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    let found = fields(&bytes);
+    let names: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(names, ["Maire", "President-association"], "{found:?}");
+    for (name, rect, page_text) in &found {
+        // The widget covers its block: a column of the two, tall enough to sign.
+        let (w, h) = (rect[2] - rect[0], rect[3] - rect[1]);
+        assert!(w > 200.0 && w < 260.0 && h > 60.0, "{name}: {rect:?}");
+        assert!(!page_text.is_empty());
+    }
+    // Left block (Maire) left of the right one, on the same band.
+    assert!(found[0].1[2] < found[1].1[0]);
+    assert!((found[0].1[3] - found[1].1[3]).abs() < 0.5);
+}
+
+/// (name, rectangle, text of its page) of each signature field, asserting
+/// what every field must be: /FT /Sig, unsigned, printable, in the AcroForm
+/// and on its page's /Annots.
+fn fields(bytes: &[u8]) -> Vec<(String, [f32; 4], String)> {
+    let pdf = load(bytes);
+    let cat = pdf.catalog().unwrap();
+    let Ok(af) = cat.get(b"AcroForm") else {
+        return Vec::new();
+    };
+    let af = match af {
+        Object::Reference(r) => pdf.get_dictionary(*r).unwrap(),
+        o => o.as_dict().unwrap(),
+    };
+    assert!(af.get(b"NeedAppearances").is_err());
+    let texts = page_texts(&pdf);
+    let pages = pdf.get_pages();
+    let mut out = Vec::new();
+    for f in af.get(b"Fields").unwrap().as_array().unwrap() {
+        let id = f.as_reference().unwrap();
+        let d = pdf.get_dictionary(id).unwrap();
+        assert_eq!(d.get(b"FT").unwrap().as_name().unwrap(), b"Sig");
+        assert_eq!(d.get(b"Subtype").unwrap().as_name().unwrap(), b"Widget");
+        assert!(d.get(b"V").is_err(), "a field is signed");
+        assert_eq!(d.get(b"F").unwrap().as_i64().unwrap(), 4);
+        let page = d.get(b"P").unwrap().as_reference().unwrap();
+        let annots = pdf.get_dictionary(page).unwrap().get(b"Annots").unwrap();
+        assert!(annots.as_array().unwrap().contains(&Object::Reference(id)));
+        let n = pages.iter().find(|(_, p)| **p == page).unwrap().0;
+        let r: Vec<f32> = d
+            .get(b"Rect")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(number)
+            .collect();
+        out.push((
+            lopdf::decode_text_string(d.get(b"T").unwrap()).unwrap(),
+            [r[0], r[1], r[2], r[3]],
+            texts[*n as usize - 1].clone(),
+        ));
+    }
+    out
+}

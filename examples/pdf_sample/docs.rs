@@ -308,6 +308,7 @@ pub fn deliberation(draft: bool) -> Document {
             author: "Ville de Dijon".into(),
             subject: "Convention avec les PEP 21".into(),
             date: Some("2016-06-27T00:00:00".into()),
+            ..Default::default()
         },
         blocks,
     }

@@ -82,3 +82,57 @@ fn example_metadata_comes_from_the_act() {
     assert_eq!(s(b"CreationDate"), "D:20160627000000+00'00'");
     assert_eq!(s(b"ModDate"), "D:20160627000000+00'00'");
 }
+
+/// Signature field names (`/T`) of a PDF, in AcroForm order.
+fn field_names(path: &std::path::Path) -> Vec<String> {
+    let pdf = lopdf::Document::load(path).unwrap();
+    let cat = pdf.catalog().unwrap();
+    let Ok(af) = cat.get(b"AcroForm") else {
+        return Vec::new();
+    };
+    let af = match af {
+        lopdf::Object::Reference(r) => pdf.get_dictionary(*r).unwrap(),
+        o => o.as_dict().unwrap(),
+    };
+    af.get(b"Fields")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let d = pdf.get_dictionary(f.as_reference().unwrap()).unwrap();
+            assert_eq!(d.get(b"FT").unwrap().as_name().unwrap(), b"Sig");
+            lopdf::decode_text_string(d.get(b"T").unwrap()).unwrap()
+        })
+        .collect()
+}
+
+/// Issue 13 point 3: Dijon's delib.toml sets `[rendu] signature_electronique
+/// = true`: its délibération, rapport and convention carry a field per
+/// signature block; Alsace's do not.
+#[test]
+fn signature_fields_follow_the_rendu_setting() {
+    let out = temp_dir("pdfa-sig");
+    let o = delib(
+        &root(),
+        &[
+            "render",
+            "inputs",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "pdf",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let d = out.join("convention-pep21");
+    assert_eq!(field_names(&d.join("deliberation.pdf")), ["Maire"]);
+    assert_eq!(field_names(&d.join("rapport.pdf")), ["Maire"]);
+    assert_eq!(
+        field_names(&d.join("convention.pdf")),
+        ["Maire", "President-association"]
+    );
+    assert!(field_names(&d.join("annexe-1.pdf")).is_empty());
+    assert!(field_names(&out.join("soutien-parentalite/deliberation.pdf")).is_empty());
+}

@@ -481,6 +481,7 @@ pub fn pdfua_1(bytes: &[u8]) -> Vec<String> {
         _ => Vec::new(),
     };
     let mut roles = Vec::new();
+    let mut objr: Vec<ObjectId> = Vec::new();
     for t in top.iter().rev() {
         stack.push((*t, Vec::new()));
     }
@@ -549,7 +550,10 @@ pub fn pdfua_1(bytes: &[u8]) -> Vec<String> {
                 },
                 Object::Reference(r) => {
                     let d = pdf.get_dictionary(*r).ok();
-                    if d.is_some_and(|d| name(d.get(b"Type").ok()) == Some(b"OBJR")) {
+                    if let Some(d) = d
+                        && name(d.get(b"Type").ok()) == Some(b"OBJR")
+                    {
+                        objr.extend(d.get(b"Obj").and_then(Object::as_reference).ok());
                         continue;
                     }
                     stack.push((*r, role.clone()));
@@ -564,9 +568,43 @@ pub fn pdfua_1(bytes: &[u8]) -> Vec<String> {
                         _ => bad.push("7.1: marked-content reference without page or MCID".into()),
                     }
                 }
-                Object::Dictionary(d) if name(d.get(b"Type").ok()) == Some(b"OBJR") => {}
+                Object::Dictionary(d) if name(d.get(b"Type").ok()) == Some(b"OBJR") => {
+                    objr.extend(d.get(b"Obj").and_then(Object::as_reference).ok());
+                }
                 _ => bad.push(format!("7.1: unexpected kid {k:?}")),
             }
+        }
+    }
+    // 7.18.1: annotations are in the structure tree (an OBJR of a Form
+    // element for a widget) and described; 7.18.3: pages with annotations
+    // have /Tabs /S.
+    for (id, obj) in &pdf.objects {
+        let Ok(d) = obj.as_dict() else { continue };
+        if name(d.get(b"Type").ok()) != Some(b"Annot") {
+            continue;
+        }
+        if !objr.contains(id) {
+            bad.push(format!(
+                "7.18.1: annotation {id:?} is not in the structure tree (28-011)"
+            ));
+        }
+        if d.get(b"StructParent").and_then(Object::as_i64).is_err() {
+            bad.push(format!("7.18.1: annotation {id:?} has no /StructParent"));
+        }
+        if d.get(b"TU").map(text).is_err_or_empty()
+            && d.get(b"Contents").map(text).is_err_or_empty()
+        {
+            bad.push(format!(
+                "7.18.1: annotation {id:?} has no description (28-004)"
+            ));
+        }
+    }
+    for &page_id in pages.keys() {
+        let Ok(p) = pdf.get_dictionary(page_id) else {
+            continue;
+        };
+        if p.get(b"Annots").is_ok() && name(p.get(b"Tabs").ok()) != Some(b"S") {
+            bad.push("7.18.3: a page with annotations lacks /Tabs /S (28-002)".into());
         }
     }
     if roles.first().map(Vec::as_slice) != Some(b"Document") {

@@ -266,15 +266,54 @@ pub(crate) struct Found {
     figures: BTreeMap<u32, (usize, [f32; 4])>,
     /// Headings in reading order: (element, page, top in PDF coordinates, text).
     headings: Vec<(u32, usize, f32, String)>,
+    /// Signature blocks: (element, page, rectangle in PDF coordinates).
+    signatures: Vec<(u32, usize, [f32; 4])>,
+    /// Lines of text of each signature block.
+    signature_lines: BTreeMap<u32, Vec<String>>,
+}
+
+/// The signature block holding element `n`, if any.
+fn signature_of(tree: &[Node], mut n: u32) -> Option<u32> {
+    for _ in 0..64 {
+        let node = tree.get(n as usize)?;
+        if node.role == Role::Signature {
+            return Some(n);
+        }
+        if n == 0 {
+            return None;
+        }
+        n = node.parent;
+    }
+    None
 }
 
 /// Figures and headings of the laid-out pages.
 pub(crate) fn scan(pages: &[Page], tree: &[Node]) -> Found {
     let mut found = Found::default();
     let mut last: Option<(u32, f32)> = None;
+    let mut sig_last: Option<(u32, f32)> = None;
     for (p, page) in pages.iter().enumerate() {
         for it in &page.items {
+            if let Item::Text { y, text, node, .. } = it
+                && let Some(sig) = signature_of(tree, *node)
+            {
+                let lines = found.signature_lines.entry(sig).or_default();
+                match lines.last_mut() {
+                    Some(l) if sig_last == Some((sig, *y)) => l.push_str(text),
+                    _ => lines.push(text.clone()),
+                }
+                sig_last = Some((sig, *y));
+            }
             match it {
+                Item::Area { x, y, w, h, node }
+                    if tree
+                        .get(*node as usize)
+                        .is_some_and(|n| n.role == Role::Signature) =>
+                {
+                    found
+                        .signatures
+                        .push((*node, p, [*x, PAGE_H - y - h, x + w, PAGE_H - y]));
+                }
                 Item::Image { x, y, w, h, node } => {
                     found
                         .figures
@@ -323,6 +362,8 @@ enum Kid {
     Elem(u32),
     /// (page index, MCID)
     Mcid(usize, u32),
+    /// A structure element written outside `tree` (a signature field's `Form`).
+    Obj(ObjectId),
 }
 
 /// Make the document a tagged PDF: structure tree from `tree` with the
@@ -368,6 +409,86 @@ pub(crate) fn tag(
         .iter()
         .map(|&f| f.then(|| lo.new_object_id()))
         .collect();
+    // Signature fields: widget, its Form element, its parent-tree entry.
+    let mut fields = Vec::new();
+    let mut field_parents = Vec::new();
+    if meta.signature_fields {
+        let mut used: Vec<String> = Vec::new();
+        for (i, &(node, p, rect)) in found.signatures.iter().enumerate() {
+            let Some(sig) = ids.get(node as usize).copied().flatten() else {
+                continue;
+            };
+            let lines = found
+                .signature_lines
+                .get(&node)
+                .map_or(&[][..], Vec::as_slice);
+            let (mut t, qualite) = field_name(lines, i == 0);
+            let base = t.clone();
+            let mut k = 2;
+            while used.contains(&t) {
+                t = format!("{base}-{k}");
+                k += 1;
+            }
+            used.push(t.clone());
+            let annot = lo.new_object_id();
+            let form = lo.new_object_id();
+            let key = (marks.len() + field_parents.len()) as i64;
+            let label = format!("Signature : {qualite}");
+            let (w, h) = (rect[2] - rect[0], rect[3] - rect[1]);
+            let mut ap = Stream::new(
+                Dictionary::from_iter(vec![
+                    ("Type", name("XObject")),
+                    ("Subtype", name("Form")),
+                    (
+                        "BBox",
+                        Object::Array(vec![real(0.0), real(0.0), real(w), real(h)]),
+                    ),
+                    ("Resources", Object::Dictionary(Dictionary::new())),
+                ]),
+                Vec::new(),
+            );
+            ap.allows_compression = false;
+            let ap = lo.add_object(ap);
+            let widget = Dictionary::from_iter(vec![
+                ("Type", name("Annot")),
+                ("Subtype", name("Widget")),
+                ("FT", name("Sig")),
+                ("T", text_string(&t)),
+                ("TU", text_string(&clean(&label))),
+                ("Contents", text_string(&clean(&label))),
+                (
+                    "Rect",
+                    Object::Array(rect.iter().map(|&v| real(v)).collect()),
+                ),
+                ("F", Object::Integer(4)),
+                ("P", Object::Reference(page_ids[p])),
+                (
+                    "AP",
+                    Object::Dictionary(Dictionary::from_iter(vec![("N", Object::Reference(ap))])),
+                ),
+                ("StructParent", Object::Integer(key)),
+            ]);
+            lo.objects.insert(annot, Object::Dictionary(widget));
+            let elem = Dictionary::from_iter(vec![
+                ("Type", name("StructElem")),
+                ("S", name("Form")),
+                ("P", Object::Reference(sig)),
+                ("Pg", Object::Reference(page_ids[p])),
+                (
+                    "K",
+                    Object::Dictionary(Dictionary::from_iter(vec![
+                        ("Type", name("OBJR")),
+                        ("Obj", Object::Reference(annot)),
+                        ("Pg", Object::Reference(page_ids[p])),
+                    ])),
+                ),
+            ]);
+            lo.objects.insert(form, Object::Dictionary(elem));
+            kids[node as usize].push(Kid::Obj(form));
+            field_parents.push((key, form));
+            fields.push((p, annot));
+        }
+    }
     let mut parent_tree: Vec<Vec<Object>> =
         marks.iter().map(|m| vec![Object::Null; m.len()]).collect();
     for (n, node) in tree.iter().enumerate() {
@@ -383,7 +504,7 @@ pub(crate) fn tag(
         d.set("P", parent);
         let first_page = kids[n].iter().find_map(|k| match k {
             Kid::Mcid(p, _) => Some(*p),
-            Kid::Elem(_) => None,
+            Kid::Elem(_) | Kid::Obj(_) => None,
         });
         if let Some(p) = first_page {
             d.set("Pg", page_ids[p]);
@@ -392,6 +513,7 @@ pub(crate) fn tag(
             .iter()
             .map(|k| match *k {
                 Kid::Elem(c) => ids[c as usize].map_or(Object::Null, Object::Reference),
+                Kid::Obj(o) => Object::Reference(o),
                 Kid::Mcid(p, mcid) => {
                     parent_tree[p][mcid as usize] = Object::Reference(id);
                     if Some(p) == first_page {
@@ -445,6 +567,10 @@ pub(crate) fn tag(
         nums.push(Object::Integer(p as i64));
         nums.push(Object::Array(refs));
     }
+    for &(key, form) in &field_parents {
+        nums.push(Object::Integer(key));
+        nums.push(Object::Reference(form));
+    }
     let role_map = Dictionary::from_iter(ROLE_MAP.iter().map(|&(k, v)| (k, name(v))));
     let mut root = Dictionary::new();
     root.set("Type", name("StructTreeRoot"));
@@ -455,7 +581,10 @@ pub(crate) fn tag(
         "ParentTree",
         Dictionary::from_iter(vec![("Nums", Object::Array(nums))]),
     );
-    root.set("ParentTreeNextKey", Object::Integer(marks.len() as i64));
+    root.set(
+        "ParentTreeNextKey",
+        Object::Integer((marks.len() + field_parents.len()) as i64),
+    );
     root.set("RoleMap", role_map);
     lo.objects.insert(root_id, Object::Dictionary(root));
 
@@ -463,6 +592,14 @@ pub(crate) fn tag(
         if let Ok(page) = lo.get_object_mut(id).and_then(Object::as_dict_mut) {
             page.set("StructParents", Object::Integer(p as i64));
             page.set("Tabs", name("S"));
+            let annots: Vec<Object> = fields
+                .iter()
+                .filter(|f| f.0 == p)
+                .map(|f| Object::Reference(f.1))
+                .collect();
+            if !annots.is_empty() {
+                page.set("Annots", annots);
+            }
         }
     }
     let outline = outline(lo, tree, found, &page_ids);
@@ -480,7 +617,99 @@ pub(crate) fn tag(
             cat.set("Outlines", o);
             cat.set("PageMode", name("UseOutlines"));
         }
+        if !fields.is_empty() {
+            let refs = fields.iter().map(|f| Object::Reference(f.1)).collect();
+            cat.set(
+                "AcroForm",
+                Dictionary::from_iter(vec![("Fields", Object::Array(refs))]),
+            );
+        }
     }
+}
+
+/// A signature field's name (`/T`) and the signatory's qualité as written,
+/// from the lines of its block: the first line that is neither « Fait à … »
+/// nor « Pour … » is the qualité (« Le Maire, » → `Maire`, « LE PRÉSIDENT »
+/// → `President`); a block after the first adds the first word of its
+/// « Pour … » line (« Pour l'association les PEP 21 » →
+/// `President-association`). ASCII letters, digits and hyphens only.
+pub(crate) fn field_name(lines: &[String], first: bool) -> (String, String) {
+    const ARTICLES: [&str; 6] = ["le ", "la ", "les ", "l'", "l’", "du "];
+    let strip = |s: &str| -> String {
+        let mut s = s.trim();
+        for a in ARTICLES {
+            if s.len() > a.len()
+                && s.is_char_boundary(a.len())
+                && s[..a.len()].eq_ignore_ascii_case(a)
+            {
+                s = s[a.len()..].trim_start();
+                break;
+            }
+        }
+        s.trim_end_matches([',', ';', ':', '.', ' ', '\u{a0}'])
+            .to_string()
+    };
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let qualite = lines
+        .iter()
+        .find(|l| !l.starts_with("Fait") && !l.starts_with("Pour "))
+        .map(|l| strip(l))
+        .filter(|q| !q.is_empty())
+        .unwrap_or_else(|| "Signataire".to_string());
+    let mut t = ascii_words(&qualite, true);
+    if !first
+        && let Some(party) = lines.iter().find_map(|l| l.strip_prefix("Pour "))
+        && let Some(word) = strip(party).split_whitespace().next()
+    {
+        let w = ascii_words(word, false);
+        if !w.is_empty() {
+            t = format!("{t}-{w}");
+        }
+    }
+    if t.is_empty() {
+        t = "Signataire".to_string();
+    }
+    (t, qualite)
+}
+
+/// Words folded to ASCII, joined with hyphens; `capital`: each word with a
+/// capital initial and the rest in lower case.
+fn ascii_words(s: &str, capital: bool) -> String {
+    let mut words = Vec::new();
+    for w in s.split(|c: char| c.is_whitespace() || c == '-' || c == '\'' || c == '’') {
+        let mut out = String::new();
+        for c in w.chars().flat_map(char::to_lowercase) {
+            let f = match c {
+                'à' | 'â' | 'ä' | 'á' => "a",
+                'é' | 'è' | 'ê' | 'ë' => "e",
+                'î' | 'ï' | 'í' => "i",
+                'ô' | 'ö' | 'ó' => "o",
+                'ù' | 'û' | 'ü' | 'ú' => "u",
+                'ç' => "c",
+                'ÿ' => "y",
+                'œ' => "oe",
+                'æ' => "ae",
+                c if c.is_ascii_alphanumeric() => {
+                    out.push(c);
+                    continue;
+                }
+                _ => "",
+            };
+            out.push_str(f);
+        }
+        if out.is_empty() {
+            continue;
+        }
+        if capital {
+            out[..1].make_ascii_uppercase();
+        }
+        words.push(out);
+    }
+    words.join("-")
 }
 
 /// Bookmarks of the headings, nested by level; `None` without headings.
@@ -562,6 +791,52 @@ fn outline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signature_fields_are_named_after_the_qualite() {
+        let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let n = |v: &[&str], first| field_name(&l(v), first).0;
+        assert_eq!(
+            n(
+                &[
+                    "Fait à Dijon, le 27 juin 2016",
+                    "Le Maire,",
+                    "François REBSAMEN"
+                ],
+                true
+            ),
+            "Maire"
+        );
+        assert_eq!(n(&["LE PRÉSIDENT", "Frédéric BIERRY"], true), "President");
+        assert_eq!(
+            n(
+                &["Pour la Ville de Dijon", "Maire", "M. François REBSAMEN"],
+                true
+            ),
+            "Maire"
+        );
+        assert_eq!(
+            n(
+                &[
+                    "Pour l’association les PEP 21",
+                    "Président",
+                    "M. Jean-Claude MOREL"
+                ],
+                false
+            ),
+            "President-association"
+        );
+        assert_eq!(
+            n(&["La Vice-présidente déléguée,"], true),
+            "Vice-Presidente-Deleguee"
+        );
+        assert_eq!(n(&[], true), "Signataire");
+        assert_eq!(
+            field_name(&l(&["Le Maire,", "X"]), true).1,
+            "Maire",
+            "the qualité as written, for /TU"
+        );
+    }
 
     #[test]
     fn dates_are_checked_and_agree() {

@@ -91,7 +91,10 @@ impl Slice {
 
 fn shift_x(it: &mut Item, dx: f32) {
     match it {
-        Item::Text { x, .. } | Item::Fill { x, .. } | Item::Image { x, .. } => *x += dx,
+        Item::Text { x, .. }
+        | Item::Fill { x, .. }
+        | Item::Image { x, .. }
+        | Item::Area { x, .. } => *x += dx,
         Item::Line { x1, x2, .. } => {
             *x1 += dx;
             *x2 += dx;
@@ -779,7 +782,7 @@ impl Layouter {
             for it in &mut s.items {
                 let top = match it {
                     Item::Text { y, size, .. } => *y - *size,
-                    Item::Fill { y, .. } | Item::Image { y, .. } => *y,
+                    Item::Fill { y, .. } | Item::Image { y, .. } | Item::Area { y, .. } => *y,
                     Item::Line { y1, y2, .. } => y1.min(*y2),
                 };
                 if top >= last_top - 0.01 {
@@ -795,6 +798,14 @@ impl Layouter {
         }
         s.h += SIGN_SPACE;
         s.signature = true;
+        // The block's rectangle, for a signature field.
+        s.items.push(Item::Area {
+            x: ctx.x,
+            y: 0.0,
+            w: ctx.w,
+            h: s.h,
+            node: self.node,
+        });
         s
     }
 

@@ -60,6 +60,15 @@ pub(crate) enum Item {
         width: f32,
         grey: f32,
     },
+    /// Nothing drawn: the rectangle of structure element `node` (a signature
+    /// block, where the PDF gets a signature field); `y` is its top edge.
+    Area {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        node: u32,
+    },
     /// The logo (`meta.logo`) scaled to `w` × `h`; `y` is its top edge.
     Image {
         x: f32,
@@ -130,7 +139,10 @@ impl Item {
     /// Move the item down by `dy`.
     fn shift(&mut self, dy: f32) {
         match self {
-            Item::Text { y, .. } | Item::Fill { y, .. } | Item::Image { y, .. } => *y += dy,
+            Item::Text { y, .. }
+            | Item::Fill { y, .. }
+            | Item::Image { y, .. }
+            | Item::Area { y, .. } => *y += dy,
             Item::Line { y1, y2, .. } => {
                 *y1 += dy;
                 *y2 += dy;

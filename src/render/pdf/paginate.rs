@@ -340,7 +340,7 @@ fn cut(mut s: Slice, room: f32, forced: bool) -> Result<(Slice, Slice), Slice> {
                     tail.items.push(it);
                 }
             }
-            Item::Image { y, h, .. } => {
+            Item::Image { y, h, .. } | Item::Area { y, h, .. } => {
                 if y + h <= c + EPS {
                     head.items.push(it);
                 } else {
