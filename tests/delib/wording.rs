@@ -169,7 +169,7 @@ texte = "Objet de la convention."
 
 /// Fields that configure rendering or checks rather than say something, by
 /// their last key: they are not expected in the documents.
-const NOT_PRINTED: [&str; 9] = [
+const NOT_PRINTED: [&str; 10] = [
     "seance",       // path of the séance file (its content is walked)
     "partenaires",  // path of the CSV (its rows are walked)
     "type",         // kind of collectivité: chooses the wording
@@ -179,6 +179,7 @@ const NOT_PRINTED: [&str; 9] = [
     "numero_actes", // @ctes transmission metadata
     "sortie",
     "templates",
+    "signature_electronique", // render setting: signature fields in the PDFs (tests/delib/conformance.rs)
 ];
 
 const MOIS: [&str; 12] = [
