@@ -126,7 +126,7 @@ fn signature_fields_follow_the_rendu_setting() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let d = out.join("convention-pep21");
+    let d = out.join("dijon/convention-pep21");
     assert_eq!(field_names(&d.join("deliberation.pdf")), ["Maire"]);
     assert_eq!(field_names(&d.join("rapport.pdf")), ["Maire"]);
     assert_eq!(
@@ -134,5 +134,5 @@ fn signature_fields_follow_the_rendu_setting() {
         ["Maire", "President-association"]
     );
     assert!(field_names(&d.join("annexe-1.pdf")).is_empty());
-    assert!(field_names(&out.join("soutien-parentalite/deliberation.pdf")).is_empty());
+    assert!(field_names(&out.join("alsace/soutien-parentalite/deliberation.pdf")).is_empty());
 }
