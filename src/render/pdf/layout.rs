@@ -991,6 +991,8 @@ impl Layouter {
                     line.items.into_iter().map(move |mut it| {
                         shift_x(&mut it, kctx.x);
                         it.shift(dy);
+                        // A repeated label, not read twice: an artifact.
+                        it.untag();
                         it
                     })
                 })
