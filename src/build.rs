@@ -131,6 +131,33 @@ pub fn render_doc(
     templates: &Templates,
     formats: &[Format],
 ) -> Result<Vec<OutputFile>, Diagnostic> {
+    let (markdown, meta) = markdown_of(model, base, partners, doc, templates)?;
+    let needs_doc = formats.iter().any(|f| *f != Format::Md);
+    let document = needs_doc.then(|| doc::parse(&markdown, meta));
+    let mut out = Vec::with_capacity(formats.len());
+    for format in formats {
+        let bytes = match (format, &document) {
+            (Format::Md, _) => markdown.as_bytes().to_vec(),
+            (Format::Html, Some(d)) => render::html::render(d, templates.css()).into_bytes(),
+            (Format::Pdf, Some(d)) => render::pdf::render(d),
+            _ => continue,
+        };
+        out.push(OutputFile {
+            name: format!("{}.{}", doc.stem, format.ext()),
+            bytes,
+        });
+    }
+    Ok(out)
+}
+
+/// The Markdown of one document and the metadata of its HTML and PDF.
+pub fn markdown_of(
+    model: &Model,
+    base: &tera::Context,
+    partners: &[Partner],
+    doc: &Doc,
+    templates: &Templates,
+) -> Result<(String, Meta), Diagnostic> {
     let mut ctx = base.clone();
     match doc.kind {
         Kind::Annexe(n) => ctx.insert("annexe", &model.annexes[n - 1]),
@@ -152,28 +179,13 @@ pub fn render_doc(
         _ => {}
     }
     let markdown = tidy(&templates.render(doc.kind.template(), &ctx)?);
-    let needs_doc = formats.iter().any(|f| *f != Format::Md);
-    let document = needs_doc.then(|| doc::parse(&markdown, meta(model, partners, doc.kind)));
-    let mut out = Vec::with_capacity(formats.len());
-    for format in formats {
-        let bytes = match (format, &document) {
-            (Format::Md, _) => markdown.as_bytes().to_vec(),
-            (Format::Html, Some(d)) => render::html::render(d, templates.css()).into_bytes(),
-            (Format::Pdf, Some(d)) => render::pdf::render(d),
-            _ => continue,
-        };
-        out.push(OutputFile {
-            name: format!("{}.{}", doc.stem, format.ext()),
-            bytes,
-        });
-    }
-    Ok(out)
+    Ok((markdown, meta(model, partners, doc.kind)))
 }
 
 /// Collapses runs of blank lines that template conditionals leave behind, and
 /// applies French typography to the template's own wording (user text already
 /// has it; the pass is idempotent). Tag lines and table rules are left alone.
-fn tidy(markdown: &str) -> String {
+pub(crate) fn tidy(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut blank = 0;
     for line in markdown.lines() {
@@ -292,7 +304,7 @@ fn epoch_date(epoch: &str) -> Option<String> {
     ))
 }
 
-fn shorten(s: &str, max: usize) -> String {
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_owned();
     }

@@ -68,6 +68,7 @@ pub fn check_batch(items: &[&Loaded]) -> Vec<Diagnostic> {
             }
         }
     }
+    out.extend(crate::seance::check(items));
     out
 }
 

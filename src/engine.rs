@@ -90,8 +90,20 @@ impl Project {
         let batch = crate::check::check_batch(&loaded);
         for d in batch {
             let path = d.source.as_ref().map(|s| s.path.clone());
-            if let Some(u) = units.iter_mut().find(|u| Some(&u.path) == path.as_ref()) {
-                u.diagnostics.push(d);
+            // A finding in a séance file goes to the first dossier of that séance.
+            let index = units
+                .iter()
+                .position(|u| Some(&u.path) == path.as_ref())
+                .or_else(|| {
+                    units.iter().position(|u| {
+                        u.loaded
+                            .as_ref()
+                            .and_then(|l| l.seance.as_ref())
+                            .is_some_and(|(_, src)| Some(&src.path) == path.as_ref())
+                    })
+                });
+            if let Some(i) = index {
+                units[i].diagnostics.push(d);
             }
         }
         let templates = TemplateSets::load(&units);

@@ -193,6 +193,18 @@ pub struct Seance {
     #[schemars(with = "Option<String>")]
     #[schemars(description = "heure de clôture")]
     pub heure_fin: Option<Text>,
+    /// Added field: the date the liste des délibérations was displayed / put online.
+    #[schemars(with = "Option<SchemaDate>")]
+    #[schemars(
+        description = "date d'affichage ou de mise en ligne de la liste des délibérations (art. L. 2121-25)"
+    )]
+    pub liste_publiee: Option<TomlDate>,
+    /// Added field: the date of the séance that adopted this séance's procès-verbal.
+    #[schemars(with = "Option<SchemaDate>")]
+    #[schemars(
+        description = "date de la séance où le procès-verbal a été arrêté (« arrêté lors de la séance du … », art. L. 2121-15)"
+    )]
+    pub proces_verbal_arrete: Option<TomlDate>,
 }
 
 /// `presents`: names as printed, or a count when names are not kept.
@@ -278,6 +290,12 @@ pub struct Deliberation {
     pub signature: Option<Signature>,
     #[schemars(description = "transmission en préfecture et publication")]
     pub publication: Option<Publication>,
+    /// Added field: the « teneur des discussions » printed in the procès-verbal.
+    #[schemars(with = "Option<String>")]
+    #[schemars(
+        description = "teneur des discussions sur ce point (Markdown), imprimée au procès-verbal"
+    )]
+    pub discussions: Option<Text>,
 }
 
 /// `rapporteur = { nom, commission }`.

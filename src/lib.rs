@@ -24,4 +24,5 @@ pub mod output;
 pub mod partners;
 pub mod publish;
 pub mod render;
+pub mod seance;
 pub mod templates;

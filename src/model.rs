@@ -365,10 +365,15 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
         .map(|s| s.get_ref().as_str())
         == Some("premier");
     let coll = collectivite(l, &mut errs);
-    let seance = l
-        .seance
-        .as_ref()
-        .map(|(s, src)| seance(l, s, src, &coll, &mut errs));
+    let seance = l.seance.as_ref().map(|(s, src)| {
+        seance(
+            s,
+            l.dossier.deliberation.get_ref().presence.as_ref(),
+            src,
+            &coll,
+            &mut errs,
+        )
+    });
     let d = l.dossier.deliberation.get_ref();
     let src = &l.source;
 
@@ -652,23 +657,19 @@ pub(crate) fn name_of(t: &Spanned<String>) -> &str {
     t.get_ref().trim()
 }
 
-fn seance(
-    l: &Loaded,
+/// The séance worded for one item (`presence`: the item's own changes;
+/// None: the attendance at the opening).
+pub(crate) fn seance(
     s: &crate::input::Seance,
+    item_changes: Option<&crate::input::Presence>,
     src: &Arc<crate::diag::Source>,
     coll: &CollectiviteCtx,
     errs: &mut Vec<Diagnostic>,
 ) -> SeanceCtx {
     let d = date(&s.date, src, errs);
-    let presence = l
-        .dossier
-        .deliberation
-        .get_ref()
-        .presence
-        .clone()
-        .unwrap_or_default();
+    let presence = item_changes.cloned().unwrap_or_default();
     let left: Vec<&str> = presence.partis.iter().map(name_of).collect();
-    let item = item_presence(s, l.dossier.deliberation.get_ref().presence.as_ref());
+    let item = item_presence(s, item_changes);
     let presents: Vec<String> = item.names.iter().flatten().map(|n| plain(n)).collect();
     let representes = item
         .pouvoirs
@@ -748,8 +749,19 @@ fn seance(
         presents,
         nombre_presents: item.count,
         representes,
-        excuses: s.excuses.iter().map(|n| plain(name_of(n))).collect(),
-        absents: s.absents.iter().map(|n| plain(name_of(n))).collect(),
+        // Those who arrived for this item are no longer excused or absent.
+        excuses: s
+            .excuses
+            .iter()
+            .filter(|n| !presence.arrives.iter().any(|a| name_of(a) == name_of(n)))
+            .map(|n| plain(name_of(n)))
+            .collect(),
+        absents: s
+            .absents
+            .iter()
+            .filter(|n| !presence.arrives.iter().any(|a| name_of(a) == name_of(n)))
+            .map(|n| plain(name_of(n)))
+            .collect(),
         huis_clos: s.huis_clos,
         deuxieme_convocation: s.deuxieme_convocation,
         changements: (!changements.is_empty()).then(|| changements.join(" ")),

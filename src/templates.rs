@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tera::Tera;
 
 /// The built-in templates: (file name, text).
-pub const BUILTIN: [(&str, &str); 5] = [
+pub const BUILTIN: [(&str, &str); 9] = [
     (
         "rapport.md.tera",
         include_str!("../templates/rapport.md.tera"),
@@ -22,6 +22,22 @@ pub const BUILTIN: [(&str, &str); 5] = [
     (
         "annexe.md.tera",
         include_str!("../templates/annexe.md.tera"),
+    ),
+    (
+        "convocation.md.tera",
+        include_str!("../templates/convocation.md.tera"),
+    ),
+    (
+        "liste-des-deliberations.md.tera",
+        include_str!("../templates/liste-des-deliberations.md.tera"),
+    ),
+    (
+        "proces-verbal.md.tera",
+        include_str!("../templates/proces-verbal.md.tera"),
+    ),
+    (
+        "registre.md.tera",
+        include_str!("../templates/registre.md.tera"),
     ),
     ("style.css", include_str!("../templates/style.css")),
 ];

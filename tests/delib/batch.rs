@@ -293,9 +293,11 @@ fn a_batch_killed_mid_run_leaves_only_complete_files() {
         all.iter().all(|(n, _)| !n.ends_with(".tmp")),
         "temporary files left"
     );
+    // 40 copies × 4 PDFs, and the rapport and délibération of the four other
+    // dossiers of the Dijon séance.
     assert_eq!(
         all.iter().filter(|(n, _)| n.ends_with(".pdf")).count(),
-        40 * 4
+        40 * 4 + 4 * 2
     );
 }
 

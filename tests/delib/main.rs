@@ -15,5 +15,6 @@ mod readme;
 mod render;
 mod robust;
 mod schema;
+mod seance;
 mod serve;
 mod wording;

@@ -264,8 +264,12 @@ fn templates_command_writes_builtins_once() {
         [
             "annexe.md.tera",
             "convention.md.tera",
+            "convocation.md.tera",
             "deliberation.md.tera",
+            "liste-des-deliberations.md.tera",
+            "proces-verbal.md.tera",
             "rapport.md.tera",
+            "registre.md.tera",
             "style.css"
         ]
     );

@@ -71,6 +71,8 @@ fn schema_knows_every_key_of_the_examples() {
         ("inputs/dijon/convention-pep21.toml", &dossier),
         ("inputs/alsace/soutien-parentalite.toml", &dossier),
         ("inputs/ivry-sur-seine/cmpp-college-moliere.toml", &dossier),
+        ("inputs/dijon/stationnement-tarifs.toml", &dossier),
+        ("inputs/dijon/subventions-sport.toml", &dossier),
         ("inputs/dijon/delib.toml", &projet),
         ("inputs/alsace/delib.toml", &projet),
     ] {
@@ -79,7 +81,31 @@ fn schema_knows_every_key_of_the_examples() {
         walk(s, s, &value, file);
         seen += 1;
     }
-    assert_eq!(seen, 5);
+    assert_eq!(seen, 7);
+    // A shared séance file is a [seance] table of its own.
+    let seance_file = "inputs/dijon/seances/2016-06-27.toml";
+    let value: toml::Value =
+        toml::from_str(&std::fs::read_to_string(root().join(seance_file)).unwrap()).unwrap();
+    walk(
+        &dossier,
+        &serde_json::json!({ "$ref": "#/$defs/Seance" }),
+        &value,
+        seance_file,
+    );
+}
+
+#[test]
+fn schema_has_the_seance_fields() {
+    let s = schema(false);
+    let seance = &s["$defs"]["Seance"]["properties"];
+    for field in ["liste_publiee", "proces_verbal_arrete"] {
+        let d = seance[field]["description"].as_str().unwrap_or_default();
+        assert!(d.contains("L. 2121-"), "{field}: {d}");
+    }
+    let d = s["$defs"]["Deliberation"]["properties"]["discussions"]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(d.contains("teneur des discussions"), "{d}");
 }
 
 #[test]

@@ -12,11 +12,13 @@ mod fonts;
 mod image;
 mod layout;
 mod paginate;
+mod recueil;
 mod subset;
 mod text;
 mod writer;
 
 use fonts::Face;
+pub use recueil::{Part, render_many};
 
 /// Points per millimetre.
 const MM: f32 = 72.0 / 25.4;

@@ -42,19 +42,32 @@ const TIGHTEN: [f32; 2] = [0.8, 0.6];
 
 /// Break the flow into pages and draw the footer on each.
 pub(crate) fn paginate(laid: Laid, meta: &Meta) -> Vec<Page> {
-    let (mut pages, last_fill) = pages_of(&laid, 1.0);
+    let mut pages = paginate_bare(&laid);
+    let total = pages.len();
+    number(&mut pages, meta, 1, total);
+    pages
+}
+
+/// Draw the footers, numbering the pages from `first` out of `total`
+/// (a collection numbers its pages through all its documents).
+pub(crate) fn number(pages: &mut [Page], meta: &Meta, first: usize, total: usize) {
+    for (n, page) in pages.iter_mut().enumerate() {
+        footer(page, &meta.footer, first + n, total);
+    }
+}
+
+/// Break the flow into pages, without footers; a near-empty last page is
+/// avoided by tightening the spaces between blocks.
+pub(crate) fn paginate_bare(laid: &Laid) -> Vec<Page> {
+    let (mut pages, last_fill) = pages_of(laid, 1.0);
     if pages.len() >= 2 && last_fill < NEAR_EMPTY * BODY_H {
         for f in TIGHTEN {
-            let (tight, _) = pages_of(&laid, f);
+            let (tight, _) = pages_of(laid, f);
             if tight.len() < pages.len() {
                 pages = tight;
                 break;
             }
         }
-    }
-    let total = pages.len();
-    for (n, page) in pages.iter_mut().enumerate() {
-        footer(page, &meta.footer, n + 1, total);
     }
     pages
 }

@@ -1,0 +1,919 @@
+//! The séance: the documents around the acts, made from the séance file and
+//! the dossiers that name it. Pure: no I/O (the séance files were read by
+//! `load`), nothing written here.
+//!
+//! Dossiers are grouped by séance file (an inline `[seance]` is a séance of
+//! one act), ordered by their number, and give: the convocation with its
+//! ordre du jour (CGCT L. 2121-10 to L. 2121-12), the liste des délibérations
+//! (L. 2121-25), the procès-verbal (L. 2121-15), the closing sheet of the
+//! register (R. 2121-9) and `recueil.pdf`, every act of the séance in one
+//! file with bookmarks and continuous page numbers.
+
+use crate::build::{self, Doc, Format, Kind, OutputFile};
+use crate::diag::{Diagnostic, Source};
+use crate::doc::{self, Meta};
+use crate::escape::{markdown, plain, unescape};
+use crate::french::{Date, date_longue};
+use crate::input::{Presents, Resultat, Scrutin, Seance};
+use crate::load::Loaded;
+use crate::model::{self, CollectiviteCtx, Model, SeanceCtx, join_et, name_of, to_date};
+use crate::partners::Partner;
+use crate::templates::Templates;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One dossier of a séance: what was loaded and what was derived from it.
+#[derive(Clone, Copy)]
+pub struct Item<'a> {
+    pub loaded: &'a Loaded,
+    pub model: &'a Model,
+    /// The partners of its convention, when it has a partners CSV.
+    pub partners: Option<&'a [Partner]>,
+}
+
+/// The dossiers of one séance, in the order of the ordre du jour.
+pub struct Group<'a> {
+    /// The séance file (for an inline `[seance]`, the dossier itself).
+    pub file: PathBuf,
+    /// True when the séance is an inline table of a single dossier.
+    pub inline: bool,
+    pub seance: &'a Seance,
+    pub source: &'a Arc<Source>,
+    pub items: Vec<Item<'a>>,
+}
+
+/// The séance a loaded dossier belongs to: the canonical path of its séance file.
+pub fn key_of(l: &Loaded) -> Option<PathBuf> {
+    let (_, src) = l.seance.as_ref()?;
+    Some(src.path.canonicalize().unwrap_or_else(|_| src.path.clone()))
+}
+
+/// The trailing integer of a deliberation number ("2016-06-27/12" → 12), with its prefix.
+pub fn split_numero(n: &str) -> Option<(&str, u64)> {
+    let n = n.trim();
+    let digits = n.len() - n.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 9 {
+        return None;
+    }
+    let (prefix, num) = n.split_at(n.len() - digits);
+    Some((prefix, num.parse().ok()?))
+}
+
+/// The order of an item in the ordre du jour: by number, then by file.
+fn order_key(l: &Loaded) -> (u64, String, PathBuf) {
+    let n = l
+        .dossier
+        .deliberation
+        .get_ref()
+        .numero
+        .as_ref()
+        .map(|n| n.get_ref().trim().to_owned())
+        .unwrap_or_default();
+    let rank = split_numero(&n).map_or(u64::MAX, |(_, k)| k);
+    (rank, n, l.source.path.clone())
+}
+
+/// Groups items by séance, each group in the order of its ordre du jour;
+/// groups sorted by séance file.
+pub fn group<'a>(items: &[Item<'a>]) -> Vec<Group<'a>> {
+    let mut map: BTreeMap<PathBuf, Vec<Item<'a>>> = BTreeMap::new();
+    for it in items {
+        if let Some(k) = key_of(it.loaded) {
+            map.entry(k).or_default().push(*it);
+        }
+    }
+    map.into_iter()
+        .filter_map(|(file, mut items)| {
+            items.sort_by_key(|i| order_key(i.loaded));
+            let first = items.first()?.loaded;
+            let (seance, source) = first.seance.as_ref()?;
+            let inline = matches!(
+                first.dossier.seance,
+                Some(crate::input::SeanceRef::Inline(_))
+            );
+            Some(Group {
+                file,
+                inline,
+                seance,
+                source,
+                items,
+            })
+        })
+        .collect()
+}
+
+/// A séance document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SeanceDoc {
+    Convocation,
+    Liste,
+    ProcesVerbal,
+    Registre,
+}
+
+impl SeanceDoc {
+    pub const ALL: [SeanceDoc; 4] = [
+        SeanceDoc::Convocation,
+        SeanceDoc::Liste,
+        SeanceDoc::ProcesVerbal,
+        SeanceDoc::Registre,
+    ];
+
+    /// The file stem, also the name used by `--only`.
+    pub fn stem(self) -> &'static str {
+        match self {
+            SeanceDoc::Convocation => "convocation",
+            SeanceDoc::Liste => "liste-des-deliberations",
+            SeanceDoc::ProcesVerbal => "proces-verbal",
+            SeanceDoc::Registre => "registre",
+        }
+    }
+
+    /// The template that produces it.
+    pub fn template(self) -> &'static str {
+        match self {
+            SeanceDoc::Convocation => "convocation.md.tera",
+            SeanceDoc::Liste => "liste-des-deliberations.md.tera",
+            SeanceDoc::ProcesVerbal => "proces-verbal.md.tera",
+            SeanceDoc::Registre => "registre.md.tera",
+        }
+    }
+}
+
+/// The stem of the PDF gathering every act of the séance.
+pub const RECUEIL: &str = "recueil";
+
+/// Everything a séance template may print, escaped and worded.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeanceModel {
+    pub collectivite: CollectiviteCtx,
+    /// The séance at its opening.
+    pub seance: SeanceCtx,
+    /// "Le quorum est atteint : 46 membres présents sur 59 en exercice."
+    pub quorum: Option<String>,
+    pub points: Vec<PointCtx>,
+    /// True while an item has no vote: the procès-verbal and the register sheet are drafts.
+    pub projet: bool,
+    /// At least one item voted: the liste, the procès-verbal and the register sheet are due.
+    pub vote_commence: bool,
+    /// "26 septembre 2016": the séance that adopted the procès-verbal.
+    pub proces_verbal_arrete: Option<String>,
+    /// "30 juin 2016": the liste des délibérations displayed / put online.
+    pub liste_publiee: Option<String>,
+    /// Every member, for the convocation's addressees (when names are kept).
+    pub destinataires: Vec<String>,
+    /// The notes explicatives de synthèse are due (communes of 3 500 inhabitants or more).
+    pub note_synthese: bool,
+    /// At least one item has a rapport.
+    pub rapports: bool,
+    /// Signatory of the convocation and the liste: "Le Maire", "François REBSAMEN".
+    pub signataire_qualite: String,
+    pub signataire_nom: Option<String>,
+    /// "Fait à Dijon, le 21 juin 2016" (the convocation's date).
+    pub fait_a_convocation: Option<String>,
+    /// "Fait à Dijon, le 27 juin 2016".
+    pub fait_a: Option<String>,
+    /// "2016-06-27/10 à 2016-06-27/14".
+    pub numeros: Option<String>,
+    /// Numbers of the deliberations taken, in order.
+    pub numeros_liste: Vec<String>,
+    /// Members absent at the opening who sat for a later item.
+    pub arrives_en_seance: Vec<String>,
+}
+
+/// One item of the ordre du jour.
+#[derive(Debug, Clone, Serialize)]
+pub struct PointCtx {
+    /// 1, 2, 3 … in the ordre du jour.
+    pub rang: usize,
+    pub numero: Option<String>,
+    pub objet: String,
+    /// "Madame Dillenseger".
+    pub rapporteur: Option<String>,
+    pub commission: Option<String>,
+    pub expose: Option<String>,
+    pub propositions: Vec<String>,
+    pub articles: Vec<model::ArticleCtx>,
+    /// "Adoptée", "Rejetée", "Prise d'acte"; None before the vote.
+    pub decision: Option<String>,
+    /// "Adopté par 50 voix pour, 3 voix contre (…)."
+    pub vote: Option<String>,
+    pub ne_prennent_pas_part: Option<String>,
+    /// "Ont voté contre : … Se sont abstenus : … Ont voté pour : les autres membres présents ou représentés."
+    pub detail_vote: Vec<String>,
+    /// "Le vote a lieu au scrutin public, à la demande …" when not a show of hands.
+    pub scrutin: Option<String>,
+    /// The « teneur des discussions » (Markdown).
+    pub discussions: Option<String>,
+    /// Arrivals and departures since the previous item: "Arrivée de M. HOUPERT."
+    pub mouvements: Vec<String>,
+    pub presents: Option<u32>,
+    pub votants: Option<u32>,
+    /// "2016-06-30": published, when given.
+    pub publication: Option<String>,
+}
+
+/// Derives the séance model from its group.
+pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
+    let Some(first) = g.items.first() else {
+        return Err(vec![]);
+    };
+    let coll = first.model.collectivite.clone();
+    let mut errs = Vec::new();
+    let s = g.seance;
+    let ouverture = model::seance(s, None, g.source, &coll, &mut errs);
+    let date_of = |d: &Option<crate::input::TomlDate>, errs: &mut Vec<Diagnostic>| {
+        d.as_ref()
+            .and_then(|x| model::date(x, g.source, errs))
+            .map(date_longue)
+    };
+    let proces_verbal_arrete = date_of(&s.proces_verbal_arrete, &mut errs);
+    let liste_publiee = date_of(&s.liste_publiee, &mut errs);
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let quorum = match (ouverture.nombre_presents, ouverture.membres_en_exercice) {
+        _ if s.deuxieme_convocation => Some(format!(
+            "Le quorum n'ayant pas été atteint lors d'une première convocation, {} délibère valablement sans condition de quorum (article L. 2121-17 du CGCT).",
+            coll.le_assemblee
+        )),
+        (Some(p), Some(m)) if p * 2 > m => Some(format!(
+            "Le quorum étant atteint ({p} membres présents sur {m} en exercice), {} peut valablement délibérer.",
+            coll.le_assemblee
+        )),
+        _ => None,
+    };
+
+    // Attendance item by item, to show arrivals and departures where they happen.
+    let opening: Option<Vec<String>> = model::item_presence(s, None)
+        .names
+        .map(|n| n.into_iter().map(str::to_owned).collect());
+    let mut before = opening.clone();
+    let mut arrives_en_seance: Vec<String> = Vec::new();
+    let mut points = Vec::with_capacity(g.items.len());
+    for (i, it) in g.items.iter().enumerate() {
+        let d = it.loaded.dossier.deliberation.get_ref();
+        let m = &it.model.deliberation;
+        let item = model::item_presence(s, d.presence.as_ref());
+        let now: Option<Vec<String>> = item
+            .names
+            .as_ref()
+            .map(|n| n.iter().map(|x| (*x).to_owned()).collect());
+        let mouvements = match (&before, &now) {
+            (Some(b), Some(n)) => mouvements(b, n),
+            _ => it
+                .model
+                .seance
+                .as_ref()
+                .and_then(|x| x.changements.clone())
+                .into_iter()
+                .collect(),
+        };
+        if let (Some(o), Some(n)) = (&opening, &now) {
+            for x in n {
+                if !o.contains(x) && !arrives_en_seance.contains(&plain(x)) {
+                    arrives_en_seance.push(plain(x));
+                }
+            }
+        }
+        if now.is_some() {
+            before = now;
+        }
+        let vote = d.vote.as_ref().map(|v| v.get_ref());
+        let detail_vote = vote.map(detail_vote).unwrap_or_default();
+        let scrutin = vote.and_then(|v| v.scrutin).and_then(|sc| match sc {
+            Scrutin::MainLevee => None,
+            Scrutin::Secret => Some("Le vote a lieu au scrutin secret, à la demande du tiers des membres présents (art. L. 2121-21 du CGCT).".to_owned()),
+            Scrutin::Public => Some("Le vote a lieu au scrutin public, à la demande du quart des membres présents (art. L. 2121-21 du CGCT).".to_owned()),
+            Scrutin::AppelNominal => Some("Le vote a lieu par appel nominal.".to_owned()),
+        });
+        points.push(PointCtx {
+            rang: i + 1,
+            numero: m.numero.clone(),
+            objet: m.objet.clone(),
+            rapporteur: d
+                .rapporteur
+                .as_ref()
+                .and_then(|r| r.nom.as_deref())
+                .map(plain),
+            commission: m.commission.clone(),
+            expose: m.expose.clone(),
+            propositions: m.propositions.clone(),
+            articles: m.articles.clone(),
+            decision: m.vote.as_ref().map(|v| {
+                match v.resultat {
+                    Resultat::Adopte => "Adoptée",
+                    Resultat::Rejete => "Rejetée",
+                    Resultat::PrisActe => "Prise d'acte",
+                }
+                .to_owned()
+            }),
+            vote: m.vote.as_ref().map(|v| v.phrase.clone()),
+            ne_prennent_pas_part: m.vote.as_ref().and_then(|v| v.ne_prennent_pas_part.clone()),
+            detail_vote,
+            scrutin,
+            discussions: d.discussions.as_ref().map(|t| markdown(t.get_ref())),
+            mouvements,
+            presents: item.count,
+            votants: item.votants(),
+            publication: m.publication.as_ref().and_then(|p| p.publication.clone()),
+        });
+    }
+    let projet = points.iter().any(|p| p.decision.is_none());
+    let vote_commence = points.iter().any(|p| p.decision.is_some());
+    let destinataires = match s.presents.as_ref().map(|p| p.get_ref()) {
+        Some(Presents::Noms(n)) => {
+            let mut all: Vec<String> = n
+                .iter()
+                .map(name_of)
+                .chain(s.pouvoirs.iter().map(|p| name_of(&p.get_ref().mandant)))
+                .chain(s.excuses.iter().map(name_of))
+                .chain(s.absents.iter().map(name_of))
+                .map(plain)
+                .collect();
+            all.dedup();
+            all
+        }
+        _ => Vec::new(),
+    };
+    let c = &first.loaded.collectivite;
+    let note_synthese = c.type_.unwrap_or_default() != crate::input::TypeCollectivite::Commune
+        || c.population.is_none_or(|p| p >= 3500);
+    let signature = g
+        .items
+        .iter()
+        .find_map(|i| i.loaded.dossier.deliberation.get_ref().signature.clone())
+        .unwrap_or_default();
+    let ville = c.ville.as_deref().map(plain);
+    let numeros_liste: Vec<String> = points.iter().filter_map(|p| p.numero.clone()).collect();
+    let numeros = match numeros_liste.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        [a, .., b] => Some(format!("{a} à {b}")),
+    };
+    Ok(SeanceModel {
+        quorum,
+        projet,
+        vote_commence,
+        proces_verbal_arrete,
+        liste_publiee,
+        destinataires,
+        note_synthese,
+        rapports: points.iter().any(|p| p.expose.is_some()),
+        signataire_qualite: signature
+            .qualite
+            .as_deref()
+            .map(plain)
+            .unwrap_or_else(|| first.model.deliberation.signature_qualite.clone()),
+        signataire_nom: signature.nom.as_deref().map(plain),
+        fait_a_convocation: match (&ville, &ouverture.convocation) {
+            (Some(v), Some(c)) => Some(format!("Fait à {v}, le {c}")),
+            _ => None,
+        },
+        fait_a: ville.map(|v| format!("Fait à {v}, le {}", ouverture.date_longue)),
+        numeros,
+        numeros_liste,
+        arrives_en_seance,
+        points,
+        seance: ouverture,
+        collectivite: coll,
+    })
+}
+
+/// "Arrivée de M. HOUPERT.", "Départ de Mme DURAND." between two items.
+fn mouvements(before: &[String], now: &[String]) -> Vec<String> {
+    let arrived: Vec<String> = now
+        .iter()
+        .filter(|n| !before.contains(n))
+        .map(|n| plain(n))
+        .collect();
+    let left: Vec<String> = before
+        .iter()
+        .filter(|n| !now.contains(n))
+        .map(|n| plain(n))
+        .collect();
+    let mut out = Vec::new();
+    if !arrived.is_empty() {
+        out.push(format!(
+            "{} {} en séance avant l'examen de ce point.",
+            join_et(&arrived),
+            if arrived.len() > 1 {
+                "entrent"
+            } else {
+                "entre"
+            }
+        ));
+    }
+    if !left.is_empty() {
+        out.push(format!(
+            "{} {} la séance avant l'examen de ce point.",
+            join_et(&left),
+            if left.len() > 1 { "quittent" } else { "quitte" }
+        ));
+    }
+    out
+}
+
+/// The names behind a counted vote: against, abstaining, the others for.
+fn detail_vote(v: &crate::input::Vote) -> Vec<String> {
+    let names = |l: &[String]| l.iter().map(|s| plain(s)).collect::<Vec<_>>();
+    let mut out = Vec::new();
+    if !v.contre_noms.is_empty() {
+        out.push(format!(
+            "Ont voté contre\u{a0}: {}.",
+            join_et(&names(&v.contre_noms))
+        ));
+    }
+    if !v.abstentions_noms.is_empty() {
+        out.push(format!(
+            "Se sont abstenus\u{a0}: {}.",
+            join_et(&names(&v.abstentions_noms))
+        ));
+    }
+    if !out.is_empty() {
+        out.push("Ont voté pour\u{a0}: les autres membres présents ou représentés.".to_owned());
+    }
+    out
+}
+
+/// The séance documents this séance calls for: the convocation always; the
+/// liste, the procès-verbal and the register sheet once an item is voted.
+pub fn documents(m: &SeanceModel) -> Vec<SeanceDoc> {
+    SeanceDoc::ALL
+        .into_iter()
+        .filter(|d| *d == SeanceDoc::Convocation || m.vote_commence)
+        .collect()
+}
+
+/// Title, footer and draft flag of a séance document.
+fn meta(m: &SeanceModel, d: SeanceDoc) -> Meta {
+    let c = unescape(&m.collectivite.nom);
+    let date = unescape(&m.seance.date_longue);
+    let name = match d {
+        SeanceDoc::Convocation => "Convocation",
+        SeanceDoc::Liste => "Liste des délibérations",
+        SeanceDoc::ProcesVerbal => "Procès-verbal",
+        SeanceDoc::Registre => "Registre des délibérations",
+    };
+    Meta {
+        title: format!("{name} – séance du {date}"),
+        footer: format!("{c} – {name} – séance du {date}"),
+        draft: m.projet && matches!(d, SeanceDoc::ProcesVerbal | SeanceDoc::Registre),
+        logo: None,
+        author: c.clone(),
+        subject: format!("Séance du {date}"),
+        // The séance's day, as for the acts: never the clock.
+        date: (m.seance.date.len() == 10).then(|| format!("{}T00:00:00", m.seance.date)),
+    }
+}
+
+/// The Markdown of one séance document and its metadata.
+pub fn markdown_of(
+    m: &SeanceModel,
+    d: SeanceDoc,
+    templates: &Templates,
+) -> Result<(String, Meta), Diagnostic> {
+    let ctx =
+        tera::Context::from_serialize(m).map_err(|e| Diagnostic::error("modele", e.to_string()))?;
+    let md = build::tidy(&templates.render(d.template(), &ctx)?);
+    Ok((md, meta(m, d)))
+}
+
+/// Renders one séance document in the given formats.
+pub fn render_doc(
+    m: &SeanceModel,
+    d: SeanceDoc,
+    templates: &Templates,
+    formats: &[Format],
+    logo: Option<&crate::doc::Logo>,
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    let (md, mut meta) = markdown_of(m, d, templates)?;
+    meta.logo = logo.cloned();
+    let document = formats
+        .iter()
+        .any(|f| *f != Format::Md)
+        .then(|| doc::parse(&md, meta));
+    let mut out = Vec::new();
+    for f in formats {
+        let bytes = match (f, &document) {
+            (Format::Md, _) => md.as_bytes().to_vec(),
+            (Format::Html, Some(doc)) => {
+                crate::render::html::render(doc, templates.css()).into_bytes()
+            }
+            (Format::Pdf, Some(doc)) => crate::render::pdf::render(doc),
+            _ => continue,
+        };
+        out.push(OutputFile {
+            name: format!("{}.{}", d.stem(), f.ext()),
+            bytes,
+        });
+    }
+    Ok(out)
+}
+
+/// `recueil.pdf`: every délibération of the séance in order, each followed by
+/// its conventions and annexes, with one bookmark per act (its documents
+/// below it) and page numbers running through the whole file.
+pub fn recueil(g: &Group, templates: &Templates) -> Result<Vec<u8>, Diagnostic> {
+    let mut parts = Vec::new();
+    for it in &g.items {
+        let base = build::context(it.model)?;
+        let partners = it.partners.unwrap_or(&[]);
+        let d = &it.model.deliberation;
+        let act = match &d.numero {
+            Some(n) => format!("N° {} – {}", unescape(n), unescape(&d.objet)),
+            None => unescape(&d.objet),
+        };
+        for (k, doc) in build::documents(it.model, it.partners)
+            .into_iter()
+            .filter(|x| x.kind != Kind::Rapport)
+            .enumerate()
+        {
+            let (md, meta) = build::markdown_of(it.model, &base, partners, &doc, templates)?;
+            let title = if k == 0 {
+                build::shorten(&act, 120)
+            } else {
+                outline_title(it.model, partners, &doc)
+            };
+            parts.push(crate::render::pdf::Part {
+                document: doc::parse(&md, meta),
+                title,
+                level: usize::from(k > 0),
+            });
+        }
+    }
+    let title = format!(
+        "Recueil des actes – {} – séance du {}",
+        g.items
+            .first()
+            .map(|i| unescape(&i.model.collectivite.nom))
+            .unwrap_or_default(),
+        g.items
+            .first()
+            .and_then(|i| i.model.seance.as_ref())
+            .map(|s| unescape(&s.date_longue))
+            .unwrap_or_default()
+    );
+    Ok(crate::render::pdf::render_many(&parts, &title))
+}
+
+fn outline_title(m: &Model, partners: &[Partner], d: &Doc) -> String {
+    match d.kind {
+        Kind::Convention(Some(i)) => format!(
+            "Convention – {}",
+            partners.get(i).map(|p| p.partie.nom.as_str()).unwrap_or("")
+        ),
+        Kind::Convention(None) => format!(
+            "Convention – {}",
+            m.convention
+                .as_ref()
+                .map(|c| build::shorten(&unescape(&c.titre), 80))
+                .unwrap_or_default()
+        ),
+        Kind::Annexe(n) => format!(
+            "Annexe {n} – {}",
+            m.annexes
+                .get(n - 1)
+                .map(|a| unescape(&a.titre))
+                .unwrap_or_default()
+        ),
+        _ => unescape(&m.deliberation.objet),
+    }
+}
+
+/// Every output of a séance, in memory: `stem.ext` names inside the
+/// séance's folder. `only`: the séance document stems wanted (None: all).
+pub fn render_all(
+    g: &Group,
+    templates: &Templates,
+    formats: &[Format],
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let m = build(g)?;
+    let logo = g.items.first().and_then(|i| i.model.logo.as_ref());
+    let mut out = Vec::new();
+    for d in documents(&m) {
+        out.extend(render_doc(&m, d, templates, formats, logo).map_err(|e| vec![e])?);
+    }
+    if formats.contains(&Format::Pdf) {
+        out.push(OutputFile {
+            name: format!("{RECUEIL}.pdf"),
+            bytes: recueil(g, templates).map_err(|e| vec![e])?,
+        });
+    }
+    Ok(out)
+}
+
+/// The séance-level checks, across every loaded dossier: numbering gaps,
+/// items without a vote once the procès-verbal is due, attendance of an item
+/// contradicting the séance, one séance spelled as two files.
+pub fn check(items: &[&Loaded]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut groups: BTreeMap<PathBuf, Vec<&Loaded>> = BTreeMap::new();
+    for l in items {
+        if let Some(k) = key_of(l) {
+            groups.entry(k).or_default().push(l);
+        }
+    }
+    for list in groups.values_mut() {
+        list.sort_by_key(|l| order_key(l));
+        gaps(list, &mut out);
+        unvoted(list, &mut out);
+        dates(list, &mut out);
+        for l in list.iter() {
+            attendance(l, &mut out);
+        }
+    }
+    spelling(&groups, &mut out);
+    out
+}
+
+/// The séance file's own dates: the liste displayed within a week
+/// (L. 2121-25), the procès-verbal adopted at a later séance (L. 2121-15).
+fn dates(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
+    let Some(l) = list.first() else { return };
+    let Some((s, src)) = &l.seance else { return };
+    let Some(seance) = to_date(&s.date) else {
+        return;
+    };
+    let mut errs = Vec::new();
+    if let Some(t) = &s.liste_publiee
+        && let Some(d) = model::date(t, src, &mut errs)
+    {
+        if d < seance {
+            out.push(
+                Diagnostic::error(
+                    "date-liste",
+                    "la liste des délibérations est publiée avant la séance",
+                )
+                .at(src, t.span())
+                .hint("la liste est affichée et mise en ligne après la séance ; vérifiez le jour et le mois"),
+            );
+        } else if seance.days_until(d) > 7 {
+            out.push(
+                Diagnostic::warning(
+                    "delai-liste",
+                    format!(
+                        "liste des délibérations publiée {} jours après la séance, au-delà d'une semaine",
+                        seance.days_until(d)
+                    ),
+                )
+                .at(src, t.span())
+                .hint("art. L. 2121-25 : la liste est affichée à la mairie et mise en ligne dans un délai d'une semaine"),
+            );
+        }
+    }
+    if let Some(t) = &s.proces_verbal_arrete
+        && let Some(d) = model::date(t, src, &mut errs)
+        && d <= seance
+    {
+        out.push(
+            Diagnostic::error(
+                "date-proces-verbal",
+                "le procès-verbal est arrêté au plus tôt lors de la séance suivante",
+            )
+            .at(src, t.span())
+            .hint("art. L. 2121-15 : indiquez la date de la séance, postérieure, où le procès-verbal a été arrêté"),
+        );
+    }
+    // A date-time or a time alone: reported once for the séance.
+    out.extend(errs);
+}
+
+/// A gap in the numbering of a séance's deliberations (same prefix).
+fn gaps(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
+    let mut by_prefix: BTreeMap<String, Vec<(u64, &Loaded, &crate::input::Text)>> = BTreeMap::new();
+    for l in list {
+        if let Some(n) = &l.dossier.deliberation.get_ref().numero
+            && let Some((p, k)) = split_numero(n.get_ref())
+        {
+            by_prefix.entry(p.to_owned()).or_default().push((k, l, n));
+        }
+    }
+    for (prefix, mut v) in by_prefix {
+        v.sort_by_key(|x| x.0);
+        for w in v.windows(2) {
+            let (a, _, na) = w[0];
+            let (b, l, nb) = w[1];
+            if b > a + 1 {
+                // Keep the zero padding of the numbers as written ("…/02").
+                let w = nb.get_ref().trim().len() - prefix.len();
+                let missing = if b == a + 2 {
+                    format!("il manque le n° {prefix}{:0w$}", a + 1)
+                } else {
+                    format!(
+                        "il manque les n° {prefix}{:0w$} à {prefix}{:0w$}",
+                        a + 1,
+                        b - 1
+                    )
+                };
+                out.push(
+                    Diagnostic::warning(
+                        "numero-discontinu",
+                        format!(
+                            "numérotation discontinue dans la séance : « {} » suit « {} » ({missing})",
+                            nb.get_ref().trim(),
+                            na.get_ref().trim()
+                        ),
+                    )
+                    .at(&l.source, nb.span())
+                    .hint("les délibérations d'une séance se suivent sans trou ; ajoutez le dossier manquant ou corrigez le numéro"),
+                );
+            }
+        }
+    }
+}
+
+/// Once an item is voted the procès-verbal is due: every item needs its vote.
+fn unvoted(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
+    let voted = list
+        .iter()
+        .any(|l| l.dossier.deliberation.get_ref().vote.is_some());
+    let arrete = list
+        .first()
+        .and_then(|l| l.seance.as_ref())
+        .and_then(|(s, _)| s.proces_verbal_arrete.as_ref());
+    if !voted && arrete.is_none() {
+        return;
+    }
+    for l in list {
+        let d = l.dossier.deliberation.get_ref();
+        if d.vote.is_some() {
+            continue;
+        }
+        let span = d.numero.as_ref().map_or(d.objet.span(), |n| n.span());
+        let diag = if arrete.is_some() {
+            Diagnostic::error(
+                "pv-point-sans-vote",
+                "ce point n'a pas de vote, mais le procès-verbal de la séance est arrêté",
+            )
+        } else {
+            Diagnostic::warning(
+                "pv-point-sans-vote",
+                "ce point n'a pas de vote : le procès-verbal de la séance reste un projet",
+            )
+        };
+        out.push(
+            diag.at(&l.source, span)
+                .hint("ajoutez [deliberation.vote] (unanimite = true, ou les nombres pour, contre, abstentions), ou retirez le point de la séance"),
+        );
+    }
+}
+
+/// An item's arrivals and departures checked against the séance's attendance.
+fn attendance(l: &Loaded, out: &mut Vec<Diagnostic>) {
+    let Some((s, _)) = &l.seance else { return };
+    let Some(p) = &l.dossier.deliberation.get_ref().presence else {
+        return;
+    };
+    let Some(Presents::Noms(presents)) = s.presents.as_ref().map(|x| x.get_ref()) else {
+        return;
+    };
+    let present = |n: &str| presents.iter().any(|x| name_of(x) == n);
+    for who in &p.arrives {
+        let n = name_of(who);
+        let represented = s
+            .pouvoirs
+            .iter()
+            .find(|x| name_of(&x.get_ref().mandant) == n);
+        let msg = if present(n) {
+            Some((
+                format!(
+                    "« {n} » arrive pendant la séance, mais figure déjà parmi les présents de l'ouverture"
+                ),
+                "retirez ce nom de arrives, ou des présents du fichier de séance s'il est arrivé en retard",
+            ))
+        } else if let Some(pv) = represented {
+            let to = pv
+                .get_ref()
+                .mandataire
+                .as_ref()
+                .map(|m| format!(" à {}", name_of(m)))
+                .unwrap_or_default();
+            Some((
+                format!(
+                    "« {n} » arrive pendant la séance, mais son pouvoir{to} compterait encore : il voterait deux fois"
+                ),
+                "un membre représenté qui arrive vote lui-même : retirez son pouvoir du fichier de séance et donnez-le dans [deliberation.presence] pouvoirs des seuls points votés avant son arrivée",
+            ))
+        } else {
+            None
+        };
+        if let Some((m, h)) = msg {
+            out.push(
+                Diagnostic::error("presence-contradictoire", m)
+                    .at(&l.source, who.span())
+                    .hint(h),
+            );
+        }
+    }
+    for who in &p.partis {
+        let n = name_of(who);
+        if !present(n) {
+            out.push(
+                Diagnostic::error(
+                    "presence-contradictoire",
+                    format!("« {n} » quitte la séance, mais n'était pas présent à l'ouverture"),
+                )
+                .at(&l.source, who.span())
+                .hint("partis ne nomme que des présents de l'ouverture ; un membre arrivé puis reparti n'est simplement pas dans arrives"),
+            );
+        }
+    }
+}
+
+/// Two séance files for the same date and collectivité: one séance spelled two ways.
+fn spelling(groups: &BTreeMap<PathBuf, Vec<&Loaded>>, out: &mut Vec<Diagnostic>) {
+    let mut by_date: HashMap<(Date, PathBuf), Vec<(&PathBuf, &Loaded)>> = HashMap::new();
+    for (file, list) in groups {
+        let Some(l) = list.first() else { continue };
+        // An inline [seance] is a séance of its own act: there is no file to misspell.
+        let Some(crate::input::SeanceRef::Fichier(_)) = &l.dossier.seance else {
+            continue;
+        };
+        let Some((s, _)) = &l.seance else { continue };
+        let Some(d) = to_date(&s.date) else { continue };
+        by_date
+            .entry((d, l.root.clone()))
+            .or_default()
+            .push((file, l));
+    }
+    let mut found: Vec<_> = by_date.into_values().filter(|v| v.len() > 1).collect();
+    found.sort_by(|a, b| a[0].0.cmp(b[0].0));
+    for v in found {
+        let (first_file, _) = v[0];
+        for (file, _) in &v[1..] {
+            for l in &groups[*file] {
+                let diag = Diagnostic::warning(
+                    "seance-orthographe",
+                    format!(
+                        "deux fichiers de séance pour la même date : {} et {}",
+                        short(first_file, &l.root),
+                        short(file, &l.root)
+                    ),
+                );
+                let diag = match &l.dossier.seance {
+                    Some(crate::input::SeanceRef::Fichier(t)) => diag.at(&l.source, t.span()),
+                    _ => diag.in_file(&l.source),
+                };
+                out.push(diag.hint(
+                    "les dossiers d'une même séance nomment le même fichier de séance ; vérifiez l'orthographe du chemin",
+                ));
+            }
+        }
+    }
+}
+
+fn short(p: &Path, root: &Path) -> String {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    p.strip_prefix(&root).unwrap_or(p).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_split_into_prefix_and_rank() {
+        assert_eq!(split_numero("2016-06-27/12"), Some(("2016-06-27/", 12)));
+        assert_eq!(split_numero(" DEL-007 "), Some(("DEL-", 7)));
+        assert_eq!(split_numero("2016-06-27/"), None);
+        assert_eq!(split_numero("12345678901234"), None);
+    }
+
+    #[test]
+    fn arrivals_and_departures_between_two_items() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            mouvements(&s(&["A", "B"]), &s(&["A", "B", "C"])),
+            ["C entre en séance avant l'examen de ce point."]
+        );
+        assert_eq!(
+            mouvements(&s(&["A", "B", "C"]), &s(&["C", "D", "E"])),
+            [
+                "D et E entrent en séance avant l'examen de ce point.",
+                "A et B quittent la séance avant l'examen de ce point."
+            ]
+        );
+        assert!(mouvements(&s(&["A"]), &s(&["A"])).is_empty());
+    }
+
+    #[test]
+    fn a_named_vote_lists_against_abstaining_and_the_others_for() {
+        let v = crate::input::Vote {
+            contre_noms: vec!["M. A".into(), "Mme B".into()],
+            abstentions_noms: vec!["M. C".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            detail_vote(&v),
+            [
+                "Ont voté contre\u{a0}: M. A et Mme B.",
+                "Se sont abstenus\u{a0}: M. C.",
+                "Ont voté pour\u{a0}: les autres membres présents ou représentés."
+            ]
+        );
+        assert!(detail_vote(&crate::input::Vote::default()).is_empty());
+    }
+}

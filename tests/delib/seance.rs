@@ -1,0 +1,337 @@
+//! The séance documents of the Dijon séance of 27 June 2016 (one transcribed
+//! dossier and four invented ones), made by the pure functions of
+//! `delib::seance`: golden files, every dossier's facts in each document's
+//! PDF text read back with lopdf, the recueil's outline and page numbers.
+
+use crate::common::root;
+use delib::build::Format;
+use delib::cmd::Checked;
+use delib::seance::{self, Item, SeanceDoc};
+use delib::templates::Templates;
+use lopdf::{Document as Pdf, Object};
+use std::collections::BTreeMap;
+
+/// The Dijon dossiers, loaded, checked and derived.
+fn dijon() -> Vec<Checked> {
+    let dir = root().join("inputs/dijon");
+    let paths = delib::cmd::find_dossiers(&[dir]).unwrap();
+    let all = delib::cmd::load_and_check(&paths);
+    for c in &all {
+        assert!(
+            c.model.is_some(),
+            "{}: {:?}",
+            c.path.display(),
+            c.diagnostics
+        );
+    }
+    all
+}
+
+fn items(all: &[Checked]) -> Vec<Item<'_>> {
+    all.iter()
+        .map(|c| Item {
+            loaded: c.loaded.as_ref().unwrap(),
+            model: c.model.as_ref().unwrap(),
+            partners: None,
+        })
+        .collect()
+}
+
+/// Every séance output of the Dijon séance, by file name.
+fn outputs(formats: &[Format]) -> BTreeMap<String, Vec<u8>> {
+    let all = dijon();
+    let items = items(&all);
+    let groups = seance::group(&items);
+    assert_eq!(groups.len(), 1, "one séance for the five Dijon dossiers");
+    let t = Templates::load(None).unwrap();
+    seance::render_all(&groups[0], &t, formats)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.name, f.bytes))
+        .collect()
+}
+
+/// Text of a PDF, page by page, whitespace normalised (no-break spaces too).
+fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let pdf = Pdf::load_mem(bytes).unwrap();
+    pdf.get_pages()
+        .keys()
+        .map(|&n| {
+            pdf.extract_text(&[n])
+                .unwrap()
+                .split([' ', '\n', '\r', '\t', '\u{a0}', '\u{202f}'])
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+                // A word hyphenated at a line end.
+                .replace("\u{ad} ", "")
+        })
+        .collect()
+}
+
+/// The facts of each dossier of the séance: (numero, words of the objet, decision).
+const DOSSIERS: [(&str, &str, &str); 5] = [
+    (
+        "2016-06-27/10",
+        "Tarifs de la restauration scolaire",
+        "Adoptée",
+    ),
+    (
+        "2016-06-27/11",
+        "subventions aux associations sportives",
+        "Adoptée",
+    ),
+    ("2016-06-27/12", "association les PEP 21", "Adoptée"),
+    (
+        "2016-06-27/13",
+        "Stationnement payant sur voirie",
+        "Adoptée",
+    ),
+    ("2016-06-27/14", "fourrière automobile", "Prise d’acte"),
+];
+
+#[test]
+fn seance_documents_match_golden_files() {
+    let out = outputs(&[Format::Md, Format::Html]);
+    let golden = root().join("tests/golden-seance/2016-06-27");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        let _ = std::fs::remove_dir_all(&golden);
+        std::fs::create_dir_all(&golden).unwrap();
+        for (name, bytes) in &out {
+            std::fs::write(golden.join(name), bytes).unwrap();
+        }
+    }
+    let mut expected = BTreeMap::new();
+    for e in std::fs::read_dir(&golden).unwrap() {
+        let p = e.unwrap().path();
+        expected.insert(
+            p.file_name().unwrap().to_string_lossy().into_owned(),
+            std::fs::read(&p).unwrap(),
+        );
+    }
+    assert_eq!(
+        out.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &out {
+        assert!(
+            expected[name] == *bytes,
+            "{name} differs from tests/golden-seance/2016-06-27/{name}; if intended, run UPDATE_EXPECT=1 cargo test and review the diff"
+        );
+    }
+}
+
+#[test]
+fn every_document_holds_every_dossier_in_its_pdf_text() {
+    let out = outputs(&[Format::Pdf]);
+    let text = |name: &str| pdf_pages(&out[name]).join(" ");
+    let convocation = text("convocation.pdf");
+    let liste = text("liste-des-deliberations.pdf");
+    let pv = text("proces-verbal.pdf");
+    let registre = text("registre.pdf");
+    let recueil = text("recueil.pdf");
+    for (numero, objet, decision) in DOSSIERS {
+        for (name, doc) in [
+            ("convocation", &convocation),
+            ("liste", &liste),
+            ("procès-verbal", &pv),
+            ("registre", &registre),
+            ("recueil", &recueil),
+        ] {
+            assert!(doc.contains(numero), "{name} lacks {numero}");
+            assert!(doc.contains(objet), "{name} lacks « {objet} »");
+        }
+        let row = format!("{numero} ");
+        assert!(liste.contains(&row));
+        assert!(
+            liste.contains(decision) && registre.contains(decision),
+            "{decision}"
+        );
+    }
+    // Convocation: date, time, place, the rapporteurs, the note de synthèse, the date sent.
+    for s in [
+        "lundi 27 juin 2016 à 18 h 30",
+        "Salle de Flore, Hôtel de Ville",
+        "rapporteur : Madame Dillenseger",
+        "rapporteur : Monsieur Pribetich",
+        "note explicative de synthèse",
+        "Fait à Dijon, le 21 juin 2016",
+        "François REBSAMEN",
+        "M. HOUPERT",
+    ] {
+        assert!(convocation.contains(s), "convocation lacks « {s} »");
+    }
+    // Liste: displayed on the given date.
+    assert!(liste.contains("le 30 juin 2016"), "{liste}");
+    // Procès-verbal: opening, quorum, secrétaire, votes with names, the arrival
+    // at its item only, the teneur des discussions, closing, adoption.
+    for s in [
+        "sous la présidence de M. REBSAMEN, Maire",
+        "Le quorum étant atteint (46 membres présents sur 59 en exercice)",
+        "Mme FERRIERE est désignée secrétaire de séance",
+        "Ont voté contre : M. BICHOT, M. HELIE, Mme VOISIN-VAIRELLES, M. BOURGUIGNAT, Mme VANDRIESSE et M. HOUPERT.",
+        "Se sont abstenus : M. AYACHE, M. BONORON et Mme DESAUBLIAUX.",
+        "Ont voté pour : les autres membres présents ou représentés.",
+        "Adopté par 50 voix pour, 6 voix contre",
+        "Le Conseil municipal prend acte.",
+        "M. HELIE estime que la hausse du tarif",
+        "la séance est levée à 21 h 40",
+        "Procès-verbal arrêté lors de la séance du 26 septembre 2016",
+        "Secrétaire de séance",
+    ] {
+        assert!(pv.contains(s), "procès-verbal lacks « {s} »");
+    }
+    assert_eq!(
+        pv.matches("M. HOUPERT entre en séance").count(),
+        1,
+        "the arrival shows once, at item 13"
+    );
+    let at13 = pv.rfind("N° 2016-06-27/13 – Stationnement").unwrap();
+    let arrival = pv.find("M. HOUPERT entre en séance").unwrap();
+    let at14 = pv.rfind("N° 2016-06-27/14 – Rapport").unwrap();
+    assert!(
+        at13 < arrival && arrival < at14,
+        "the arrival shows at item 13"
+    );
+    // Register sheet: the numbers, the members present, room for the signatures.
+    for s in [
+        "FEUILLET DE CLÔTURE",
+        "n° 2016-06-27/10 à 2016-06-27/14",
+        "Mme KOENDERS",
+        "Arrivés en cours de séance : M. HOUPERT",
+        "Secrétaire de séance",
+        "Le Maire",
+    ] {
+        assert!(registre.contains(s), "registre lacks « {s} »");
+    }
+    // Every sheet of the register carries the collectivité and the séance date.
+    for page in pdf_pages(&out["registre.pdf"]) {
+        assert!(page.contains("Ville de Dijon") && page.contains("27 juin 2016"));
+    }
+    // Nothing is a draft: every item is voted.
+    assert!(!pv.contains("PROJET"));
+}
+
+/// Outline entries: (title, depth, page number).
+fn outline(bytes: &[u8]) -> Vec<(String, usize, usize)> {
+    let pdf = Pdf::load_mem(bytes).unwrap();
+    let pages: BTreeMap<(u32, u16), usize> = pdf
+        .get_pages()
+        .into_iter()
+        .map(|(n, id)| (id, n as usize))
+        .collect();
+    let catalog = pdf.catalog().unwrap();
+    let root = catalog.get(b"Outlines").unwrap().as_reference().unwrap();
+    let mut out = Vec::new();
+    fn walk(
+        pdf: &Pdf,
+        first: Option<(u32, u16)>,
+        depth: usize,
+        pages: &BTreeMap<(u32, u16), usize>,
+        out: &mut Vec<(String, usize, usize)>,
+    ) {
+        let mut cur = first;
+        while let Some(id) = cur {
+            let d = pdf.get_dictionary(id).unwrap();
+            let raw = d.get(b"Title").unwrap().as_str().unwrap();
+            let units: Vec<u16> = raw[2..]
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            let title = String::from_utf16(&units).unwrap();
+            let dest = d.get(b"Dest").unwrap().as_array().unwrap();
+            let page = pages[&dest[0].as_reference().unwrap()];
+            out.push((title, depth, page));
+            let child = d.get(b"First").and_then(Object::as_reference).ok();
+            walk(pdf, child, depth + 1, pages, out);
+            cur = d.get(b"Next").and_then(Object::as_reference).ok();
+        }
+    }
+    let first = pdf
+        .get_dictionary(root)
+        .unwrap()
+        .get(b"First")
+        .and_then(Object::as_reference)
+        .ok();
+    walk(&pdf, first, 0, &pages, &mut out);
+    out
+}
+
+#[test]
+fn recueil_has_a_bookmark_per_act_and_continuous_page_numbers() {
+    let out = outputs(&[Format::Pdf]);
+    let bytes = &out["recueil.pdf"];
+    let marks = outline(bytes);
+    let acts: Vec<&(String, usize, usize)> = marks.iter().filter(|m| m.1 == 0).collect();
+    assert_eq!(acts.len(), DOSSIERS.len(), "{marks:?}");
+    for ((title, _, _), (numero, _, _)) in acts.iter().map(|a| (*a).clone()).zip(DOSSIERS) {
+        assert!(title.starts_with(&format!("N° {numero} – ")), "{title}");
+    }
+    // The PEP 21 act has its convention and its annex below it.
+    let pep = marks
+        .iter()
+        .position(|m| m.0.contains("2016-06-27/12"))
+        .unwrap();
+    assert!(marks[pep + 1].0.starts_with("Convention – ") && marks[pep + 1].1 == 1);
+    assert!(marks[pep + 2].0.starts_with("Annexe 1 – Territoires") && marks[pep + 2].1 == 1);
+    // Bookmarks point forward, each to the first page of its document.
+    let pages: Vec<usize> = marks.iter().map(|m| m.2).collect();
+    assert!(pages.windows(2).all(|w| w[0] < w[1]), "{marks:?}");
+    assert_eq!(pages[0], 1);
+    // Page numbers run through the whole file.
+    let text = pdf_pages(bytes);
+    let total = text.len();
+    for (i, page) in text.iter().enumerate() {
+        assert!(
+            page.contains(&format!("page {}/{total}", i + 1)),
+            "page {} of {total}: {page}",
+            i + 1
+        );
+    }
+    // Each act's own text is there, and the PEP 21 convention.
+    let all = text.join(" ");
+    assert!(all.contains("EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS"));
+    assert!(all.contains("CONVENTION DE PARTENARIAT"));
+    // Same input, same bytes.
+    assert_eq!(outputs(&[Format::Pdf])["recueil.pdf"], *bytes);
+}
+
+#[test]
+fn unvoted_items_make_drafts_and_no_vote_means_no_minutes() {
+    let all = dijon();
+    let items = items(&all);
+    let groups = seance::group(&items);
+    let m = seance::build(&groups[0]).unwrap();
+    assert!(!m.projet);
+    assert_eq!(seance::documents(&m), SeanceDoc::ALL.to_vec());
+    // The same séance before any vote: only the convocation.
+    let mut unvoted: Vec<Checked> = dijon();
+    for c in &mut unvoted {
+        let l = c.loaded.as_mut().unwrap();
+        l.dossier.deliberation.get_mut().vote = None;
+        c.model = Some(delib::model::build(l).unwrap());
+    }
+    let items2 = self::items(&unvoted);
+    let g = seance::group(&items2);
+    let m = seance::build(&g[0]).unwrap();
+    assert!(m.projet && !m.vote_commence);
+    assert_eq!(seance::documents(&m), vec![SeanceDoc::Convocation]);
+    // One item voted: every document, the minutes and the register sheet as drafts.
+    let mut partly: Vec<Checked> = dijon();
+    for c in partly.iter_mut().skip(1) {
+        let l = c.loaded.as_mut().unwrap();
+        l.dossier.deliberation.get_mut().vote = None;
+        c.model = Some(delib::model::build(l).unwrap());
+    }
+    let items3 = self::items(&partly);
+    let g = seance::group(&items3);
+    let t = Templates::load(None).unwrap();
+    let files = seance::render_all(&g[0], &t, &[Format::Md]).unwrap();
+    let pv = files
+        .iter()
+        .find(|f| f.name == "proces-verbal.md")
+        .expect("minutes due once an item is voted");
+    let pv = String::from_utf8_lossy(&pv.bytes);
+    assert!(pv.contains("PROJET DE PROCÈS-VERBAL"), "{pv}");
+    assert!(pv.contains("n’a pas encore été mis aux voix"));
+}
