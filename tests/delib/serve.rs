@@ -47,7 +47,7 @@ fn index_lists_dossiers_with_status_documents_and_warnings() {
     );
     let html = r.text();
     assert!(html.contains("<html lang=\"fr\">") && html.contains("Aperçu des actes"));
-    assert!(html.contains("7 dossiers"), "{html}");
+    assert!(html.contains("8 dossiers"), "{html}");
     for status in ["Projet", "Exécutoire", "Adoptée"] {
         assert!(
             html.contains(&format!("<span class=\"statut\">{status}</span>")),
