@@ -69,6 +69,12 @@ fn pdf_pages(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// Whether `doc` holds `s`, whitespace aside (lopdf glues some lines together).
+fn has(doc: &str, s: &str) -> bool {
+    let squash = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    squash(doc).contains(&squash(s))
+}
+
 /// The facts of each dossier of the séance: (numero, words of the objet, decision).
 const DOSSIERS: [(&str, &str, &str); 5] = [
     (
@@ -138,13 +144,13 @@ fn every_document_holds_every_dossier_in_its_pdf_text() {
             ("registre", &registre),
             ("recueil", &recueil),
         ] {
-            assert!(doc.contains(numero), "{name} lacks {numero}");
-            assert!(doc.contains(objet), "{name} lacks « {objet} »");
+            assert!(has(doc, numero), "{name} lacks {numero}");
+            assert!(has(doc, objet), "{name} lacks « {objet} »");
         }
         let row = format!("{numero} ");
-        assert!(liste.contains(&row));
+        assert!(has(&liste, &row));
         assert!(
-            liste.contains(decision) && registre.contains(decision),
+            has(&liste, decision) && has(&registre, decision),
             "{decision}"
         );
     }
@@ -159,10 +165,10 @@ fn every_document_holds_every_dossier_in_its_pdf_text() {
         "François REBSAMEN",
         "M. HOUPERT",
     ] {
-        assert!(convocation.contains(s), "convocation lacks « {s} »");
+        assert!(has(&convocation, s), "convocation lacks « {s} »");
     }
     // Liste: displayed on the given date.
-    assert!(liste.contains("le 30 juin 2016"), "{liste}");
+    assert!(has(&liste, "le 30 juin 2016"), "{liste}");
     // Procès-verbal: opening, quorum, secrétaire, votes with names, the arrival
     // at its item only, the teneur des discussions, closing, adoption.
     for s in [
@@ -179,16 +185,16 @@ fn every_document_holds_every_dossier_in_its_pdf_text() {
         "Procès-verbal arrêté lors de la séance du 26 septembre 2016",
         "Secrétaire de séance",
     ] {
-        assert!(pv.contains(s), "procès-verbal lacks « {s} »");
+        assert!(has(&pv, s), "procès-verbal lacks « {s} »");
     }
     assert_eq!(
         pv.matches("M. HOUPERT entre en séance").count(),
         1,
         "the arrival shows once, at item 13"
     );
-    let at13 = pv.rfind("N° 2016-06-27/13 – Stationnement").unwrap();
+    let at13 = pv.rfind("2016-06-27/13 – Stationnement").unwrap();
     let arrival = pv.find("M. HOUPERT entre en séance").unwrap();
-    let at14 = pv.rfind("N° 2016-06-27/14 – Rapport").unwrap();
+    let at14 = pv.rfind("2016-06-27/14 – Rapport").unwrap();
     assert!(
         at13 < arrival && arrival < at14,
         "the arrival shows at item 13"
@@ -196,17 +202,17 @@ fn every_document_holds_every_dossier_in_its_pdf_text() {
     // Register sheet: the numbers, the members present, room for the signatures.
     for s in [
         "FEUILLET DE CLÔTURE",
-        "n° 2016-06-27/10 à 2016-06-27/14",
+        "2016-06-27/10 à 2016-06-27/14",
         "Mme KOENDERS",
         "Arrivés en cours de séance : M. HOUPERT",
         "Secrétaire de séance",
         "Le Maire",
     ] {
-        assert!(registre.contains(s), "registre lacks « {s} »");
+        assert!(has(&registre, s), "registre lacks « {s} »");
     }
     // Every sheet of the register carries the collectivité and the séance date.
     for page in pdf_pages(&out["registre.pdf"]) {
-        assert!(page.contains("Ville de Dijon") && page.contains("27 juin 2016"));
+        assert!(has(&page, "Ville de Dijon") && has(&page, "27 juin 2016"));
     }
     // Nothing is a draft: every item is voted.
     assert!(!pv.contains("PROJET"));
