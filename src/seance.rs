@@ -909,8 +909,8 @@ mod tests {
         assert_eq!(
             detail_vote(&v),
             [
-                "Ont voté contre\u{a0}: M. A et Mme B.",
-                "Se sont abstenus\u{a0}: M. C.",
+                "Ont voté contre\u{a0}: M.\u{a0}A et Mme\u{a0}B.",
+                "Se sont abstenus\u{a0}: M.\u{a0}C.",
                 "Ont voté pour\u{a0}: les autres membres présents ou représentés."
             ]
         );
