@@ -27,20 +27,21 @@ pub fn render_many(parts: &[Part], title: &str) -> Vec<u8> {
             .logo
             .as_ref()
             .and_then(|l| Some((l, image::xobject_for(l)?)));
-        let flow = layout::layout(
+        let mut flow = layout::layout(
             &p.document.blocks,
             logo.as_ref().map(|(l, _)| (l.width, l.height)),
         );
+        let tree = std::mem::take(&mut flow.tree);
         let pages = paginate::paginate_bare(&flow);
-        laid.push((pages, logo.map(|(_, x)| x)));
+        laid.push((pages, tree, logo.map(|(_, x)| x)));
     }
-    let total: usize = laid.iter().map(|(p, _)| p.len()).sum();
+    let total: usize = laid.iter().map(|(p, _, _)| p.len()).sum();
     let mut first = 1;
     let mut files = Vec::with_capacity(parts.len());
-    for (p, (mut pages, logo)) in parts.iter().zip(laid) {
+    for (p, (mut pages, tree, logo)) in parts.iter().zip(laid) {
         paginate::number(&mut pages, &p.document.meta, first, total);
         first += pages.len();
-        files.push(writer::write(&pages, &p.document.meta, logo));
+        files.push(writer::write(&pages, &tree, &p.document.meta, logo));
     }
     join(&files, parts, title).unwrap_or_default()
 }
