@@ -2,22 +2,8 @@
 //! integrity sums, escaping, incremental runs, removal, and a dossier in error.
 
 use crate::common::{all_files, delib, stderr};
+use crate::export::copy_inputs;
 use std::path::Path;
-
-/// The examples without the four invented acts of the Dijon séance: the
-/// counts below are those of the three transcribed acts.
-fn copy_inputs(name: &str) -> std::path::PathBuf {
-    let dir = crate::export::copy_inputs(name);
-    for f in [
-        "tarifs-periscolaires",
-        "subventions-sport",
-        "stationnement-tarifs",
-        "fourriere-rapport",
-    ] {
-        std::fs::remove_file(dir.join(format!("inputs/dijon/{f}.toml"))).unwrap();
-    }
-    dir
-}
 
 fn publish(dir: &Path, extra: &[&str]) -> (i32, String) {
     let mut args = vec!["publish", "inputs", "-o", "site"];
