@@ -5,18 +5,17 @@
 
 use crate::common::root;
 use delib::build::Format;
-use delib::cmd::Checked;
+use delib::engine::{Project, Unit};
 use delib::seance::{self, Item, SeanceDoc};
 use delib::templates::Templates;
 use lopdf::{Document as Pdf, Object};
 use std::collections::BTreeMap;
 
-/// The Dijon dossiers, loaded, checked and derived.
-fn dijon() -> Vec<Checked> {
-    let dir = root().join("inputs/dijon");
-    let paths = delib::cmd::find_dossiers(&[dir]).unwrap();
-    let all = delib::cmd::load_and_check(&paths);
-    for c in &all {
+/// The Dijon dossiers, loaded, checked and derived by the engine.
+fn dijon() -> Vec<Unit> {
+    let mut p = Project::load(&[root().join("inputs/dijon")]).unwrap();
+    p.check_all();
+    for c in &p.units {
         assert!(
             c.model.is_some(),
             "{}: {:?}",
@@ -24,10 +23,10 @@ fn dijon() -> Vec<Checked> {
             c.diagnostics
         );
     }
-    all
+    p.units
 }
 
-fn items(all: &[Checked]) -> Vec<Item<'_>> {
+fn items(all: &[Unit]) -> Vec<Item<'_>> {
     all.iter()
         .map(|c| Item {
             loaded: c.loaded.as_ref().unwrap(),
@@ -311,7 +310,7 @@ fn unvoted_items_make_drafts_and_no_vote_means_no_minutes() {
     assert!(!m.projet);
     assert_eq!(seance::documents(&m), SeanceDoc::ALL.to_vec());
     // The same séance before any vote: only the convocation.
-    let mut unvoted: Vec<Checked> = dijon();
+    let mut unvoted: Vec<Unit> = dijon();
     for c in &mut unvoted {
         let l = c.loaded.as_mut().unwrap();
         l.dossier.deliberation.get_mut().vote = None;
@@ -323,7 +322,7 @@ fn unvoted_items_make_drafts_and_no_vote_means_no_minutes() {
     assert!(m.projet && !m.vote_commence);
     assert_eq!(seance::documents(&m), vec![SeanceDoc::Convocation]);
     // One item voted: every document, the minutes and the register sheet as drafts.
-    let mut partly: Vec<Checked> = dijon();
+    let mut partly: Vec<Unit> = dijon();
     for c in partly.iter_mut().skip(1) {
         let l = c.loaded.as_mut().unwrap();
         l.dossier.deliberation.get_mut().vote = None;
