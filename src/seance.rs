@@ -466,6 +466,8 @@ fn meta(m: &SeanceModel, d: SeanceDoc) -> Meta {
         subject: format!("Séance du {date}"),
         // The séance's day, as for the acts: never the clock.
         date: (m.seance.date.len() == 10).then(|| format!("{}T00:00:00", m.seance.date)),
+        // Signed by hand on paper; no electronic signature fields.
+        signature_fields: false,
     }
 }
 
