@@ -621,3 +621,68 @@ fn special_files_created_while_serving_do_not_block_the_watcher() {
     );
     wait_for(&s, DELIB, "Après le tube");
 }
+
+/// Slowloris: connections that never finish their request head cannot keep
+/// a quick request out. Loopback only, 100 connections, bounded in time.
+#[test]
+fn slow_heads_do_not_keep_quick_requests_out() {
+    use std::io::Write;
+    let dir = examples("slowloris");
+    let s = Server::start(&dir, &[]);
+    // More slow clients than slots (64): each sends part of a head and stops.
+    let slow: Vec<std::net::TcpStream> = (0..100)
+        .filter_map(|_| {
+            let mut c = std::net::TcpStream::connect(s.addr).ok()?;
+            c.write_all(b"GET / HTTP/1.1\r\nHo").ok()?;
+            Some(c)
+        })
+        .collect();
+    assert!(slow.len() >= 64, "only {} connections opened", slow.len());
+    std::thread::sleep(Duration::from_millis(400));
+    for round in 0..5 {
+        let start = Instant::now();
+        let r = s.get("/");
+        assert_eq!(r.status, 200, "round {round}: a quick request is served");
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "round {round}: {:?}",
+            start.elapsed()
+        );
+    }
+    drop(slow);
+}
+
+/// A head sent one byte at a time is cut at its deadline (5 s in all), not
+/// kept open as long as each byte comes within the read timeout.
+#[test]
+fn a_head_trickled_byte_by_byte_is_cut_at_its_deadline() {
+    use std::io::{Read, Write};
+    let dir = examples("trickle");
+    let s = Server::start(&dir, &[]);
+    let mut c = std::net::TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_millis(10))).unwrap();
+    let start = Instant::now();
+    let head = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Lent: aaaaaaaaaaaaaaaaaaaaaa";
+    let mut closed = None;
+    for &b in head.iter().take(20) {
+        let mut one = [0u8; 64];
+        let open = c.write_all(&[b]).is_ok()
+            && match c.read(&mut one) {
+                Ok(n) => n > 0,
+                Err(e) => matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ),
+            };
+        if !open {
+            closed = Some(start.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(490));
+    }
+    let closed = closed.expect("the trickling connection is still open after 9.8 s");
+    assert!(
+        closed >= Duration::from_secs(4) && closed < Duration::from_secs(8),
+        "closed after {closed:?}"
+    );
+}

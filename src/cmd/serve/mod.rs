@@ -21,8 +21,15 @@ use std::time::{Duration, Instant};
 
 /// At most this many connections are served at once (event streams included).
 const MAX_CONNECTIONS: usize = 64;
-/// A client has this long to send its request head.
+/// A client has this long to send its request head, in all (a client
+/// sending one byte every second does not get more).
+const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+/// How long a reply may take to write.
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// When every slot is taken, a connection whose head is still incomplete
+/// after this long is closed to make room for the new one: slow clients
+/// (slowloris) cannot keep a quick request out.
+const SLOW_HEAD: Duration = Duration::from_millis(250);
 /// An idle event stream sends a comment this often, to notice closed tabs.
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
@@ -33,6 +40,9 @@ struct Shared {
     generation: Mutex<u64>,
     rebuilt: Condvar,
     active: AtomicUsize,
+    /// Connections still reading their request head: (id, accepted at, a
+    /// handle to close it), oldest first.
+    reading: Mutex<Vec<(u64, Instant, TcpStream)>>,
     /// Bound to a loopback address: refuse other Host names (DNS rebinding).
     loopback_only: bool,
 }
@@ -134,6 +144,7 @@ les dossiers servis, sans mot de passe ni chiffrement. N'utilisez --bind que sur
         generation: Mutex::new(0),
         rebuilt: Condvar::new(),
         active: AtomicUsize::new(0),
+        reading: Mutex::new(Vec::new()),
         loopback_only,
     });
     {
@@ -145,31 +156,79 @@ les dossiers servis, sans mot de passe ni chiffrement. N'utilisez --bind que sur
     if args.open {
         open_browser(&url);
     }
+    let mut next_id: u64 = 0;
     for stream in listener.incoming() {
         let Ok(stream) = stream else {
             // Out of file descriptors, for instance: let connections close.
             std::thread::sleep(Duration::from_millis(50));
             continue;
         };
-        if shared.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            shared.active.fetch_sub(1, Ordering::SeqCst);
+        if shared.active.load(Ordering::SeqCst) >= MAX_CONNECTIONS && !shared.close_slowest_head() {
+            // Full of pages being served or event streams: say so at once,
+            // never waiting on this client (the accept loop goes on).
             refuse_busy(stream);
             continue;
+        }
+        shared.active.fetch_add(1, Ordering::SeqCst);
+        next_id += 1;
+        let id = next_id;
+        if let Ok(handle) = stream.try_clone() {
+            shared.lock_reading().push((id, Instant::now(), handle));
         }
         let mine = Arc::clone(&shared);
         let spawned = std::thread::Builder::new()
             .name("connexion".into())
             .spawn(move || {
                 let _slot = Slot(&mine.active);
-                connection(stream, &mine);
+                let _reading = Reading(&mine, id);
+                connection(stream, &mine, id);
             });
         if spawned.is_err() {
             // The closure (and its stream) is dropped: the client sees a reset.
             shared.active.fetch_sub(1, Ordering::SeqCst);
+            shared.done_reading(id);
             eprintln!("attention : impossible de créer un fil pour une connexion");
         }
     }
     Ok(0)
+}
+
+/// Takes a connection off the list of heads being read when its thread
+/// ends, even by a panic.
+struct Reading<'a>(&'a Shared, u64);
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        self.0.done_reading(self.1);
+    }
+}
+
+impl Shared {
+    fn lock_reading(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Instant, TcpStream)>> {
+        self.reading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The connection `id` has its whole head (or is gone).
+    fn done_reading(&self, id: u64) {
+        self.lock_reading().retain(|(i, _, _)| *i != id);
+    }
+
+    /// Closes the oldest connection whose head has been incomplete for more
+    /// than [`SLOW_HEAD`]; false when there is none.
+    fn close_slowest_head(&self) -> bool {
+        let mut reading = self.lock_reading();
+        match reading.first() {
+            Some((_, since, _)) if since.elapsed() >= SLOW_HEAD => {
+                let (_, _, stream) = reading.remove(0);
+                // Its thread's read fails at once, and it frees its slot.
+                let _ = stream.shutdown(Shutdown::Both);
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Frees a connection slot when its thread ends, even by a panic.
@@ -269,12 +328,12 @@ fn watch_loop(folder: &Path, shared: &Shared, mut snap: watch::Snapshot, quiet: 
 }
 
 /// Serves one connection: one request, one response, then close.
-fn connection(mut stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+fn connection(mut stream: TcpStream, shared: &Shared, id: u64) {
     let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
     let _ = stream.set_nodelay(true);
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
+    let deadline = Instant::now() + HEAD_DEADLINE;
     let request = loop {
         match http::parse_head(&buf) {
             Ok(r) => break r,
@@ -298,12 +357,19 @@ fn connection(mut stream: TcpStream, shared: &Shared) {
                 );
             }
         }
+        // The head's deadline is for the whole head, not for each read.
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
         match stream.read(&mut chunk) {
             Ok(0) | Err(_) => return,
             // parse_head refuses a head longer than MAX_HEAD: buf stays bounded.
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
     };
+    shared.done_reading(id);
+    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
     let head_only = request.method == http::Method::Head;
     if shared.loopback_only
         && request
@@ -367,8 +433,22 @@ fn refuse_busy(stream: TcpStream) {
         "Trop de pages sont ouvertes en même temps ; fermez-en quelques-unes.",
     )
     .header("Retry-After", "2");
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-    finish(stream, &r, false);
+    // On the accept loop: nothing here may wait on the client. Read what it
+    // already sent (so closing does not reset the connection before it
+    // reads the answer), write the answer if the socket takes it, close.
+    let mut stream = stream;
+    if stream.set_nonblocking(true).is_err() {
+        return;
+    }
+    let mut sink = [0u8; 4096];
+    for _ in 0..16 {
+        match stream.read(&mut sink) {
+            Ok(n) if n > 0 => {}
+            _ => break,
+        }
+    }
+    let _ = stream.write_all(&r.to_bytes(false));
+    let _ = stream.shutdown(Shutdown::Write);
 }
 
 /// A server-sent event stream: `rechargement` as soon as `page` is no
