@@ -74,6 +74,26 @@ impl Kind {
 pub struct Doc {
     pub kind: Kind,
     pub stem: String,
+    /// The partner (index into the partners) a convention or a per-partner
+    /// annex is made for; its template sees `partenaire`.
+    pub partner: Option<usize>,
+}
+
+impl Doc {
+    /// The name used by `--only` (`convention-x-annexe-1` is an annexe).
+    pub fn family(&self) -> &'static str {
+        self.kind.family()
+    }
+}
+
+/// The `--only` family of a file stem: `annexe` for `annexe-2` and
+/// `convention-<partenaire>-annexe-2`, else its first word.
+pub fn family_of_stem(stem: &str) -> &str {
+    if stem.contains("-annexe-") || stem.starts_with("annexe-") {
+        "annexe"
+    } else {
+        stem.split('-').next().unwrap_or(stem)
+    }
 }
 
 /// One output file: its name inside the dossier's folder and its bytes.
@@ -85,30 +105,41 @@ pub struct OutputFile {
 /// The documents a dossier calls for (see the table in the input contract).
 pub fn documents(model: &Model, partners: Option<&[Partner]>) -> Vec<Doc> {
     let mut docs = Vec::with_capacity(3 + model.annexes.len());
-    let doc = |kind, stem: &str| Doc {
+    let doc = |kind, stem: &str, partner| Doc {
         kind,
         stem: stem.to_owned(),
+        partner,
     };
     if model.deliberation.expose.is_some() {
-        docs.push(doc(Kind::Rapport, "rapport"));
+        docs.push(doc(Kind::Rapport, "rapport", None));
     }
-    docs.push(doc(Kind::Deliberation, "deliberation"));
+    docs.push(doc(Kind::Deliberation, "deliberation", None));
     if model.convention.is_some() {
         match partners {
-            Some(list) => {
-                docs.extend(list.iter().enumerate().map(|(i, p)| {
-                    doc(Kind::Convention(Some(i)), &format!("convention-{}", p.slug))
-                }))
-            }
-            None => docs.push(doc(Kind::Convention(None), "convention")),
+            Some(list) => docs.extend(list.iter().enumerate().map(|(i, p)| {
+                doc(
+                    Kind::Convention(Some(i)),
+                    &format!("convention-{}", p.slug),
+                    Some(i),
+                )
+            })),
+            None => docs.push(doc(Kind::Convention(None), "convention", None)),
         }
     }
-    docs.extend(
-        model
-            .annexes
-            .iter()
-            .map(|a| doc(Kind::Annexe(a.numero), &format!("annexe-{}", a.numero))),
-    );
+    for a in &model.annexes {
+        let n = a.numero;
+        match partners.filter(|_| a.par_partenaire) {
+            // One per partner, named after its convention.
+            Some(list) => docs.extend(list.iter().enumerate().map(|(i, p)| {
+                doc(
+                    Kind::Annexe(n),
+                    &format!("convention-{}-annexe-{n}", p.slug),
+                    Some(i),
+                )
+            })),
+            None => docs.push(doc(Kind::Annexe(n), &format!("annexe-{n}"), None)),
+        }
+    }
     docs
 }
 
@@ -159,27 +190,26 @@ pub fn markdown_of(
     templates: &Templates,
 ) -> Result<(String, Meta), Diagnostic> {
     let mut ctx = base.clone();
-    match doc.kind {
-        Kind::Annexe(n) => ctx.insert("annexe", &model.annexes[n - 1]),
-        Kind::Convention(Some(i)) => {
-            let p = &partners[i];
-            if let Some(k) = &model.convention {
-                ctx.insert(
-                    "convention",
-                    &k.with_partner(&p.partie, &model.deliberation),
-                );
-            }
-            let columns: std::collections::BTreeMap<&str, String> = p
-                .columns
-                .iter()
-                .map(|(k, v)| (k.as_str(), crate::escape::plain(v)))
-                .collect();
-            ctx.insert("partenaire", &columns);
+    if let Kind::Annexe(n) = doc.kind {
+        ctx.insert("annexe", &model.annexes[n - 1]);
+    }
+    // A convention or an annex made for one partner sees it as `partenaire`.
+    if let Some(p) = doc.partner.and_then(|i| partners.get(i)) {
+        if let Some(k) = &model.convention {
+            ctx.insert(
+                "convention",
+                &k.with_partner(&p.partie, &model.deliberation),
+            );
         }
-        _ => {}
+        let columns: std::collections::BTreeMap<&str, String> = p
+            .columns
+            .iter()
+            .map(|(k, v)| (k.as_str(), crate::escape::plain(v)))
+            .collect();
+        ctx.insert("partenaire", &columns);
     }
     let markdown = tidy(&templates.render(doc.kind.template(), &ctx)?);
-    Ok((markdown, meta(model, partners, doc.kind)))
+    Ok((markdown, meta(model, partners, doc)))
 }
 
 /// Collapses runs of blank lines that template conditionals leave behind, and
@@ -214,7 +244,8 @@ pub(crate) fn tidy(markdown: &str) -> String {
 }
 
 /// Title, footer and draft flag of a document.
-fn meta(model: &Model, partners: &[Partner], kind: Kind) -> Meta {
+fn meta(model: &Model, partners: &[Partner], doc: &Doc) -> Meta {
+    let kind = doc.kind;
     let c = &model.collectivite;
     let d = &model.deliberation;
     let unescape = crate::escape::unescape;
@@ -250,10 +281,16 @@ fn meta(model: &Model, partners: &[Partner], kind: Kind) -> Meta {
         }
         Kind::Annexe(n) => {
             let titre = unescape(&model.annexes[n - 1].titre);
-            (
-                format!("Annexe {n} – {titre}"),
-                format!("{} – Annexe {n} – {titre}", unescape(&c.nom)),
-            )
+            match doc.partner.and_then(|i| partners.get(i)) {
+                Some(p) => (
+                    format!("Annexe {n} – {titre} – {}", p.partie.nom),
+                    format!("{} – Annexe {n} – {}", shorten(&titre, 40), p.partie.nom),
+                ),
+                None => (
+                    format!("Annexe {n} – {titre}"),
+                    format!("{} – Annexe {n} – {titre}", unescape(&c.nom)),
+                ),
+            }
         }
     };
     Meta {

@@ -15,7 +15,7 @@
 //! on [`Project::seances`]: each séance file found, with its output folder,
 //! and [`Project::units_of_seance`] gives the dossiers that name it.
 
-use crate::build::{self, Doc, Format, Kind, OutputFile};
+use crate::build::{self, Doc, Format, OutputFile};
 use crate::diag::{Diagnostic, Severity};
 use crate::discover::{Discovery, FoundSeance};
 use crate::load::{self, Loaded};
@@ -369,7 +369,8 @@ pub fn plan(
             let mut h = inputs
                 .feed(doc.stem.as_bytes())
                 .feed(templates.text(doc.kind.template()).as_bytes());
-            if let (Kind::Convention(Some(i)), Some(list)) = (doc.kind, partners.as_deref())
+            // A convention or an annex made for one partner: its CSV row.
+            if let (Some(i), Some(list)) = (doc.partner, partners.as_deref())
                 && let Some(p) = list.get(i)
             {
                 h = h.feed(p.row_text.as_bytes());

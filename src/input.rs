@@ -563,6 +563,12 @@ pub struct Annexe {
     #[serde(default)]
     #[schemars(description = "lignes de l'annexe : [[annexes.sections]]")]
     pub sections: Vec<Section>,
+    /// Added field: one annex per partner of `[convention] partenaires`.
+    #[serde(default)]
+    #[schemars(
+        description = "une annexe par partenaire de [convention] partenaires (convention-<nom>-annexe-N) ; le modèle y voit partenaire comme dans la convention"
+    )]
+    pub par_partenaire: bool,
 }
 
 /// A row of an annex: title on the left, Markdown text on the right.

@@ -257,6 +257,8 @@ pub struct ArticleConventionCtx {
 #[derive(Debug, Clone, Serialize)]
 pub struct AnnexeCtx {
     pub numero: usize,
+    /// One annex per partner of the convention (`par_partenaire`).
+    pub par_partenaire: bool,
     pub titre: String,
     pub titre_majuscules: String,
     pub texte: Option<String>,
@@ -539,6 +541,7 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
         .enumerate()
         .map(|(i, a)| AnnexeCtx {
             numero: i + 1,
+            par_partenaire: a.par_partenaire,
             titre: plain(&a.titre),
             titre_majuscules: plain(&a.titre.to_uppercase()),
             texte: a.texte.as_deref().map(markdown),

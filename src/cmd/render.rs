@@ -418,7 +418,8 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
     };
     let mut stale = Vec::new();
     for planned in &plan.docs {
-        let selected = only.is_empty() || only.iter().any(|f| f == planned.doc.kind.family());
+        let family = crate::build::family_of_stem(&planned.doc.stem);
+        let selected = only.is_empty() || only.iter().any(|f| f == family);
         let mut todo = Vec::new();
         for f in Format::ALL {
             let file = planned.file_name(f);
@@ -532,7 +533,7 @@ fn unchanged(u: &Unit, t: &Target, b: &Batch) -> Option<Outcome> {
     }
     let selected = |file: &str| {
         let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
-        let family = stem.split('-').next().unwrap_or(stem);
+        let family = crate::build::family_of_stem(stem);
         formats.iter().any(|f| f.ext() == ext)
             && (b.only.is_empty() || b.only.iter().any(|k| k == family))
     };

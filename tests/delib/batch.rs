@@ -316,3 +316,86 @@ fn check_reports_bad_partner_rows_too() {
         stderr(&o)
     );
 }
+
+#[test]
+fn per_partner_annexes_follow_their_partner() {
+    let dir = copy_inputs("annexes-partenaires");
+    let dossier = dir.join("inputs/alsace/soutien-parentalite.toml");
+    let text = std::fs::read_to_string(&dossier).unwrap().replacen(
+        "[[annexes]]\n",
+        "[[annexes]]\npar_partenaire = true\n",
+        1,
+    );
+    std::fs::write(&dossier, text).unwrap();
+    // The annex template sees `partenaire`, as the convention's does.
+    let templates = dir.join("inputs/alsace/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let annexe = delib::templates::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "annexe.md.tera")
+        .unwrap()
+        .1;
+    std::fs::write(
+        templates.join("annexe.md.tera"),
+        format!(
+            "{annexe}\n{{% if partenaire %}}Pour {{{{ partenaire.nom }}}}, {{{{ partenaire.representant }}}}.{{% endif %}}\n"
+        ),
+    )
+    .unwrap();
+    let (code, err) = render(&dir, &["--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let out = dir.join("out/alsace/soutien-parentalite");
+    let names: Vec<String> = files(&out).into_iter().map(|(n, _)| n).collect();
+    let annexes: Vec<&String> = names.iter().filter(|n| n.contains("-annexe-1.")).collect();
+    assert_eq!(annexes.len(), 26, "{names:?}");
+    assert!(!names.contains(&"annexe-1.md".to_owned()), "{names:?}");
+    let md =
+        std::fs::read_to_string(out.join("convention-mediatheque-olympe-de-gouges-annexe-1.md"))
+            .unwrap();
+    assert!(
+        md.contains("Pour La Médiathèque Olympe de Gouges, Mme")
+            && md.ends_with("Claire HOFFMANN.\n"),
+        "{md}"
+    );
+
+    // One CSV row changed: that partner's convention and annex only.
+    let csv = dir.join("inputs/alsace/partenaires.csv");
+    let text = std::fs::read_to_string(&csv)
+        .unwrap()
+        .replace("Mme Claire HOFFMANN", "Mme Claire HOFFMANN-WEISS");
+    std::fs::write(&csv, text).unwrap();
+    let before = files(&out);
+    let (_, err) = render(&dir, &["--format", "md"]);
+    assert!(summary(&err).contains(": 2 documents écrits"), "{err}");
+    let changed: Vec<String> = files(&out)
+        .into_iter()
+        .zip(&before)
+        .filter(|(a, b)| a != *b)
+        .map(|(a, _)| a.0)
+        .collect();
+    assert_eq!(changed.len(), 2, "{changed:?}");
+    assert!(
+        changed
+            .iter()
+            .all(|n| n.starts_with("convention-mediatheque-olympe-de-gouges")),
+        "{changed:?}"
+    );
+
+    // A partner removed: its convention and its annex go.
+    let text: String = std::fs::read_to_string(&csv)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains("Ludothèque La Marelle"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&csv, text).unwrap();
+    let (_, err) = render(&dir, &["--format", "md"]);
+    assert!(
+        err.contains("convention-association-ludotheque-la-marelle-annexe-1.md"),
+        "{err}"
+    );
+    assert!(summary(&err).contains(" 2 supprimés"), "{err}");
+    // --only annexe selects the per-partner annexes (25) and Dijon's annex.
+    let (_, err) = render(&dir, &["--format", "md", "--only", "annexe", "--force"]);
+    assert!(summary(&err).contains(": 26 documents écrits"), "{err}");
+}

@@ -511,7 +511,12 @@ fn render(
         }
         fresh += 1;
         docs.push(Arc::new(Doc {
-            label: label(&model, &plan.partners, planned.doc.kind),
+            label: label(
+                &model,
+                &plan.partners,
+                planned.doc.kind,
+                planned.doc.partner,
+            ),
             stem: planned.doc.stem.clone(),
             fingerprint,
             version: hash_of(&[html.as_bytes()]),
@@ -559,7 +564,7 @@ fn status(model: &Model) -> (&'static str, &'static str) {
 }
 
 /// "Rapport", "Délibération", "Convention – Association X", "Annexe 1 – Fiche projet".
-fn label(model: &Model, partners: &[Partner], kind: Kind) -> String {
+fn label(model: &Model, partners: &[Partner], kind: Kind, partner: Option<usize>) -> String {
     match kind {
         Kind::Rapport => "Rapport".into(),
         Kind::Deliberation => "Délibération".into(),
@@ -567,6 +572,13 @@ fn label(model: &Model, partners: &[Partner], kind: Kind) -> String {
         Kind::Convention(Some(i)) => match partners.get(i) {
             Some(p) => format!("Convention – {}", p.partie.nom),
             None => "Convention".into(),
+        },
+        Kind::Annexe(n) if partner.is_some() => match (
+            model.annexes.get(n - 1),
+            partner.and_then(|i| partners.get(i)),
+        ) {
+            (Some(a), Some(p)) => format!("Annexe {n} – {} – {}", unescape(&a.titre), p.partie.nom),
+            _ => format!("Annexe {n}"),
         },
         Kind::Annexe(n) => match model.annexes.get(n - 1) {
             Some(a) => format!("Annexe {n} – {}", unescape(&a.titre)),
@@ -600,7 +612,7 @@ fn index_entry(e: &Entry) -> IndexEntry<'_> {
                         per_partner: matches!(
                             d.source.plan.docs[d.source.index].doc.kind,
                             Kind::Convention(Some(_))
-                        ),
+                        ) || d.source.plan.docs[d.source.index].doc.partner.is_some(),
                     }
                 })
                 .collect(),
