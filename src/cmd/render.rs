@@ -458,9 +458,16 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
         }
     }
     // Render everything first: nothing is written unless every document rendered.
+    // The documents of a dossier render in parallel (one dossier alone keeps
+    // both cores busy); results come back in order, so the bytes, and the
+    // error reported, are the same at any thread count.
+    let rendered: Vec<_> = stale
+        .par_iter()
+        .map(|(planned, fmts)| engine::render_doc(model, &plan, planned, fmts))
+        .collect();
     let mut files = Vec::new();
-    for (planned, fmts) in stale {
-        match engine::render_doc(model, &plan, planned, &fmts) {
+    for r in rendered {
+        match r {
             Ok(f) => files.extend(f),
             Err(d) => return stop(o, &[d]),
         }
