@@ -25,6 +25,9 @@ const MANIFEST: &str = ".delib-site.json";
 struct SiteManifest {
     /// Act folder (`actes/dijon/convention-pep21/`) → what was written there.
     acts: BTreeMap<String, SiteEntry>,
+    /// Séance documents written (paths from the site root).
+    #[serde(default)]
+    seances: Vec<String>,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -163,7 +166,24 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
             docs: e.docs.clone(),
         })
         .collect();
+    let (seance_links, seance_files) =
+        match seance_documents(&args.folder, &acts, &online, today, &templates) {
+            Ok(x) => x,
+            Err(diags) => {
+                for d in &diags {
+                    eprintln!("{}", d.render());
+                }
+                eprintln!("site non mis à jour : documents de séance en erreur");
+                return Ok(1);
+            }
+        };
     let mut sums: Vec<(String, String)> = Vec::new();
+    let mut seance_paths = Vec::new();
+    for (path, bytes) in seance_files {
+        sums.push((path.clone(), site::sha256(&bytes)));
+        to_write.push((site.join(&path), bytes));
+        seance_paths.push(path);
+    }
     for p in &published {
         let folder = p.act.site_dir();
         let page = site::act_page(p);
@@ -179,7 +199,7 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
     }
     to_write.push((
         site.join("index.html"),
-        site::index_page(&published, &[]).into_bytes(),
+        site::index_page(&published, &seance_links).into_bytes(),
     ));
     to_write.push((
         site.join("atom.xml"),
@@ -203,7 +223,28 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
     }
     // Acts no longer on the site: their files go.
     let mut removed = 0usize;
-    let mut manifest = SiteManifest::default();
+    let mut manifest = SiteManifest {
+        seances: seance_paths.clone(),
+        ..SiteManifest::default()
+    };
+    for old_path in &old.seances {
+        if !seance_paths.contains(old_path) && std::fs::remove_file(site.join(old_path)).is_ok() {
+            removed += 1;
+            if !quiet {
+                eprintln!("retiré du site   {}", site.join(old_path).display());
+            }
+            let mut dir = site
+                .join(old_path)
+                .parent()
+                .map(std::path::Path::to_path_buf);
+            while let Some(d) = dir {
+                if d == *site || std::fs::remove_dir(&d).is_err() {
+                    break;
+                }
+                dir = d.parent().map(std::path::Path::to_path_buf);
+            }
+        }
+    }
     for (p, e) in published.iter().zip(entries) {
         manifest.acts.insert(p.act.site_dir(), e);
     }
@@ -276,6 +317,122 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
         );
     }
     Ok(0)
+}
+
+/// Links of the index to the séance documents, and the files to write.
+type SeanceOutput = (
+    Vec<(site::SeanceKey, Vec<site::SeanceDoc>)>,
+    Vec<(String, Vec<u8>)>,
+);
+
+/// The documents of each séance that has an act online: the liste des
+/// délibérations once `liste_publiee` is reached, the procès-verbal once the
+/// séance that adopted it (`proces_verbal_arrete`) is reached. Written as PDF
+/// and HTML under `seances/<séance file>/`.
+fn seance_documents(
+    folder: &std::path::Path,
+    acts: &[Act],
+    online: &[(&Act, crate::french::Date)],
+    today: crate::french::Date,
+    templates: &HashMap<Option<PathBuf>, Result<Templates, Diagnostic>>,
+) -> Result<SeanceOutput, Vec<Diagnostic>> {
+    use crate::seance::{self, SeanceDoc};
+    let parsed: Vec<Option<Vec<crate::partners::Partner>>> = acts
+        .iter()
+        .map(|a| {
+            let dir = crate::engine::templates_dir(a.loaded).ok()?;
+            let tpl = templates.get(&dir).and_then(|t| t.as_ref().ok())?;
+            a.loaded
+                .partenaires
+                .as_ref()
+                .map(|src| crate::partners::parse(src, tpl.partner_columns()).0)
+        })
+        .collect();
+    let items: Vec<seance::Item> = acts
+        .iter()
+        .zip(&parsed)
+        .map(|(a, p)| seance::Item {
+            loaded: a.loaded,
+            model: a.model,
+            partners: p.as_deref(),
+        })
+        .collect();
+    let mut links = Vec::new();
+    let mut files = Vec::new();
+    for g in seance::group(&items) {
+        let Some(first) = acts.iter().find(|a| {
+            g.items
+                .first()
+                .is_some_and(|i| std::ptr::eq(i.loaded, a.loaded))
+        }) else {
+            continue;
+        };
+        let is_online = |a: &Act| online.iter().any(|(o, _)| std::ptr::eq(o.loaded, a.loaded));
+        if !acts
+            .iter()
+            .any(|a| is_online(a) && g.items.iter().any(|i| std::ptr::eq(i.loaded, a.loaded)))
+        {
+            continue;
+        }
+        let reached = |d: &Option<crate::input::TomlDate>| {
+            d.as_ref()
+                .and_then(crate::model::to_date)
+                .is_some_and(|d| d <= today)
+        };
+        let mut wanted = Vec::new();
+        if reached(&g.seance.liste_publiee) {
+            wanted.push((SeanceDoc::Liste, "Liste des délibérations"));
+        }
+        if reached(&g.seance.proces_verbal_arrete) {
+            wanted.push((SeanceDoc::ProcesVerbal, "Procès-verbal"));
+        }
+        if wanted.is_empty() {
+            continue;
+        }
+        let m = seance::build(&g)?;
+        let due = seance::documents(&m);
+        let dir = crate::engine::templates_dir(first.loaded).map_err(|d| vec![d])?;
+        let tpl = match templates.get(&dir) {
+            Some(Ok(t)) => t,
+            Some(Err(d)) => return Err(vec![d.clone()]),
+            None => continue,
+        };
+        let rel = publish::relative_path(folder, &g.file);
+        let url_dir: String = std::iter::once("seances".to_owned())
+            .chain(rel.split('/').map(publish::url_segment))
+            .map(|s| s + "/")
+            .collect();
+        let fs_dir = format!("seances/{rel}/");
+        let mut docs = Vec::new();
+        for (d, title) in wanted {
+            if !due.contains(&d) {
+                continue;
+            }
+            let out = seance::render_doc(
+                &m,
+                d,
+                tpl,
+                &[Format::Html, Format::Pdf],
+                first.model.logo.as_ref(),
+            )
+            .map_err(|e| vec![e])?;
+            let mut pdf_size = 0;
+            for f in out {
+                if f.name.ends_with(".pdf") {
+                    pdf_size = f.bytes.len() as u64;
+                }
+                files.push((format!("{fs_dir}{}", f.name), f.bytes));
+            }
+            docs.push(site::SeanceDoc {
+                title: title.to_owned(),
+                pdf: format!("{url_dir}{}.pdf", d.stem()),
+                html: format!("{url_dir}{}.html", d.stem()),
+                pdf_size,
+            });
+        }
+        links.push((site::seance_key(first), docs));
+    }
+    Ok((links, files))
 }
 
 /// `actes/dijon/convention-pep21/` (URL-encoded) as a file-system path.

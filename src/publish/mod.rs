@@ -103,6 +103,15 @@ pub fn acts<'a>(folder: &Path, checked: &'a [Unit]) -> (Vec<Act<'a>>, Vec<&'a Un
     (ok, failed)
 }
 
+/// `dijon/seances/2016-06-27` for `inputs/dijon/seances/2016-06-27.toml` under `inputs`
+/// (also for a canonical path of a file under the folder).
+pub fn relative_path(folder: &Path, path: &Path) -> String {
+    match (folder.canonicalize(), path.canonicalize()) {
+        (Ok(f), Ok(p)) if p.starts_with(&f) => relative(&f, &p),
+        _ => relative(folder, path),
+    }
+}
+
 /// `dijon/convention-pep21` for `inputs/dijon/convention-pep21.toml` under `inputs`.
 fn relative(folder: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(folder).unwrap_or(path);

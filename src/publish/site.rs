@@ -36,8 +36,10 @@ pub struct Published<'a> {
 #[derive(Debug, Clone)]
 pub struct SeanceDoc {
     pub title: String,
-    /// Path from the site root, URL-encoded.
-    pub href: String,
+    /// Paths from the site root, URL-encoded, of its PDF and HTML versions.
+    pub pdf: String,
+    pub html: String,
+    pub pdf_size: u64,
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -200,7 +202,16 @@ pub fn act_page(p: &Published) -> String {
 }
 
 /// A séance of the index: collectivité, date, assemblée.
-type SeanceKey = (String, Option<Date>, String);
+pub type SeanceKey = (String, Option<Date>, String);
+
+/// The séance key of an act, as the index groups it.
+pub fn seance_key(act: &Act) -> SeanceKey {
+    (
+        collectivite(act),
+        act.date(),
+        unescape(&act.model.collectivite.assemblee),
+    )
+}
 
 /// The index: acts by year (newest first), then séance, then number.
 pub fn index_page(acts: &[Published], seances: &[(SeanceKey, Vec<SeanceDoc>)]) -> String {
@@ -251,11 +262,7 @@ pub fn index_page(acts: &[Published], seances: &[(SeanceKey, Vec<SeanceDoc>)]) -
             );
             year = Some(y);
         }
-        let key: SeanceKey = (
-            collectivite(p.act),
-            p.act.date(),
-            unescape(&p.act.model.collectivite.assemblee),
-        );
+        let key = seance_key(p.act);
         if seance.as_ref() != Some(&key) {
             if seance.is_some() {
                 out.push_str("</ul>\n");
@@ -271,7 +278,14 @@ pub fn index_page(acts: &[Published], seances: &[(SeanceKey, Vec<SeanceDoc>)]) -
             {
                 out.push_str("<ul class=\"seance\">\n");
                 for d in docs {
-                    let _ = writeln!(out, "<li><a href=\"{}\">{}</a></li>", d.href, esc(&d.title));
+                    let _ = writeln!(
+                        out,
+                        "<li><a href=\"{}\">{} (PDF, {})</a> · <a href=\"{}\">version HTML</a></li>",
+                        d.pdf,
+                        esc(&d.title),
+                        size(d.pdf_size),
+                        d.html
+                    );
                 }
                 out.push_str("</ul>\n");
             }

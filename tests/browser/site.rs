@@ -176,7 +176,7 @@ fn the_published_site_works_from_disk_in_a_browser() {
     // The index; Ivry's page and délibération; the PEP 21 act's page and its
     // three documents; each of the four other acts of the Dijon séance, its
     // page and its délibération.
-    assert_eq!(all.len(), 1 + 2 + 4 + 4 * 2, "{all:?}");
+    assert_eq!(all.len(), 1 + 2 + 4 + 4 * 2 + 2, "{all:?}");
     let mut issues = Vec::new();
     for page in &all {
         issues.extend(problems(&d, page));

@@ -27,7 +27,7 @@ fn the_examples_publish_with_their_documents_and_sums() {
     assert_eq!(status, 0, "{err}");
     assert!(
         last_line(&err).contains(
-            "2 actes en ligne (14 fichiers écrits, 0 inchangé, 0 retiré) ; non publiés : 1 projet"
+            "2 actes en ligne (18 fichiers écrits, 0 inchangé, 0 retiré) ; non publiés : 1 projet"
         ),
         "{err}"
     );
@@ -58,12 +58,12 @@ fn the_examples_publish_with_their_documents_and_sums() {
     );
     // Every document's SHA-256 is in SHA256SUMS and on its act's page.
     let sums = read(&dir, "site/SHA256SUMS");
-    assert_eq!(sums.lines().count(), 8, "{sums}");
+    assert_eq!(sums.lines().count(), 12, "{sums}");
     for line in sums.lines() {
         let (sha, path) = line.split_once("  ").unwrap();
         let bytes = std::fs::read(dir.join("site").join(path)).unwrap();
         assert_eq!(delib::publish::site::sha256(&bytes), sha, "{path}");
-        if path.ends_with(".pdf") {
+        if path.ends_with(".pdf") && path.starts_with("actes/") {
             let page = Path::new(path).parent().unwrap().join("index.html");
             let page = read(&dir.join("site"), page.to_str().unwrap());
             assert!(page.contains(sha), "{path}: SHA-256 not on its page");
@@ -136,7 +136,7 @@ fn runs_are_incremental_and_what_leaves_the_site_is_removed() {
     publish(&dir, &[]);
     let (_, err) = publish(&dir, &[]);
     assert!(
-        last_line(&err).contains("(0 fichier écrit, 14 inchangés, 0 retiré)"),
+        last_line(&err).contains("(0 fichier écrit, 18 inchangés, 0 retiré)"),
         "{err}"
     );
     let dijon_pdf = dir.join("site/actes/dijon/convention-pep21/deliberation.pdf");
@@ -153,7 +153,7 @@ fn runs_are_incremental_and_what_leaves_the_site_is_removed() {
     let (_, err) = publish(&dir, &[]);
     // Ivry's PDF, HTML and page, the index, the feed and the sums.
     assert!(
-        last_line(&err).contains("(6 fichiers écrits, 8 inchangés, 0 retiré)"),
+        last_line(&err).contains("(6 fichiers écrits, 12 inchangés, 0 retiré)"),
         "{err}"
     );
     assert_eq!(
@@ -212,4 +212,46 @@ fn a_dossier_in_error_leaves_the_site_as_it_was() {
     assert!(err.contains("erreur[quorum]"), "{err}");
     assert!(err.contains("site non mis à jour"), "{err}");
     assert_eq!(all_files(&dir.join("site")), before);
+}
+
+#[test]
+fn the_seance_documents_go_online_once_due() {
+    let dir = copy_inputs("site-seance");
+    let liste = "site/seances/dijon/seances/2016-06-27/liste-des-deliberations";
+    let pv = "site/seances/dijon/seances/2016-06-27/proces-verbal";
+    // Liste displayed on 30 June 2016, procès-verbal adopted on 26 September 2016.
+    let (status, err) = publish(&dir, &["--date", "2016-07-01"]);
+    assert_eq!(status, 0, "{err}");
+    for ext in ["pdf", "html"] {
+        assert!(dir.join(format!("{liste}.{ext}")).is_file(), "{err}");
+        assert!(!dir.join(format!("{pv}.{ext}")).exists());
+    }
+    let index = read(&dir, "site/index.html");
+    assert!(index.contains(
+        "<a href=\"seances/dijon/seances/2016-06-27/liste-des-deliberations.pdf\">Liste des délibérations (PDF,"
+    ), "{index}");
+    assert!(!index.contains("Procès-verbal"));
+    let sums = read(&dir, "site/SHA256SUMS");
+    assert!(
+        sums.contains("  seances/dijon/seances/2016-06-27/liste-des-deliberations.pdf\n"),
+        "{sums}"
+    );
+    assert!(
+        std::str::from_utf8(&std::fs::read(dir.join(format!("{liste}.pdf"))).unwrap()[..5])
+            .unwrap()
+            == "%PDF-"
+    );
+
+    let (_, err) = publish(&dir, &["--date", "2016-09-26"]);
+    assert!(dir.join(format!("{pv}.pdf")).is_file(), "{err}");
+    assert!(read(&dir, "site/index.html").contains("proces-verbal.html\">version HTML</a>"));
+
+    // Back before the procès-verbal: it leaves the site.
+    let (_, err) = publish(&dir, &["--date", "2016-09-25"]);
+    assert!(
+        err.contains("retiré du site   site/seances/dijon/seances/2016-06-27/proces-verbal.pdf"),
+        "{err}"
+    );
+    assert!(!dir.join(format!("{pv}.pdf")).exists());
+    assert!(dir.join(format!("{liste}.pdf")).is_file());
 }
