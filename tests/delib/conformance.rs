@@ -136,3 +136,27 @@ fn signature_fields_follow_the_rendu_setting() {
     assert!(field_names(&d.join("annexe-1.pdf")).is_empty());
     assert!(field_names(&out.join("alsace/soutien-parentalite/deliberation.pdf")).is_empty());
 }
+
+/// Issue 13 point 6: PDF/A, tags and the signature field keep the Dijon
+/// délibération under 45 KB.
+#[test]
+fn dijon_deliberation_stays_under_45_kb() {
+    let out = temp_dir("pdfa-size");
+    let o = delib(
+        &root(),
+        &[
+            "render",
+            "inputs/dijon/convention-pep21.toml",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "pdf",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let n = std::fs::metadata(out.join("convention-pep21/deliberation.pdf"))
+        .unwrap()
+        .len();
+    assert!(n < 45_000, "{n} bytes");
+}
