@@ -137,7 +137,6 @@ pub(crate) fn xmp(meta: &Meta, xmp_date: Option<&str>) -> String {
     x
 }
 
-/// Make printpdf's document a PDF/A-2u one: Info dictionary, XMP metadata,
 /// The sRGB profile compressed at `level`: the same bytes in every PDF, so
 /// compressed once per process.
 fn packed_icc(level: u8) -> std::borrow::Cow<'static, [u8]> {
@@ -149,6 +148,7 @@ fn packed_icc(level: u8) -> std::borrow::Cow<'static, [u8]> {
     }
 }
 
+/// Make printpdf's document a PDF/A-2u one: Info dictionary, XMP metadata,
 /// sRGB output intent, PDF 1.7. `level` is the zlib level for the profile.
 pub(crate) fn finish(lo: &mut Document, meta: &Meta, level: u8) {
     lo.version = "1.7".to_string();
