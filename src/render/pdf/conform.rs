@@ -22,9 +22,18 @@ pub(crate) const SRGB_ICC: &[u8] = include_bytes!("../../../color/sRGB.icc");
 const PRODUCER: &str = concat!("delib ", env!("CARGO_PKG_VERSION"));
 
 /// A PDF text string: PDFDocEncoding when ASCII, else UTF-16BE with its BOM.
+///
+/// Only strings with nothing to escape are written as literals: lopdf's
+/// literal writer is quadratic in the number of parentheses and backslashes
+/// (a 64 KB objet of `](` took 3 s to write), hexadecimal is linear.
 pub(crate) fn text_string(s: &str) -> Object {
-    if s.chars().all(|c| (' '..='~').contains(&c)) {
+    if s.chars()
+        .all(|c| (' '..='~').contains(&c) && !matches!(c, '(' | ')' | '\\'))
+    {
         return Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
+    }
+    if s.is_ascii() && !s.chars().any(char::is_control) {
+        return Object::String(s.as_bytes().to_vec(), StringFormat::Hexadecimal);
     }
     let mut b = vec![0xFE, 0xFF];
     for u in s.encode_utf16() {
@@ -874,6 +883,19 @@ mod tests {
         assert!(!x.contains('\u{1}'));
         assert!(x.contains("<pdfaid:part>2</pdfaid:part>"));
         assert!(x.contains("<pdfaid:conformance>U</pdfaid:conformance>"));
+    }
+
+    #[test]
+    fn strings_with_something_to_escape_are_hexadecimal() {
+        // lopdf escapes literal strings in quadratic time: a long objet made
+        // of parentheses must not reach it.
+        for s in ["a (b) c", "](", "back\\slash"] {
+            let Object::String(b, format) = text_string(s) else {
+                panic!("not a string")
+            };
+            assert_eq!(format, StringFormat::Hexadecimal, "{s}");
+            assert_eq!(b, s.as_bytes(), "{s}");
+        }
     }
 
     #[test]
