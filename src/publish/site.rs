@@ -81,6 +81,26 @@ fn seance_label(act: &Act) -> String {
     }
 }
 
+/// Sort key of a deliberation number in the register's order: runs of
+/// digits compare as numbers, so « 2016/9 » comes before « 2016/10 ».
+fn number_key(numero: &str) -> Vec<(u64, String)> {
+    let mut key = Vec::new();
+    let mut rest = numero;
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 {
+            let n = rest[..digits].parse().unwrap_or(u64::MAX);
+            key.push((n, String::new()));
+            rest = &rest[digits..];
+        } else {
+            let text = rest.len() - rest.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
+            key.push((0, rest[..text].to_string()));
+            rest = &rest[text..];
+        }
+    }
+    key
+}
+
 /// "n° 2016-06-27/12 – Convention …" or the objet alone.
 fn act_title(act: &Act) -> String {
     let objet = unescape(&act.model.deliberation.objet);
@@ -220,9 +240,20 @@ pub fn index_page(acts: &[Published], seances: &[(SeanceKey, Vec<SeanceDoc>)]) -
     out.push_str("<header>\n<p class=\"surtitre\">Registre des actes</p>\n</header>\n<main id=\"contenu\">\n<h1>Actes publiés</h1>\n");
     let mut sorted: Vec<&Published> = acts.iter().collect();
     sorted.sort_by(|a, b| {
-        let key = |p: &Published| (p.act.date(), collectivite(p.act), p.act.rel.clone());
+        let key = |p: &Published| {
+            let numero = p.act.model.deliberation.numero.as_deref().unwrap_or("");
+            (
+                p.act.date(),
+                collectivite(p.act),
+                number_key(numero),
+                p.act.rel.clone(),
+            )
+        };
         let (ka, kb) = (key(a), key(b));
-        kb.0.cmp(&ka.0).then(ka.1.cmp(&kb.1)).then(ka.2.cmp(&kb.2))
+        kb.0.cmp(&ka.0)
+            .then(ka.1.cmp(&kb.1))
+            .then(ka.2.cmp(&kb.2))
+            .then(ka.3.cmp(&kb.3))
     });
     if sorted.is_empty() {
         out.push_str("<p>Aucun acte n'est encore publié.</p>\n");

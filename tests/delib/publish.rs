@@ -255,3 +255,26 @@ fn the_seance_documents_go_online_once_due() {
     assert!(!dir.join(format!("{pv}.pdf")).exists());
     assert!(dir.join(format!("{liste}.pdf")).is_file());
 }
+
+#[test]
+fn acts_of_a_seance_are_listed_in_the_order_of_their_numbers() {
+    // All five acts of the Dijon séance, numbered 10 to 14: the file names
+    // sort differently (convention-pep21 is n° 12, tarifs-periscolaires n° 10).
+    let dir = copy_inputs("site-order");
+    let from = crate::common::root().join("inputs/dijon");
+    for f in crate::export::INVENTED {
+        std::fs::copy(from.join(f), dir.join("inputs/dijon").join(f)).unwrap();
+    }
+    let (status, err) = publish(&dir, &[]);
+    assert_eq!(status, 0, "{err}");
+    let index = read(&dir, "site/index.html");
+    let at: Vec<usize> = (10..=14)
+        .map(|n| {
+            let label = format!("n° 2016-06-27/{n} –");
+            index
+                .find(&label)
+                .unwrap_or_else(|| panic!("{label}: {index}"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+}
