@@ -3,7 +3,7 @@
 use super::number::{Orthographe, nombre_en_lettres};
 
 /// Month names, lower case, January first.
-pub(super) const MOIS: [&str; 12] = [
+pub const MOIS: [&str; 12] = [
     "janvier",
     "février",
     "mars",
@@ -57,6 +57,25 @@ impl Date {
             return None;
         }
         Some(Date { year, month, day })
+    }
+
+    /// The date `days` days after 1970-01-01 (Howard Hinnant's
+    /// `civil_from_days`); 1970-01-01 for a day past year 9999's end.
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = i32::try_from(yoe + era * 400 + i64::from(month <= 2)).unwrap_or(1970);
+        Date::new(year, month, day).unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        })
     }
 
     /// Parses exactly `YYYY-MM-DD` (four, two and two ASCII digits); `None` otherwise.

@@ -8,7 +8,7 @@ mod geo;
 mod number;
 mod typo;
 
-pub use date::{Date, date_avec_jour, date_en_lettres, date_longue, heure};
+pub use date::{Date, MOIS, date_avec_jour, date_en_lettres, date_longue, heure};
 pub use geo::{DEPARTEMENTS, de, du_departement};
 pub use number::{
     Orthographe, grouper, montant_en_chiffres, montant_en_lettres, nombre_en_lettres,

@@ -158,25 +158,7 @@ pub fn today(given: Option<&str>) -> anyhow::Result<Date> {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    Ok(civil_from_days((secs / 86_400) as i64))
-}
-
-/// The date `days` days after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> Date {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    Date::new(year, month, day).unwrap_or(Date {
-        year: 1970,
-        month: 1,
-        day: 1,
-    })
+    Ok(Date::from_days_since_epoch((secs / 86_400) as i64))
 }
 
 /// The `[collectivite]` header of `delib.toml` (else of the dossier), for findings
@@ -198,9 +180,9 @@ mod tests {
     #[test]
     fn days_to_dates() {
         let d = |y, m, j| Date::new(y, m, j).unwrap();
-        assert_eq!(civil_from_days(0), d(1970, 1, 1));
-        assert_eq!(civil_from_days(16_979), d(2016, 6, 27));
-        assert_eq!(civil_from_days(11_016), d(2000, 2, 29));
+        assert_eq!(Date::from_days_since_epoch(0), d(1970, 1, 1));
+        assert_eq!(Date::from_days_since_epoch(16_979), d(2016, 6, 27));
+        assert_eq!(Date::from_days_since_epoch(11_016), d(2000, 2, 29));
         assert_eq!(d(1970, 1, 1).days_until(d(2016, 6, 27)), 16_979);
     }
 

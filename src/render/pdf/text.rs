@@ -321,22 +321,6 @@ fn break_points(word: &Word) -> Vec<(usize, bool)> {
 const HYPHEN_BEFORE: usize = 2;
 const HYPHEN_AFTER: usize = 3;
 
-/// Month names: a date is never hyphenated (« 10 jan- / vier 2022 »).
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 fn hyphenate_run(run: &str, offset: usize, points: &mut Vec<(usize, bool)>) {
     let chars = run.chars().count();
     // Short words, proper names (a capital first letter) and names or
@@ -346,7 +330,7 @@ fn hyphenate_run(run: &str, offset: usize, points: &mut Vec<(usize, bool)>) {
         || run.chars().next().is_some_and(char::is_uppercase)
         || run.chars().filter(|c| c.is_uppercase()).count() > 1
         || run.len() > hypher::MAX_INLINE_SIZE
-        || MONTHS.contains(&run)
+        || crate::french::MOIS.contains(&run)
     {
         return;
     }
