@@ -3,6 +3,7 @@
 //! in, text out; `cmd::publish` renders the documents and writes the files.
 
 use super::Act;
+use crate::escape::html as esc;
 use crate::escape::unescape;
 use crate::french::{Date, date_avec_jour, date_longue};
 use std::fmt::Write as _;
@@ -40,22 +41,6 @@ pub struct SeanceDoc {
     pub pdf: String,
     pub html: String,
     pub pdf_size: u64,
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// "45 Ko", "1,2 Mo".

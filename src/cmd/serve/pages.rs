@@ -5,6 +5,7 @@
 //! Everything that comes from a dossier or a file name is escaped here.
 
 use crate::diag::{Diagnostic, Severity};
+use crate::escape::html as esc;
 use std::fmt::Write as _;
 
 /// The reload script, served as `/_rechargement.js` (the pages' CSP allows
@@ -38,22 +39,6 @@ pub const RELOAD_JS: &str = r#"// delib serve : recharge la page dès que ses so
   if (!document.hidden) { ouvrir(); }
 })();
 "#;
-
-/// Escapes text for HTML content and attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 /// The style of the server's own pages (the documents keep theirs).
 const UI_CSS: &str = r#"
