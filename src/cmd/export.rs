@@ -6,6 +6,50 @@ use crate::diag::Diagnostic;
 use crate::publish;
 use anyhow::Context as _;
 
+/// Loads the folder's dossiers and prints what discovery found (errors only
+/// with `-q`); no dossier at all is a usage error.
+pub(crate) fn load_project(
+    folder: &std::path::Path,
+    quiet: bool,
+) -> anyhow::Result<crate::engine::Project> {
+    let project = crate::engine::Project::load(std::slice::from_ref(&folder.to_path_buf()))?;
+    for d in &project.findings {
+        if !quiet || d.severity == crate::diag::Severity::Error {
+            eprintln!("{}", d.render());
+        }
+    }
+    if project.units.is_empty() && project.findings.is_empty() {
+        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
+    }
+    Ok(project)
+}
+
+/// The acts of a checked project, and how many dossiers are left out: each
+/// dossier in error (its findings printed) and each file discovery refused
+/// (a misspelled `[deliberation]`…).
+fn exportable_acts<'a>(
+    folder: &std::path::Path,
+    project: &'a crate::engine::Project,
+) -> (Vec<publish::Act<'a>>, usize) {
+    let (acts, failed) = publish::acts(folder, &project.units);
+    let mut left_out = project
+        .findings
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .count();
+    for c in &failed {
+        for d in &c.diagnostics {
+            eprintln!("{}", d.render());
+        }
+        eprintln!(
+            "{} : non exporté (erreur dans le dossier)\n",
+            c.path.display()
+        );
+        left_out += 1;
+    }
+    (acts, left_out)
+}
+
 /// Runs the command; returns the exit status.
 pub fn run(what: &ExportCommand, quiet: bool) -> anyhow::Result<u8> {
     match what {
@@ -29,33 +73,9 @@ fn summary(done: usize, what: &str, drafts: usize, left_out: usize) -> String {
 
 fn scdl(args: &ScdlArgs, quiet: bool) -> anyhow::Result<u8> {
     let today = publish::today(args.date.as_deref())?;
-    let mut project = crate::engine::Project::load(std::slice::from_ref(&args.folder))?;
-    for d in &project.findings {
-        if !quiet || d.severity == crate::diag::Severity::Error {
-            eprintln!("{}", d.render());
-        }
-    }
-    if project.units.is_empty() && project.findings.is_empty() {
-        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
-    }
+    let mut project = load_project(&args.folder, quiet)?;
     project.check_all();
-    let (acts, failed) = publish::acts(&args.folder, &project.units);
-    // A file discovery refused (a misspelled [deliberation]…) is a dossier left out.
-    let mut left_out = project
-        .findings
-        .iter()
-        .filter(|d| d.severity == crate::diag::Severity::Error)
-        .count();
-    for c in &failed {
-        for d in &c.diagnostics {
-            eprintln!("{}", d.render());
-        }
-        eprintln!(
-            "{} : non exporté (erreur dans le dossier)\n",
-            c.path.display()
-        );
-        left_out += 1;
-    }
+    let (acts, mut left_out) = exportable_acts(&args.folder, &project);
     let mut rows = Vec::new();
     let mut drafts = 0;
     for act in &acts {
@@ -106,33 +126,9 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
         })?),
         None => None,
     };
-    let mut project = crate::engine::Project::load(std::slice::from_ref(&args.folder))?;
-    for d in &project.findings {
-        if !quiet || d.severity == crate::diag::Severity::Error {
-            eprintln!("{}", d.render());
-        }
-    }
-    if project.units.is_empty() && project.findings.is_empty() {
-        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
-    }
+    let mut project = load_project(&args.folder, quiet)?;
     project.check_all();
-    let (acts, failed) = publish::acts(&args.folder, &project.units);
-    // A file discovery refused (a misspelled [deliberation]…) is a dossier left out.
-    let mut left_out = project
-        .findings
-        .iter()
-        .filter(|d| d.severity == crate::diag::Severity::Error)
-        .count();
-    for c in &failed {
-        for d in &c.diagnostics {
-            eprintln!("{}", d.render());
-        }
-        eprintln!(
-            "{} : non exporté (erreur dans le dossier)\n",
-            c.path.display()
-        );
-        left_out += 1;
-    }
+    let (acts, mut left_out) = exportable_acts(&args.folder, &project);
     let (mut done, mut skipped) = (0usize, 0usize);
     let mut warned = false;
     for act in &acts {

@@ -50,15 +50,7 @@ struct Counts {
 /// Runs the command; returns the exit status.
 pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
     let today = publish::today(args.date.as_deref())?;
-    let mut project = crate::engine::Project::load(std::slice::from_ref(&args.folder))?;
-    for d in &project.findings {
-        if !quiet || d.severity == crate::diag::Severity::Error {
-            eprintln!("{}", d.render());
-        }
-    }
-    if project.units.is_empty() && project.findings.is_empty() {
-        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
-    }
+    let mut project = super::export::load_project(&args.folder, quiet)?;
     if crate::diag::has_errors(&project.findings) {
         eprintln!(
             "site non mis à jour : un fichier du répertoire est en erreur ; corrigez-le (delib check) puis relancez"
