@@ -319,45 +319,25 @@ impl Checker<'_> {
         }
     }
 
-    /// Dates in order, and the convocation delay.
+    /// Dates in order.
     fn dates(&mut self, s: &crate::input::Seance, src: &Arc<Source>) {
         let Some(seance) = date(&s.date) else { return };
         let d = self.l.dossier.deliberation.get_ref();
         let dsrc = self.src().clone();
+        // The convocation's delay is a fact of the séance, checked once for
+        // it (`seance::check`), not once per dossier.
         if let Some(c) = &s.convocation
             && let Some(conv) = date(c)
+            && conv >= seance
         {
-            if conv >= seance {
-                self.out.push(
-                    Diagnostic::error(
-                        "date-convocation",
-                        "la convocation n'est pas antérieure à la séance",
-                    )
-                    .at(src, c.span())
-                    .hint(
-                        "la convocation est envoyée avant la séance ; vérifiez l'année et le mois",
-                    ),
-                );
-            } else {
-                let large = self.l.collectivite.type_.unwrap_or_default()
-                    == TypeCollectivite::Commune
-                    && self.l.collectivite.population.is_none_or(|p| p >= 3500);
-                let needed = if large { 5 } else { 3 };
-                let francs = conv.days_until(seance) - 1;
-                if francs < needed {
-                    let article = if large { "L. 2121-12" } else { "L. 2121-11" };
-                    self.out.push(
-                        Diagnostic::warning(
-                            "delai-convocation",
-                            format!("convocation {francs} jour{} franc{} avant la séance, il en faut {needed}", if francs > 1 { "s" } else { "" }, if francs > 1 { "s" } else { "" }),
-                        )
-                        .at(src, c.span())
-                        .hint(format!(
-                            "art. {article} ; en cas d'urgence le délai peut être abrégé à un jour franc, le maire en rend compte à l'ouverture de la séance (l'outil ne peut pas le savoir)"
-                        )),
-                    );
-                }
-            }
+            self.out.push(
+                Diagnostic::error(
+                    "date-convocation",
+                    "la convocation n'est pas antérieure à la séance",
+                )
+                .at(src, c.span())
+                .hint("la convocation est envoyée avant la séance ; vérifiez l'année et le mois"),
+            );
         }
         if let Some(p) = &d.publication {
             // (date, code, message, the date it may not precede, hint)

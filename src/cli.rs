@@ -69,6 +69,8 @@ pub enum Command {
         after_help = "\
 Pour chaque dossier, écrit SORTIE/<nom du dossier>/{rapport,deliberation,convention,annexe-1…}.{md,html,pdf}
 (une convention-<partenaire> par ligne du fichier partenaires, s'il y en a un).
+Pour chaque fichier de séance du répertoire rendu, écrit dans SORTIE/<chemin de la séance>/ la
+convocation, la liste des délibérations, le procès-verbal, la feuille du registre et recueil.pdf.
 Seuls les documents que le dossier appelle sont produits, et seuls ceux dont une source a changé
 sont réécrits (dossier, séance, delib.toml, CSV, modèles) : le manifeste SORTIE/.delib-manifest.json
 s'en souvient. Les dossiers sont rendus en parallèle. Un dossier en erreur n'écrit rien et ses
@@ -335,7 +337,7 @@ pub struct RenderArgs {
     /// Formats à produire, séparés par des virgules : md, html, pdf
     #[arg(long, value_name = "FORMATS", value_delimiter = ',')]
     pub format: Vec<String>,
-    /// Documents à produire, séparés par des virgules : rapport, deliberation, convention, annexe
+    /// Documents à produire, séparés par des virgules : rapport, deliberation, convention, annexe, seance
     #[arg(long, value_name = "DOCUMENTS", value_delimiter = ',')]
     pub only: Vec<String>,
     /// Réécrit tout, même ce qui n'a pas changé

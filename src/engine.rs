@@ -13,7 +13,13 @@
 //!
 //! Outputs that depend on several dossiers (the documents of a séance) hang
 //! on [`Project::seances`]: each séance file found, with its output folder,
-//! and [`Project::units_of_seance`] gives the dossiers that name it.
+//! and [`Project::units_of_seance`] gives the dossiers that name it. The
+//! séance's rule, in one place ([`seance_inputs`], [`render_seance`]): its
+//! documents are made again when anything they are made from changed — the
+//! séance file or any of its dossiers as a whole (dossier, delib.toml, logo,
+//! partners, templates) or the tool — and a caller writes only the files
+//! whose bytes then differ (one vote changed: the procès-verbal is rewritten,
+//! the convocation is not).
 
 use crate::build::{self, Doc, Format, OutputFile};
 use crate::diag::{Diagnostic, Severity};
@@ -146,17 +152,106 @@ impl Project {
         Ok(out)
     }
 
+    /// The indices of the dossiers of the séance file `real`, in the order
+    /// of its ordre du jour (numbers, then paths): the first one gives the
+    /// séance its output folder, formats and templates.
+    pub fn members_of_seance(&self, real: &Path) -> Vec<usize> {
+        members_of_seance(&self.units, real)
+    }
+
     /// The dossiers whose `seance = "…"` names the séance file `real`
     /// (a real path, as in [`FoundSeance::real`]).
     pub fn units_of_seance<'a>(&'a self, real: &'a Path) -> impl Iterator<Item = &'a Unit> + 'a {
-        self.units.iter().filter(move |u| {
-            let Some(l) = &u.loaded else { return false };
-            l.seance.as_ref().is_some_and(|(_, src)| {
-                !Arc::ptr_eq(src, &l.source)
-                    && src.path.canonicalize().ok().as_deref() == Some(real)
+        self.units.iter().filter(move |u| names_seance(u, real))
+    }
+}
+
+/// The indices of the dossiers of `units` that name the séance file `real`,
+/// in the order of its ordre du jour (as [`Project::members_of_seance`]).
+pub fn members_of_seance(units: &[Unit], real: &Path) -> Vec<usize> {
+    let mut members: Vec<usize> = units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| names_seance(u, real))
+        .map(|(i, _)| i)
+        .collect();
+    members.sort_by_cached_key(|&i| units[i].loaded.as_ref().map(crate::seance::order_key));
+    members
+}
+
+/// True when the dossier's `seance = "…"` names the séance file `real`.
+fn names_seance(u: &Unit, real: &Path) -> bool {
+    let Some(l) = &u.loaded else { return false };
+    l.seance.as_ref().is_some_and(|(_, src)| {
+        !Arc::ptr_eq(src, &l.source) && src.path.canonicalize().ok().as_deref() == Some(real)
+    })
+}
+
+/// Everything the documents of a séance are made from, known without
+/// checking its dossiers: the tool, and each dossier as a whole (its text,
+/// the séance file, delib.toml, the logo, the partners CSV, every template
+/// of its set), in the order given. When it did not change, no séance
+/// document did.
+pub fn seance_inputs(members: &[&Loaded], sets: &TemplateSets, tool: Hash) -> Hash {
+    let mut h = tool.feed(b"seance");
+    for l in members {
+        h = h.feed(l.source.path.to_string_lossy().as_bytes());
+        h = match sets.of(l) {
+            Ok(t) => h.feed(whole_inputs(l, &t, tool).hex().as_bytes()),
+            Err(d) => h.feed(d.message.as_bytes()),
+        };
+    }
+    h
+}
+
+/// Every document of a séance in `formats`, in memory (`convocation.md`, …,
+/// `recueil.pdf`): only those it calls for (`seance::documents`), with the
+/// templates of its first dossier. `members` are checked and derived, in the
+/// order of the ordre du jour. Pure, like [`render_doc`]; a panic becomes a
+/// finding.
+pub fn render_seance(
+    members: &[&Unit],
+    sets: &TemplateSets,
+    formats: &[Format],
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut partners = Vec::with_capacity(members.len());
+    for u in members {
+        let (Some(l), Some(_)) = (&u.loaded, &u.model) else {
+            return Err(u.diagnostics.clone());
+        };
+        let t = sets.of(l).map_err(|d| vec![d])?;
+        partners.push(
+            l.partenaires
+                .as_ref()
+                .map(|src| crate::partners::parse(src, t.partner_columns()).0),
+        );
+    }
+    let items: Vec<crate::seance::Item> = members
+        .iter()
+        .zip(&partners)
+        .filter_map(|(u, p)| {
+            Some(crate::seance::Item {
+                loaded: u.loaded.as_ref()?,
+                model: u.model.as_ref()?,
+                partners: p.as_deref(),
             })
         })
-    }
+        .collect();
+    let groups = crate::seance::group(&items);
+    let [g] = groups.as_slice() else {
+        return Err(Vec::new());
+    };
+    let first = g.items.first().map(|i| i.loaded).ok_or_else(Vec::new)?;
+    let templates = sets.of(first).map_err(|d| vec![d])?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::seance::render_all(g, &templates, formats)
+    }))
+    .unwrap_or_else(|_| {
+        Err(vec![Diagnostic::error(
+            "erreur-interne",
+            "erreur interne pendant le rendu des documents de la séance",
+        )])
+    })
 }
 
 impl Unit {

@@ -3,7 +3,8 @@
 //! One manifest per output folder: for each dossier (by absolute path), its
 //! output sub-folder and, per file, a hash of everything the file depends on
 //! (dossier, séance file, delib.toml, CSV row, template, stylesheet, tool)
-//! and a hash of the bytes written.
+//! and a hash of the bytes written. The documents of a séance are recorded
+//! the same way, by séance file.
 //!
 //! A manifest is data read from disk, never trusted: one that does not
 //! parse, or names a folder or file that is not a plain relative path, is
@@ -25,6 +26,10 @@ pub const VERSION: u32 = 2;
 pub struct Manifest {
     pub version: u32,
     pub dossiers: BTreeMap<String, Entry>,
+    /// The documents of each séance, by the absolute path of its séance file
+    /// (absent from manifests written before séance documents existed).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub seances: BTreeMap<String, Entry>,
 }
 
 /// One dossier's outputs.
@@ -93,13 +98,14 @@ impl Manifest {
         Manifest {
             version: VERSION,
             dossiers: BTreeMap::new(),
+            seances: BTreeMap::new(),
         }
     }
 
     /// Why this manifest cannot be trusted, if it cannot: every folder a
     /// plain relative path, every file a plain name.
     fn invalid(&self) -> Option<String> {
-        for entry in self.dossiers.values() {
+        for entry in self.dossiers.values().chain(self.seances.values()) {
             if crate::discover::output_name_problem(&entry.dir).is_some()
                 || !crate::discover::is_plain_relative(Path::new(&entry.dir))
             {
@@ -118,7 +124,7 @@ impl Manifest {
 
     /// Serialises the manifest (None for an empty one where there was none).
     pub fn to_bytes(&self, root: &Path) -> Option<Vec<u8>> {
-        if self.dossiers.is_empty() && !root.join(FILE).exists() {
+        if self.dossiers.is_empty() && self.seances.is_empty() && !root.join(FILE).exists() {
             return None;
         }
         let mut json = serde_json::to_vec_pretty(self).ok()?;

@@ -62,7 +62,7 @@ pub fn split_numero(n: &str) -> Option<(&str, u64)> {
 }
 
 /// The order of an item in the ordre du jour: by number, then by file.
-fn order_key(l: &Loaded) -> (u64, String, PathBuf) {
+pub fn order_key(l: &Loaded) -> (u64, String, PathBuf) {
     let n = l
         .dossier
         .deliberation
@@ -586,22 +586,38 @@ fn outline_title(m: &Model, partners: &[Partner], d: &Doc) -> String {
 }
 
 /// Every output of a séance, in memory: `stem.ext` names inside the
-/// séance's folder. `only`: the séance document stems wanted (None: all).
+/// séance's folder, in a fixed order (the documents it calls for, then
+/// `recueil.pdf` with the PDF format). The documents render in parallel;
+/// the bytes do not depend on the number of threads.
 pub fn render_all(
     g: &Group,
     templates: &Templates,
     formats: &[Format],
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    use rayon::prelude::*;
     let m = build(g)?;
     let logo = g.items.first().and_then(|i| i.model.logo.as_ref());
+    let (docs, recueil) = rayon::join(
+        || {
+            documents(&m)
+                .into_par_iter()
+                .map(|d| render_doc(&m, d, templates, formats, logo))
+                .collect::<Vec<_>>()
+        },
+        || {
+            formats
+                .contains(&Format::Pdf)
+                .then(|| recueil(g, templates))
+        },
+    );
     let mut out = Vec::new();
-    for d in documents(&m) {
-        out.extend(render_doc(&m, d, templates, formats, logo).map_err(|e| vec![e])?);
+    for d in docs {
+        out.extend(d.map_err(|e| vec![e])?);
     }
-    if formats.contains(&Format::Pdf) {
+    if let Some(r) = recueil {
         out.push(OutputFile {
             name: format!("{RECUEIL}.pdf"),
-            bytes: recueil(g, templates).map_err(|e| vec![e])?,
+            bytes: r.map_err(|e| vec![e])?,
         });
     }
     Ok(out)
@@ -640,6 +656,7 @@ fn dates(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
         return;
     };
     let mut errs = Vec::new();
+    convocation_delay(l, s, src, seance, out);
     if let Some(t) = &s.liste_publiee
         && let Some(d) = model::date(t, src, &mut errs)
     {
@@ -681,6 +698,42 @@ fn dates(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
     }
     // A date-time or a time alone: reported once for the séance.
     out.extend(errs);
+}
+
+/// The convocation sent at least 3 clear days before the séance, 5 in
+/// communes of 3 500 inhabitants or more (L. 2121-11, L. 2121-12): once per
+/// séance, on its first dossier, however many dossiers name it. A
+/// convocation not before the séance is each dossier's error (`check`).
+fn convocation_delay(
+    l: &Loaded,
+    s: &Seance,
+    src: &Arc<Source>,
+    seance: Date,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(c) = &s.convocation else { return };
+    let Some(conv) = to_date(c) else { return };
+    if conv >= seance {
+        return;
+    }
+    let large = l.collectivite.type_.unwrap_or_default() == crate::input::TypeCollectivite::Commune
+        && l.collectivite.population.is_none_or(|p| p >= 3500);
+    let needed = if large { 5 } else { 3 };
+    let francs = conv.days_until(seance) - 1;
+    if francs < needed {
+        let article = if large { "L. 2121-12" } else { "L. 2121-11" };
+        let s = if francs > 1 { "s" } else { "" };
+        out.push(
+            Diagnostic::warning(
+                "delai-convocation",
+                format!("convocation {francs} jour{s} franc{s} avant la séance, il en faut {needed}"),
+            )
+            .at(src, c.span())
+            .hint(format!(
+                "art. {article} ; en cas d'urgence le délai peut être abrégé à un jour franc, le maire en rend compte à l'ouverture de la séance (l'outil ne peut pas le savoir)"
+            )),
+        );
+    }
 }
 
 /// A gap in the numbering of a séance's deliberations (same prefix).

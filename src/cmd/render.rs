@@ -8,6 +8,7 @@
 use crate::build::Format;
 use crate::cli::RenderArgs;
 use crate::diag::{Diagnostic, Severity};
+use crate::discover::FoundSeance;
 use crate::engine::{self, Project, TemplateSets, Unit};
 use crate::load::{self, Loaded};
 use crate::manifest::{self, Entry, FileRecord, Hash, Manifest};
@@ -73,9 +74,9 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     // and derive a dossier only when it has to be rendered again.
     let Project {
         mut units,
+        seances,
         findings,
         templates,
-        ..
     } = Project::load(&args.paths)?;
     let found_failed = report_findings(&findings, args.deny_warnings, quiet);
     if units.is_empty() {
@@ -199,6 +200,36 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
             m.dossiers.insert(k, entry);
         }
     }
+    // The séances, once their dossiers are done.
+    let seance_count = {
+        let jobs = plan_seances(&mut units, &seances, &places, &manifests, &batch);
+        let n = jobs.len();
+        let outcomes: Vec<anyhow::Result<Outcome>> = jobs
+            .par_iter()
+            .map(|j| render_seance(j, &units, &batch))
+            .collect();
+        for o in outcomes {
+            let o = o?;
+            eprint!("{}", crate::diag::for_terminal(&o.report));
+            failed += usize::from(o.failed);
+            written += o.written;
+            unchanged += o.unchanged;
+            removed.extend(o.removed);
+            if let Some((root, k, entry)) = o.entry
+                && let Some(m) = manifests.get_mut(&root)
+            {
+                m.seances.insert(k, entry);
+            }
+        }
+        n
+    };
+    let found_seances: BTreeSet<String> = seances.iter().map(|s| key(&s.real)).collect();
+    let walked: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
     // Dossiers that disappeared since the last run: their outputs go too.
     for (root, m) in &mut manifests {
         let Some(out) = batch.outputs.get(root) else {
@@ -212,6 +243,23 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
             .collect();
         for k in gone {
             if let Some(entry) = m.dossiers.remove(&k) {
+                removed.extend(remove_entry(out, &entry));
+            }
+        }
+        // Séances no dossier names any more: their file is gone, or it was
+        // in a folder rendered now and no dossier found there names it.
+        let gone: Vec<String> = m
+            .seances
+            .keys()
+            .filter(|k| {
+                let p = Path::new(k.as_str());
+                !found_seances.contains(*k)
+                    && (!p.exists() || walked.iter().any(|w| p.starts_with(w)))
+            })
+            .cloned()
+            .collect();
+        for k in gone {
+            if let Some(entry) = m.seances.remove(&k) {
                 removed.extend(remove_entry(out, &entry));
             }
         }
@@ -234,6 +282,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
             "{}",
             summary(
                 units.len(),
+                seance_count,
                 written,
                 unchanged,
                 removed.len(),
@@ -274,9 +323,11 @@ fn remove_entry(out: &OutputDir, entry: &Entry) -> Vec<PathBuf> {
     removed
 }
 
-/// "3 dossiers : 30 documents écrits, 0 inchangé, 0 supprimé, 0 en erreur, en 0,04 s".
+/// "3 dossiers : 30 documents écrits, 0 inchangé, 0 supprimé, 0 en erreur, en 0,04 s";
+/// "5 dossiers et 1 séance : …" when séance documents were made or checked.
 fn summary(
     dossiers: usize,
+    seances: usize,
     written: usize,
     unchanged: usize,
     removed: usize,
@@ -284,8 +335,12 @@ fn summary(
     t: std::time::Duration,
 ) -> String {
     let s = |n: usize| if n > 1 { "s" } else { "" };
+    let seances = match seances {
+        0 => String::new(),
+        n => format!(" et {n} séance{}", s(n)),
+    };
     let mut line = format!(
-        "{dossiers} dossier{} : {written} document{} écrit{}, {unchanged} inchangé{}, {removed} supprimé{}, {failed} en erreur, en {:.2} s",
+        "{dossiers} dossier{}{seances} : {written} document{} écrit{}, {unchanged} inchangé{}, {removed} supprimé{}, {failed} en erreur, en {:.2} s",
         s(dossiers),
         s(written),
         s(written),
@@ -322,7 +377,7 @@ fn parse_formats(list: &[String]) -> anyhow::Result<Vec<Format>> {
 }
 
 fn parse_only(list: &[String]) -> anyhow::Result<Vec<String>> {
-    const KINDS: [&str; 4] = ["rapport", "deliberation", "convention", "annexe"];
+    const KINDS: [&str; 5] = ["rapport", "deliberation", "convention", "annexe", "seance"];
     list.iter()
         .map(|s| {
             let s = s.trim().to_lowercase().replace('é', "e");
@@ -579,4 +634,209 @@ fn output_root(l: &Loaded, args: &RenderArgs) -> Result<PathBuf, Diagnostic> {
         .at(&l.source, s.span())
         .hint("dans un dossier, [rendu] sortie est un chemin relatif sans « .. » ; pour écrire ailleurs, utilisez -o")
     })
+}
+
+// ---------------------------------------------------------------------------
+// The séances: one job per séance file found, after its dossiers.
+
+/// One séance of the run: where its documents go and what they are made of.
+struct SeanceJob<'a> {
+    found: &'a FoundSeance,
+    /// Its dossiers (indices in the run's units), in the ordre du jour.
+    members: Vec<usize>,
+    /// Output folder: its first dossier's.
+    root: PathBuf,
+    formats: Vec<Format>,
+    /// [`engine::seance_inputs`] with the options that shape the outputs.
+    inputs: String,
+    previous: Option<&'a Entry>,
+    /// Nothing to do: same inputs as the last successful run, every file there.
+    unchanged: bool,
+    /// Why it is not rendered (a dossier of the séance could not be loaded…).
+    skipped: Option<String>,
+}
+
+/// The séance jobs of a run, and the checks their dossiers need: a séance
+/// whose inputs changed needs every one of its dossiers checked and derived,
+/// even those whose own documents are unchanged.
+fn plan_seances<'a>(
+    units: &mut [Unit],
+    seances: &'a [FoundSeance],
+    places: &[Result<(PathBuf, String), Diagnostic>],
+    manifests: &'a BTreeMap<PathBuf, Manifest>,
+    b: &Batch,
+) -> Vec<SeanceJob<'a>> {
+    let mut jobs = Vec::new();
+    for found in seances {
+        let members = engine::members_of_seance(units, &found.real);
+        let Some(&first) = members.first() else {
+            continue;
+        };
+        let Some(l) = &units[first].loaded else {
+            continue;
+        };
+        let Ok((root, _)) = &places[first] else {
+            continue;
+        };
+        // A bad `[rendu] formats` is the first dossier's error, reported there.
+        let Ok(formats) = engine::formats_for(l, &b.cli_formats) else {
+            continue;
+        };
+        let loaded: Vec<&Loaded> = members
+            .iter()
+            .filter_map(|&i| units[i].loaded.as_ref())
+            .collect();
+        let mut h = engine::seance_inputs(&loaded, b.templates, b.tool);
+        for f in &formats {
+            h = h.feed(f.ext().as_bytes());
+        }
+        for k in &b.only {
+            h = h.feed(k.as_bytes());
+        }
+        let inputs = h.feed(&[u8::from(b.args.deny_warnings)]).hex();
+        let previous = manifests
+            .get(root)
+            .and_then(|m| m.seances.get(&key(&found.real)));
+        let unchanged = !b.args.force
+            && previous.is_some_and(|p| {
+                p.inputs == inputs
+                    && p.dir == found.out
+                    && p.files
+                        .keys()
+                        .all(|f| root.join(&found.out).join(f).is_file())
+            });
+        jobs.push(SeanceJob {
+            found,
+            members,
+            root: root.clone(),
+            formats,
+            inputs,
+            previous,
+            unchanged,
+            skipped: None,
+        });
+    }
+    // Check (once) the dossiers of the séances to render again.
+    let mut to_check = vec![false; units.len()];
+    for j in jobs.iter().filter(|j| !j.unchanged) {
+        for &i in &j.members {
+            to_check[i] = true;
+        }
+    }
+    units
+        .par_iter_mut()
+        .zip(to_check.par_iter())
+        .filter(|(_, c)| **c)
+        .for_each(|(u, _)| u.check());
+    for j in jobs.iter_mut().filter(|j| !j.unchanged) {
+        if let Some(u) = j
+            .members
+            .iter()
+            .map(|&i| &units[i])
+            .find(|u| u.failed(b.args.deny_warnings))
+        {
+            j.skipped = Some(format!(
+                "{} est en erreur : documents de la séance non rendus, les précédents sont conservés",
+                u.path.display()
+            ));
+        }
+    }
+    jobs
+}
+
+/// Renders the documents of one séance and writes those whose bytes changed.
+fn render_seance(j: &SeanceJob, units: &[Unit], b: &Batch) -> anyhow::Result<Outcome> {
+    let mut o = Outcome::default();
+    let selected = b.only.is_empty() || b.only.iter().any(|k| k == "seance");
+    let asked = |file: &str| {
+        let ext = file.rsplit_once('.').map_or("", |(_, e)| e);
+        selected && j.formats.iter().any(|f| f.ext() == ext)
+    };
+    if j.unchanged {
+        o.unchanged = j
+            .previous
+            .map_or(0, |p| p.files.keys().filter(|f| asked(f)).count());
+        return Ok(o);
+    }
+    if let Some(why) = &j.skipped {
+        o.report = format!("{} : {why}\n\n", j.found.path.display());
+        return Ok(o);
+    }
+    let Some(out) = b.outputs.get(&j.root) else {
+        return Ok(o);
+    };
+    let files = if selected {
+        let members: Vec<&Unit> = j.members.iter().map(|&i| &units[i]).collect();
+        match engine::render_seance(&members, b.templates, &j.formats) {
+            Ok(f) => f,
+            Err(diags) => {
+                diags.iter().for_each(|d| o.note(d));
+                o.failed = true;
+                o.report.push_str(&format!(
+                    "{} : documents de la séance non rendus, rien n'a été écrit\n\n",
+                    j.found.path.display()
+                ));
+                return Ok(o);
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    // Outputs recorded in another folder (the séance file moved): removed.
+    let previous = match j.previous {
+        Some(p) if p.dir != j.found.out => {
+            o.removed.extend(remove_entry(out, p));
+            None
+        }
+        p => p,
+    };
+    let dir = Path::new(j.found.out.as_str());
+    let mut entry = Entry {
+        dir: j.found.out.clone(),
+        inputs: j.inputs.clone(),
+        files: BTreeMap::new(),
+    };
+    // Not asked for this time: keep what the last run recorded.
+    if let Some(p) = previous {
+        for (file, r) in p.files.iter().filter(|(f, _)| !asked(f)) {
+            entry.files.insert(file.clone(), r.clone());
+        }
+    }
+    out.clean(dir);
+    // Rewritten only when its bytes changed: one vote changed rewrites the
+    // procès-verbal, not the convocation.
+    for f in &files {
+        let bytes = manifest::content_hash(&f.bytes);
+        let rel = dir.join(&f.name);
+        let same = !b.args.force
+            && previous
+                .and_then(|p| p.files.get(&f.name))
+                .is_some_and(|r| r.bytes == bytes)
+            && out.root().join(&rel).is_file();
+        if same {
+            o.unchanged += 1;
+        } else {
+            out.write(&rel, &f.bytes).with_context(|| {
+                format!("impossible d'écrire {}", out.root().join(&rel).display())
+            })?;
+            o.written += 1;
+        }
+        entry.files.insert(
+            f.name.clone(),
+            FileRecord {
+                inputs: j.inputs.clone(),
+                bytes,
+            },
+        );
+    }
+    // Documents the séance no longer calls for (a vote removed: no procès-verbal).
+    if let Some(p) = previous {
+        for (file, record) in p.files.iter().filter(|(f, _)| asked(f)) {
+            if !entry.files.contains_key(file) && out.remove(&dir.join(file), &record.bytes) {
+                o.removed.push(out.root().join(dir).join(file));
+            }
+        }
+    }
+    o.entry = Some((j.root.clone(), key(&j.found.real), entry));
+    Ok(o)
 }

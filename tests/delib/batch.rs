@@ -238,6 +238,11 @@ fn same_bytes_whatever_the_number_of_threads() {
     }
     let (a, b) = (files(&dir.join("one")), files(&dir.join("many")));
     assert!(a.len() > 90);
+    // The séance's documents too, the recueil gathering every act included.
+    assert!(
+        a.iter()
+            .any(|(n, _)| n == "dijon/seances/2016-06-27/recueil.pdf")
+    );
     assert_eq!(a.len(), b.len());
     for ((na, ba), (nb, bb)) in a.iter().zip(&b) {
         assert_eq!(na, nb);
@@ -293,11 +298,11 @@ fn a_batch_killed_mid_run_leaves_only_complete_files() {
         all.iter().all(|(n, _)| !n.ends_with(".tmp")),
         "temporary files left"
     );
-    // 40 copies × 4 PDFs, and the rapport and délibération of the four other
-    // dossiers of the Dijon séance.
+    // 40 copies × 4 PDFs, the rapport and délibération of the four other
+    // dossiers of the Dijon séance, and the séance's four documents and recueil.
     assert_eq!(
         all.iter().filter(|(n, _)| n.ends_with(".pdf")).count(),
-        40 * 4 + 4 * 2
+        40 * 4 + 4 * 2 + 5
     );
 }
 

@@ -119,6 +119,12 @@ fn warnings_render_but_deny_warnings_fails() {
         dir.join("dossier.toml"),
     )
     .unwrap();
+    std::fs::create_dir_all(dir.join("seances")).unwrap();
+    std::fs::copy(
+        src.join("delai-convocation/seances/2024-03-14.toml"),
+        dir.join("seances/2024-03-14.toml"),
+    )
+    .unwrap();
     let o = delib(
         &dir,
         &["render", "dossier.toml", "-o", "out", "--format", "md"],
@@ -162,4 +168,24 @@ fn an_error_stops_render_and_keeps_previous_outputs() {
         std::fs::read(dir.join("out/dossier/deliberation.md")).unwrap(),
         before
     );
+}
+
+#[test]
+fn the_convocation_delay_is_reported_once_per_seance() {
+    // Two dossiers name the séance file convened too late.
+    let rel = "tests/fixtures/check/delai-convocation";
+    let out = crate::common::temp_dir("delai-once");
+    let out = out.to_str().unwrap();
+    for args in [
+        vec!["check", rel],
+        vec!["render", rel, "-o", out, "--format", "md"],
+    ] {
+        let o = delib(&root(), &args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            err.matches("avertissement[delai-convocation]").count(),
+            1,
+            "{args:?}: {err}"
+        );
+    }
 }

@@ -340,3 +340,235 @@ fn unvoted_items_make_drafts_and_no_vote_means_no_minutes() {
     assert!(pv.contains("PROJET DE PROCÈS-VERBAL"), "{pv}");
     assert!(pv.contains("n’a pas encore été mis aux voix"));
 }
+
+// ---------------------------------------------------------------------------
+// `delib render` of a folder: the séance's documents in its own output folder.
+
+use crate::batch::copy_inputs;
+use crate::common::{delib, stderr, temp_dir};
+use std::path::Path;
+
+/// Inode of every file of a folder: an atomic rewrite gives a new one.
+#[cfg(unix)]
+fn inodes(dir: &Path) -> BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap().ino(),
+            )
+        })
+        .collect()
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    v.sort();
+    v
+}
+
+const SEANCE_DIR: &str = "out/dijon/seances/2016-06-27";
+
+#[test]
+fn render_writes_the_seance_documents_in_its_folder() {
+    let dir = copy_inputs("seance-render");
+    let o = delib(&dir, &["render", "inputs", "-o", "out"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .starts_with("7 dossiers et 1 séance : 142 documents écrits"),
+        "{err}"
+    );
+    let mut expected: Vec<String> = [
+        "convocation",
+        "liste-des-deliberations",
+        "proces-verbal",
+        "registre",
+    ]
+    .iter()
+    .flat_map(|s| ["md", "html", "pdf"].map(|e| format!("{s}.{e}")))
+    .collect();
+    expected.push("recueil.pdf".into());
+    expected.sort();
+    assert_eq!(names(&dir.join(SEANCE_DIR)), expected);
+    // The same bytes as the library makes (the golden files are checked above).
+    let md = std::fs::read(dir.join(SEANCE_DIR).join("proces-verbal.md")).unwrap();
+    assert_eq!(md, outputs(&[Format::Md])["proces-verbal.md"]);
+    // Inline séances (Ivry, Alsace) get no séance documents.
+    for d in ["out/ivry-sur-seine", "out/alsace"] {
+        let all = crate::common::files(&dir.join(d));
+        assert!(
+            all.iter()
+                .all(|(n, _)| !n.contains("convocation") && !n.contains("proces-verbal")),
+            "{d}: {:?}",
+            all.iter().map(|x| &x.0).collect::<Vec<_>>()
+        );
+    }
+    // One dossier given by path: its acts only, never a séance of one item.
+    let o = delib(
+        &dir,
+        &[
+            "render",
+            "inputs/dijon/convention-pep21.toml",
+            "-o",
+            "single",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        dir.join("single/convention-pep21/deliberation.pdf")
+            .is_file()
+    );
+    assert_eq!(names(&dir.join("single")), ["convention-pep21"]);
+    // --only seance: the séance's documents only.
+    let o = delib(
+        &dir,
+        &[
+            "render", "inputs", "-o", "only", "--only", "seance", "--format", "md",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(names(&dir.join("only")), ["dijon"]);
+    assert_eq!(names(&dir.join("only/dijon")), ["seances"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_changed_vote_rewrites_exactly_the_seance_documents_it_changes() {
+    let dir = copy_inputs("seance-incremental");
+    let render = || {
+        let o = delib(&dir, &["render", "inputs", "-o", "out"]);
+        let err = stderr(&o);
+        assert!(o.status.success(), "{err}");
+        err.lines().last().unwrap().to_owned()
+    };
+    render();
+    let before = inodes(&dir.join(SEANCE_DIR));
+    // Item 13: one member who abstained votes for instead.
+    let path = dir.join("inputs/dijon/stationnement-tarifs.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("pour = 50\n", "pour = 51\n")
+        .replace("abstentions = 3\n", "abstentions = 2\n")
+        .replace(", \"Mme DESAUBLIAUX\"]", "]");
+    std::fs::write(&path, text).unwrap();
+    let line = render();
+    let after = inodes(&dir.join(SEANCE_DIR));
+    let rewritten: Vec<&str> = after
+        .iter()
+        .filter(|(n, i)| before.get(*n) != Some(i))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    // The procès-verbal names the abstentions and the recueil holds the
+    // délibération's vote; the convocation, the liste (still « Adoptée ») and
+    // the register sheet read the same.
+    assert_eq!(
+        rewritten,
+        [
+            "proces-verbal.html",
+            "proces-verbal.md",
+            "proces-verbal.pdf",
+            "recueil.pdf"
+        ],
+        "{line}"
+    );
+    // The dossier's own rapport and délibération (6 files), and those 4.
+    assert!(line.contains(": 10 documents écrits"), "{line}");
+    let pv = std::fs::read_to_string(dir.join(SEANCE_DIR).join("proces-verbal.md")).unwrap();
+    assert!(!pv.contains("DESAUBLIAUX\u{a0}"), "{pv}");
+    // Nothing changed since: nothing written.
+    let line = render();
+    assert!(line.ends_with("rien à refaire"), "{line}");
+    assert_eq!(inodes(&dir.join(SEANCE_DIR)), after);
+}
+
+/// A séance file and two dossiers naming it, the second without a vote.
+fn small_seance(name: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    let w = |p: &str, t: &str| {
+        let p = dir.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, t).unwrap();
+    };
+    w(
+        "in/delib.toml",
+        "[collectivite]\nnom = \"Commune de Test\"\ntype = \"commune\"\nville = \"Test\"\npopulation = 1200\n",
+    );
+    w(
+        "in/seance.toml",
+        "date = 2026-01-15\nheure = \"19:00\"\nconvocation = 2026-01-08\nmembres_en_exercice = 3\npresents = [\"M. A\", \"Mme B\", \"M. C\"]\npresident = \"M. A\"\nsecretaire = \"Mme B\"\n",
+    );
+    for (n, objet) in [("1", "Premier objet"), ("2", "Second objet")] {
+        w(
+            &format!("in/d{n}.toml"),
+            &format!(
+                "seance = \"seance.toml\"\n[deliberation]\nnumero = \"2026-{n}\"\nobjet = \"{objet}\"\narticles = [\"**DÉCIDE** ceci.\"]\n"
+            ),
+        );
+    }
+    dir
+}
+
+#[test]
+fn seance_documents_follow_the_votes_and_go_with_the_seance() {
+    let dir = small_seance("seance-votes");
+    let render = || {
+        let o = delib(&dir, &["render", "in", "-o", "out", "--format", "md"]);
+        let err = stderr(&o);
+        assert!(o.status.success(), "{err}");
+        err
+    };
+    // No vote yet: the convocation only.
+    render();
+    assert_eq!(names(&dir.join("out/seance")), ["convocation.md"]);
+    // One item voted: the liste, and the procès-verbal and register sheet as drafts.
+    let vote = "\n[deliberation.vote]\nunanimite = true\n";
+    let d1 = dir.join("in/d1.toml");
+    let text = std::fs::read_to_string(&d1).unwrap();
+    std::fs::write(&d1, format!("{text}{vote}")).unwrap();
+    render();
+    assert_eq!(
+        names(&dir.join("out/seance")),
+        [
+            "convocation.md",
+            "liste-des-deliberations.md",
+            "proces-verbal.md",
+            "registre.md"
+        ]
+    );
+    let pv = std::fs::read_to_string(dir.join("out/seance/proces-verbal.md")).unwrap();
+    assert!(pv.contains("PROJET"), "{pv}");
+    // The vote withdrawn: the documents it called for go, and are listed.
+    std::fs::write(&d1, text).unwrap();
+    let err = render();
+    assert!(
+        err.contains("supprimé   out/seance/proces-verbal.md"),
+        "{err}"
+    );
+    assert_eq!(names(&dir.join("out/seance")), ["convocation.md"]);
+    // No dossier names the séance any more: its documents go too.
+    for n in ["1", "2"] {
+        std::fs::remove_file(dir.join(format!("in/d{n}.toml"))).unwrap();
+    }
+    std::fs::write(
+        dir.join("in/autre.toml"),
+        "[seance]\ndate = 2026-01-15\n[deliberation]\nobjet = \"Autre\"\narticles = [\"**DÉCIDE** cela.\"]\n",
+    )
+    .unwrap();
+    let err = render();
+    assert!(
+        err.contains("supprimé   out/seance/convocation.md"),
+        "{err}"
+    );
+    assert!(!dir.join("out/seance").exists());
+}
