@@ -93,7 +93,8 @@ def report(pdf):
                 widest = max(b[0] - a[1] for a, b in zip(words, words[1:]))
                 ratio = widest / normal
                 r["maxspace"] = max(r["maxspace"], ratio)
-                if ratio > 2.0 + 1e-6:
+                # pdftotext rounds coordinates to 0.001 pt.
+                if ratio > 2.0 + 1e-3:
                     r["wide"] += 1
         if pno > 0:
             width = pw - 2 * 56.69

@@ -14,7 +14,7 @@ mapfile -t pdfs < <(find "$out/rendu" -name '*.pdf' | sort)
 echo "== delib: ${#pdfs[@]} example PDFs"
 python3 bench/typeset.py "${pdfs[@]}"
 if python3 -c 'import typst' 2>/dev/null; then
-    python3 bench/md2typ.py "$out/rendu/convention-pep21/deliberation.md" >"$out/dijon.typ"
+    python3 bench/md2typ.py "$out/rendu/dijon/convention-pep21/deliberation.md" >"$out/dijon.typ"
     python3 - "$out/dijon.typ" "$out/dijon-typst.pdf" <<'PY'
 import sys, typst
 open(sys.argv[2], "wb").write(typst.compile(sys.argv[1], font_paths=["fonts"]))
@@ -22,7 +22,7 @@ PY
     echo "== typst $(python3 -c 'import typst; print(typst.__version__)'): the Dijon délibération"
     python3 bench/typeset.py "$out/dijon-typst.pdf" 2>/dev/null
     echo "== delib: the Dijon délibération"
-    python3 bench/typeset.py "$out/rendu/convention-pep21/deliberation.pdf"
+    python3 bench/typeset.py "$out/rendu/dijon/convention-pep21/deliberation.pdf"
 else
     echo "(typst not installed: pip install typst)"
 fi

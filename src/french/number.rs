@@ -167,6 +167,24 @@ pub fn nombre_en_lettres(n: u64, o: Orthographe) -> String {
     w.join(o)
 }
 
+/// Whether `word` is a number spelled in words, its parts maybe joined by
+/// hyphens (`cinquante`, `deux-mille-cinq-cents`, `vingt-et-un,`): the line
+/// breaker neither hyphenates such a word nor breaks it at its own hyphens.
+pub fn est_nombre_en_lettres(word: &str) -> bool {
+    let word = word.trim_matches(|c: char| !c.is_alphabetic());
+    !word.is_empty()
+        && word.split('-').all(|part| {
+            // `cents`, `vingts`, `millions`: the plural of a number word.
+            let known = |p: &str| {
+                UNITES.contains(&p)
+                    || DIZAINES[2..].contains(&p)
+                    || ECHELLES.iter().any(|(_, n)| *n == p)
+                    || matches!(p, "cent" | "mille" | "et")
+            };
+            known(part) || part.strip_suffix('s').is_some_and(known)
+        })
+}
+
 /// Groups the digits of `n` by three with narrow no-break spaces: 49975 → `49 975`.
 pub fn grouper(n: u64) -> String {
     let digits = n.to_string();
@@ -223,6 +241,29 @@ pub fn montant_en_lettres(cents: i64, o: Orthographe) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Amounts in words are recognised, whatever their spelling; other
+    /// compounds are not.
+    #[test]
+    fn recognises_numbers_in_words() {
+        for n in [21, 80, 97, 2500, 71_000, 1_200_000] {
+            let w = nombre_en_lettres(n, Orthographe::Rectifiee1990);
+            assert!(est_nombre_en_lettres(&format!("{w},")), "{w}");
+        }
+        assert!(est_nombre_en_lettres("deux-mille-cinq-cents"));
+        assert!(est_nombre_en_lettres("quatre-vingts"));
+        assert!(est_nombre_en_lettres("cinquante"));
+        for w in [
+            "Saint-Louis",
+            "ci-après",
+            "multi-accueil",
+            "dix-huitième",
+            "«",
+            "centre",
+        ] {
+            assert!(!est_nombre_en_lettres(w), "{w}");
+        }
+    }
+
     use super::*;
 
     const T: Orthographe = Orthographe::Traditionnelle;

@@ -409,4 +409,11 @@ fn html_follows_the_pdf() {
     assert!(html.contains("hyphens: auto;"));
     assert!(html.contains("font-family: \"Liberation Serif\""));
     assert!(html.contains("<div class=\"gauche\">\n<p><strong>Présents"));
+    // Issue 9, point 7: a vote naming the members who voted against is a run
+    // of names, ragged-right as the attendance; a contact card too.
+    let vote = std::fs::read_to_string(out.join("stationnement-tarifs/deliberation.html")).unwrap();
+    assert!(vote.contains(
+        "<div class=\"gauche\">\n<p><strong>Adopté par 50 voix pour, 6 voix contre (M.\u{a0}BICHOT"
+    ));
+    assert!(html.contains("p:has(> br) {\n  text-align: left;"));
 }
