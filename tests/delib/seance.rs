@@ -301,6 +301,75 @@ fn recueil_has_a_bookmark_per_act_and_continuous_page_numbers() {
     assert_eq!(outputs(&[Format::Pdf])["recueil.pdf"], *bytes);
 }
 
+/// The recueil is one document of the PDF writer: PDF/A-2u and PDF/UA-1 by
+/// the same checks as every PDF (it was a lopdf join of separate files,
+/// with neither), each act a `Part` of one structure tree, and the PROJET
+/// mark on the pages of the unvoted acts only.
+#[test]
+fn recueil_is_pdfa_tagged_with_one_part_per_document_and_drafts_marked() {
+    let out = outputs(&[Format::Pdf]);
+    let bytes = &out["recueil.pdf"];
+    let mut bad = crate::conformance::checks::pdfa_2u(bytes);
+    bad.extend(crate::conformance::checks::pdfua_1(bytes));
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    let pdf = Pdf::load_mem(bytes).unwrap();
+    let root = pdf.catalog().unwrap().get(b"StructTreeRoot").unwrap();
+    let root = pdf.get_dictionary(root.as_reference().unwrap()).unwrap();
+    let doc = pdf
+        .get_dictionary(root.get(b"K").unwrap().as_reference().unwrap())
+        .unwrap();
+    assert_eq!(doc.get(b"S").unwrap().as_name().unwrap(), b"Document");
+    let parts: Vec<&[u8]> = doc
+        .get(b"K")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            let d = pdf.get_dictionary(k.as_reference().unwrap()).unwrap();
+            d.get(b"S").unwrap().as_name().unwrap()
+        })
+        .collect();
+    // Five délibérations, the PEP 21 convention and its annex.
+    assert_eq!(parts, vec![&b"Part"[..]; 7]);
+
+    // Only the first item of the ordre du jour voted: the other acts' pages
+    // carry the mark.
+    let mut partly: Vec<Unit> = dijon();
+    for c in &mut partly {
+        let l = c.loaded.as_mut().unwrap();
+        let d = l.dossier.deliberation.get_ref();
+        if d.numero.as_ref().unwrap().get_ref() == DOSSIERS[0].0 {
+            continue;
+        }
+        l.dossier.deliberation.get_mut().vote = None;
+        c.model = Some(delib::model::build(l).unwrap());
+    }
+    let items = self::items(&partly);
+    let g = seance::group(&items);
+    let t = Templates::load(None).unwrap();
+    let bytes = seance::recueil(&g[0], &t).unwrap();
+    // The délibérations (top entries) after the first are drafts; the
+    // conventions and annexes never are, as in their own files.
+    let marks = outline(&bytes);
+    let pdf = Pdf::load_mem(&bytes).unwrap();
+    let count = pdf.get_pages().len();
+    let mut expected = vec![false; count + 1];
+    for (i, m) in marks.iter().enumerate() {
+        let end = marks.get(i + 1).map_or(count + 1, |n| n.2);
+        for flag in &mut expected[m.2..end] {
+            *flag = m.1 == 0 && !m.0.contains(DOSSIERS[0].0);
+        }
+    }
+    assert!(expected.iter().filter(|x| **x).count() >= 4);
+    for (n, id) in pdf.get_pages() {
+        let content = String::from_utf8_lossy(&pdf.get_page_content(id)).into_owned();
+        let marked =
+            content.starts_with("/Artifact BMC\nq\n") && content.contains("0.86 0.86 0.86 rg");
+        assert_eq!(marked, expected[n as usize], "page {n}: {marks:?}");
+    }
+}
+
 #[test]
 fn unvoted_items_make_drafts_and_no_vote_means_no_minutes() {
     let all = dijon();

@@ -239,6 +239,7 @@ pub(crate) fn catalog(lo: &mut Document) -> Option<&mut Dictionary> {
 pub(crate) fn role_name(r: Role) -> &'static str {
     match r {
         Role::Document => "Document",
+        Role::Part => "Part",
         Role::H(1) => "H1",
         Role::H(2) => "H2",
         Role::H(3) => "H3",
@@ -282,6 +283,9 @@ fn real(v: f32) -> Object {
 /// What the structure tree needs from the pages beside the marked content.
 #[derive(Default)]
 pub(crate) struct Found {
+    /// The outline to write instead of the headings' (a collection's: one
+    /// entry per document).
+    pub bookmarks: Option<Vec<Bookmark>>,
     /// Figure element → (page, bounding box in PDF coordinates).
     figures: BTreeMap<u32, (usize, [f32; 4])>,
     /// Headings in reading order: (element, page, top in PDF coordinates, text).
@@ -290,6 +294,17 @@ pub(crate) struct Found {
     signatures: Vec<(u32, usize, [f32; 4])>,
     /// Lines of text of each signature block.
     signature_lines: BTreeMap<u32, Vec<String>>,
+}
+
+/// One outline entry given by the caller.
+#[derive(Debug, Clone)]
+pub(crate) struct Bookmark {
+    /// 1 for a top entry, 2 below the previous level-1 entry…
+    pub level: u8,
+    pub title: String,
+    /// The page it opens (index) and where on it, in PDF coordinates.
+    pub page: usize,
+    pub top: f32,
 }
 
 /// The signature block holding element `n`, if any.
@@ -732,24 +747,30 @@ fn ascii_words(s: &str, capital: bool) -> String {
     words.join("-")
 }
 
-/// Bookmarks of the headings, nested by level; `None` without headings.
+/// Bookmarks of the headings (or those given), nested by level; `None` without any.
 fn outline(
     lo: &mut Document,
     tree: &[Node],
     found: &Found,
     pages: &[ObjectId],
 ) -> Option<ObjectId> {
-    let items: Vec<(u8, &str, ObjectId, f32)> = found
-        .headings
-        .iter()
-        .filter(|h| !h.3.is_empty())
-        .filter_map(|(n, p, top, t)| {
-            let Role::H(l) = tree.get(*n as usize)?.role else {
-                return None;
-            };
-            Some((l, t.as_str(), *pages.get(*p)?, *top))
-        })
-        .collect();
+    let items: Vec<(u8, &str, ObjectId, f32)> = match &found.bookmarks {
+        Some(list) => list
+            .iter()
+            .filter_map(|b| Some((b.level, b.title.as_str(), *pages.get(b.page)?, b.top)))
+            .collect(),
+        None => found
+            .headings
+            .iter()
+            .filter(|h| !h.3.is_empty())
+            .filter_map(|(n, p, top, t)| {
+                let Role::H(l) = tree.get(*n as usize)?.role else {
+                    return None;
+                };
+                Some((l, t.as_str(), *pages.get(*p)?, *top))
+            })
+            .collect(),
+    };
     if items.is_empty() {
         return None;
     }

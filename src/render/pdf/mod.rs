@@ -89,6 +89,8 @@ pub(crate) const ARTIFACT: u32 = u32::MAX;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
     Document,
+    /// One document of a collection (an act of the recueil), under `Document`.
+    Part,
     /// A heading, level 1 to 6 (levels never skipped).
     H(u8),
     P,
@@ -163,5 +165,5 @@ pub fn render(doc: &crate::doc::Document) -> Vec<u8> {
     let mut flow = layout::layout(&doc.blocks, logo.as_ref().map(|(l, _)| (l.width, l.height)));
     let tree = std::mem::take(&mut flow.tree);
     let pages = paginate::paginate(flow, &doc.meta);
-    writer::write(&pages, &tree, &doc.meta, logo.map(|(_, x)| x))
+    writer::write(&pages, &tree, &doc.meta, logo.map(|(_, x)| x), None)
 }

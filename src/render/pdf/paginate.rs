@@ -12,6 +12,9 @@ use crate::doc::Meta;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Page {
     pub items: Vec<Item>,
+    /// The PROJET mark on this page even when the document is not a draft
+    /// (a draft act inside a collection).
+    pub draft: bool,
 }
 
 const TOP: f32 = MARGIN_TOP;
@@ -254,7 +257,10 @@ impl Paginator<'_> {
             .collect();
         let mut items = frame_items(&refs, self.frames);
         items.append(&mut self.items);
-        self.pages.push(Page { items });
+        self.pages.push(Page {
+            items,
+            draft: false,
+        });
         self.placed.clear();
         self.y = TOP;
         self.at_top = true;

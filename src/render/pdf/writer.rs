@@ -491,11 +491,13 @@ impl Fnv {
 }
 
 /// The PDF file for laid-out pages.
+/// `bookmarks`: the outline, instead of the headings' (a collection).
 pub(crate) fn write(
     pages: &[Page],
     tree: &[Node],
     meta: &Meta,
     logo: Option<ExternalXObject>,
+    bookmarks: Option<Vec<conform::Bookmark>>,
 ) -> Vec<u8> {
     let mut slots: [Slots; 6] = Default::default();
     let mut marks: Vec<Vec<u32>> = vec![Vec::new(); pages.len()];
@@ -506,7 +508,14 @@ pub(crate) fn write(
             PdfPage::new(
                 Mm(210.0),
                 Mm(297.0),
-                page_ops(p, tree, meta.draft, &mut slots, logo.is_some(), m),
+                page_ops(
+                    p,
+                    tree,
+                    meta.draft || p.draft,
+                    &mut slots,
+                    logo.is_some(),
+                    m,
+                ),
             )
         })
         .collect();
@@ -543,7 +552,9 @@ pub(crate) fn write(
     // Reproducible metadata: dates from the act, no random id; PDF/A-2u;
     // the structure tree of the tagged PDF.
     conform::finish(&mut lo, meta, DEFLATE_LEVEL);
-    conform::tag(&mut lo, tree, &marks, &conform::scan(pages, tree), meta);
+    let mut found = conform::scan(pages, tree);
+    found.bookmarks = bookmarks;
+    conform::tag(&mut lo, tree, &marks, &found, meta);
     if let Ok(ids) = lo.trailer.get_mut(b"ID").and_then(|o| o.as_array_mut()) {
         for id in ids {
             if let Ok(s) = id.as_str_mut() {
