@@ -374,46 +374,171 @@ fn type_hint(expected: &str) -> String {
 }
 
 /// A tera (template engine) complaint in French; the English text never
-/// passes through.
-pub fn tera_detail(detail: &str) -> String {
-    let named = |prefix: &str| {
-        detail
-            .strip_prefix(prefix)
-            .and_then(|r| r.split(['`', '\'']).nth(1).or(r.split(['`', '\'']).next()))
-            .map(|n| n.trim_matches(['[', ']']).to_owned())
-    };
-    if let Some(n) = named("Template ") {
-        return format!(
-            "modèle « {n} » introuvable (seuls les modèles intégrés et ceux du répertoire templates/ existent)"
+/// passes through. `message` is tera's, `syntax` whether the template did not
+/// parse, `offset` where tera points in `text`. Returns the message, a hint
+/// when there is a better one than the generic, and the offset to show
+/// (moved to the start of an unknown `a.b.c`).
+pub fn tera_detail(
+    message: &str,
+    syntax: bool,
+    text: &str,
+    offset: Option<usize>,
+) -> (String, Option<String>, Option<usize>) {
+    // The first `…` of tera's message: the name it complains about.
+    let named = message.split('`').nth(1).unwrap_or("");
+    // The word of the template at the offset (a tag name).
+    let word: String = offset
+        .and_then(|o| text.get(o..))
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    // Candidates tera lists after "Available fields: " / "Available variables: ".
+    let available: Vec<&str> = message
+        .split_once("Available ")
+        .and_then(|(_, r)| r.split_once(": "))
+        .map(|(_, list)| list.split(", ").map(str::trim).collect())
+        .unwrap_or_default();
+    // A close name, else the list when it is short enough to read.
+    let suggestion = crate::diag::closest(named, available.iter().copied())
+        .map(|c| format!("vouliez-vous dire « {c} » ?"))
+        .or_else(|| {
+            (!available.is_empty() && available.len() <= 30)
+                .then(|| format!("noms possibles ici : {}", available.join(", ")))
+        });
+    let plain = |m: String| (m, None, offset);
+    if let Some(what) = [
+        ("Unknown filter ", "filtre « {} » inconnu"),
+        ("Unknown test ", "test « {} » inconnu"),
+        ("Unknown function ", "fonction « {} » inconnue"),
+        ("Unknown component ", "composant « {} » inconnu"),
+    ]
+    .iter()
+    .find(|(prefix, _)| message.starts_with(prefix))
+    .map(|(_, fr)| fr.replace("{}", named))
+    {
+        return plain(what);
+    }
+    if message.starts_with("Unknown template ") {
+        return (
+            format!("modèle « {named} » introuvable"),
+            Some("seuls les modèles intégrés et ceux du répertoire templates/ existent".into()),
+            offset,
         );
     }
-    if let Some(n) = named("Filter ") {
-        return format!("filtre « {n} » inconnu");
+    if message.starts_with("Circular") {
+        return plain("un modèle s'inclut lui-même (inclusion circulaire)".into());
     }
-    if let Some(n) = named("Function ") {
-        return format!("fonction « {n} » inconnue");
-    }
-    if let Some(n) = named("Test ") {
-        return format!("test « {n} » inconnu");
-    }
-    if detail.starts_with("expected ") {
-        let what = if detail.contains("variable end") {
-            "balise {{ … }} non fermée ou expression incomplète"
-        } else if detail.contains("tag or some content") {
-            "bloc {% … %} non fermé (il manque {% endif %} ou {% endfor %} ?)"
-        } else if detail.contains("a template") {
-            "balise inattendue ({% endif %} ou {% endfor %} sans ouverture ?)"
-        } else if detail.contains("value") {
-            "valeur manquante dans l'expression"
-        } else {
-            "balise mal écrite"
+    if message.starts_with("Field ") && message.contains("is not defined") {
+        // tera points at the unknown field; show the whole `a.b.field`.
+        let (expr, start) = match offset {
+            Some(o) if text.is_char_boundary(o) => {
+                let start = text[..o]
+                    .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                    .map_or(0, |i| i + 1);
+                // `a[0].field`: from the field's own dot.
+                let start =
+                    start + text[start..o].len() - text[start..o].trim_start_matches('.').len();
+                let end = o + text[o..]
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(text.len() - o);
+                (text[start..end].to_owned(), Some(start))
+            }
+            _ => (named.to_owned(), offset),
         };
-        return format!("syntaxe invalide : {what}");
+        return (format!("variable « {expr} » inconnue"), suggestion, start);
     }
-    if detail.contains("Tried to") || detail.contains("divide") || detail.contains("math") {
-        return "calcul impossible dans le modèle".into();
+    if message.starts_with("Variable ") && message.contains("is not defined") {
+        return (format!("variable « {named} » inconnue"), suggestion, offset);
     }
-    "le modèle ne peut pas être rendu".into()
+    if message.contains("undefined") {
+        return (
+            "valeur absente dans ce dossier".into(),
+            Some("entourez-la de {% if … %} … {% endif %}, ou écrivez {{ … | default(value=\"…\") }}".into()),
+            offset,
+        );
+    }
+    if syntax {
+        let (what, hint): (String, Option<&str>) = if message.starts_with("Unexpected end of input")
+        {
+            (
+                "le modèle finit dans un bloc {% … %} non fermé (il manque {% endif %} ou {% endfor %} ?)".into(),
+                None,
+            )
+        } else if message.starts_with("Unknown tag") {
+            if word.starts_with("end") || word == "else" || word == "elif" {
+                (format!("balise {{% {word} %}} sans ouverture"), None)
+            } else if ["macro", "import", "call"].contains(&word.as_str()) {
+                (
+                    format!("balise « {word} » inconnue"),
+                    Some(
+                        "les macros n'existent plus depuis tera 2 : écrivez un composant, {% component nom(…) %} … {% endcomponent nom %}",
+                    ),
+                )
+            } else {
+                (format!("balise « {word} » inconnue"), None)
+            }
+        } else if let Some((found, expected)) = message
+            .strip_prefix("Found ")
+            .and_then(|r| r.split_once(" but expected "))
+        {
+            // The character before the offending token.
+            let before = offset
+                .and_then(|o| text.get(..o))
+                .and_then(|b| b.trim_end().chars().last());
+            if expected.contains("identifier") && matches!(before, Some('(' | ',')) {
+                (
+                    "argument sans nom".into(),
+                    Some(
+                        "les arguments des filtres et des tests sont nommés : join(sep=\", \"), truncate(length=80)",
+                    ),
+                )
+            } else if found == "integer" && expected.contains("identifier") {
+                (
+                    "un nombre après un point".into(),
+                    Some("écrivez liste[0] et non liste.0 pour le premier élément d'une liste"),
+                )
+            } else if expected.contains("one of: integer") {
+                ("valeur manquante dans l'expression".into(), None)
+            } else if expected.contains("}}") {
+                (
+                    "balise {{ … }} non fermée ou expression incomplète".into(),
+                    None,
+                )
+            } else if expected.contains("%}") {
+                ("balise {% … %} non fermée ou mal écrite".into(), None)
+            } else {
+                ("balise mal écrite".into(), None)
+            }
+        } else if message.starts_with("String opened") {
+            ("texte entre guillemets non fermé".into(), None)
+        } else if message.starts_with("Closing comment") {
+            ("commentaire {# … #} non fermé".into(), None)
+        } else if message.contains("reserved keyword") {
+            (format!("« {word} » est un mot réservé de tera"), None)
+        } else {
+            ("balise mal écrite".into(), None)
+        };
+        return (
+            format!("syntaxe invalide : {what}"),
+            hint.map(str::to_owned),
+            offset,
+        );
+    }
+    let what = if message.contains("divide") || message.starts_with("Unable to perform") {
+        "calcul impossible dans le modèle".into()
+    } else if message.starts_with("Cannot compare") {
+        "comparaison impossible entre des valeurs de types différents".into()
+    } else if message.starts_with("Missing keyword argument") {
+        format!("argument « {named} » manquant")
+    } else if message.starts_with("Invalid type") || message.contains("has no length") {
+        "valeur d'un type inattendu pour ce filtre ou ce test".into()
+    } else if message.starts_with("Iteration not possible") {
+        "boucle {% for %} sur une valeur qui n'est ni une liste ni une table".into()
+    } else {
+        "le modèle ne peut pas être rendu".into()
+    };
+    plain(what)
 }
 
 /// The TOML parser's complaints, in French: (prefix, message, hint).

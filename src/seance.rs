@@ -477,8 +477,12 @@ pub fn markdown_of(
     d: SeanceDoc,
     templates: &Templates,
 ) -> Result<(String, Meta), Diagnostic> {
-    let ctx =
-        tera::Context::from_serialize(m).map_err(|e| Diagnostic::error("modele", e.to_string()))?;
+    let ctx = tera::Context::from_serialize(m).map_err(|_| {
+        Diagnostic::error(
+            "modele",
+            "le modèle de données ne peut pas être préparé pour les modèles",
+        )
+    })?;
     let md = build::tidy(&templates.render(d.template(), &ctx)?);
     Ok((md, meta(m, d)))
 }

@@ -94,14 +94,19 @@ impl Templates {
                 None => sources.push((name, None, text.to_owned())),
             }
         }
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![]);
-        for (name, path, text) in &sources {
-            if name.ends_with(".tera") {
-                tera.add_raw_template(name, text)
-                    .map_err(|e| template_error(name, path.as_deref(), text, &e))?;
-            }
-        }
+        let mut tera = Tera::new();
+        // Values are escaped by the model (`escape`), not by tera.
+        tera.autoescape_on(Vec::<&str>::new());
+        tera.register_filter("default", default);
+        // All at once: tera checks filters, tests and includes once, when
+        // every template is known.
+        tera.add_raw_templates(
+            sources
+                .iter()
+                .filter(|s| s.0.ends_with(".tera"))
+                .map(|s| (s.0, s.2.as_str())),
+        )
+        .map_err(|e| template_error(&sources, "", &e))?;
         let css = sources
             .iter()
             .find(|s| s.0 == "style.css")
@@ -125,15 +130,9 @@ impl Templates {
 
     /// Renders a template with the model as context.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| {
-            let (path, text) = self
-                .sources
-                .iter()
-                .find(|s| s.0 == name)
-                .map(|s| (s.1.as_deref(), s.2.as_str()))
-                .unwrap_or((None, ""));
-            template_error(name, path, text, &e)
-        })
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_error(&self.sources, name, &e))
     }
 
     /// A hash of the whole template set, for the manifest.
@@ -158,6 +157,20 @@ impl Templates {
             .find(|s| s.0 == name)
             .map_or("", |s| s.2.as_str())
     }
+}
+
+/// The `default` filter as tera 1 had it, which templates rely on: the
+/// value given when the variable is missing *or* empty (null), so a séance
+/// without `membres_en_exercice` shows « – ». (tera 2's own keeps a null.)
+fn default(
+    val: tera::Value,
+    kwargs: tera::Kwargs,
+    _: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let fallback = kwargs.must_get::<tera::Value>("value")?;
+    let boolean = kwargs.get::<bool>("boolean")?.unwrap_or_default();
+    let missing = val.is_undefined() || val.is_none() || (boolean && !val.is_truthy());
+    Ok(if missing { fallback } else { val })
 }
 
 /// Every `partenaire.<colonne>` the template texts mention.
@@ -195,16 +208,60 @@ pub fn write_builtins(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
     Ok(out)
 }
 
-/// A tera error as a diagnostic naming the template file, line and column.
-fn template_error(name: &str, path: Option<&Path>, text: &str, e: &tera::Error) -> Diagnostic {
-    use std::error::Error as _;
-    let mut chain = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        chain.push(s.to_string());
-        cur = s.source();
-    }
-    let full = chain.join("\n");
+/// A tera error as a diagnostic naming the template file, line and column,
+/// in French. `current` is the template being rendered (empty while parsing);
+/// tera names the template the error is in, which may be one it includes.
+fn template_error(
+    sources: &[(&'static str, Option<PathBuf>, String)],
+    current: &str,
+    e: &tera::Error,
+) -> Diagnostic {
+    use tera::ErrorKind;
+    // (message, template, byte range or 1-based line and column)
+    let (message, file, at): (String, String, Option<Where>) = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => (
+            r.message().to_owned(),
+            r.filename().to_owned(),
+            Some(Where::Range(r.span().range.clone())),
+        ),
+        // Unknown filters, tests, functions and includes are found when the
+        // templates are added, and come as a report: "error: …\n --> name:line:col".
+        ErrorKind::Msg(report) => {
+            let mut lines = report.lines();
+            let message = lines
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_owned();
+            let located = lines.find_map(|l| {
+                let rest = l.trim().strip_prefix("--> ")?;
+                let mut parts = rest.rsplitn(3, ':');
+                let col = parts.next()?.parse::<usize>().ok()?;
+                let line = parts.next()?.parse::<usize>().ok()?;
+                Some((parts.next()?.to_owned(), Where::LineCol(line, col)))
+            });
+            match located {
+                Some((file, at)) => (message, file, Some(at)),
+                None => (message, current.to_owned(), None),
+            }
+        }
+        ErrorKind::TemplateNotFound(n) => (format!("Unknown template `{n}`"), current.into(), None),
+        ErrorKind::MissingParent { current, parent } => (
+            format!("Unknown template `{parent}`"),
+            current.clone(),
+            None,
+        ),
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            ("Circular".into(), tpl.clone(), None)
+        }
+        _ => (String::new(), current.to_owned(), None),
+    };
+    let syntax = matches!(e.kind(), ErrorKind::SyntaxError(_));
+    let (name, path, text) = sources
+        .iter()
+        .find(|s| s.0 == file)
+        .or_else(|| sources.iter().find(|s| s.0 == current))
+        .map_or((current, None, ""), |s| (s.0, s.1.as_deref(), s.2.as_str()));
     let display = path.map_or_else(
         || PathBuf::from(format!("(modèle intégré) {name}")),
         Path::to_path_buf,
@@ -213,70 +270,42 @@ fn template_error(name: &str, path: Option<&Path>, text: &str, e: &tera::Error) 
         path: display,
         text: text.to_owned(),
     });
-    // pest reports "--> line:col"; turn it into a span.
-    let position = full.lines().find_map(|l| {
-        let rest = l.trim().strip_prefix("--> ")?;
-        let (line, col) = rest.split_once(':')?;
-        Some((
-            line.trim().parse::<usize>().ok()?,
-            col.trim().parse::<usize>().ok()?,
-        ))
+    let offset = at.map(|at| match at {
+        Where::Range(r) => r.start.min(text.len()),
+        Where::LineCol(line, col) => line_col_to_offset(text, line, col),
     });
-    let detail = chain
-        .iter()
-        .flat_map(|c| c.lines())
-        .map(str::trim)
-        .find(|l| {
-            l.starts_with("= ")
-                || l.contains("not found")
-                || l.contains("Variable")
-                || l.contains("Tried to")
-        })
-        .unwrap_or(
-            chain
-                .last()
-                .map_or("", |s| s.as_str())
-                .lines()
-                .next()
-                .unwrap_or(""),
-        )
-        .trim_start_matches("= ")
-        .to_owned();
-    // tera names an unknown variable but not where it is: find it in the text.
-    let unknown = detail
-        .strip_prefix("Variable `")
-        .and_then(|r| r.split_once('`'))
-        .map(|(var, _)| var.to_owned());
-    let detail = match &unknown {
-        Some(var) => format!("variable « {var} » inconnue"),
-        None => crate::messages::tera_detail(&detail),
-    };
-    let position = position.or_else(|| {
-        let var = unknown.as_deref()?;
-        let offset = text.find(var)?;
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
-            .chars()
-            .count()
-            + 1;
-        Some((line, col))
-    });
+    let offset = offset.filter(|o| text.is_char_boundary(*o));
+    let (detail, hint, offset) = crate::messages::tera_detail(&message, syntax, text, offset);
     let mut d = Diagnostic::error("modele", format!("erreur dans le modèle {name} : {detail}"));
-    match position {
-        Some((line, col)) => {
-            let offset = line_col_to_offset(text, line, col);
-            let end = text[offset..]
-                .chars()
-                .next()
-                .map_or(offset, |c| offset + c.len_utf8());
+    match offset {
+        Some(offset) => {
+            // The name or expression at the offset, else one character.
+            let rest = &text[offset..];
+            let word = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                .unwrap_or(rest.len());
+            let end = match word {
+                0 => rest
+                    .chars()
+                    .next()
+                    .map_or(offset, |c| offset + c.len_utf8()),
+                n => offset + n,
+            };
             d = d.at(&source, offset..end);
         }
         None => d = d.in_file(&source),
     }
-    d.hint(
-        "corrigez le modèle, ou supprimez-le du répertoire templates/ pour revenir au modèle intégré",
-    )
+    d.hint(hint.unwrap_or_else(|| {
+        "corrigez le modèle, ou supprimez-le du répertoire templates/ pour revenir au modèle intégré"
+            .into()
+    }))
+}
+
+/// Where tera says an error is.
+enum Where {
+    Range(std::ops::Range<usize>),
+    /// 1-based line and column (in characters).
+    LineCol(usize, usize),
 }
 
 fn line_col_to_offset(text: &str, line: usize, col: usize) -> usize {

@@ -241,6 +241,81 @@ fn every_error_path_speaks_french() {
             1,
             "modèle « x » introuvable",
         ),
+        // What a template written for tera 1 meets under tera 2.
+        (
+            "modele-macro",
+            GOOD.into(),
+            vec![(
+                "templates/deliberation.md.tera",
+                b"{% macro m() %}x{% endmacro m %}",
+            )],
+            check_args.clone(),
+            1,
+            "les macros n'existent plus depuis tera 2",
+        ),
+        (
+            "modele-argument",
+            GOOD.into(),
+            vec![(
+                "templates/deliberation.md.tera",
+                b"{{ deliberation.articles | join(\", \") }}",
+            )],
+            check_args.clone(),
+            1,
+            "argument sans nom",
+        ),
+        (
+            "modele-indice",
+            GOOD.into(),
+            vec![(
+                "templates/deliberation.md.tera",
+                b"{{ deliberation.articles.0 }}",
+            )],
+            check_args.clone(),
+            1,
+            "écrivez liste[0] et non liste.0",
+        ),
+        (
+            "modele-bloc-ouvert",
+            GOOD.into(),
+            vec![(
+                "templates/deliberation.md.tera",
+                b"{% if deliberation.objet %}\nabc\n",
+            )],
+            check_args.clone(),
+            1,
+            "il manque {% endif %} ou {% endfor %} ?",
+        ),
+        (
+            "modele-fin-seule",
+            GOOD.into(),
+            vec![("templates/deliberation.md.tera", b"abc {% endfor %}")],
+            check_args.clone(),
+            1,
+            "balise {% endfor %} sans ouverture",
+        ),
+        (
+            "modele-champ",
+            GOOD.into(),
+            vec![(
+                "templates/deliberation.md.tera",
+                b"{{ deliberation.objett }}",
+            )],
+            check_args.clone(),
+            1,
+            "variable « deliberation.objett » inconnue\n --> ./templates/deliberation.md.tera:1:4\n",
+        ),
+        (
+            "modele-champ-proche",
+            GOOD.into(),
+            vec![(
+                "templates/deliberation.md.tera",
+                b"{{ deliberation.objett }}",
+            )],
+            check_args.clone(),
+            1,
+            "vouliez-vous dire « objet » ?",
+        ),
         (
             "option-inconnue",
             GOOD.into(),

@@ -251,6 +251,39 @@ fn project_templates_override_builtins() {
     );
 }
 
+/// A count the séance does not give prints « – »: `default` takes over for
+/// an absent value as it did under tera 1 (tera 2's own would print nothing).
+/// An override relying on it, with a tera-2 `?.`, works too.
+#[test]
+fn absent_values_take_the_default() {
+    let dir = project(
+        "defaut",
+        "[seance]\ndate = 2016-06-27\npresents = [\"A\", \"B\", \"C\"]\n\n[deliberation]\nobjet = \"Objet\"\narticles = [\"A\"]\n\n[deliberation.vote]\nunanimite = true\n",
+    );
+    let args = [
+        "render",
+        "dossier.toml",
+        "-q",
+        "-o",
+        "out",
+        "--format",
+        "md",
+    ];
+    let o = delib(&dir, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = read(&dir, "out/dossier/deliberation.md");
+    assert!(md.contains("| – | 3 | 3 |"), "{md}");
+    std::fs::create_dir(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/deliberation.md.tera"),
+        "{{ seance.membres_en_exercice | default(value=\"aucun\") }} {{ seance.absent?.x | default(value=\"rien\") }} {{ seance.votants | default(value=\"aucun\") }}\n",
+    )
+    .unwrap();
+    let o = delib(&dir, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read(&dir, "out/dossier/deliberation.md"), "aucun rien 3\n");
+}
+
 /// `delib templates DIR` writes the built-ins and never overwrites.
 #[test]
 fn templates_command_writes_builtins_once() {
