@@ -416,4 +416,9 @@ fn html_follows_the_pdf() {
         "<div class=\"gauche\">\n<p><strong>Adopté par 50 voix pour, 6 voix contre (M.\u{a0}BICHOT"
     ));
     assert!(html.contains("p:has(> br) {\n  text-align: left;"));
+    let convocation =
+        std::fs::read_to_string(out.join("seances/2016-06-27/convocation.html")).unwrap();
+    assert!(
+        convocation.contains("<div class=\"gauche\">\n<p><strong>Destinataires\u{a0}:</strong>")
+    );
 }
