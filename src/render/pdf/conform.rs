@@ -146,20 +146,16 @@ pub(crate) fn xmp(meta: &Meta, xmp_date: Option<&str>) -> String {
     x
 }
 
-/// The sRGB profile compressed at `level`: the same bytes in every PDF, so
-/// compressed once per process.
-fn packed_icc(level: u8) -> std::borrow::Cow<'static, [u8]> {
-    static PACKED: std::sync::OnceLock<(u8, Vec<u8>)> = std::sync::OnceLock::new();
-    let pack = || miniz_oxide::deflate::compress_to_vec_zlib(SRGB_ICC, level);
-    match PACKED.get_or_init(|| (level, pack())) {
-        (at, bytes) if *at == level => std::borrow::Cow::Borrowed(bytes),
-        _ => std::borrow::Cow::Owned(pack()),
-    }
+/// The sRGB profile deflated: the same bytes in every PDF, so compressed
+/// once per process.
+fn packed_icc() -> &'static [u8] {
+    static PACKED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    PACKED.get_or_init(|| super::save::deflate(SRGB_ICC))
 }
 
 /// Make printpdf's document a PDF/A-2u one: Info dictionary, XMP metadata,
-/// sRGB output intent, PDF 1.7. `level` is the zlib level for the profile.
-pub(crate) fn finish(lo: &mut Document, meta: &Meta, level: u8) {
+/// sRGB output intent, PDF 1.7.
+pub(crate) fn finish(lo: &mut Document, meta: &Meta) {
     lo.version = "1.7".to_string();
     let dates = meta.date.as_deref().and_then(dates);
 
@@ -203,7 +199,7 @@ pub(crate) fn finish(lo: &mut Document, meta: &Meta, level: u8) {
             ("N", Object::Integer(3)),
             ("Filter", Object::Name(b"FlateDecode".to_vec())),
         ]),
-        packed_icc(level).into_owned(),
+        packed_icc().to_vec(),
     );
     let icc_id = lo.add_object(icc);
     let intent = Dictionary::from_iter(vec![

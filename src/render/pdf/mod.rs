@@ -3,7 +3,8 @@
 //! Steps: blocks → a vertical list of slices (`layout`, with `text` breaking
 //! paragraphs into lines), slices → pages (`paginate`, which knows the page
 //! count before the footers are drawn), pages → PDF bytes (`writer`, with the
-//! embedded Liberation fonts subset by `subset` and the logo made by `image`).
+//! embedded Liberation fonts subset by `subset` and the logo made by `image`;
+//! `conform` adds what PDF/A and tagged PDF need, `save` writes the file).
 //! All of it is pure: no clock, no randomness, no file access; fonts are
 //! parsed once per process (`fonts`).
 
@@ -13,6 +14,7 @@ mod image;
 mod layout;
 mod paginate;
 mod recueil;
+mod save;
 mod subset;
 mod text;
 mod writer;

@@ -19,18 +19,13 @@ use printpdf::{
 use super::conform;
 use super::fonts::{self, Face, Slots, face};
 use super::paginate::Page;
+use super::save::{self, Fnv};
 use super::{Item, Node, PAGE_H, PAGE_W};
 use crate::doc::Meta;
 
 /// The watermark of a draft.
 const DRAFT_MARK: &str = "PROJET";
 const DRAFT_GREY: f32 = 0.86;
-/// zlib level for the streams: 1, miniz's fast greedy matcher. On the Dijon
-/// dossier it costs 40 % fewer instructions than level 3 for files 10 % larger
-/// (lopdf's own `compress` uses 9, several times slower still).
-const DEFLATE_LEVEL: u8 = 1;
-/// Stand-in for the trailer `/ID` until the file's hash is known (32 bytes).
-const ID_PLACEHOLDER: &[u8; 32] = b"delib-pdf-id-placeholder-0000000";
 
 /// Resource name of a face.
 fn font_id(f: Face) -> FontId {
@@ -475,21 +470,6 @@ fn subset_tag(f: Face, slots: &Slots) -> String {
         .collect()
 }
 
-/// FNV-1a, 64 bits: a stable hash for the subset tags and the file id.
-struct Fnv(u64);
-
-impl Fnv {
-    fn new(seed: u64) -> Fnv {
-        Fnv(seed)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-}
-
 /// The PDF file for laid-out pages.
 /// `bookmarks`: the outline, instead of the headings' (a collection).
 pub(crate) fn write(
@@ -551,66 +531,14 @@ pub(crate) fn write(
 
     // Reproducible metadata: dates from the act, no random id; PDF/A-2u;
     // the structure tree of the tagged PDF.
-    conform::finish(&mut lo, meta, DEFLATE_LEVEL);
+    conform::finish(&mut lo, meta);
     let mut found = conform::scan(pages, tree);
     found.bookmarks = bookmarks;
     conform::tag(&mut lo, tree, &marks, &found, meta);
-    if let Ok(ids) = lo.trailer.get_mut(b"ID").and_then(|o| o.as_array_mut()) {
-        for id in ids {
-            if let Ok(s) = id.as_str_mut() {
-                *s = ID_PLACEHOLDER.to_vec();
-            }
-        }
-    }
-    for obj in lo.objects.values_mut() {
-        if let Ok(stream) = obj.as_stream_mut()
-            && stream.allows_compression
-            && stream.dict.get(b"Filter").is_err()
-        {
-            let packed = miniz_oxide::deflate::compress_to_vec_zlib(&stream.content, DEFLATE_LEVEL);
-            if packed.len() + 20 < stream.content.len() {
-                stream.dict.set("Filter", "FlateDecode");
-                stream.set_content(packed);
-            }
-        }
-    }
     // Object streams: the dictionaries of the structure tree, fonts and pages
     // are compressed too (PDF 1.5, allowed by PDF/A-2); the trailer becomes a
-    // cross-reference stream, whose dictionary holds the /ID.
-    let save = lopdf::SaveOptions {
-        use_object_streams: true,
-        use_xref_streams: true,
-        linearize: false,
-        object_stream_config: lopdf::ObjectStreamConfig {
-            max_objects_per_stream: 200,
-            compression_level: u32::from(DEFLATE_LEVEL),
-        },
-    };
-    let mut out = Vec::new();
-    if lo.save_with_options(&mut out, save).is_err() {
-        return out;
-    }
-
-    // The id is a hash of the file written with the placeholder in its place.
-    let mut a = Fnv::new(0xcbf2_9ce4_8422_2325);
-    let mut b = Fnv::new(0x6c62_272e_07bb_0142);
-    a.write(&out);
-    b.write(&out);
-    b.write(meta.title.as_bytes());
-    let id = format!("{:016x}{:016x}", a.0, b.0);
-    // The cross-reference stream is written last, after the object streams.
-    let tail = out
-        .windows(ID_PLACEHOLDER.len())
-        .position(|w| w == ID_PLACEHOLDER)
-        .unwrap_or(out.len());
-    let mut i = tail;
-    while i + ID_PLACEHOLDER.len() <= out.len() {
-        if &out[i..i + ID_PLACEHOLDER.len()] == ID_PLACEHOLDER {
-            out[i..i + ID_PLACEHOLDER.len()].copy_from_slice(id.as_bytes());
-            i += ID_PLACEHOLDER.len();
-        } else {
-            i += 1;
-        }
-    }
-    out
+    // cross-reference stream, whose dictionary holds the /ID (a hash of the
+    // file and of the title).
+    save::compress_streams(&mut lo);
+    save::save(&lo, meta.title.as_bytes())
 }
