@@ -29,6 +29,10 @@ pub struct Found {
     /// path under the folder given without `.toml` (`dijon/convention-pep21`),
     /// or the file stem for a dossier given by path. Also `serve`'s URL.
     pub out: String,
+    /// The real path of the séance file its `seance = "…"` names, as read
+    /// without parsing the whole dossier (None: inline, none, or unreadable):
+    /// a dossier in error still belongs to its séance.
+    pub seance: Option<PathBuf>,
 }
 
 /// A séance file found: a `.toml` file that a dossier names with `seance = "…"`.
@@ -144,8 +148,11 @@ pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Discovery> {
                 }
                 d.seances.push(FoundSeance { path, real, out });
             }
-            Class::Dossier { .. } => match output_name_problem(&out) {
-                None => d.dossiers.push(Found { path, out }),
+            Class::Dossier { seance } => match output_name_problem(&out) {
+                None => {
+                    let seance = seance.as_deref().and_then(|rel| seance_target(&path, rel));
+                    d.dossiers.push(Found { path, out, seance });
+                }
                 Some(bad) => d.findings.push(
                     Diagnostic::error(
                         "nom-de-sortie",

@@ -61,6 +61,9 @@ pub struct Unit {
     pub model: Option<Model>,
     /// Parse errors, then the findings of the checks.
     pub diagnostics: Vec<Diagnostic>,
+    /// The séance file discovery saw it name (real path): its séance even
+    /// when it could not be loaded.
+    seance_file: Option<PathBuf>,
     checked: bool,
 }
 
@@ -87,6 +90,7 @@ impl Project {
                     loaded,
                     model: None,
                     diagnostics,
+                    seance_file: f.seance,
                     checked: false,
                 }
             })
@@ -159,10 +163,12 @@ impl Project {
         members_of_seance(&self.units, real)
     }
 
-    /// The dossiers whose `seance = "…"` names the séance file `real`
+    /// The loaded dossiers whose `seance = "…"` names the séance file `real`
     /// (a real path, as in [`FoundSeance::real`]).
     pub fn units_of_seance<'a>(&'a self, real: &'a Path) -> impl Iterator<Item = &'a Unit> + 'a {
-        self.units.iter().filter(move |u| names_seance(u, real))
+        self.units
+            .iter()
+            .filter(move |u| u.loaded.is_some() && names_seance(u, real))
     }
 }
 
@@ -179,9 +185,12 @@ pub fn members_of_seance(units: &[Unit], real: &Path) -> Vec<usize> {
     members
 }
 
-/// True when the dossier's `seance = "…"` names the séance file `real`.
+/// True when the dossier's `seance = "…"` names the séance file `real`
+/// (as discovery read it when the dossier could not be loaded).
 fn names_seance(u: &Unit, real: &Path) -> bool {
-    let Some(l) = &u.loaded else { return false };
+    let Some(l) = &u.loaded else {
+        return u.seance_file.as_deref() == Some(real);
+    };
     l.seance.as_ref().is_some_and(|(_, src)| {
         !Arc::ptr_eq(src, &l.source) && src.path.canonicalize().ok().as_deref() == Some(real)
     })
@@ -204,16 +213,15 @@ pub fn seance_inputs(members: &[&Loaded], sets: &TemplateSets, tool: Hash) -> Ha
     h
 }
 
-/// Every document of a séance in `formats`, in memory (`convocation.md`, …,
-/// `recueil.pdf`): only those it calls for (`seance::documents`), with the
-/// templates of its first dossier. `members` are checked and derived, in the
-/// order of the ordre du jour. Pure, like [`render_doc`]; a panic becomes a
-/// finding.
-pub fn render_seance(
+/// Calls `f` with the séance of `members` (checked and derived, in the
+/// order of the ordre du jour) grouped as `seance::group` makes it, and the
+/// templates of its first dossier: what every séance document is made from.
+/// A panic in `f` becomes a finding: nothing a dossier holds stops a run.
+pub fn with_seance<R>(
     members: &[&Unit],
     sets: &TemplateSets,
-    formats: &[Format],
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    f: impl FnOnce(&crate::seance::Group, &Arc<Templates>) -> Result<R, Vec<Diagnostic>>,
+) -> Result<R, Vec<Diagnostic>> {
     let mut partners = Vec::with_capacity(members.len());
     for u in members {
         let (Some(l), Some(_)) = (&u.loaded, &u.model) else {
@@ -243,14 +251,26 @@ pub fn render_seance(
     };
     let first = g.items.first().map(|i| i.loaded).ok_or_else(Vec::new)?;
     let templates = sets.of(first).map_err(|d| vec![d])?;
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::seance::render_all(g, &templates, formats)
-    }))
-    .unwrap_or_else(|_| {
-        Err(vec![Diagnostic::error(
-            "erreur-interne",
-            "erreur interne pendant le rendu des documents de la séance",
-        )])
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(g, &templates))).unwrap_or_else(
+        |_| {
+            Err(vec![Diagnostic::error(
+                "erreur-interne",
+                "erreur interne pendant le rendu des documents de la séance",
+            )])
+        },
+    )
+}
+
+/// Every document of a séance in `formats`, in memory (`convocation.md`, …,
+/// `recueil.pdf`): only those it calls for (`seance::documents`), with the
+/// templates of its first dossier. Pure, like [`render_doc`].
+pub fn render_seance(
+    members: &[&Unit],
+    sets: &TemplateSets,
+    formats: &[Format],
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    with_seance(members, sets, |g, t| {
+        crate::seance::render_all(g, t, formats)
     })
 }
 

@@ -523,25 +523,47 @@ pub fn render_doc(
 /// its conventions and annexes, with one bookmark per act (its documents
 /// below it) and page numbers running through the whole file.
 pub fn recueil(g: &Group, templates: &Templates) -> Result<Vec<u8>, Diagnostic> {
+    let (parts, title) = recueil_parts(g, templates)?;
+    Ok(crate::render::pdf::render_many(&parts, &title))
+}
+
+/// What `recueil.pdf` is made of: every document of every act, parsed, with
+/// its bookmark, and the file's title (laid out only when the PDF is asked).
+pub fn recueil_parts(
+    g: &Group,
+    templates: &Templates,
+) -> Result<(Vec<crate::render::pdf::Part>, String), Diagnostic> {
+    let acts: Vec<(&Model, Option<&[Partner]>)> =
+        g.items.iter().map(|i| (i.model, i.partners)).collect();
+    recueil_parts_of(&acts, templates)
+}
+
+/// [`recueil_parts`] from the acts alone (model and partners of each, in
+/// the order of the ordre du jour): what `serve` keeps to make the PDF on
+/// first request.
+pub fn recueil_parts_of(
+    acts: &[(&Model, Option<&[Partner]>)],
+    templates: &Templates,
+) -> Result<(Vec<crate::render::pdf::Part>, String), Diagnostic> {
     let mut parts = Vec::new();
-    for it in &g.items {
-        let base = build::context(it.model)?;
-        let partners = it.partners.unwrap_or(&[]);
-        let d = &it.model.deliberation;
+    for &(model, with) in acts {
+        let base = build::context(model)?;
+        let partners = with.unwrap_or(&[]);
+        let d = &model.deliberation;
         let act = match &d.numero {
             Some(n) => format!("N° {} – {}", unescape(n), unescape(&d.objet)),
             None => unescape(&d.objet),
         };
-        for (k, doc) in build::documents(it.model, it.partners)
+        for (k, doc) in build::documents(model, with)
             .into_iter()
             .filter(|x| x.kind != Kind::Rapport)
             .enumerate()
         {
-            let (md, meta) = build::markdown_of(it.model, &base, partners, &doc, templates)?;
+            let (md, meta) = build::markdown_of(model, &base, partners, &doc, templates)?;
             let title = if k == 0 {
                 build::shorten(&act, 120)
             } else {
-                outline_title(it.model, partners, &doc)
+                outline_title(model, partners, &doc)
             };
             parts.push(crate::render::pdf::Part {
                 document: doc::parse(&md, meta),
@@ -552,17 +574,15 @@ pub fn recueil(g: &Group, templates: &Templates) -> Result<Vec<u8>, Diagnostic> 
     }
     let title = format!(
         "Recueil des actes – {} – séance du {}",
-        g.items
-            .first()
-            .map(|i| unescape(&i.model.collectivite.nom))
+        acts.first()
+            .map(|a| unescape(&a.0.collectivite.nom))
             .unwrap_or_default(),
-        g.items
-            .first()
-            .and_then(|i| i.model.seance.as_ref())
+        acts.first()
+            .and_then(|a| a.0.seance.as_ref())
             .map(|s| unescape(&s.date_longue))
             .unwrap_or_default()
     );
-    Ok(crate::render::pdf::render_many(&parts, &title))
+    Ok((parts, title))
 }
 
 fn outline_title(m: &Model, partners: &[Partner], d: &Doc) -> String {

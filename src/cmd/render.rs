@@ -669,10 +669,11 @@ fn plan_seances<'a>(
     let mut jobs = Vec::new();
     for found in seances {
         let members = engine::members_of_seance(units, &found.real);
-        let Some(&first) = members.first() else {
-            continue;
-        };
-        let Some(l) = &units[first].loaded else {
+        // Its first dossier that could be loaded gives its place and formats.
+        let Some((first, l)) = members
+            .iter()
+            .find_map(|&i| Some((i, units[i].loaded.as_ref()?)))
+        else {
             continue;
         };
         let Ok((root, _)) = &places[first] else {
@@ -697,7 +698,14 @@ fn plan_seances<'a>(
         let previous = manifests
             .get(root)
             .and_then(|m| m.seances.get(&key(&found.real)));
-        let unchanged = !b.args.force
+        // A dossier that could not even be loaded: the séance waits for it.
+        let skipped = members
+            .iter()
+            .map(|&i| &units[i])
+            .find(|u| u.loaded.is_none())
+            .map(|u| not_rendered(&u.path));
+        let unchanged = skipped.is_none()
+            && !b.args.force
             && previous.is_some_and(|p| {
                 p.inputs == inputs
                     && p.dir == found.out
@@ -713,7 +721,7 @@ fn plan_seances<'a>(
             inputs,
             previous,
             unchanged,
-            skipped: None,
+            skipped,
         });
     }
     // Check (once) the dossiers of the séances to render again.
@@ -728,20 +736,26 @@ fn plan_seances<'a>(
         .zip(to_check.par_iter())
         .filter(|(_, c)| **c)
         .for_each(|(u, _)| u.check());
-    for j in jobs.iter_mut().filter(|j| !j.unchanged) {
-        if let Some(u) = j
+    for j in jobs
+        .iter_mut()
+        .filter(|j| !j.unchanged && j.skipped.is_none())
+    {
+        j.skipped = j
             .members
             .iter()
             .map(|&i| &units[i])
             .find(|u| u.failed(b.args.deny_warnings))
-        {
-            j.skipped = Some(format!(
-                "{} est en erreur : documents de la séance non rendus, les précédents sont conservés",
-                u.path.display()
-            ));
-        }
+            .map(|u| not_rendered(&u.path));
     }
     jobs
+}
+
+/// Why a séance is not rendered: one of its dossiers is in error.
+fn not_rendered(dossier: &Path) -> String {
+    format!(
+        "{} est en erreur : documents de la séance non rendus, les précédents sont conservés",
+        dossier.display()
+    )
 }
 
 /// Renders the documents of one séance and writes those whose bytes changed.

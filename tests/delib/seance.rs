@@ -641,3 +641,40 @@ fn seance_documents_follow_the_votes_and_go_with_the_seance() {
     );
     assert!(!dir.join("out/seance").exists());
 }
+
+#[test]
+fn a_dossier_in_error_keeps_the_seance_documents_as_they_were() {
+    let dir = small_seance("seance-error");
+    let d1 = dir.join("in/d1.toml");
+    let text = std::fs::read_to_string(&d1).unwrap();
+    std::fs::write(
+        &d1,
+        format!("{text}\n[deliberation.vote]\nunanimite = true\n"),
+    )
+    .unwrap();
+    let o = delib(&dir, &["render", "in", "-o", "out", "--format", "md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = crate::common::files(&dir.join("out/seance"));
+    assert_eq!(before.len(), 4);
+    // The second dossier no longer loads (a misspelt field), then has a
+    // check error: either way the séance is not rendered without it.
+    let d2 = dir.join("in/d2.toml");
+    let good = std::fs::read_to_string(&d2).unwrap();
+    for bad in [
+        good.replace("objet =", "objett ="),
+        good.replace("numero = \"2026-2\"", "numero = \"2026-1\""),
+    ] {
+        std::fs::write(&d2, &bad).unwrap();
+        let o = delib(&dir, &["render", "in", "-o", "out", "--format", "md"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("in/seance.toml : in/d2.toml est en erreur : documents de la séance non rendus, les précédents sont conservés"),
+            "{err}"
+        );
+        assert_eq!(crate::common::files(&dir.join("out/seance")), before);
+    }
+    std::fs::write(&d2, good).unwrap();
+    let o = delib(&dir, &["render", "in", "-o", "out", "--format", "md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -686,3 +686,111 @@ fn a_head_trickled_byte_by_byte_is_cut_at_its_deadline() {
         "closed after {closed:?}"
     );
 }
+
+/// Issue 14: the index shows the séance with its documents, the same as
+/// `render` writes, rebuilt live: a changed vote reloads the procès-verbal,
+/// not the convocation.
+#[test]
+fn the_index_shows_each_seance_with_its_documents_rebuilt_live() {
+    let dir = examples("seance");
+    let s = Server::start(&dir, &[]);
+    let html = s.get("/").text();
+    assert!(html.contains("7 dossiers et 1 séance dans"), "{html}");
+    assert!(
+        html.contains(
+            "<h2><a href=\"/dijon/seances/2016-06-27/convocation.html\">Séance du lundi 27 juin 2016</a></h2>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("<span class=\"statut\">Séance tenue</span> Ville de Dijon · 5 points à l&#39;ordre du jour"), "{html}");
+    let base = "/dijon/seances/2016-06-27";
+    for stem in [
+        "convocation",
+        "liste-des-deliberations",
+        "proces-verbal",
+        "registre",
+    ] {
+        for ext in ["html", "pdf", "md"] {
+            let link = format!("{base}/{stem}.{ext}");
+            assert!(html.contains(&format!("href=\"{link}\"")), "{link}");
+            let r = s.get(&link);
+            assert_eq!(r.status, 200, "{link}");
+            if ext == "pdf" {
+                assert!(r.body.starts_with(b"%PDF-1.7"), "{link}");
+            }
+        }
+    }
+    let recueil = format!("{base}/recueil.pdf");
+    assert!(html.contains(&format!("href=\"{recueil}\"")));
+    let r = s.get(&recueil);
+    assert_eq!(
+        (r.status, r.header("Content-Type").as_deref()),
+        (200, Some("application/pdf"))
+    );
+    assert!(
+        lopdf::Document::load_mem(&r.body)
+            .unwrap()
+            .get_pages()
+            .len()
+            > 10
+    );
+    assert_eq!(s.get(&format!("{base}/recueil.html")).status, 404);
+    // The same Markdown as render writes.
+    let out = temp_dir("serve-seance-render");
+    let o = delib(
+        &dir,
+        &[
+            "render",
+            ".",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "md",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let written = std::fs::read(out.join("dijon/seances/2016-06-27/proces-verbal.md")).unwrap();
+    assert_eq!(s.get(&format!("{base}/proces-verbal.md")).body, written);
+
+    // One abstention becomes a vote for: the procès-verbal reloads with it,
+    // the convocation, which does not show votes, does not.
+    let pv = format!("{base}/proces-verbal.html");
+    let conv = format!("{base}/convocation.html");
+    let pv_events = s.events(&pv, &s.get(&pv).version());
+    let conv_events = s.events(&conv, &s.get(&conv).version());
+    let path = dir.join("dijon/stationnement-tarifs.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("pour = 50\n", "pour = 51\n")
+        .replace("abstentions = 3\n", "abstentions = 2\n")
+        .replace(", \"Mme DESAUBLIAUX\"]", "]");
+    save(&path, &text);
+    let (name, _) = pv_events
+        .next()
+        .unwrap_or_else(|| panic!("no reload of the procès-verbal; log:\n{}", s.log()));
+    assert_eq!(name, "rechargement");
+    let page = s.get(&pv).text();
+    assert!(
+        page.contains("M.\u{a0}AYACHE et M.\u{a0}BONORON."),
+        "{page}"
+    );
+    assert!(
+        conv_events
+            .next_within(Duration::from_millis(300))
+            .is_none()
+    );
+
+    // A dossier of the séance in error: the séance says so and has no
+    // documents until it is fixed.
+    save(&path, &text.replacen("objet = \"", "objett = \"", 1));
+    let index = wait_for(&s, "/", "[seance-non-rendue]");
+    assert!(
+        index.contains("stationnement-tarifs.toml est en erreur : les documents de la séance ne sont pas produits"),
+        "{index}"
+    );
+    assert_eq!(s.get(&pv).status, 404);
+    save(&path, &text);
+    wait_for(&s, "/", "Séance tenue");
+    assert_eq!(s.get(&pv).status, 200);
+}

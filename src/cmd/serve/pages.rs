@@ -56,6 +56,7 @@ section.dossier.statut-adoptee, section.dossier.statut-prise-d-acte { border-lef
 section.dossier.statut-executoire { border-left-color: #2e7d32; }
 section.dossier.statut-rejetee { border-left-color: #7a5a00; }
 section.dossier.statut-erreur { border-left-color: #b3261e; }
+section.seance { background: #f8f7fc; }
 section.dossier h2 { margin: 0 0 .35rem; font-size: 1.15rem; line-height: 1.3; }
 p.meta { margin: 0 0 .6rem; color: #444; font-size: .92rem; }
 p.meta code { color: #666; white-space: nowrap; }
@@ -168,6 +169,8 @@ pub struct DocLink {
     pub md: String,
     /// One of the conventions made per partner (folded when many).
     pub per_partner: bool,
+    /// A PDF only (the séance's recueil): one link, no HTML or Markdown.
+    pub pdf_only: bool,
 }
 
 /// Above this many conventions per partner, the index folds them.
@@ -189,13 +192,24 @@ pub struct IndexEntry<'a> {
     pub diagnostics: &'a [Diagnostic],
 }
 
-/// The index: every dossier, its status, its documents and its findings.
-pub fn index(folder: &str, entries: &[IndexEntry<'_>], note: Option<&str>, version: u64) -> String {
+/// The index: every séance with its documents, then every dossier, its
+/// status, its documents and its findings.
+pub fn index(
+    folder: &str,
+    seances: &[IndexEntry<'_>],
+    entries: &[IndexEntry<'_>],
+    note: Option<&str>,
+    version: u64,
+) -> String {
     let mut b = String::new();
     let n = entries.len();
+    let s = match seances.len() {
+        0 => String::new(),
+        k => format!(" et {k} séance{}", if k > 1 { "s" } else { "" }),
+    };
     let _ = write!(
         b,
-        "<header class=\"apercu\"><h1>Aperçu des actes</h1>\n<p>{n} dossier{} dans <code>{}</code> · \
+        "<header class=\"apercu\"><h1>Aperçu des actes</h1>\n<p>{n} dossier{}{s} dans <code>{}</code> · \
 la page se met à jour à chaque enregistrement.</p></header>\n<main>\n",
         if n > 1 { "s" } else { "" },
         esc(folder)
@@ -203,91 +217,108 @@ la page se met à jour à chaque enregistrement.</p></header>\n<main>\n",
     if let Some(note) = note {
         let _ = writeln!(b, "<p class=\"vide\">{}</p>", esc(note));
     }
+    for e in seances {
+        section(&mut b, e, "seance");
+    }
     for e in entries {
-        let _ = write!(
-            b,
-            "<section class=\"dossier {}\">\n<h2>",
-            esc(e.status_class)
-        );
-        match e.documents.first() {
-            Some(d) => {
-                let _ = write!(b, "<a href=\"{}\">{}</a>", esc(&d.html), esc(&e.title));
-            }
-            None => b.push_str(&esc(&e.title)),
-        }
-        let _ = write!(
-            b,
-            "</h2>\n<p class=\"meta\"><span class=\"statut\">{}</span> ",
-            esc(e.status)
-        );
-        if let Some(d) = &e.details {
-            let _ = write!(b, "{} · ", esc(d));
-        }
-        let _ = writeln!(b, "<code>{}</code></p>", esc(&e.file));
-        let partners = e.documents.iter().filter(|d| d.per_partner).count();
-        let fold = partners > FOLD_PARTNERS;
-        let mut folded = false;
-        if !e.documents.is_empty() {
-            b.push_str("<ul class=\"documents\">\n");
-        }
-        for d in &e.documents {
-            if fold && d.per_partner && !folded {
-                folded = true;
-                let _ = writeln!(
-                    b,
-                    "<li><details class=\"partenaires\"><summary>{partners} conventions, \
-une par partenaire</summary>\n<ul class=\"documents\">"
-                );
-            } else if folded && !d.per_partner {
-                folded = false;
-                b.push_str("</ul></details></li>\n");
-            }
-            let _ = writeln!(
-                b,
-                "<li><a href=\"{}\">{}</a> <span class=\"formats\"><a href=\"{}\">PDF</a> \
-<a href=\"{}\">Markdown</a></span></li>",
-                esc(&d.html),
-                esc(&d.label),
-                esc(&d.pdf),
-                esc(&d.md)
-            );
-        }
-        if folded {
-            b.push_str("</ul></details></li>\n");
-        }
-        if !e.documents.is_empty() {
-            b.push_str("</ul>\n");
-        }
-        let errors = e
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        let warnings = e.diagnostics.len() - errors;
-        if errors > 0 {
-            let what = if e.documents.is_empty() {
-                "aucun document n’est produit tant que le dossier n’est pas corrigé"
-            } else {
-                "à corriger (les lignes de partenaires en erreur sont laissées de côté)"
-            };
-            let _ = writeln!(
-                b,
-                "<p><strong>{}</strong>\u{a0}: {what}.</p>",
-                plural(errors, "erreur", "erreurs"),
-            );
-            b.push_str(&diagnostics(e.diagnostics));
-        } else if warnings > 0 {
-            let _ = write!(
-                b,
-                "<details><summary>{}</summary>\n{}</details>\n",
-                plural(warnings, "avertissement", "avertissements"),
-                diagnostics(e.diagnostics)
-            );
-        }
-        b.push_str("</section>\n");
+        section(&mut b, e, "dossier");
     }
     b.push_str("</main>\n");
     ui_page("Aperçu des actes", &b, Some(("/", version)))
+}
+
+/// One séance or dossier of the index.
+fn section(b: &mut String, e: &IndexEntry<'_>, class: &str) {
+    let _ = write!(
+        b,
+        "<section class=\"dossier {class} {}\">\n<h2>",
+        esc(e.status_class)
+    );
+    match e.documents.first() {
+        Some(d) => {
+            let _ = write!(b, "<a href=\"{}\">{}</a>", esc(&d.html), esc(&e.title));
+        }
+        None => b.push_str(&esc(&e.title)),
+    }
+    let _ = write!(
+        b,
+        "</h2>\n<p class=\"meta\"><span class=\"statut\">{}</span> ",
+        esc(e.status)
+    );
+    if let Some(d) = &e.details {
+        let _ = write!(b, "{} · ", esc(d));
+    }
+    let _ = writeln!(b, "<code>{}</code></p>", esc(&e.file));
+    let partners = e.documents.iter().filter(|d| d.per_partner).count();
+    let fold = partners > FOLD_PARTNERS;
+    let mut folded = false;
+    if !e.documents.is_empty() {
+        b.push_str("<ul class=\"documents\">\n");
+    }
+    for d in &e.documents {
+        if fold && d.per_partner && !folded {
+            folded = true;
+            let _ = writeln!(
+                b,
+                "<li><details class=\"partenaires\"><summary>{partners} conventions, \
+une par partenaire</summary>\n<ul class=\"documents\">"
+            );
+        } else if folded && !d.per_partner {
+            folded = false;
+            b.push_str("</ul></details></li>\n");
+        }
+        if d.pdf_only {
+            let _ = writeln!(
+                b,
+                "<li><a href=\"{}\">{}</a> <span class=\"formats\">PDF</span></li>",
+                esc(&d.pdf),
+                esc(&d.label)
+            );
+            continue;
+        }
+        let _ = writeln!(
+            b,
+            "<li><a href=\"{}\">{}</a> <span class=\"formats\"><a href=\"{}\">PDF</a> \
+<a href=\"{}\">Markdown</a></span></li>",
+            esc(&d.html),
+            esc(&d.label),
+            esc(&d.pdf),
+            esc(&d.md)
+        );
+    }
+    if folded {
+        b.push_str("</ul></details></li>\n");
+    }
+    if !e.documents.is_empty() {
+        b.push_str("</ul>\n");
+    }
+    let errors = e
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = e.diagnostics.len() - errors;
+    if errors > 0 {
+        let what = if e.documents.is_empty() {
+            "aucun document n’est produit tant que le dossier n’est pas corrigé"
+        } else {
+            "à corriger (les lignes de partenaires en erreur sont laissées de côté)"
+        };
+        let _ = writeln!(
+            b,
+            "<p><strong>{}</strong>\u{a0}: {what}.</p>",
+            plural(errors, "erreur", "erreurs"),
+        );
+        b.push_str(&diagnostics(e.diagnostics));
+    } else if warnings > 0 {
+        let _ = write!(
+            b,
+            "<details><summary>{}</summary>\n{}</details>\n",
+            plural(warnings, "avertissement", "avertissements"),
+            diagnostics(e.diagnostics)
+        );
+    }
+    b.push_str("</section>\n");
 }
 
 /// The page shown in place of a document whose dossier has an error.

@@ -22,12 +22,28 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+/// The séance documents: stem and label on the index.
+const SEANCE_LABELS: [(crate::seance::SeanceDoc, &str); 4] = [
+    (
+        crate::seance::SeanceDoc::Convocation,
+        "Convocation et ordre du jour",
+    ),
+    (crate::seance::SeanceDoc::Liste, "Liste des délibérations"),
+    (crate::seance::SeanceDoc::ProcesVerbal, "Procès-verbal"),
+    (
+        crate::seance::SeanceDoc::Registre,
+        "Feuillet de clôture du registre",
+    ),
+];
+
 /// The version of a page that does not exist.
 pub const ABSENT: u64 = 0;
 
 /// Everything served, built from the folder at one moment.
 pub struct Site {
     entries: Vec<Entry>,
+    /// The séances (their documents), by séance file; not counted as dossiers.
+    seances: Vec<Entry>,
     /// Files discovery could not classify or refused: (file shown, findings).
     unclassified: Vec<(String, Vec<Diagnostic>)>,
     index_html: String,
@@ -49,6 +65,9 @@ struct Entry {
     /// Warnings when rendered; every finding when failed.
     diagnostics: Vec<Diagnostic>,
     body: Body,
+    /// A séance: the hash of everything its documents are made from
+    /// (`engine::seance_inputs`); empty for a dossier.
+    inputs: String,
 }
 
 enum Body {
@@ -79,11 +98,27 @@ struct Doc {
     source: DocSource,
 }
 
-struct DocSource {
-    model: Arc<Model>,
-    plan: Arc<Plan>,
-    /// The document's index in the plan.
-    index: usize,
+enum DocSource {
+    /// A document of a dossier.
+    Act {
+        model: Arc<Model>,
+        plan: Arc<Plan>,
+        /// The document's index in the plan.
+        index: usize,
+    },
+    /// A document of a séance.
+    Seance {
+        model: Arc<crate::seance::SeanceModel>,
+        templates: Arc<crate::templates::Templates>,
+        logo: Option<crate::doc::Logo>,
+        doc: crate::seance::SeanceDoc,
+    },
+    /// The séance's recueil (a PDF only): each act's model and partners,
+    /// laid out on first request.
+    Recueil {
+        acts: Vec<(Model, Option<Vec<Partner>>)>,
+        templates: Arc<crate::templates::Templates>,
+    },
 }
 
 fn hash_of(parts: &[&[u8]]) -> u64 {
@@ -122,73 +157,57 @@ impl Site {
         let mut unclassified: Vec<(String, Vec<Diagnostic>)> = Vec::new();
         let mut counts = (0, 0, 0);
         let shown_of = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
+        let mut seances = Vec::new();
         if let Some(project) = project {
-            let Project {
-                units,
-                findings,
-                templates,
-                ..
-            } = project;
-            for d in findings {
+            for d in &project.findings {
                 let shown = d
                     .source
                     .as_ref()
                     .map_or_else(|| folder.display().to_string(), |s| shown_of(&s.path));
                 match unclassified.iter_mut().find(|(f, _)| *f == shown) {
-                    Some((_, list)) => list.push(d),
-                    None => unclassified.push((shown, vec![d])),
+                    Some((_, list)) => list.push(d.clone()),
+                    None => unclassified.push((shown, vec![d.clone()])),
                 }
             }
-            for u in units {
-                let id = u.out.clone();
-                let file = u.path.display().to_string();
-                let shown = shown_of(&u.path);
-                for d in &u.diagnostics {
-                    if let Some(s) = &d.source {
-                        extra_files.insert(s.path.clone());
-                    }
-                }
-                if let Some(l) = &u.loaded {
-                    dependencies(l, &mut extra_files);
-                }
-                let previous: HashMap<&str, &Arc<Doc>> = previous
-                    .and_then(|p| p.entry(&id))
-                    .map(|e| match &e.body {
-                        Body::Rendered(r) => r.docs.iter().map(|d| (d.stem.as_str(), d)).collect(),
-                        Body::Failed(_) => HashMap::new(),
-                    })
-                    .unwrap_or_default();
-                let failed = u.failed(false);
-                let mut diagnostics = u.diagnostics;
-                let outcome = match (u.loaded, u.model) {
-                    (Some(l), Some(model)) if !failed => {
-                        render(&l, model, &templates, tool, &previous, &mut diagnostics)
-                    }
-                    _ => Err(Vec::new()),
-                };
-                let body = match outcome {
-                    Ok((r, fresh, reused)) => {
+            // The séances' documents are made while the dossiers' are: a save
+            // of one dossier of a séance waits for the slower of the two.
+            let ((found, seance_counts), ()) = rayon::join(
+                || {
+                    let mut c = (0, 0, 0);
+                    let found: Vec<Entry> = project
+                        .seances
+                        .iter()
+                        .filter_map(|f| {
+                            seance_entry(&project, f, previous, tool, shown_of(&f.path), &mut c)
+                        })
+                        .collect();
+                    (found, c)
+                },
+                || {
+                    for u in &project.units {
+                        let (entry, fresh, reused, failed) =
+                            dossier_entry(u, &project.templates, previous, tool, shown_of(&u.path));
+                        for d in &entry.diagnostics {
+                            if let Some(s) = &d.source {
+                                extra_files.insert(s.path.clone());
+                            }
+                        }
+                        if let Some(l) = &u.loaded {
+                            dependencies(l, &mut extra_files);
+                        }
                         counts.0 += fresh;
                         counts.1 += reused;
-                        Body::Rendered(r)
+                        counts.2 += usize::from(failed);
+                        entries.push(entry);
                     }
-                    Err(more) => {
-                        counts.2 += 1;
-                        diagnostics.extend(more);
-                        let text: String = diagnostics.iter().map(Diagnostic::render).collect();
-                        Body::Failed(hash_of(&[file.as_bytes(), text.as_bytes()]))
-                    }
-                };
-                entries.push(Entry {
-                    id,
-                    file,
-                    shown,
-                    diagnostics,
-                    body,
-                });
-            }
+                },
+            );
+            seances = found;
+            counts.0 += seance_counts.0;
+            counts.1 += seance_counts.1;
         }
         let folder_label = folder.display().to_string();
+        let seance_entries: Vec<IndexEntry<'_>> = seances.iter().map(index_entry).collect();
         let index_entries: Vec<IndexEntry<'_>> = entries
             .iter()
             .map(index_entry)
@@ -207,16 +226,25 @@ impl Site {
             }))
             .collect();
         // The version is that of the page without its script, which names it.
-        let bare = pages::index(&folder_label, &index_entries, note.as_deref(), 0);
+        let bare = pages::index(
+            &folder_label,
+            &seance_entries,
+            &index_entries,
+            note.as_deref(),
+            0,
+        );
         let index_version = hash_of(&[bare.as_bytes()]);
         let index_html = pages::index(
             &folder_label,
+            &seance_entries,
             &index_entries,
             note.as_deref(),
             index_version,
         );
+        drop(seance_entries);
         Site {
             entries,
+            seances,
             unclassified,
             index_html,
             index_version,
@@ -226,7 +254,10 @@ impl Site {
     }
 
     fn entry(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.id == id)
+        self.entries
+            .iter()
+            .chain(&self.seances)
+            .find(|e| e.id == id)
     }
 
     /// One-line French summary of the dossiers in error, for the terminal.
@@ -276,11 +307,11 @@ impl Site {
             return self.index_version;
         }
         match self.document(&segs) {
-            Some((entry, stem, _)) => match &entry.body {
+            Some((entry, stem, format)) => match &entry.body {
                 Body::Rendered(r) => r
                     .docs
                     .iter()
-                    .find(|d| d.stem == stem)
+                    .find(|d| d.stem == stem && (format == Format::Pdf || !d.pdf_only()))
                     .map_or(ABSENT, |d| d.version),
                 Body::Failed(v) if is_document_stem(stem) => *v,
                 Body::Failed(_) => ABSENT,
@@ -361,7 +392,11 @@ impl Site {
             )),
             Body::Failed(_) => absent(),
             Body::Rendered(r) => {
-                let Some(doc) = r.docs.iter().find(|d| d.stem == stem) else {
+                let Some(doc) = r
+                    .docs
+                    .iter()
+                    .find(|d| d.stem == stem && (format == Format::Pdf || !d.pdf_only()))
+                else {
                     return absent();
                 };
                 let link = |f: Format| {
@@ -416,16 +451,38 @@ pub enum Reply {
 }
 
 impl Doc {
+    /// Served as a PDF only (the recueil).
+    fn pdf_only(&self) -> bool {
+        matches!(self.source, DocSource::Recueil { .. })
+    }
+
     /// The PDF, rendered on first use and kept until the document changes.
     fn pdf(&self) -> Result<&[u8], String> {
         let pdf = self.pdf.get_or_init(|| {
-            let src = &self.source;
-            let files = engine::render_doc(
-                &src.model,
-                &src.plan,
-                &src.plan.docs[src.index],
-                &[Format::Pdf],
-            );
+            let files = match &self.source {
+                DocSource::Act { model, plan, index } => {
+                    engine::render_doc(model, plan, &plan.docs[*index], &[Format::Pdf])
+                }
+                DocSource::Seance {
+                    model,
+                    templates,
+                    logo,
+                    doc,
+                } => {
+                    crate::seance::render_doc(model, *doc, templates, &[Format::Pdf], logo.as_ref())
+                }
+                DocSource::Recueil { acts, templates } => {
+                    let acts: Vec<_> = acts.iter().map(|(m, p)| (m, p.as_deref())).collect();
+                    let bytes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let (parts, title) = crate::seance::recueil_parts_of(&acts, templates)
+                            .map_err(|d| d.message)?;
+                        Ok(crate::render::pdf::render_many(&parts, &title))
+                    }));
+                    return bytes.unwrap_or_else(|_| {
+                        Err("erreur interne pendant le rendu du recueil".to_owned())
+                    });
+                }
+            };
             match files {
                 Ok(mut files) if !files.is_empty() => Ok(files.swap_remove(0).bytes),
                 Ok(_) => Err("aucun PDF produit".to_owned()),
@@ -523,7 +580,7 @@ fn render(
             html,
             md,
             pdf: OnceLock::new(),
-            source: DocSource {
+            source: DocSource::Act {
                 model: Arc::clone(&model),
                 plan: Arc::clone(&plan),
                 index,
@@ -587,6 +644,205 @@ fn label(model: &Model, partners: &[Partner], kind: Kind, partner: Option<usize>
     }
 }
 
+/// A dossier of the folder on the index, rendered (reusing the documents
+/// of `previous` whose inputs did not change) or in error; with the numbers
+/// of documents rendered and reused, and whether it failed.
+fn dossier_entry(
+    u: &engine::Unit,
+    templates: &engine::TemplateSets,
+    previous: Option<&Site>,
+    tool: crate::manifest::Hash,
+    shown: String,
+) -> (Entry, usize, usize, bool) {
+    let id = u.out.clone();
+    let file = u.path.display().to_string();
+    let previous: HashMap<&str, &Arc<Doc>> = previous
+        .and_then(|p| p.entry(&id))
+        .map(|e| match &e.body {
+            Body::Rendered(r) => r.docs.iter().map(|d| (d.stem.as_str(), d)).collect(),
+            Body::Failed(_) => HashMap::new(),
+        })
+        .unwrap_or_default();
+    let mut diagnostics = u.diagnostics.clone();
+    let outcome = match (&u.loaded, &u.model) {
+        (Some(l), Some(model)) if !u.failed(false) => render(
+            l,
+            model.clone(),
+            templates,
+            tool,
+            &previous,
+            &mut diagnostics,
+        ),
+        _ => Err(Vec::new()),
+    };
+    let (body, fresh, reused, failed) = match outcome {
+        Ok((r, fresh, reused)) => (Body::Rendered(r), fresh, reused, false),
+        Err(more) => {
+            diagnostics.extend(more);
+            let text: String = diagnostics.iter().map(Diagnostic::render).collect();
+            let v = hash_of(&[file.as_bytes(), text.as_bytes()]);
+            (Body::Failed(v), 0, 0, true)
+        }
+    };
+    let entry = Entry {
+        id,
+        file,
+        shown,
+        diagnostics,
+        body,
+        inputs: String::new(),
+    };
+    (entry, fresh, reused, failed)
+}
+
+/// A séance of the folder on the index, with its documents (Markdown and
+/// HTML at once, PDF on first request), or why it has none. Reuses the
+/// previous build's documents when nothing they are made from changed (the
+/// same rule as `render`: `engine::seance_inputs`).
+fn seance_entry(
+    p: &Project,
+    found: &crate::discover::FoundSeance,
+    previous: Option<&Site>,
+    tool: crate::manifest::Hash,
+    shown: String,
+    counts: &mut (usize, usize, usize),
+) -> Option<Entry> {
+    let members: Vec<&engine::Unit> = p
+        .members_of_seance(&found.real)
+        .into_iter()
+        .map(|i| &p.units[i])
+        .collect();
+    let loaded: Vec<&Loaded> = members.iter().filter_map(|u| u.loaded.as_ref()).collect();
+    if loaded.is_empty() {
+        return None;
+    }
+    let inputs = engine::seance_inputs(&loaded, &p.templates, tool).hex();
+    let id = found.out.clone();
+    let file = found.path.display().to_string();
+    let entry = |body, diagnostics| Entry {
+        id: id.clone(),
+        file: file.clone(),
+        shown: shown.clone(),
+        diagnostics,
+        body,
+        inputs: inputs.clone(),
+    };
+    if let Some(e) =
+        previous.and_then(|s| s.seances.iter().find(|e| e.id == id && e.inputs == inputs))
+        && let Body::Rendered(r) = &e.body
+    {
+        counts.1 += r.docs.len();
+        return Some(entry(Body::Rendered(Arc::clone(r)), Vec::new()));
+    }
+    let failed = |diags: Vec<Diagnostic>| {
+        let text: String = diags.iter().map(Diagnostic::render).collect();
+        Some(entry(
+            Body::Failed(hash_of(&[file.as_bytes(), text.as_bytes()])),
+            diags,
+        ))
+    };
+    if let Some(u) = members.iter().find(|u| u.failed(false)) {
+        let d = Diagnostic::error(
+            "seance-non-rendue",
+            format!(
+                "{} est en erreur : les documents de la séance ne sont pas produits",
+                u.path.display()
+            ),
+        )
+        .hint("corrigez ce dossier : la convocation, la liste, le procès-verbal et le recueil reprennent tous les points de la séance");
+        return failed(vec![d]);
+    }
+    let built = engine::with_seance(&members, &p.templates, |g, t| {
+        let m = crate::seance::build(g)?;
+        let logo = g.items.first().and_then(|i| i.model.logo.clone());
+        // The documents in parallel: a save waits for the slowest one only.
+        let docs = {
+            use rayon::prelude::*;
+            crate::seance::documents(&m)
+                .into_par_iter()
+                .map(|d| {
+                    crate::seance::render_doc(&m, d, t, &[Format::Md, Format::Html], logo.as_ref())
+                        .map(|files| (d, files))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| vec![e])?
+        };
+        let acts: Vec<(Model, Option<Vec<Partner>>)> = g
+            .items
+            .iter()
+            .map(|i| (i.model.clone(), i.partners.map(<[Partner]>::to_vec)))
+            .collect();
+        Ok((Arc::new(m), Arc::clone(t), logo, docs, acts))
+    });
+    let (model, templates, logo, files, recueil) = match built {
+        Ok(b) => b,
+        Err(diags) => return failed(diags),
+    };
+    let mut docs = Vec::new();
+    for (d, files) in files {
+        let (mut md, mut html) = (Vec::new(), String::new());
+        for f in files {
+            if f.name.ends_with(".md") {
+                md = f.bytes;
+            } else {
+                html = String::from_utf8_lossy(&f.bytes).into_owned();
+            }
+        }
+        let label = SEANCE_LABELS
+            .iter()
+            .find(|(k, _)| *k == d)
+            .map_or("", |(_, l)| l);
+        docs.push(Arc::new(Doc {
+            stem: d.stem().to_owned(),
+            label: label.to_owned(),
+            fingerprint: inputs.clone(),
+            version: hash_of(&[html.as_bytes()]),
+            html,
+            md,
+            pdf: OnceLock::new(),
+            source: DocSource::Seance {
+                model: Arc::clone(&model),
+                templates: Arc::clone(&templates),
+                logo: logo.clone(),
+                doc: d,
+            },
+        }));
+    }
+    docs.push(Arc::new(Doc {
+        stem: crate::seance::RECUEIL.to_owned(),
+        label: "Recueil des actes de la séance".to_owned(),
+        fingerprint: inputs.clone(),
+        version: hash_of(&[inputs.as_bytes(), b"recueil"]),
+        html: String::new(),
+        md: Vec::new(),
+        pdf: OnceLock::new(),
+        source: DocSource::Recueil {
+            acts: recueil,
+            templates: Arc::clone(&templates),
+        },
+    }));
+    counts.0 += docs.len();
+    let points = members.len();
+    let status = if !model.vote_commence {
+        ("Convoquée", "statut-projet")
+    } else if model.projet {
+        ("Projet", "statut-projet")
+    } else {
+        ("Séance tenue", "statut-adoptee")
+    };
+    let rendered = Rendered {
+        title: format!("Séance du {}", unescape(&model.seance.date_avec_jour)),
+        details: format!(
+            "{} · {points} point{} à l'ordre du jour",
+            unescape(&model.collectivite.nom),
+            if points > 1 { "s" } else { "" }
+        ),
+        status,
+        docs,
+    };
+    Some(entry(Body::Rendered(Arc::new(rendered)), Vec::new()))
+}
+
 fn index_entry(e: &Entry) -> IndexEntry<'_> {
     match &e.body {
         Body::Rendered(r) => IndexEntry {
@@ -604,15 +860,20 @@ fn index_entry(e: &Entry) -> IndexEntry<'_> {
                         http::encode_path(&e.id),
                         http::encode_segment(&d.stem)
                     );
+                    let per_partner = match &d.source {
+                        DocSource::Act { plan, index, .. } => {
+                            matches!(plan.docs[*index].doc.kind, Kind::Convention(Some(_)))
+                                || plan.docs[*index].doc.partner.is_some()
+                        }
+                        _ => false,
+                    };
                     DocLink {
                         label: d.label.clone(),
                         html: format!("{base}.html"),
                         pdf: format!("{base}.pdf"),
                         md: format!("{base}.md"),
-                        per_partner: matches!(
-                            d.source.plan.docs[d.source.index].doc.kind,
-                            Kind::Convention(Some(_))
-                        ) || d.source.plan.docs[d.source.index].doc.partner.is_some(),
+                        per_partner,
+                        pdf_only: d.pdf_only(),
                     }
                 })
                 .collect(),
