@@ -257,6 +257,10 @@ mod tests {
             format!(
                 r#"{{"version":{VERSION},"dossiers":{{"/x.toml":{{"dir":"a","files":{{"../s.txt":{{"inputs":"","bytes":""}}}}}}}}}}"#
             ),
+            // A séance's entry is checked the same way.
+            format!(
+                r#"{{"version":{VERSION},"dossiers":{{}},"seances":{{"/s.toml":{{"dir":"../../victim","files":{{}}}}}}}}"#
+            ),
         ] {
             std::fs::write(dir.join(FILE), &bad).unwrap();
             let (m, warning) = Manifest::load(&dir);

@@ -678,3 +678,43 @@ fn a_dossier_in_error_keeps_the_seance_documents_as_they_were() {
     let o = delib(&dir, &["render", "in", "-o", "out", "--format", "md"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_seance_template_overridden_rewrites_that_document_only() {
+    let dir = copy_inputs("seance-template");
+    let render = || {
+        let o = delib(
+            &dir,
+            &["render", "inputs", "-o", "out", "--format", "md,html"],
+        );
+        let err = stderr(&o);
+        assert!(o.status.success(), "{err}");
+        err.lines().last().unwrap().to_owned()
+    };
+    render();
+    let before = inodes(&dir.join(SEANCE_DIR));
+    let builtin = delib::templates::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "convocation.md.tera")
+        .unwrap()
+        .1;
+    std::fs::create_dir_all(dir.join("inputs/dijon/templates")).unwrap();
+    std::fs::write(
+        dir.join("inputs/dijon/templates/convocation.md.tera"),
+        format!("{builtin}\nConvocation modèle de la ville.\n"),
+    )
+    .unwrap();
+    let line = render();
+    let after = inodes(&dir.join(SEANCE_DIR));
+    let rewritten: Vec<&str> = after
+        .iter()
+        .filter(|(n, i)| before.get(*n) != Some(i))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(rewritten, ["convocation.html", "convocation.md"], "{line}");
+    // The acts use none of it: only those two files are written.
+    assert!(line.contains(": 2 documents écrits"), "{line}");
+    let md = std::fs::read_to_string(dir.join(SEANCE_DIR).join("convocation.md")).unwrap();
+    assert!(md.ends_with("Convocation modèle de la ville.\n"), "{md}");
+}
