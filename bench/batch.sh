@@ -36,13 +36,26 @@ measure() { # label, then the command
     echo "$secs" > last.txt
 }
 echo "delib: $n dossiers x $docs_per_dossier documents x 3 formats, $(nproc) cores"
-measure "full batch" "$bin" render inputs -o out
+# The acts only: the N dossiers share one séance, whose documents (a recueil
+# of N acts) are measured apart below, on a séance of realistic size.
+acts=(--only rapport,deliberation,convention,annexe)
+measure "full batch" "$bin" render inputs -o out "${acts[@]}"
 full=$(cat last.txt)
-measure "no-change re-run" "$bin" render inputs -o out
+measure "no-change re-run" "$bin" render inputs -o out "${acts[@]}"
 "$bin" templates inputs/templates > /dev/null
 echo "Article ajouté pour le banc d'essai." >> inputs/templates/annexe.md.tera
-measure "one template changed" "$bin" render inputs -o out
+measure "one template changed" "$bin" render inputs -o out "${acts[@]}"
 python3 -c "print(f'throughput: {$n / $full:.0f} dossiers/s, {$n * $docs_per_dossier * 3 / $full:.0f} files/s')"
+
+# The documents of one séance of 50 items (convocation, liste, procès-verbal,
+# register sheet in three formats, and the recueil of the 50 acts: ~350 pages).
+k=$(( n < 50 ? n : 50 ))
+mkdir -p seance50/seances
+cp inputs/delib.toml seance50/
+cp inputs/seances/2016-06-27.toml seance50/seances/
+for i in $(seq -f '%04g' 0 $((k - 1))); do cp "inputs/dossier-$i.toml" seance50/; done
+measure "séance of $k items" "$bin" render seance50 -o out50 --only seance
+measure "séance, no-change re-run" "$bin" render seance50 -o out50 --only seance
 
 # Peer: typst compiling an equivalent document (the Dijon délibération as
 # typst markup: same text, A4, Liberation Serif), timed per document in one process.
