@@ -74,7 +74,17 @@ enum Class {
 /// path given does not exist.
 pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Discovery> {
     let mut d = Discovery::default();
-    // (path shown, real path, output name, was given by path)
+    let candidates = candidates(paths, &mut d.findings)?;
+    classify_all(candidates, d)
+}
+
+/// Every `.toml` under `paths` (path shown, real path, output name, given by
+/// path), each real file once, without reading them; the walk's findings
+/// (links out of the folder, FIFOs) go to `findings`.
+pub fn candidates(
+    paths: &[PathBuf],
+    findings: &mut Vec<Diagnostic>,
+) -> anyhow::Result<Vec<(PathBuf, PathBuf, String, bool)>> {
     let mut candidates: Vec<(PathBuf, PathBuf, String, bool)> = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| {
@@ -93,7 +103,7 @@ pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Discovery> {
                 visited: BTreeSet::from([real_root.clone()]),
                 entries: 0,
                 out: &mut candidates,
-                findings: &mut d.findings,
+                findings,
             };
             walker.walk(p, &real_root, &mut Vec::new());
         } else {
@@ -109,7 +119,14 @@ pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Discovery> {
     // The same real file reached twice (a symlink, or given twice): once.
     let mut seen = BTreeSet::new();
     candidates.retain(|c| seen.insert(c.1.clone()));
+    Ok(candidates)
+}
 
+/// Classifies the candidates (see [`discover`]).
+fn classify_all(
+    candidates: Vec<(PathBuf, PathBuf, String, bool)>,
+    mut d: Discovery,
+) -> anyhow::Result<Discovery> {
     let mut classified = Vec::with_capacity(candidates.len());
     let mut named_seances: BTreeSet<PathBuf> = BTreeSet::new();
     for (path, real, out, given) in candidates {

@@ -24,8 +24,9 @@ pub struct Loaded {
     pub rendu: Rendu,
     /// The folder of `delib.toml`, else the dossier's folder: paths stay inside it.
     pub root: PathBuf,
-    /// The collectivité's logo, read and recognised.
+    /// The collectivité's logo, read and recognised, and the file it was read from.
     pub logo: Option<crate::doc::Logo>,
+    pub logo_path: Option<PathBuf>,
     /// The partners CSV named by `[convention] partenaires`, read but not yet parsed
     /// (its allowed columns depend on the templates).
     pub partenaires: Option<Arc<Source>>,
@@ -127,9 +128,12 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             .map(|l| (l, src.clone())),
         (None, None) => None,
     };
-    let logo = match logo_ref {
-        None => None,
-        Some((rel, src)) => Some(read_logo(&root, &rel, &src).map_err(|d| vec![d])?),
+    let (logo, logo_path) = match logo_ref {
+        None => (None, None),
+        Some((rel, src)) => {
+            let (logo, path) = read_logo(&root, &rel, &src).map_err(|d| vec![d])?;
+            (Some(logo), Some(path))
+        }
     };
     let base = projet.as_ref().map(|(p, _)| p.clone()).unwrap_or_default();
     let collectivite = merge_collectivite(base.collectivite, dossier.collectivite.clone());
@@ -143,6 +147,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         rendu,
         root,
         logo,
+        logo_path,
         partenaires,
     })
 }
@@ -152,7 +157,7 @@ fn read_logo(
     root: &Path,
     rel: &crate::input::Text,
     src: &Arc<Source>,
-) -> Result<crate::doc::Logo, Diagnostic> {
+) -> Result<(crate::doc::Logo, PathBuf), Diagnostic> {
     let dir = parent_dir(&src.path);
     let path = resolve_inside(root, dir, rel.get_ref()).ok_or_else(|| {
         Diagnostic::error(
@@ -174,14 +179,15 @@ fn read_logo(
         .at(src, rel.span())
         .hint("le chemin est relatif au fichier qui le déclare")
     })?;
-    crate::doc::Logo::read(bytes).ok_or_else(|| {
+    let logo = crate::doc::Logo::read(bytes).ok_or_else(|| {
         Diagnostic::error(
             "logo-format",
             format!("le logo {} n'est ni un PNG ni un JPEG", path.display()),
         )
         .at(src, rel.span())
         .hint("enregistrez le logo au format PNG ou JPEG")
-    })
+    })?;
+    Ok((logo, path))
 }
 
 /// Walks up from `dir` to find `delib.toml`.

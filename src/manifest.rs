@@ -44,6 +44,10 @@ pub struct Entry {
     pub inputs: String,
     /// File name → what it was made from and what was written.
     pub files: BTreeMap<String, FileRecord>,
+    /// The warnings of the dossier's own checks when it was last rendered,
+    /// shown again when it is not re-checked (as printed, in French).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub warnings: String,
 }
 
 /// One output file.
@@ -231,6 +235,7 @@ mod tests {
             Entry {
                 dir: "dijon/a".into(),
                 inputs: String::new(),
+                warnings: String::new(),
                 files: [(
                     "deliberation.md".into(),
                     FileRecord {

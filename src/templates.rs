@@ -150,6 +150,13 @@ impl Templates {
         &self.partner_columns
     }
 
+    /// The overrides read from the templates folder: (file, text).
+    pub fn overrides(&self) -> impl Iterator<Item = (&Path, &str)> {
+        self.sources
+            .iter()
+            .filter_map(|s| Some((s.1.as_deref()?, s.2.as_str())))
+    }
+
     /// The text of a template as used (built-in or override), for hashing.
     pub fn text(&self, name: &str) -> &str {
         self.sources

@@ -70,6 +70,10 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     }
     let cli_formats = parse_formats(&args.format)?;
     let only = parse_only(&args.only)?;
+    // Nothing changed since the last run: its report again, and stop.
+    if let Some(status) = crate::rerun::replay(args, quiet, start) {
+        return Ok(status);
+    }
     // Load everything (checks across the batch need every dossier), but check
     // and derive a dossier only when it has to be rendered again.
     let Project {
@@ -78,7 +82,9 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         findings,
         templates,
     } = Project::load(&args.paths)?;
-    let found_failed = report_findings(&findings, args.deny_warnings, quiet);
+    // What this run prints before its summary, for the next run to replay.
+    let mut printed = String::new();
+    let found_failed = report_findings(&findings, args.deny_warnings, quiet, &mut printed);
     if units.is_empty() {
         if found_failed {
             return Ok(1);
@@ -135,9 +141,13 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
                 root.display()
             )
         })?;
+        // This run changes what a recorded re-run would replay.
+        let _ = std::fs::remove_file(root.join(crate::rerun::FILE));
         let (m, warning) = Manifest::load(&root);
         if let Some(w) = warning {
             eprintln!("{w}");
+            printed.push_str(&w);
+            printed.push('\n');
         }
         manifests.insert(root.clone(), m);
         outputs.insert(root, dir);
@@ -189,6 +199,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     for (u, outcome) in units.iter().zip(outcomes) {
         let o = outcome?;
         eprint!("{}", crate::diag::for_terminal(&o.report));
+        printed.push_str(&o.report);
         failed += usize::from(o.failed);
         written += o.written;
         unchanged += o.unchanged;
@@ -211,6 +222,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         for o in outcomes {
             let o = o?;
             eprint!("{}", crate::diag::for_terminal(&o.report));
+            printed.push_str(&o.report);
             failed += usize::from(o.failed);
             written += o.written;
             unchanged += o.unchanged;
@@ -269,6 +281,34 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
             })?;
         }
     }
+    // A run that went well, into one output folder: recorded for the next.
+    if failed == 0
+        && removed.is_empty()
+        && let [(root, m)] = manifests.iter().collect::<Vec<_>>()[..]
+        && crate::rerun::root(args).as_ref() == Some(root)
+        && let Some(out) = batch.outputs.get(root)
+    {
+        let recorder = crate::rerun::Recorder {
+            args,
+            manifest: m,
+            units: units
+                .iter()
+                .filter_map(|u| {
+                    let l = u.loaded.as_ref()?;
+                    Some((l, templates.of(l).ok()?))
+                })
+                .collect(),
+            seances: seance_count,
+            documents: written + unchanged,
+            report: (!quiet).then(|| printed.clone()),
+        };
+        if recorder.units.len() == units.len()
+            && let Some(bytes) = recorder.record()
+        {
+            // Best effort: without it the next run is an ordinary one.
+            let _ = out.write_top(crate::rerun::FILE, &bytes);
+        }
+    }
     drop(batch);
     if !quiet {
         removed.sort();
@@ -294,11 +334,19 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     Ok(u8::from(failed > 0))
 }
 
-/// Prints discovery's findings (warnings only without `-q`); true when one fails the run.
-fn report_findings(findings: &[Diagnostic], deny_warnings: bool, quiet: bool) -> bool {
+/// Prints discovery's findings (warnings only without `-q`), and adds them
+/// to `printed`; true when one fails the run.
+fn report_findings(
+    findings: &[Diagnostic],
+    deny_warnings: bool,
+    quiet: bool,
+    printed: &mut String,
+) -> bool {
     for d in findings {
         if !quiet || d.severity == Severity::Error {
             eprintln!("{}", d.render());
+            printed.push_str(&d.render());
+            printed.push('\n');
         }
     }
     findings
@@ -325,7 +373,7 @@ fn remove_entry(out: &OutputDir, entry: &Entry) -> Vec<PathBuf> {
 
 /// "3 dossiers : 30 documents écrits, 0 inchangé, 0 supprimé, 0 en erreur, en 0,04 s";
 /// "5 dossiers et 1 séance : …" when séance documents were made or checked.
-fn summary(
+pub(crate) fn summary(
     dossiers: usize,
     seances: usize,
     written: usize,
@@ -355,7 +403,7 @@ fn summary(
 }
 
 /// The manifest key of a dossier: its absolute path.
-fn key(path: &Path) -> String {
+pub(crate) fn key(path: &Path) -> String {
     std::fs::canonicalize(path)
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
@@ -404,8 +452,14 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
     if let Some(o) = unchanged(u, t, b) {
         return Ok(o);
     }
+    // The findings of the dossier's own checks (after those across the batch).
+    let own = u.diagnostics.len();
     u.check();
     let u = &*u;
+    let own: String = u.diagnostics[own.min(u.diagnostics.len())..]
+        .iter()
+        .map(|d| format!("{}\n", d.render()))
+        .collect();
     let mut o = Outcome::default();
     // Every finding that stops this dossier is shown, even with -q.
     for d in &u.diagnostics {
@@ -470,6 +524,7 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
         dir: name.clone(),
         inputs: String::new(),
         files: BTreeMap::new(),
+        warnings: own,
     };
     let mut stale = Vec::new();
     for planned in &plan.docs {
@@ -599,7 +654,18 @@ fn unchanged(u: &Unit, t: &Target, b: &Batch) -> Option<Outcome> {
         formats.iter().any(|f| f.ext() == ext)
             && (b.only.is_empty() || b.only.iter().any(|k| k == family))
     };
+    // Not re-checked, but its warnings are shown again: those across the
+    // batch as found now, its own as recorded.
+    let mut report = String::new();
+    if !b.quiet {
+        for d in &u.diagnostics {
+            report.push_str(&d.render());
+            report.push('\n');
+        }
+        report.push_str(&previous.warnings);
+    }
     Some(Outcome {
+        report,
         unchanged: previous.files.keys().filter(|f| selected(f)).count(),
         entry: Some((root.clone(), key(&u.path), previous.clone())),
         ..Outcome::default()
@@ -809,6 +875,7 @@ fn render_seance(j: &SeanceJob, units: &[Unit], b: &Batch) -> anyhow::Result<Out
         dir: j.found.out.clone(),
         inputs: j.inputs.clone(),
         files: BTreeMap::new(),
+        warnings: String::new(),
     };
     // Not asked for this time: keep what the last run recorded.
     if let Some(p) = previous {

@@ -404,3 +404,169 @@ fn per_partner_annexes_follow_their_partner() {
     let (_, err) = render(&dir, &["--format", "md", "--only", "annexe", "--force"]);
     assert!(summary(&err).contains(": 26 documents écrits"), "{err}");
 }
+
+/// What a run printed before its summary line (and the files it removed).
+fn report(err: &str) -> String {
+    err.lines()
+        .filter(|l| !l.starts_with("supprimé "))
+        .collect::<Vec<_>>()
+        .split_last()
+        .map(|(_, r)| r.join("\n"))
+        .unwrap_or_default()
+}
+
+/// A re-run with nothing changed takes the fast path (nothing parsed):
+/// it writes nothing, prints the same findings as the run before it, and
+/// says « rien à refaire ». Editing any one input — dossier, séance file,
+/// delib.toml, partners CSV, template, logo — still rebuilds what depends
+/// on it and shows its warnings; a new dossier or a deleted output too.
+#[test]
+fn a_rerun_replays_and_any_edit_rebuilds() {
+    let dir = copy_inputs("relance");
+    let inputs = dir.join("inputs");
+    // A logo for Dijon, to edit later.
+    std::fs::create_dir_all(inputs.join("dijon/images")).unwrap();
+    std::fs::write(
+        inputs.join("dijon/images/logo.png"),
+        crate::render::grey_png(0x80),
+    )
+    .unwrap();
+    let projet = inputs.join("dijon/delib.toml");
+    let text = std::fs::read_to_string(&projet).unwrap().replace(
+        "population = 155114\n",
+        "population = 155114\nlogo = \"images/logo.png\"\n",
+    );
+    std::fs::write(&projet, text).unwrap();
+    let args = ["--format", "md,html"];
+    let (code, first) = render(&dir, &args);
+    assert_eq!(code, 0, "{first}");
+    assert!(dir.join("out/.delib-relance.json").is_file());
+
+    // Runs again with nothing changed: same report, nothing written.
+    // The record of the run before: an ordinary run removes it and writes
+    // a new one; the fast path leaves it as it is (same inode).
+    let record = dir.join("out/.delib-relance.json");
+    let inode = || {
+        use std::os::unix::fs::MetadataExt as _;
+        std::fs::metadata(&record)
+            .map(|m| (m.ino(), m.modified().ok()))
+            .ok()
+    };
+    let replayed = |before: &str| {
+        let outputs = files(&dir.join("out"));
+        let recorded = inode();
+        assert!(recorded.is_some(), "no record after:\n{before}");
+        let (code, err) = render(&dir, &args);
+        assert_eq!(code, 0, "{err}");
+        assert!(summary(&err).ends_with("rien à refaire"), "{err}");
+        assert_eq!(report(&err), report(before));
+        assert_eq!(files(&dir.join("out")), outputs);
+        assert_eq!(inode(), recorded, "not the fast path");
+    };
+    replayed(&first);
+    assert!(report(&first).contains("avertissement["), "{first}");
+
+    let edit = |rel: &str, from: &str, to: &str| {
+        let p = inputs.join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel}: {from}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    let read = |rel: &str| std::fs::read_to_string(dir.join("out").join(rel)).unwrap();
+    let rebuilt = |what: &str| {
+        let (code, err) = render(&dir, &args);
+        assert_eq!(code, 0, "{what}: {err}");
+        assert!(
+            !summary(&err).contains(": 0 document écrit"),
+            "{what}: {err}"
+        );
+        replayed(&err);
+        err
+    };
+
+    // The dossier, with a new warning: shown, then replayed.
+    edit(
+        "dijon/convention-pep21.toml",
+        "**APPROUVE**",
+        "**APPROUVE** le 1 septembre 2016",
+    );
+    let err = rebuilt("dossier");
+    assert!(err.contains("avertissement[typo-1er]"), "{err}");
+    assert!(read("dijon/convention-pep21/deliberation.md").contains("1 septembre 2016"));
+    // The séance file.
+    edit(
+        "dijon/seances/2016-06-27.toml",
+        "lieu = \"",
+        "lieu = \"Grande ",
+    );
+    rebuilt("séance");
+    assert!(read("dijon/convention-pep21/deliberation.md").contains("Grande "));
+    // delib.toml.
+    edit("ivry-sur-seine/delib.toml", "nom = \"", "nom = \"Nouvelle ");
+    let err = rebuilt("delib.toml");
+    // Dijon was not re-checked: its warning comes from the manifest.
+    assert!(err.contains("avertissement[typo-1er]"), "{err}");
+    assert!(read("ivry-sur-seine/cmpp-college-moliere/deliberation.md").contains("Nouvelle "));
+    // The partners CSV.
+    edit(
+        "alsace/partenaires.csv",
+        "Mme Claire HOFFMANN",
+        "Mme Claire HOFFMANN-WEISS",
+    );
+    rebuilt("CSV");
+    // A template, new in a templates folder.
+    std::fs::create_dir_all(inputs.join("dijon/templates")).unwrap();
+    let annexe = delib::templates::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "annexe.md.tera")
+        .unwrap()
+        .1;
+    std::fs::write(
+        inputs.join("dijon/templates/annexe.md.tera"),
+        format!("{annexe}\nModèle local.\n"),
+    )
+    .unwrap();
+    rebuilt("nouveau modèle");
+    assert!(read("dijon/convention-pep21/annexe-1.md").ends_with("Modèle local.\n"));
+    // The same template edited.
+    edit(
+        "dijon/templates/annexe.md.tera",
+        "Modèle local.",
+        "Modèle local modifié.",
+    );
+    rebuilt("modèle");
+    assert!(read("dijon/convention-pep21/annexe-1.md").ends_with("Modèle local modifié.\n"));
+    // The logo.
+    let before = read("dijon/convention-pep21/deliberation.html");
+    std::fs::write(
+        inputs.join("dijon/images/logo.png"),
+        crate::render::grey_png(0x20),
+    )
+    .unwrap();
+    rebuilt("logo");
+    assert_ne!(read("dijon/convention-pep21/deliberation.html"), before);
+    // A new dossier.
+    let text = std::fs::read_to_string(inputs.join("ivry-sur-seine/cmpp-college-moliere.toml"))
+        .unwrap()
+        .replace("numero = \"2009-11-12/27\"", "numero = \"2009-11-12/28\"");
+    std::fs::write(inputs.join("ivry-sur-seine/copie.toml"), text).unwrap();
+    rebuilt("nouveau dossier");
+    assert!(
+        dir.join("out/ivry-sur-seine/copie/deliberation.md")
+            .is_file()
+    );
+    // An output deleted by hand.
+    std::fs::remove_file(dir.join("out/ivry-sur-seine/copie/deliberation.md")).unwrap();
+    rebuilt("sortie supprimée");
+    assert!(
+        dir.join("out/ivry-sur-seine/copie/deliberation.md")
+            .is_file()
+    );
+    // Other options: an ordinary run, which records again.
+    let (code, err) = render(&dir, &["--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let recorded = inode();
+    let (_, again) = render(&dir, &["--format", "md"]);
+    assert!(summary(&again).ends_with("rien à refaire"), "{again}");
+    assert_eq!(inode(), recorded);
+}

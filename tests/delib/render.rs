@@ -363,6 +363,11 @@ fn output_folder_comes_from_delib_toml() {
 
 /// A minimal valid PNG (1 × 1, grey), built by hand.
 pub fn tiny_png() -> Vec<u8> {
+    grey_png(0x80)
+}
+
+/// A 1 × 1 PNG of the given grey level.
+pub fn grey_png(level: u8) -> Vec<u8> {
     fn crc(bytes: &[u8]) -> u32 {
         let mut c = 0xFFFF_FFFFu32;
         for b in bytes {
@@ -386,12 +391,24 @@ pub fn tiny_png() -> Vec<u8> {
     }
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     chunk(&mut png, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
-    // zlib stream of one stored block: filter byte 0, pixel 0x80.
+    // zlib stream of one stored block: filter byte 0, the pixel, Adler-32.
     chunk(
         &mut png,
         b"IDAT",
         &[
-            0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0x80, 0x00, 0x82, 0x00, 0x81,
+            0x78,
+            0x01,
+            0x01,
+            0x02,
+            0x00,
+            0xFD,
+            0xFF,
+            0x00,
+            level,
+            0x00,
+            level.wrapping_add(2),
+            0x00,
+            level.wrapping_add(1),
         ],
     );
     chunk(&mut png, b"IEND", &[]);

@@ -1,0 +1,317 @@
+//! The re-run with nothing changed, without parsing anything.
+//!
+//! A successful `delib render` whose outputs all go to one folder leaves
+//! there, beside the manifest, a record ([`FILE`]) of everything it read:
+//! the key is a hash of the tool, the command line and the current folder,
+//! the bytes of every `.toml` found under the paths given, and the state of
+//! every other file it read or looked for (`delib.toml`, séance file,
+//! partners CSV, logo, each template of the templates folder, and the
+//! places where a `delib.toml` or a `templates/` folder was looked for and
+//! not found). The next run computes the same key from the files on disk —
+//! reading them, not parsing them — and when it is the same and every
+//! output is still there, prints what the recorded run printed (findings
+//! and warnings, like cargo replays the warnings of crates it does not
+//! rebuild) and stops: nothing to do. Any difference, and the run is the
+//! ordinary one, which removes the record first and writes a new one at
+//! its end.
+//!
+//! The record is data on disk, never trusted beyond that: a record that
+//! does not parse, or names an output that is not a plain relative path, is
+//! ignored, and it is only ever used to do nothing.
+
+use crate::cli::RenderArgs;
+use crate::diag::Diagnostic;
+use crate::load::{self, Loaded};
+use crate::manifest::{Hash, Manifest, content_hash};
+use crate::templates::{BUILTIN, Templates};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The record's file name inside the output folder.
+pub const FILE: &str = ".delib-relance.json";
+const VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Record {
+    version: u32,
+    key: String,
+    /// Files read or looked for besides the `.toml` found.
+    deps: Vec<String>,
+    /// Every output file, relative to the output folder.
+    files: Vec<String>,
+    dossiers: usize,
+    seances: usize,
+    /// Documents of the formats and kinds asked for.
+    unchanged: usize,
+    /// What the run printed before its summary; None when it ran with -q.
+    report: Option<String>,
+}
+
+/// The output folder a run would use when it can be known without parsing
+/// a dossier: `-o`, else `[rendu] sortie` of the `delib.toml` above the
+/// first path given, else `output/`. The record is looked for there, and
+/// written only when every dossier did go there.
+pub fn root(args: &RenderArgs) -> Option<PathBuf> {
+    if let Some(o) = &args.output {
+        return Some(o.clone());
+    }
+    let first = args.paths.first()?;
+    let dir = if first.is_dir() {
+        first.as_path()
+    } else {
+        load::parent_dir(first)
+    };
+    let Some(projet) = load::find_project_file(dir) else {
+        return Some(PathBuf::from("output"));
+    };
+    let text = String::from_utf8(load::read_regular(&projet, load::MAX_TEXT).ok()?).ok()?;
+    let src = std::sync::Arc::new(crate::diag::Source {
+        path: projet.clone(),
+        text,
+    });
+    let p: crate::input::Projet = load::parse(&src).ok()?;
+    match p.rendu.and_then(|r| r.sortie) {
+        Some(s) => Some(load::parent_dir(&projet).join(s.get_ref())),
+        None => Some(PathBuf::from("output")),
+    }
+}
+
+/// The re-run fast path: Some(exit status) when nothing changed since the
+/// recorded run (its report and summary printed), None to run normally.
+pub fn replay(args: &RenderArgs, quiet: bool, start: std::time::Instant) -> Option<u8> {
+    if args.force {
+        return None;
+    }
+    let root = root(args)?;
+    if !root.join(FILE).is_file() {
+        return None;
+    }
+    // Locked like a run (and a killed run's temporary files swept).
+    let out = crate::output::OutputDir::open(&root, || {
+        eprintln!(
+            "un autre delib render écrit dans {} : attente de la fin de ce rendu…",
+            root.display()
+        );
+    })
+    .ok()?;
+    let bytes = load::read_regular(&out.root().join(FILE), 256 << 20).ok()?;
+    let rec: Record = serde_json::from_slice(&bytes).ok()?;
+    if rec.version != VERSION || (!quiet && rec.report.is_none()) {
+        return None;
+    }
+    let mut walk = Vec::new();
+    let found = crate::discover::candidates(&args.paths, &mut walk).ok()?;
+    let deps: Vec<PathBuf> = rec.deps.iter().map(PathBuf::from).collect();
+    if key(args, &found, &walk, &deps, &BTreeMap::new())? != rec.key {
+        return None;
+    }
+    for f in &rec.files {
+        if !crate::discover::is_plain_relative(Path::new(f)) || !out.root().join(f).is_file() {
+            return None;
+        }
+    }
+    if !quiet {
+        eprint!(
+            "{}",
+            crate::diag::for_terminal(rec.report.as_deref().unwrap_or(""))
+        );
+        eprintln!(
+            "{}",
+            crate::cmd::render::summary(
+                rec.dossiers,
+                rec.seances,
+                0,
+                rec.unchanged,
+                0,
+                0,
+                start.elapsed()
+            )
+        );
+    }
+    Some(0)
+}
+
+/// What a successful run leaves for the next one, or None when it cannot
+/// be replayed (several output folders, entries of other runs in the
+/// manifest, a file changed while the run read it).
+pub struct Recorder<'a> {
+    pub args: &'a RenderArgs,
+    pub manifest: &'a Manifest,
+    /// Every dossier of the run, loaded, with the templates it used.
+    pub units: Vec<(&'a Loaded, std::sync::Arc<Templates>)>,
+    pub seances: usize,
+    /// Documents of the formats and kinds asked for (written or unchanged).
+    pub documents: usize,
+    pub report: Option<String>,
+}
+
+impl Recorder<'_> {
+    /// The record's bytes, or None when this run cannot be replayed.
+    pub fn record(&self) -> Option<Vec<u8>> {
+        // What the run used, by real path, to check the disk still holds it.
+        let mut used: BTreeMap<PathBuf, String> = BTreeMap::new();
+        let mut deps: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut dossiers: BTreeSet<String> = BTreeSet::new();
+        for (l, t) in &self.units {
+            dossiers.insert(crate::cmd::render::key(&l.source.path));
+            use_text(&mut used, &l.source.path, l.source.text.as_bytes());
+            // delib.toml: every place looked at, up to the one found.
+            let dir = load::parent_dir(&l.source.path);
+            for d in dir.ancestors() {
+                let f = d.join(load::PROJECT_FILE);
+                let found = f.is_file();
+                deps.insert(f);
+                if found {
+                    break;
+                }
+            }
+            if let Some((_, src)) = &l.projet {
+                use_text(&mut used, &src.path, src.text.as_bytes());
+            }
+            if let Some((_, src)) = &l.seance
+                && !std::sync::Arc::ptr_eq(src, &l.source)
+            {
+                deps.insert(src.path.clone());
+                use_text(&mut used, &src.path, src.text.as_bytes());
+            }
+            if let Some(src) = &l.partenaires {
+                deps.insert(src.path.clone());
+                use_text(&mut used, &src.path, src.text.as_bytes());
+            }
+            if let (Some(path), Some(logo)) = (&l.logo_path, &l.logo) {
+                deps.insert(path.clone());
+                use_text(&mut used, path, &logo.bytes);
+            }
+            match crate::engine::templates_dir(l).ok()? {
+                Some(d) => {
+                    for (name, _) in BUILTIN {
+                        deps.insert(d.join(name));
+                    }
+                    deps.insert(d);
+                }
+                None => {
+                    deps.insert(l.root.join("templates"));
+                }
+            }
+            for (path, text) in t.overrides() {
+                use_text(&mut used, path, text.as_bytes());
+            }
+        }
+        // Only the entries of this run: a manifest shared with other runs
+        // needs the ordinary run to remove what they left behind.
+        if !self.manifest.dossiers.keys().all(|k| dossiers.contains(k)) {
+            return None;
+        }
+        let mut walk = Vec::new();
+        let found = crate::discover::candidates(&self.args.paths, &mut walk).ok()?;
+        let deps: Vec<PathBuf> = deps.into_iter().collect();
+        let key = key(self.args, &found, &walk, &deps, &used)?;
+        let files = self
+            .manifest
+            .dossiers
+            .values()
+            .chain(self.manifest.seances.values())
+            .flat_map(|e| e.files.keys().map(|f| format!("{}/{f}", e.dir)))
+            .collect();
+        let rec = Record {
+            version: VERSION,
+            key,
+            deps: deps.iter().map(|d| d.display().to_string()).collect(),
+            files,
+            dossiers: self.units.len(),
+            seances: self.seances,
+            unchanged: self.documents,
+            report: self.report.clone(),
+        };
+        let mut json = serde_json::to_vec(&rec).ok()?;
+        json.push(b'\n');
+        Some(json)
+    }
+}
+
+/// Notes the hash of the bytes a run used from `path`.
+fn use_text(used: &mut BTreeMap<PathBuf, String>, path: &Path, bytes: &[u8]) {
+    if let Ok(real) = path.canonicalize() {
+        used.insert(real, content_hash(bytes));
+    }
+}
+
+/// The key of a run: its command line and folder, the `.toml` found (path,
+/// real path, bytes) and what the walk reported, and the state of each
+/// other file. None when a file's bytes on disk are not those in `used`
+/// (changed while the run read it: nothing is recorded).
+fn key(
+    args: &RenderArgs,
+    found: &[(PathBuf, PathBuf, String, bool)],
+    walk: &[Diagnostic],
+    deps: &[PathBuf],
+    used: &BTreeMap<PathBuf, String>,
+) -> Option<String> {
+    let os = |p: &Path| p.as_os_str().as_encoded_bytes().to_vec();
+    let cwd = std::env::current_dir().ok()?;
+    let mut h = crate::manifest::tool_id().feed(b"relance").feed(&os(&cwd));
+    let list = |h: Hash, items: &[String]| {
+        items
+            .iter()
+            .fold(h.feed(&items.len().to_le_bytes()), |h, i| {
+                h.feed(i.as_bytes())
+            })
+    };
+    h = h.feed(&args.paths.len().to_le_bytes());
+    for p in &args.paths {
+        h = h.feed(&os(p));
+    }
+    h = h.feed(&args.output.as_deref().map(os).unwrap_or_default());
+    h = list(h, &args.format);
+    h = list(h, &args.only);
+    h = h.feed(&[u8::from(args.deny_warnings)]);
+    h = h.feed(&found.len().to_le_bytes());
+    for (path, real, out, given) in found {
+        let bytes = load::read_regular(real, crate::discover::MAX_TOML).ok();
+        let hash = bytes.as_deref().map(content_hash).unwrap_or_default();
+        if used.get(real).is_some_and(|u| *u != hash) {
+            return None;
+        }
+        h = h
+            .feed(&os(path))
+            .feed(&os(real))
+            .feed(out.as_bytes())
+            .feed(&[u8::from(*given)])
+            .feed(hash.as_bytes());
+    }
+    for d in walk {
+        h = h.feed(d.message.as_bytes());
+    }
+    h = h.feed(&deps.len().to_le_bytes());
+    for d in deps {
+        h = h.feed(&os(d)).feed(state(d, used)?.as_bytes());
+    }
+    Some(h.hex())
+}
+
+/// What a file is now: absent, a folder, or a file with these bytes, each
+/// with its real path (a link retargeted is a change).
+fn state(path: &Path, used: &BTreeMap<PathBuf, String>) -> Option<String> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Some("absent".into());
+    }
+    let Ok(real) = path.canonicalize() else {
+        return Some("lien-casse".into());
+    };
+    let Ok(meta) = std::fs::metadata(&real) else {
+        return Some("illisible".into());
+    };
+    if meta.is_dir() {
+        return Some(format!("dir {}", real.display()));
+    }
+    let hash = match load::read_regular(&real, load::MAX_TEXT) {
+        Ok(bytes) => content_hash(&bytes),
+        Err(e) => format!("{:?}", e.kind()),
+    };
+    if used.get(&real).is_some_and(|u| *u != hash) {
+        return None;
+    }
+    Some(format!("{} {hash}", real.display()))
+}
