@@ -734,6 +734,10 @@ fn plan_seances<'a>(
 ) -> Vec<SeanceJob<'a>> {
     let mut jobs = Vec::new();
     for found in seances {
+        // Its folder is named like a dossier's: never a hidden or empty part.
+        if crate::discover::output_name_problem(&found.out).is_some() {
+            continue;
+        }
         let members = engine::members_of_seance(units, &found.real);
         // Its first dossier that could be loaded gives its place and formats.
         let Some((first, l)) = members
