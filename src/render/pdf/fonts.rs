@@ -6,6 +6,7 @@
 //! the positions a viewer computes, with no drift along a line.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 /// One of the embedded faces.
@@ -105,7 +106,40 @@ pub(crate) struct FaceData {
     pub descent: f32,
     notdef_adv: u16,
     /// Pair kerning from the `kern` table: `left gid << 16 | right gid` → 1/1000 em.
-    kern: HashMap<u32, i16>,
+    kern: HashMap<u32, i16, Quick>,
+}
+
+/// Hashing for the maps looked up once per character (kerning pairs, glyph
+/// slots): their keys are small integers chosen by the fonts and the text
+/// being set, not by anyone who could aim collisions at them, so SipHash's
+/// protection is not needed and a multiply-rotate (FxHash's) is enough.
+type Quick = BuildHasherDefault<QuickHasher>;
+
+#[derive(Default)]
+pub(crate) struct QuickHasher(u64);
+
+impl Hasher for QuickHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u16(&mut self, v: u16) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Advance of a narrow no-break space (U+202F) in layout, 1/1000 em: about
@@ -123,7 +157,7 @@ impl FaceData {
             ascent: 0.891,
             descent: 0.216,
             notdef_adv: 0,
-            kern: HashMap::new(),
+            kern: HashMap::default(),
         };
         if let Some(f) = parsed {
             data.ascent = f32::from(f.ascender()) / f32::from(upm);
@@ -333,14 +367,14 @@ const MAX_SLOTS: usize = 60_000;
 pub(crate) struct Slots {
     /// (glyph id in the full font, character it stands for); slot 0 is `.notdef`.
     pub glyphs: Vec<(u16, char)>,
-    index: HashMap<(u16, char), u16>,
+    index: HashMap<(u16, char), u16, Quick>,
 }
 
 impl Default for Slots {
     fn default() -> Self {
         Slots {
             glyphs: vec![(0, '\0')],
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 }

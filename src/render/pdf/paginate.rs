@@ -465,6 +465,8 @@ fn footer(page: &mut Page, text: &str, n: usize, total: usize) {
     let num_w = fd.width(&num, FOOTER_SIZE);
     let right = PAGE_W - MARGIN_X;
     let room = right - MARGIN_X - num_w - 6.0 * MM;
+    // Two items more, not twice the room: a collection keeps every page.
+    page.items.reserve_exact(2);
     let text: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })

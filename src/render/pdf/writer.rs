@@ -272,6 +272,8 @@ fn page_ops(
     if in_text {
         ops.push(Op::EndTextSection);
     }
+    // Every page's operations live until printpdf has converted them all.
+    ops.shrink_to_fit();
     ops
 }
 
@@ -528,6 +530,12 @@ pub(crate) fn write(
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    // The operations of every page are in `lo`'s content streams now: freed
+    // before the structure tree is built (a séance's recueil has thousands).
+    drop(doc);
+    // Page contents and fonts deflated now, before the structure tree grows
+    // the document (the streams added after are deflated below).
+    save::compress_streams(&mut lo);
 
     // Reproducible metadata: dates from the act, no random id; PDF/A-2u;
     // the structure tree of the tagged PDF.
