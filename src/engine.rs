@@ -77,10 +77,11 @@ impl Project {
             seances,
             findings,
         } = crate::discover::discover(paths)?;
+        let shared = load::Shared::default();
         let mut units: Vec<Unit> = dossiers
             .into_par_iter()
             .map(|f| {
-                let (loaded, diagnostics) = match load::load(&f.path) {
+                let (loaded, diagnostics) = match load::load_with(&f.path, &shared) {
                     Ok(l) => (Some(l), Vec::new()),
                     Err(d) => (None, d),
                 };

@@ -4,6 +4,7 @@
 use crate::diag::{Diagnostic, Source, closest};
 use crate::input::{Collectivite, Dossier, Projet, Rendu, Seance, SeanceRef};
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -32,18 +33,52 @@ pub struct Loaded {
     pub partenaires: Option<Arc<Source>>,
 }
 
+/// The `delib.toml` and séance files parsed during one run, by path and
+/// bytes: a thousand dossiers of one séance parse its file once. Files are
+/// still read for each dossier, so an edit between two reads is seen.
+#[derive(Default)]
+pub struct Shared {
+    projets: std::sync::Mutex<HashMap<(PathBuf, String), (Projet, Arc<Source>)>>,
+    seances: std::sync::Mutex<HashMap<(PathBuf, String), (Seance, Arc<Source>)>>,
+}
+
+/// Parses `src` as `T`, or takes what an earlier dossier of the run parsed
+/// from the same file with the same bytes.
+fn parse_shared<T: DeserializeOwned + schemars::JsonSchema + Clone>(
+    cache: &std::sync::Mutex<HashMap<(PathBuf, String), (T, Arc<Source>)>>,
+    src: Arc<Source>,
+    kind: Kind,
+) -> Result<(T, Arc<Source>), Vec<Diagnostic>> {
+    let key = (
+        src.path.clone(),
+        crate::manifest::content_hash(src.text.as_bytes()),
+    );
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned())
+        && hit.1.text == src.text
+    {
+        return Ok(hit);
+    }
+    let parsed = parse::<T>(&src).map_err(|d| vec![named(d, kind)])?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, (parsed.clone(), src.clone()));
+    }
+    Ok((parsed, src))
+}
+
 /// Reads and parses a dossier; on failure returns every finding.
 pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    load_with(path, &Shared::default())
+}
+
+/// [`load`], sharing the parsed `delib.toml` and séance files of a run.
+pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>> {
     let source = read_source(path, Kind::Dossier).map_err(|d| vec![d])?;
     let dossier: Dossier = parse(&source).map_err(|d| vec![d])?;
     let dir = parent_dir(path);
     let projet = match find_project_file(dir) {
         Some(p) => {
             let src = read_source(&p, Kind::Projet).map_err(|d| vec![d])?;
-            Some((
-                parse::<Projet>(&src).map_err(|d| vec![named(d, Kind::Projet)])?,
-                src,
-            ))
+            Some(parse_shared(&shared.projets, src, Kind::Projet)?)
         }
         None => None,
     };
@@ -78,10 +113,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                     "le chemin est relatif au répertoire du dossier ; vérifiez le nom du fichier de séance",
                 )]
             })?;
-            Some((
-                parse::<Seance>(&src).map_err(|d| vec![named(d, Kind::Seance)])?,
-                src,
-            ))
+            Some(parse_shared(&shared.seances, src, Kind::Seance)?)
         }
     };
     let partenaires = match dossier
@@ -590,5 +622,40 @@ fn merge_rendu(base: Option<Rendu>, over: Option<Rendu>) -> Rendu {
         article_premier: o.article_premier.or(b.article_premier),
         orthographe: o.orthographe.or(b.orthographe),
         signature_electronique: o.signature_electronique.or(b.signature_electronique),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two dossiers of one séance parse its file once; a séance file
+    /// edited between them is parsed again.
+    #[test]
+    fn seance_and_projet_are_parsed_once_per_run() {
+        let dir = std::env::temp_dir().join(format!("delib-shared-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("delib.toml"), "[collectivite]\nnom = \"C\"\n").unwrap();
+        std::fs::write(dir.join("s.toml"), "date = 2016-06-27\n").unwrap();
+        let dossier = "seance = \"s.toml\"\n[deliberation]\nobjet = \"O\"\narticles = [\"A\"]\n";
+        std::fs::write(dir.join("a.toml"), dossier).unwrap();
+        std::fs::write(dir.join("b.toml"), dossier).unwrap();
+        let shared = Shared::default();
+        let a = load_with(&dir.join("a.toml"), &shared).unwrap();
+        let b = load_with(&dir.join("b.toml"), &shared).unwrap();
+        let src = |l: &Loaded| l.seance.as_ref().unwrap().1.clone();
+        assert!(Arc::ptr_eq(&src(&a), &src(&b)));
+        assert!(Arc::ptr_eq(
+            &a.projet.as_ref().unwrap().1,
+            &b.projet.as_ref().unwrap().1
+        ));
+        std::fs::write(dir.join("s.toml"), "date = 2016-06-28\n").unwrap();
+        let c = load_with(&dir.join("b.toml"), &shared).unwrap();
+        assert!(!Arc::ptr_eq(&src(&a), &src(&c)));
+        assert_eq!(
+            c.seance.as_ref().unwrap().0.date.get_ref().to_string(),
+            "2016-06-28"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
