@@ -38,14 +38,17 @@ pub struct Loaded {
 /// still read for each dossier, so an edit between two reads is seen.
 #[derive(Default)]
 pub struct Shared {
-    projets: std::sync::Mutex<HashMap<(PathBuf, String), (Projet, Arc<Source>)>>,
-    seances: std::sync::Mutex<HashMap<(PathBuf, String), (Seance, Arc<Source>)>>,
+    projets: ParsedFiles<Projet>,
+    seances: ParsedFiles<Seance>,
 }
+
+/// Files parsed as `T`, by (path, hash of the bytes).
+type ParsedFiles<T> = std::sync::Mutex<HashMap<(PathBuf, String), (T, Arc<Source>)>>;
 
 /// Parses `src` as `T`, or takes what an earlier dossier of the run parsed
 /// from the same file with the same bytes.
 fn parse_shared<T: DeserializeOwned + schemars::JsonSchema + Clone>(
-    cache: &std::sync::Mutex<HashMap<(PathBuf, String), (T, Arc<Source>)>>,
+    cache: &ParsedFiles<T>,
     src: Arc<Source>,
     kind: Kind,
 ) -> Result<(T, Arc<Source>), Vec<Diagnostic>> {
