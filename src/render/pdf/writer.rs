@@ -199,10 +199,17 @@ fn page_ops(
         } else {
             text
         };
+        // Each character's slot in the subset, and the advance of the piece
+        // (as `FaceData::width` sums it) in the same pass.
+        let fd = face(*f);
+        let slots = &mut slots[f.index()];
+        let mut units: u32 = 0;
         for c in text.chars() {
-            let g = face(*f).glyph(c);
-            slots[f.index()].slot(g, c);
+            let g = fd.glyph(c);
+            slots.slot(g, c);
+            units += u32::from(g.adv);
         }
+        let width = units as f32 * *size / 1000.0;
         let same_font = font == Some((*f, *size));
         // Continue from where the last piece ended when on the same baseline:
         // the gap becomes a TJ offset, even across a change of font.
@@ -261,7 +268,7 @@ fn page_ops(
             }
         }
         run.push(TextItem::Text(text.clone()));
-        pen = Some((x + face(*f).width(text, *size), *y));
+        pen = Some((x + width, *y));
     }
     if !run.is_empty() {
         ops.push(Op::ShowText { items: run });
