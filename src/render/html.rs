@@ -4,6 +4,7 @@
 //! writer's own. The page makes no external request: the style sheet is
 //! inlined and there are no scripts, fonts or images.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::doc::{Align, Block, Container, Document, Inline, Style};
@@ -39,7 +40,8 @@ pub fn render(doc: &Document, css: &str) -> String {
         out.push_str("<div class=\"projet\" aria-hidden=\"true\">PROJET</div>\n");
     }
     let body_start = out.len();
-    blocks(&mut out, &doc.blocks);
+    let marks = Marks::of(doc);
+    blocks(&mut out, &doc.blocks, &marks, false);
     if let Some(logo) = &doc.meta.logo {
         // At the top of the header's left column, as a data URI: still no
         // external request. The writer's own tag, which no user text can form.
@@ -81,13 +83,57 @@ fn base64(out: &mut String, bytes: &[u8]) {
     }
 }
 
-fn blocks(out: &mut String, blocks: &[Block]) {
-    for b in blocks {
-        block(out, b);
+/// Where the pages of the document's PDF start, by block (see
+/// `pdf::page_starts`): the printed HTML breaks its pages there, with
+/// `saut-pdf` markers that only print shows.
+struct Marks(HashMap<usize, Vec<u32>>);
+
+/// A page of the PDF starts before this element (or inside a paragraph, at
+/// this point): only in print.
+const MARK: &str = "<span class=\"saut-pdf\" aria-hidden=\"true\"></span>";
+const MARK_BLOCK: &str = "<div class=\"saut-pdf\" aria-hidden=\"true\"></div>\n";
+const MARK_CLASS: &str = "saut-pdf-avant";
+
+impl Marks {
+    fn of(doc: &Document) -> Marks {
+        let mut map: HashMap<usize, Vec<u32>> = HashMap::new();
+        for (block, part) in crate::render::pdf::page_starts(doc).into_iter().flatten() {
+            map.entry(block).or_default().push(part);
+        }
+        Marks(map)
+    }
+
+    /// Whether a page starts at part `part` of `b`.
+    fn at(&self, b: &Block, part: u32) -> bool {
+        self.0
+            .get(&std::ptr::from_ref(b).addr())
+            .is_some_and(|p| p.contains(&part))
+    }
+
+    /// The words of paragraph `b` a page starts at (after its first).
+    fn words(&self, b: &Block) -> Vec<u32> {
+        let mut w: Vec<u32> = self
+            .0
+            .get(&std::ptr::from_ref(b).addr())
+            .map(|p| p.iter().copied().filter(|&n| n > 0).collect())
+            .unwrap_or_default();
+        w.sort_unstable();
+        w
     }
 }
 
-fn block(out: &mut String, block: &Block) {
+/// The blocks, each after the mark of a page starting at it; the mark of
+/// the first is left out when the caller placed it (`lead`).
+fn blocks(out: &mut String, blocks: &[Block], m: &Marks, lead: bool) {
+    for (i, b) in blocks.iter().enumerate() {
+        if m.at(b, 0) && !(lead && i == 0) {
+            out.push_str(MARK_BLOCK);
+        }
+        block(out, b, m);
+    }
+}
+
+fn block(out: &mut String, block: &Block, m: &Marks) {
     match block {
         Block::Heading { level, content } => {
             let level = (*level).clamp(1, 6);
@@ -101,7 +147,7 @@ fn block(out: &mut String, block: &Block) {
         }
         Block::Paragraph(content) => {
             out.push_str("<p>");
-            inlines(out, content);
+            marked_inlines(out, content, &m.words(block));
             out.push_str("</p>\n");
         }
         Block::List { start, items } => {
@@ -115,8 +161,14 @@ fn block(out: &mut String, block: &Block) {
                 }
             }
             for item in items {
-                out.push_str("<li>");
-                flow(out, item);
+                if item.first().is_some_and(|b| m.at(b, 0)) {
+                    out.push_str("<li class=\"");
+                    out.push_str(MARK_CLASS);
+                    out.push_str("\">");
+                } else {
+                    out.push_str("<li>");
+                }
+                flow(out, item, m);
                 out.push_str("</li>\n");
             }
             out.push_str(if start.is_some() {
@@ -129,32 +181,39 @@ fn block(out: &mut String, block: &Block) {
             header,
             rows,
             align,
-        } => table(out, header, rows, align),
+        } => table(out, header, rows, align, |n| m.at(block, n as u32 + 1)),
         Block::Quote(content) => {
             out.push_str("<blockquote>\n");
-            blocks(out, content);
+            blocks(out, content, m, false);
             out.push_str("</blockquote>\n");
         }
         Block::Rule => out.push_str("<hr>\n"),
         Block::Container {
             kind,
             blocks: content,
-        } => container(out, *kind, content),
+        } => container(out, *kind, content, m),
     }
 }
 
 /// Content of a list item or table cell: a lone paragraph goes without `<p>`.
-fn flow(out: &mut String, content: &[Block]) {
+/// A page starting at its first block is marked by the caller.
+fn flow(out: &mut String, content: &[Block], m: &Marks) {
     match content {
-        [Block::Paragraph(text)] => inlines(out, text),
+        [b @ Block::Paragraph(text)] => marked_inlines(out, text, &m.words(b)),
         _ => {
             out.push('\n');
-            blocks(out, content);
+            blocks(out, content, m, true);
         }
     }
 }
 
-fn table(out: &mut String, header: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], align: &[Align]) {
+fn table(
+    out: &mut String,
+    header: &[Vec<Inline>],
+    rows: &[Vec<Vec<Inline>>],
+    align: &[Align],
+    marked: impl Fn(usize) -> bool,
+) {
     out.push_str("<table>\n");
     if !header.is_empty() {
         out.push_str("<thead>\n<tr>");
@@ -164,8 +223,14 @@ fn table(out: &mut String, header: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], al
         out.push_str("</tr>\n</thead>\n");
     }
     out.push_str("<tbody>\n");
-    for row in rows {
-        out.push_str("<tr>");
+    for (n, row) in rows.iter().enumerate() {
+        if marked(n) {
+            out.push_str("<tr class=\"");
+            out.push_str(MARK_CLASS);
+            out.push_str("\">");
+        } else {
+            out.push_str("<tr>");
+        }
         for (i, cell) in row.iter().enumerate() {
             table_cell(out, "td", align.get(i), cell);
         }
@@ -189,9 +254,15 @@ fn table_cell(out: &mut String, tag: &str, align: Option<&Align>, content: &[Inl
     out.push('>');
 }
 
-fn container(out: &mut String, kind: Container, content: &[Block]) {
+fn container(out: &mut String, kind: Container, content: &[Block], m: &Marks) {
     if kind == Container::Sheet && content.iter().all(is_row) && !content.is_empty() {
-        sheet(out, content);
+        sheet(out, content, m);
+        return;
+    }
+    if kind == Container::Signature {
+        out.push_str("<div class=\"signature\">\n");
+        signature(out, content, m);
+        out.push_str("</div>\n");
         return;
     }
     let tag = if kind == Container::Header {
@@ -206,11 +277,36 @@ fn container(out: &mut String, kind: Container, content: &[Block]) {
     out.push_str("\">");
     if !content.is_empty() {
         out.push('\n');
-        blocks(out, content);
+        blocks(out, content, m, false);
     }
     out.push_str("</");
     out.push_str(tag);
     out.push_str(">\n");
+}
+
+/// A signature block with its last line, the signatory's name, in a
+/// `nom` element: the room to sign goes above it, as in the PDF.
+fn signature(out: &mut String, content: &[Block], m: &Marks) {
+    let Some((Block::Paragraph(last), rest)) = content.split_last() else {
+        return blocks(out, content, m, false);
+    };
+    let split = last.iter().rposition(|i| matches!(i, Inline::Break));
+    if split.is_none() && rest.is_empty() {
+        // One line: the room goes below it.
+        return blocks(out, content, m, false);
+    }
+    blocks(out, rest, m, false);
+    out.push_str("<p>");
+    let name = match split {
+        Some(at) => {
+            inlines(out, &last[..at]);
+            &last[at + 1..]
+        }
+        None => &last[..],
+    };
+    out.push_str("\n<span class=\"nom\">");
+    inlines(out, name);
+    out.push_str("</span></p>\n");
 }
 
 fn is_row(block: &Block) -> bool {
@@ -224,13 +320,20 @@ fn is_row(block: &Block) -> bool {
 }
 
 /// A `fiche` made only of `ligne` rows: a two-column table, keys as row headers.
-fn sheet(out: &mut String, rows: &[Block]) {
+fn sheet(out: &mut String, rows: &[Block], m: &Marks) {
     out.push_str("<table class=\"fiche\">\n<tbody>\n");
-    for row in rows {
+    for (n, row) in rows.iter().enumerate() {
         let Block::Container { blocks: cells, .. } = row else {
             continue;
         };
-        out.push_str("<tr class=\"ligne\">");
+        // The first row's page start is the sheet's, marked before the table.
+        if n > 0 && m.at(row, 0) {
+            out.push_str("<tr class=\"ligne ");
+            out.push_str(MARK_CLASS);
+            out.push_str("\">");
+        } else {
+            out.push_str("<tr class=\"ligne\">");
+        }
         let span = if cells.len() == 1 {
             " colspan=\"2\""
         } else {
@@ -245,7 +348,7 @@ fn sheet(out: &mut String, rows: &[Block]) {
                     out.push_str("<th scope=\"row\" class=\"cle\"");
                     out.push_str(span);
                     out.push('>');
-                    flow(out, content);
+                    flow(out, content, m);
                     out.push_str("</th>");
                 }
                 Block::Container {
@@ -255,14 +358,14 @@ fn sheet(out: &mut String, rows: &[Block]) {
                     out.push_str("<td class=\"valeur\"");
                     out.push_str(span);
                     out.push('>');
-                    flow(out, content);
+                    flow(out, content, m);
                     out.push_str("</td>");
                 }
                 other => {
                     out.push_str("<td");
                     out.push_str(span);
                     out.push('>');
-                    flow(out, std::slice::from_ref(other));
+                    flow(out, std::slice::from_ref(other), m);
                     out.push_str("</td>");
                 }
             }
@@ -270,6 +373,59 @@ fn sheet(out: &mut String, rows: &[Block]) {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
+}
+
+/// The inlines of a paragraph with a page mark before each word of `words`,
+/// the words counted as the PDF's line breaker cuts them (`pdf::text`):
+/// breakable spaces and line breaks end a word, a line break after a line
+/// break is an empty word.
+fn marked_inlines(out: &mut String, content: &[Inline], words: &[u32]) {
+    if words.is_empty() {
+        return inlines(out, content);
+    }
+    // Words ended so far, whether a word is open, whether the last ended
+    // word ends with a line break.
+    let (mut count, mut open, mut hard) = (0u32, false, false);
+    for inline in content {
+        match inline {
+            Inline::Break => {
+                if open {
+                    count += 1;
+                    open = false;
+                    hard = false;
+                }
+                if count > 0 && !hard {
+                    hard = true;
+                } else {
+                    count += 1;
+                    hard = true;
+                }
+                out.push_str("<br>\n");
+            }
+            Inline::Text { text, style } => {
+                let mut from = 0;
+                for (i, c) in text.char_indices() {
+                    if crate::render::pdf::is_break_space(c) {
+                        if open {
+                            count += 1;
+                            open = false;
+                            hard = false;
+                        }
+                    } else if !(open || c == '\u{AD}' || c.is_control() || c == '\u{200B}') {
+                        open = true;
+                        if words.contains(&count) {
+                            if i > from {
+                                styled(out, &text[from..i], *style);
+                            }
+                            out.push_str(MARK);
+                            from = i;
+                        }
+                    }
+                }
+                styled(out, &text[from..], *style);
+            }
+        }
+    }
 }
 
 fn inlines(out: &mut String, content: &[Inline]) {
@@ -370,6 +526,78 @@ mod tests {
         let start = page.find("<main class=\"document\">\n").unwrap() + 24;
         let end = page.find("</main>").unwrap();
         page[start..end].to_string()
+    }
+
+    /// Issue 9, point 20: the PDF's page starts are marked in the HTML, at
+    /// the block or at the word of a paragraph where each page starts, and
+    /// only there; print breaks at them, the screen does not show them.
+    #[test]
+    fn pdf_page_starts_are_marked_for_print() {
+        let para = "Le Conseil municipal, légalement convoqué, s'est réuni salle de Flore sous la présidence du Maire et a délibéré. ";
+        let mut md = String::from("# Titre\n\n");
+        for i in 0..12 {
+            md.push_str(&format!("Paragraphe {i}. {}\n\n", para.repeat(3)));
+        }
+        let doc = parse(&md, meta());
+        let starts = crate::render::pdf::page_starts(&doc);
+        assert!(starts.len() >= 2, "{} pages", starts.len());
+        assert_eq!(starts[0], None);
+        let marked = starts.iter().flatten().count();
+        let page = render(&doc, DEFAULT_CSS);
+        let marks = page.matches("class=\"saut-pdf\"").count();
+        assert_eq!(marks, marked, "one mark per page start");
+        assert!(marked >= 1);
+        // A mark inside a paragraph stands before a word, never inside one.
+        for (i, _) in page.match_indices("<span class=\"saut-pdf\" aria-hidden=\"true\"></span>") {
+            let before = page[..i].chars().last().unwrap();
+            assert!(
+                before == ' ' || before == '>',
+                "mark inside a word: {before:?}"
+            );
+        }
+        assert!(DEFAULT_CSS.contains(".saut-pdf {\n  display: none;"));
+        assert!(DEFAULT_CSS.contains(".saut-pdf {\n    display: block;\n    break-before: page;"));
+    }
+
+    /// The words counted as the PDF's line breaker counts them: a mark for
+    /// word 3 goes before the fourth word, across styles and line breaks.
+    #[test]
+    fn marks_count_words_as_the_pdf() {
+        let content = [
+            Inline::Text {
+                text: "un  deux\u{a0}deux ".into(),
+                style: Style {
+                    bold: true,
+                    ..Style::default()
+                },
+            },
+            Inline::text("trois"),
+            Inline::Break,
+            Inline::Break,
+            Inline::text("cinq six"),
+        ];
+        let mut out = String::new();
+        marked_inlines(&mut out, &content, &[1, 4]);
+        assert_eq!(
+            out,
+            format!(
+                "<strong>un  </strong>{MARK}<strong>deux\u{a0}deux </strong>trois<br>\n<br>\n{MARK}cinq six"
+            )
+        );
+    }
+
+    /// Issue 9, point 20: the room to sign is between the qualité and the
+    /// name, as in the PDF.
+    #[test]
+    fn the_room_to_sign_is_above_the_name() {
+        let b = body(
+            "<div class=\"signature\">\n\n**Pour la Ville**\\\nMaire\\\nM. François REBSAMEN\n\n</div>\n",
+        );
+        assert!(
+            b.contains("Maire\n<span class=\"nom\">M. François REBSAMEN</span></p>"),
+            "{b}"
+        );
+        assert!(DEFAULT_CSS.contains(".signature .nom {\n  display: block;\n  margin-top: 25mm;"));
     }
 
     #[test]
@@ -594,7 +822,7 @@ mod tests {
         for needle in [
             "@page",
             "size: A4",
-            "margin: 2cm 2cm 2.5cm 2cm",
+            "margin: 2cm 2cm 1cm 2cm",
             ".projet",
             "hyphens: auto",
             "45em",

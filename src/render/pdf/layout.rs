@@ -57,6 +57,23 @@ pub(crate) struct Slice {
     /// For a fiche row: its key cell worded « … (suite) », drawn at the top
     /// of the part of the row carried over to the next page.
     pub continued: Option<Box<[Item]>>,
+    /// Where in the document the slice starts (see [`Origin`]).
+    pub origin: Option<Origin>,
+    /// Where the lines of a slice made of several blocks (a fiche row)
+    /// start: (top of the line in the slice, origin), for a cut slice.
+    pub marks: Vec<(f32, Origin)>,
+}
+
+/// Where a slice starts in the document: the address of its [`Block`] in
+/// the document being laid out, and the part of it — 0 for its start, the
+/// index of the first word of a paragraph's line (as `text` counts words),
+/// `n + 1` for row `n` of a table. The HTML back end marks the page starts
+/// of the PDF with it, so that a printed page breaks where the PDF does.
+pub(crate) type Origin = (usize, u32);
+
+/// The address of a block, as an [`Origin`] names it.
+pub(crate) fn addr(b: &Block) -> usize {
+    std::ptr::from_ref(b) as usize
 }
 
 impl Slice {
@@ -74,6 +91,8 @@ impl Slice {
             page_break: false,
             signature: false,
             continued: None,
+            origin: None,
+            marks: Vec::new(),
         }
     }
 
@@ -273,6 +292,8 @@ struct Flow {
     gap: f32,
     /// Space added to `gap` without collapsing (the padding below a frame).
     extra: f32,
+    /// The origin of the block that starts: the next slice pushed takes it.
+    origin: Option<Origin>,
 }
 
 impl Flow {
@@ -304,6 +325,9 @@ impl Flow {
         s.space_before += self.gap + self.extra;
         self.gap = 0.0;
         self.extra = 0.0;
+        if let Some(o) = self.origin.take() {
+            s.origin = Some(o);
+        }
         self.slices.push(s);
     }
 }
@@ -381,19 +405,21 @@ impl Layouter {
     }
 
     fn block(&mut self, flow: &mut Flow, b: &Block, ctx: Ctx) {
+        // The outermost block starting here names the next slice.
+        flow.origin.get_or_insert((addr(b), 0));
         if ctx.depth > MAX_DEPTH {
             let inlines = flatten(std::slice::from_ref(b));
-            return self.paragraph(flow, &inlines, ctx);
+            return self.paragraph(flow, &inlines, ctx, addr(b));
         }
         match b {
             Block::Heading { level, content } => self.heading(flow, *level, content, ctx),
-            Block::Paragraph(inlines) => self.paragraph(flow, inlines, ctx),
+            Block::Paragraph(inlines) => self.paragraph(flow, inlines, ctx, addr(b)),
             Block::List { start, items } => self.list(flow, *start, items, ctx),
             Block::Table {
                 header,
                 rows,
                 align,
-            } => self.table(flow, header, rows, align, ctx),
+            } => self.table(flow, header, rows, align, ctx, addr(b)),
             Block::Quote(blocks) => self.quote(flow, blocks, ctx),
             Block::Rule => {
                 flow.open(6.0);
@@ -413,7 +439,7 @@ impl Layouter {
         }
     }
 
-    fn paragraph(&mut self, flow: &mut Flow, inlines: &[Inline], ctx: Ctx) {
+    fn paragraph(&mut self, flow: &mut Flow, inlines: &[Inline], ctx: Ctx, block: usize) {
         let lines = text::layout(
             inlines,
             ctx.style(),
@@ -427,10 +453,17 @@ impl Layouter {
         let outer = self.open(Role::P);
         flow.open(0.0);
         for (i, line) in lines.into_iter().enumerate() {
+            let first_word = line.first_word;
             let mut s = Slice::from_line(line, ctx.x);
             s.items.iter_mut().for_each(|it| it.tag(self.node));
-            // No orphan (first line alone) and no widow (last line alone).
-            if i + 1 < n && (i == 0 || i + 2 >= n) {
+            s.origin = Some((block, first_word));
+            // No orphan (first line alone) and no widow (last line alone),
+            // and no word cut across two pages.
+            let hyphen = s
+                .items
+                .iter()
+                .any(|it| matches!(it, Item::Text { text, .. } if text.ends_with('\u{AD}')));
+            if i + 1 < n && (i == 0 || i + 2 >= n || hyphen) {
                 s.keep = Keep::Strong;
             }
             flow.push(s);
@@ -750,6 +783,8 @@ impl Layouter {
             }
             out.lines
                 .extend(s.lines.iter().map(|&(t, b)| (t + y, b + y)));
+            out.marks.extend(s.origin.map(|o| (y, o)));
+            out.marks.extend(s.marks.iter().map(|&(t, o)| (t + y, o)));
             last_pad = s
                 .frames
                 .iter()
@@ -1014,6 +1049,9 @@ impl Layouter {
                 l.0 += pad;
                 l.1 += pad;
             }
+            for m in &mut s.marks {
+                m.0 += pad;
+            }
             s.baseline = s.baseline.map(|b| b + pad);
             s.h = h;
             let mut items = vec![Item::Fill {
@@ -1028,6 +1066,7 @@ impl Layouter {
             s.items = items;
             s.split = Split::Lines;
             s.continued = Some(continued.into_boxed_slice());
+            s.origin = Some((addr(b), 0));
             flow.push(s);
         }
         flow.close(10.0);
@@ -1041,6 +1080,7 @@ impl Layouter {
         rows: &[Vec<Vec<Inline>>],
         align: &[Align],
         ctx: Ctx,
+        block: usize,
     ) {
         let ncols = rows
             .iter()
@@ -1139,10 +1179,11 @@ impl Layouter {
             self.headers.push(h.clone());
             flow.push(h);
         }
-        for r in rows {
+        for (n, r) in rows.iter().enumerate() {
             let cells = self.row(ncols, Role::TD);
             let mut s = row_slice(r, body, None, &cells);
             s.table = table;
+            s.origin = Some((block, n as u32 + 1));
             flow.push(s);
         }
         flow.close(10.0);
@@ -1240,6 +1281,7 @@ fn side_by_side(cols: Vec<Slice>) -> Slice {
         };
         out.items.extend(c.items);
         out.lines.extend(c.lines);
+        out.marks.extend(c.marks);
     }
     out
 }

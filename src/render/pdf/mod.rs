@@ -21,6 +21,7 @@ mod writer;
 
 use fonts::Face;
 pub use recueil::{Part, render_many};
+pub(crate) use text::is_break_space;
 
 /// Points per millimetre.
 const MM: f32 = 72.0 / 25.4;
@@ -155,6 +156,29 @@ impl Item {
             }
         }
     }
+}
+
+/// Where each page of the document's PDF starts: the address of a block of
+/// `doc` and the part of it (see `layout::Origin`), `None` for the first
+/// page, a page after a forced page break, or one that starts inside a split
+/// table row. The HTML back end marks them so that a printed page breaks
+/// where the PDF's does.
+pub(crate) fn page_starts(doc: &crate::doc::Document) -> Vec<Option<(usize, u32)>> {
+    let logo = doc
+        .meta
+        .logo
+        .as_ref()
+        .filter(|l| image::xobject_for(l).is_some())
+        .map(|l| (l.width, l.height));
+    let flow = layout::layout(&doc.blocks, logo);
+    let mut starts: Vec<_> = paginate::paginate_bare(&flow)
+        .into_iter()
+        .map(|p| p.start)
+        .collect();
+    if let Some(first) = starts.first_mut() {
+        *first = None;
+    }
+    starts
 }
 
 /// Render a document to the bytes of a PDF file.

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use super::fonts::{Face, face};
-use super::layout::{Frame, Keep, Laid, Slice, Split, frame_items};
+use super::layout::{Frame, Keep, Laid, Origin, Slice, Split, frame_items};
 use super::{ARTIFACT, Item, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MM, PAGE_H, PAGE_W};
 use crate::doc::Meta;
 
@@ -15,6 +15,9 @@ pub(crate) struct Page {
     /// The PROJET mark on this page even when the document is not a draft
     /// (a draft act inside a collection).
     pub draft: bool,
+    /// Where the page's text starts in the document, unless the page starts
+    /// inside a split table row or after a forced page break.
+    pub start: Option<Origin>,
 }
 
 const TOP: f32 = MARGIN_TOP;
@@ -34,6 +37,8 @@ struct Paginator<'a> {
     placed: Vec<(f32, f32, Vec<usize>)>,
     y: f32,
     at_top: bool,
+    /// The origin of the first slice of the page being filled.
+    start: Option<Origin>,
 }
 
 /// A last page filled less than this (fraction of the text height) is avoided
@@ -86,6 +91,7 @@ fn pages_of(laid: &Laid, space: f32) -> (Vec<Page>, f32) {
         placed: Vec::new(),
         y: TOP,
         at_top: true,
+        start: None,
     };
     let slices: VecDeque<Slice> = laid
         .slices
@@ -152,6 +158,8 @@ impl Paginator<'_> {
             if force_break {
                 self.finish_page();
                 force_break = false;
+                // The document's own page break: the HTML has it already.
+                s.origin = None;
             }
             let avail = BOTTOM - self.y - self.gap(&s);
             let fresh = BODY_H - self.pads(&s) - self.header(&s).map_or(0.0, |h| h.h);
@@ -225,6 +233,9 @@ impl Paginator<'_> {
 
     fn place(&mut self, s: Slice) {
         let at_top = self.at_top;
+        if at_top {
+            self.start = s.origin;
+        }
         self.y += if at_top {
             self.pads(&s)
         } else {
@@ -260,6 +271,7 @@ impl Paginator<'_> {
         self.pages.push(Page {
             items,
             draft: false,
+            start: self.start.take(),
         });
         self.placed.clear();
         self.y = TOP;
@@ -337,12 +349,22 @@ fn cut(mut s: Slice, room: f32, forced: bool) -> Result<(Slice, Slice), Slice> {
     let items = std::mem::take(&mut s.items);
     let lines = std::mem::take(&mut s.lines);
     let continued = s.continued.take();
+    // The tail starts where its first line does in the document, if known.
+    let marks = std::mem::take(&mut s.marks);
+    let (head_marks, tail_marks): (Vec<_>, Vec<_>) =
+        marks.into_iter().partition(|&(t, _)| t < c - EPS);
     let mut tail = Slice {
         h: s.h - c,
         space_before: 0.0,
         baseline: None,
+        origin: tail_marks
+            .iter()
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|m| m.1),
+        marks: tail_marks.iter().map(|&(t, o)| (t - c, o)).collect(),
         ..s.clone()
     };
+    s.marks = head_marks;
     let mut head = Slice {
         h: c,
         keep: Keep::None,

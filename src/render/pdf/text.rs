@@ -37,6 +37,9 @@ pub(crate) struct LineBox {
     pub height: f32,
     pub baseline: f32,
     pub items: Vec<Item>,
+    /// Index of the word the line starts with (or in), counting the words
+    /// of the paragraph as [`words`] cuts them.
+    pub first_word: u32,
 }
 
 /// A run of one face, size and rise inside a word.
@@ -70,6 +73,8 @@ struct Word {
     /// length (see [`Word::index`]): slicing a word of many fragments then
     /// costs the slice, not the word.
     starts: Vec<usize>,
+    /// Index of the word in its paragraph (kept by its slices).
+    idx: u32,
 }
 
 impl Word {
@@ -105,7 +110,10 @@ impl Word {
     ///
     /// Costs the length of the slice, not of the word: long words are cut in many.
     fn slice(&self, start: usize, end: usize, hyphen: bool) -> Word {
-        let mut out = Word::default();
+        let mut out = Word {
+            idx: self.idx,
+            ..Word::default()
+        };
         // The fragment holding `start`, found by bisection.
         let first = self
             .starts
@@ -189,7 +197,7 @@ fn width_at(adv: &[(usize, f32)], at: usize) -> f32 {
 }
 
 /// Spaces at which a line may break. U+00A0, U+202F, U+2007 and U+2060 may not.
-fn is_break_space(c: char) -> bool {
+pub(crate) fn is_break_space(c: char) -> bool {
     c.is_whitespace()
         && !matches!(
             c,
@@ -271,7 +279,8 @@ fn words(inlines: &[Inline], base: TextStyle) -> Vec<Word> {
         }
     }
     finish(&mut out, &mut cur);
-    for w in &mut out {
+    for (i, w) in out.iter_mut().enumerate() {
+        w.idx = i as u32;
         for f in &mut w.frags {
             f.measure();
         }
@@ -868,6 +877,7 @@ fn place(
     lines
         .into_iter()
         .map(|(words, last)| {
+            let first_word = words.first().map_or(0, |w| w.idx);
             let natural: f32 = words.iter().map(|w| w.w).sum::<f32>()
                 + words.iter().rev().skip(1).map(|w| w.space).sum::<f32>();
             let gaps = words.len().saturating_sub(1);
@@ -917,6 +927,7 @@ fn place(
                 height: base.leading,
                 baseline,
                 items,
+                first_word,
             }
         })
         .collect()
