@@ -493,6 +493,26 @@ mod tests {
                 data
             );
         }
+        // Incompressible bytes: the output outgrows its first buffer.
+        let mut x = 0x2545_f491_u32;
+        let noise: Vec<u8> = (0..100_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        let ours = deflate(&noise);
+        assert!(ours.len() > noise.len() / 2);
+        assert_eq!(
+            ours,
+            miniz_oxide::deflate::compress_to_vec_zlib(&noise, DEFLATE_LEVEL)
+        );
+        assert_eq!(
+            miniz_oxide::inflate::decompress_to_vec_zlib(&ours).unwrap(),
+            noise
+        );
         for data in [&b""[..], b"abc", &text[..70_000]] {
             let s = stored(data);
             assert_eq!(
