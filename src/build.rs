@@ -163,22 +163,48 @@ pub fn render_doc(
     formats: &[Format],
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let (markdown, meta) = markdown_of(model, base, partners, doc, templates)?;
+    Ok(files_of(
+        &doc.stem,
+        markdown,
+        meta,
+        templates.css(),
+        formats,
+    ))
+}
+
+/// The files `stem`.md, .html and .pdf (those of `formats`) of one
+/// document's Markdown.
+pub fn files_of(
+    stem: &str,
+    markdown: String,
+    meta: Meta,
+    css: &str,
+    formats: &[Format],
+) -> Vec<OutputFile> {
     let needs_doc = formats.iter().any(|f| *f != Format::Md);
     let document = needs_doc.then(|| doc::parse(&markdown, meta));
+    // The HTML marks where the PDF's pages start: one layout serves both.
+    let mut paged = document.as_ref().map(render::pdf::paged);
     let mut out = Vec::with_capacity(formats.len());
     for format in formats {
         let bytes = match (format, &document) {
             (Format::Md, _) => markdown.as_bytes().to_vec(),
-            (Format::Html, Some(d)) => render::html::render(d, templates.css()).into_bytes(),
-            (Format::Pdf, Some(d)) => render::pdf::render(d),
+            (Format::Html, Some(d)) => match &paged {
+                Some(p) => render::html::render_paged(d, css, p).into_bytes(),
+                None => render::html::render(d, css).into_bytes(),
+            },
+            (Format::Pdf, Some(d)) => match paged.take() {
+                Some(p) => p.into_pdf(&d.meta),
+                None => render::pdf::render(d),
+            },
             _ => continue,
         };
         out.push(OutputFile {
-            name: format!("{}.{}", doc.stem, format.ext()),
+            name: format!("{stem}.{}", format.ext()),
             bytes,
         });
     }
-    Ok(out)
+    out
 }
 
 /// The Markdown of one document and the metadata of its HTML and PDF.

@@ -497,26 +497,13 @@ pub fn render_doc(
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let (md, mut meta) = markdown_of(m, d, templates)?;
     meta.logo = logo.cloned();
-    let document = formats
-        .iter()
-        .any(|f| *f != Format::Md)
-        .then(|| doc::parse(&md, meta));
-    let mut out = Vec::new();
-    for f in formats {
-        let bytes = match (f, &document) {
-            (Format::Md, _) => md.as_bytes().to_vec(),
-            (Format::Html, Some(doc)) => {
-                crate::render::html::render(doc, templates.css()).into_bytes()
-            }
-            (Format::Pdf, Some(doc)) => crate::render::pdf::render(doc),
-            _ => continue,
-        };
-        out.push(OutputFile {
-            name: format!("{}.{}", d.stem(), f.ext()),
-            bytes,
-        });
-    }
-    Ok(out)
+    Ok(crate::build::files_of(
+        d.stem(),
+        md,
+        meta,
+        templates.css(),
+        formats,
+    ))
 }
 
 /// `recueil.pdf`: every délibération of the séance in order, each followed by

@@ -14,6 +14,12 @@ pub const DEFAULT_CSS: &str = include_str!("../../templates/style.css");
 
 /// Renders `doc` as one self-contained HTML5 page with `css` inlined.
 pub fn render(doc: &Document, css: &str) -> String {
+    render_paged(doc, css, &crate::render::pdf::paged(doc))
+}
+
+/// [`render`] with the document's PDF pages already laid out (when the PDF
+/// is rendered too, the layout is done once for both).
+pub fn render_paged(doc: &Document, css: &str, paged: &crate::render::pdf::Paged) -> String {
     let mut out = String::with_capacity(css.len() + 4096);
     out.push_str("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -40,7 +46,7 @@ pub fn render(doc: &Document, css: &str) -> String {
         out.push_str("<div class=\"projet\" aria-hidden=\"true\">PROJET</div>\n");
     }
     let body_start = out.len();
-    let marks = Marks::of(doc);
+    let marks = Marks::of(paged);
     blocks(&mut out, &doc.blocks, &marks, false);
     if let Some(logo) = &doc.meta.logo {
         // At the top of the header's left column, as a data URI: still no
@@ -95,9 +101,9 @@ const MARK_BLOCK: &str = "<div class=\"saut-pdf\" aria-hidden=\"true\"></div>\n"
 const MARK_CLASS: &str = "saut-pdf-avant";
 
 impl Marks {
-    fn of(doc: &Document) -> Marks {
+    fn of(paged: &crate::render::pdf::Paged) -> Marks {
         let mut map: HashMap<usize, Vec<u32>> = HashMap::new();
-        for (block, part) in crate::render::pdf::page_starts(doc).into_iter().flatten() {
+        for (block, part) in paged.page_starts().into_iter().flatten() {
             map.entry(block).or_default().push(part);
         }
         Marks(map)
@@ -539,7 +545,7 @@ mod tests {
             md.push_str(&format!("Paragraphe {i}. {}\n\n", para.repeat(3)));
         }
         let doc = parse(&md, meta());
-        let starts = crate::render::pdf::page_starts(&doc);
+        let starts = crate::render::pdf::paged(&doc).page_starts();
         assert!(starts.len() >= 2, "{} pages", starts.len());
         assert_eq!(starts[0], None);
         let marked = starts.iter().flatten().count();

@@ -158,31 +158,17 @@ impl Item {
     }
 }
 
-/// Where each page of the document's PDF starts: the address of a block of
-/// `doc` and the part of it (see `layout::Origin`), `None` for the first
-/// page, a page after a forced page break, or one that starts inside a split
-/// table row. The HTML back end marks them so that a printed page breaks
-/// where the PDF's does.
-pub(crate) fn page_starts(doc: &crate::doc::Document) -> Vec<Option<(usize, u32)>> {
-    let logo = doc
-        .meta
-        .logo
-        .as_ref()
-        .filter(|l| image::xobject_for(l).is_some())
-        .map(|l| (l.width, l.height));
-    let flow = layout::layout(&doc.blocks, logo);
-    let mut starts: Vec<_> = paginate::paginate_bare(&flow)
-        .into_iter()
-        .map(|p| p.start)
-        .collect();
-    if let Some(first) = starts.first_mut() {
-        *first = None;
-    }
-    starts
+/// A document laid out and broken into pages, once: the PDF draws these
+/// pages, and the HTML back end marks where they start so that a printed
+/// page breaks where the PDF's does.
+pub struct Paged {
+    pages: Vec<paginate::Page>,
+    tree: Vec<Node>,
+    logo: Option<printpdf::ExternalXObject>,
 }
 
-/// Render a document to the bytes of a PDF file.
-pub fn render(doc: &crate::doc::Document) -> Vec<u8> {
+/// Lay `doc` out and break it into pages.
+pub fn paged(doc: &crate::doc::Document) -> Paged {
     let logo = doc
         .meta
         .logo
@@ -191,5 +177,33 @@ pub fn render(doc: &crate::doc::Document) -> Vec<u8> {
     let mut flow = layout::layout(&doc.blocks, logo.as_ref().map(|(l, _)| (l.width, l.height)));
     let tree = std::mem::take(&mut flow.tree);
     let pages = paginate::paginate(flow, &doc.meta);
-    writer::write(&pages, &tree, &doc.meta, logo.map(|(_, x)| x), None)
+    Paged {
+        pages,
+        tree,
+        logo: logo.map(|(_, x)| x),
+    }
+}
+
+impl Paged {
+    /// Where each page starts: the address of a block of the document and
+    /// the part of it (see `layout::Origin`), `None` for the first page, a
+    /// page after a forced page break, or one that starts inside a split
+    /// table row.
+    pub(crate) fn page_starts(&self) -> Vec<Option<(usize, u32)>> {
+        let mut starts: Vec<_> = self.pages.iter().map(|p| p.start).collect();
+        if let Some(first) = starts.first_mut() {
+            *first = None;
+        }
+        starts
+    }
+
+    /// The bytes of the PDF file of these pages.
+    pub fn into_pdf(self, meta: &crate::doc::Meta) -> Vec<u8> {
+        writer::write(&self.pages, &self.tree, meta, self.logo, None)
+    }
+}
+
+/// Render a document to the bytes of a PDF file.
+pub fn render(doc: &crate::doc::Document) -> Vec<u8> {
+    paged(doc).into_pdf(&doc.meta)
 }
