@@ -96,37 +96,6 @@ const DOSSIERS: [(&str, &str, &str); 5] = [
 ];
 
 #[test]
-fn seance_documents_match_golden_files() {
-    let out = outputs(&[Format::Md, Format::Html]);
-    let golden = root().join("tests/golden-seance/2016-06-27");
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        let _ = std::fs::remove_dir_all(&golden);
-        std::fs::create_dir_all(&golden).unwrap();
-        for (name, bytes) in &out {
-            std::fs::write(golden.join(name), bytes).unwrap();
-        }
-    }
-    let mut expected = BTreeMap::new();
-    for e in std::fs::read_dir(&golden).unwrap() {
-        let p = e.unwrap().path();
-        expected.insert(
-            p.file_name().unwrap().to_string_lossy().into_owned(),
-            std::fs::read(&p).unwrap(),
-        );
-    }
-    assert_eq!(
-        out.keys().collect::<Vec<_>>(),
-        expected.keys().collect::<Vec<_>>()
-    );
-    for (name, bytes) in &out {
-        assert!(
-            expected[name] == *bytes,
-            "{name} differs from tests/golden-seance/2016-06-27/{name}; if intended, run UPDATE_EXPECT=1 cargo test and review the diff"
-        );
-    }
-}
-
-#[test]
 fn every_document_holds_every_dossier_in_its_pdf_text() {
     let out = outputs(&[Format::Pdf]);
     let text = |name: &str| pdf_pages(&out[name]).join(" ");
