@@ -152,7 +152,12 @@ fn block(out: &mut String, block: &Block, m: &Marks) {
             out.push_str(">\n");
         }
         Block::Paragraph(content) => {
-            out.push_str("<p>");
+            // Lines the clerk ended by hand: ragged-right, as in the PDF.
+            out.push_str(if content.iter().any(|i| matches!(i, Inline::Break)) {
+                "<p class=\"lignes\">"
+            } else {
+                "<p>"
+            });
             marked_inlines(out, content, &m.words(block));
             out.push_str("</p>\n");
         }
@@ -266,9 +271,7 @@ fn container(out: &mut String, kind: Container, content: &[Block], m: &Marks) {
         return;
     }
     if kind == Container::Signature {
-        out.push_str("<div class=\"signature\">\n");
         signature(out, content, m);
-        out.push_str("</div>\n");
         return;
     }
     let tag = if kind == Container::Header {
@@ -291,16 +294,23 @@ fn container(out: &mut String, kind: Container, content: &[Block], m: &Marks) {
 }
 
 /// A signature block with its last line, the signatory's name, in a
-/// `nom` element: the room to sign goes above it, as in the PDF.
+/// `nom` element: the room to sign goes above it, as in the PDF; a block of
+/// one line keeps the room below it.
 fn signature(out: &mut String, content: &[Block], m: &Marks) {
-    let Some((Block::Paragraph(last), rest)) = content.split_last() else {
-        return blocks(out, content, m, false);
+    let named = match content.split_last() {
+        Some((Block::Paragraph(last), rest)) => {
+            let split = last.iter().rposition(|i| matches!(i, Inline::Break));
+            (split.is_some() || !rest.is_empty()).then_some((last, rest, split))
+        }
+        _ => None,
     };
-    let split = last.iter().rposition(|i| matches!(i, Inline::Break));
-    if split.is_none() && rest.is_empty() {
-        // One line: the room goes below it.
-        return blocks(out, content, m, false);
-    }
+    let Some((last, rest, split)) = named else {
+        out.push_str("<div class=\"signature\">\n");
+        blocks(out, content, m, false);
+        out.push_str("</div>\n");
+        return;
+    };
+    out.push_str("<div class=\"signature avec-nom\">\n");
     blocks(out, rest, m, false);
     out.push_str("<p>");
     let name = match split {
@@ -312,7 +322,7 @@ fn signature(out: &mut String, content: &[Block], m: &Marks) {
     };
     out.push_str("\n<span class=\"nom\">");
     inlines(out, name);
-    out.push_str("</span></p>\n");
+    out.push_str("</span></p>\n</div>\n");
 }
 
 fn is_row(block: &Block) -> bool {
@@ -603,7 +613,20 @@ mod tests {
             b.contains("Maire\n<span class=\"nom\">M. François REBSAMEN</span></p>"),
             "{b}"
         );
+        assert!(b.starts_with("<div class=\"signature avec-nom\">"), "{b}");
         assert!(DEFAULT_CSS.contains(".signature .nom {\n  display: block;\n  margin-top: 25mm;"));
+        // A lone line keeps the room below it.
+        let b = body("<div class=\"signature\">\n\nLe Maire\n\n</div>\n");
+        assert_eq!(b, "<div class=\"signature\">\n<p>Le Maire</p>\n</div>\n");
+    }
+
+    #[test]
+    fn lines_ended_by_hand_make_a_ragged_paragraph() {
+        assert_eq!(
+            body("a\\\nb\n\nc d\n"),
+            "<p class=\"lignes\">a<br>\nb</p>\n<p>c d</p>\n"
+        );
+        assert!(DEFAULT_CSS.contains("\n.lignes {\n  text-align: left;"));
     }
 
     #[test]
@@ -656,7 +679,7 @@ mod tests {
     fn headings_paragraphs_inlines() {
         assert_eq!(
             body("# Un\n\n###### Six\n\na **b *c*** _d_ 1<sup>er</sup>  \ne"),
-            "<h1>Un</h1>\n<h6>Six</h6>\n<p>a <strong>b </strong><strong><em>c</em></strong> <em>d</em> 1<sup>er</sup><br>\ne</p>\n"
+            "<h1>Un</h1>\n<h6>Six</h6>\n<p class=\"lignes\">a <strong>b </strong><strong><em>c</em></strong> <em>d</em> 1<sup>er</sup><br>\ne</p>\n"
         );
     }
 

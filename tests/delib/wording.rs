@@ -415,7 +415,10 @@ fn html_follows_the_pdf() {
     assert!(vote.contains(
         "<div class=\"gauche\">\n<p><strong>Adopté par 50 voix pour, 6 voix contre (M.\u{a0}BICHOT"
     ));
-    assert!(html.contains("p:has(> br) {\n  text-align: left;"));
+    // A paragraph with lines ended by hand is marked by a class, not found
+    // with `:has()`, which the Nu HTML Checker's CSS parser rejects.
+    assert!(html.contains(".lignes {\n  text-align: left;"));
+    assert!(!html.contains(":has("));
     let convocation =
         std::fs::read_to_string(out.join("seances/2016-06-27/convocation.html")).unwrap();
     assert!(
