@@ -65,6 +65,8 @@ pub struct Unit {
     /// when it could not be loaded.
     seance_file: Option<PathBuf>,
     checked: bool,
+    /// The model was derived, then freed by [`Unit::release_model`].
+    released: bool,
 }
 
 impl Project {
@@ -93,6 +95,7 @@ impl Project {
                     diagnostics,
                     seance_file: f.seance,
                     checked: false,
+                    released: false,
                 }
             })
             .collect();
@@ -293,7 +296,15 @@ impl Unit {
     /// True when an error (or, with `deny_warnings`, a warning) stops this
     /// dossier, or it could not be derived.
     pub fn failed(&self, deny_warnings: bool) -> bool {
-        self.model.is_none() || self.blocked(deny_warnings)
+        (self.model.is_none() && !self.released) || self.blocked(deny_warnings)
+    }
+
+    /// Frees the derived model once the dossier's documents are made and
+    /// nothing else in the run needs it (no séance document to make from
+    /// it): a batch then holds one model per thread, not one per dossier.
+    /// [`Unit::failed`] answers as before.
+    pub fn release_model(&mut self) {
+        self.released |= self.model.take().is_some();
     }
 
     /// True when a finding stops this dossier.
@@ -534,4 +545,26 @@ pub fn render_doc(
             format!("erreur interne pendant le rendu de {}", doc.doc.stem),
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_released_model_is_gone_but_the_dossier_did_not_fail() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut p = Project::load(&[root.join("inputs/dijon/convention-pep21.toml")]).unwrap();
+        let u = &mut p.units[0];
+        assert!(u.failed(false), "not yet checked: no model");
+        u.check();
+        assert!(u.model.is_some() && !u.failed(false));
+        u.release_model();
+        assert!(u.model.is_none());
+        assert!(!u.failed(false), "released, not failed");
+        // A dossier that never had a model is not made good by releasing.
+        let mut p = Project::load(&[root.join("inputs/dijon/convention-pep21.toml")]).unwrap();
+        p.units[0].release_model();
+        assert!(p.units[0].failed(false));
+    }
 }

@@ -170,16 +170,30 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         );
         bar
     });
+    // The dossiers whose model a séance document may need after this pass;
+    // the others' models are freed as soon as their documents are made.
+    let mut keep = vec![false; units.len()];
+    if batch.only.is_empty() || batch.only.iter().any(|k| k == "seance") {
+        for s in &seances {
+            for i in engine::members_of_seance(&units, &s.real) {
+                keep[i] = true;
+            }
+        }
+    }
     let outcomes: Vec<anyhow::Result<Outcome>> = units
         .par_iter_mut()
         .zip(places.par_iter())
-        .map(|(u, place)| {
+        .zip(keep.par_iter())
+        .map(|((u, place), &keep)| {
             let place = place.as_ref();
             let previous = place
                 .ok()
                 .and_then(|(root, _)| manifests.get(root))
                 .and_then(|m| m.dossiers.get(&key(&u.path)));
             let result = render_one(u, &Target { place, previous }, &batch);
+            if !keep {
+                u.release_model();
+            }
             if let Some(bar) = &progress {
                 bar.inc(1);
                 bar.set_message(
