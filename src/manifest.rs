@@ -165,7 +165,7 @@ pub fn content_hash(bytes: &[u8]) -> String {
 /// bijection of the state, so any one changed word changes the result):
 /// stable across runs, platforms and compiler versions, which `std`'s
 /// hasher does not promise. Enough to detect a change.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hash(u64);
 
 impl Default for Hash {

@@ -20,7 +20,6 @@
 //! ignored, and it is only ever used to do nothing.
 
 use crate::cli::RenderArgs;
-use crate::diag::Diagnostic;
 use crate::load::{self, Loaded};
 use crate::manifest::{Hash, Manifest, content_hash};
 use crate::templates::{BUILTIN, Templates};
@@ -101,10 +100,9 @@ pub fn replay(args: &RenderArgs, quiet: bool, start: std::time::Instant) -> Opti
     if rec.version != VERSION || (!quiet && rec.report.is_none()) {
         return None;
     }
-    let mut walk = Vec::new();
-    let found = crate::discover::candidates(&args.paths, &mut walk).ok()?;
+    let tomls = tomls(&args.paths, &BTreeMap::new())?;
     let deps: Vec<PathBuf> = rec.deps.iter().map(PathBuf::from).collect();
-    if key(args, &found, &walk, &deps, &BTreeMap::new())? != rec.key {
+    if key(args, tomls, &deps, &BTreeMap::new())? != rec.key {
         return None;
     }
     for f in &rec.files {
@@ -138,6 +136,9 @@ pub fn replay(args: &RenderArgs, quiet: bool, start: std::time::Instant) -> Opti
 /// manifest, a file changed while the run read it).
 pub struct Recorder<'a> {
     pub args: &'a RenderArgs,
+    /// [`tomls`] before the run loaded anything: a `.toml` added or edited
+    /// while it ran (and so not rendered) makes the record wrong.
+    pub tomls_before: Option<Hash>,
     pub manifest: &'a Manifest,
     /// Every dossier of the run, loaded, with the templates it used.
     pub units: Vec<(&'a Loaded, std::sync::Arc<Templates>)>,
@@ -204,10 +205,12 @@ impl Recorder<'_> {
         if !self.manifest.dossiers.keys().all(|k| dossiers.contains(k)) {
             return None;
         }
-        let mut walk = Vec::new();
-        let found = crate::discover::candidates(&self.args.paths, &mut walk).ok()?;
+        let tomls = tomls(&self.args.paths, &used)?;
+        if self.tomls_before != Some(tomls) {
+            return None;
+        }
         let deps: Vec<PathBuf> = deps.into_iter().collect();
-        let key = key(self.args, &found, &walk, &deps, &used)?;
+        let key = key(self.args, tomls, &deps, &used)?;
         let files = self
             .manifest
             .dossiers
@@ -238,14 +241,39 @@ fn use_text(used: &mut BTreeMap<PathBuf, String>, path: &Path, bytes: &[u8]) {
     }
 }
 
-/// The key of a run: its command line and folder, the `.toml` found (path,
-/// real path, bytes) and what the walk reported, and the state of each
-/// other file. None when a file's bytes on disk are not those in `used`
-/// (changed while the run read it: nothing is recorded).
+/// The `.toml` found under `paths` (path, real path, bytes) and what the
+/// walk reported, as one hash. None when a file's bytes on disk are not
+/// those in `used` (changed while the run read it).
+pub fn tomls(paths: &[PathBuf], used: &BTreeMap<PathBuf, String>) -> Option<Hash> {
+    let os = |p: &Path| p.as_os_str().as_encoded_bytes().to_vec();
+    let mut walk = Vec::new();
+    let found = crate::discover::candidates(paths, &mut walk).ok()?;
+    let mut h = Hash::default().feed(&found.len().to_le_bytes());
+    for (path, real, out, given) in &found {
+        let bytes = load::read_regular(real, crate::discover::MAX_TOML).ok();
+        let hash = bytes.as_deref().map(content_hash).unwrap_or_default();
+        if used.get(real).is_some_and(|u| *u != hash) {
+            return None;
+        }
+        h = h
+            .feed(&os(path))
+            .feed(&os(real))
+            .feed(out.as_bytes())
+            .feed(&[u8::from(*given)])
+            .feed(hash.as_bytes());
+    }
+    for d in &walk {
+        h = h.feed(d.message.as_bytes());
+    }
+    Some(h)
+}
+
+/// The key of a run: its command line and folder, its [`tomls`], and the
+/// state of each other file. None when a file's bytes on disk are not
+/// those in `used` (changed while the run read it: nothing is recorded).
 fn key(
     args: &RenderArgs,
-    found: &[(PathBuf, PathBuf, String, bool)],
-    walk: &[Diagnostic],
+    tomls: Hash,
     deps: &[PathBuf],
     used: &BTreeMap<PathBuf, String>,
 ) -> Option<String> {
@@ -267,23 +295,7 @@ fn key(
     h = list(h, &args.format);
     h = list(h, &args.only);
     h = h.feed(&[u8::from(args.deny_warnings)]);
-    h = h.feed(&found.len().to_le_bytes());
-    for (path, real, out, given) in found {
-        let bytes = load::read_regular(real, crate::discover::MAX_TOML).ok();
-        let hash = bytes.as_deref().map(content_hash).unwrap_or_default();
-        if used.get(real).is_some_and(|u| *u != hash) {
-            return None;
-        }
-        h = h
-            .feed(&os(path))
-            .feed(&os(real))
-            .feed(out.as_bytes())
-            .feed(&[u8::from(*given)])
-            .feed(hash.as_bytes());
-    }
-    for d in walk {
-        h = h.feed(d.message.as_bytes());
-    }
+    h = h.feed(tomls.hex().as_bytes());
     h = h.feed(&deps.len().to_le_bytes());
     for d in deps {
         h = h.feed(&os(d)).feed(state(d, used)?.as_bytes());
@@ -314,4 +326,33 @@ fn state(path: &Path, used: &BTreeMap<PathBuf, String>) -> Option<String> {
         return None;
     }
     Some(format!("{} {hash}", real.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tomls_change_with_a_new_or_edited_file_and_refuse_a_file_changed_under_the_run() {
+        let dir = std::env::temp_dir().join(format!("delib-rerun-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = dir.join("a.toml");
+        std::fs::write(&a, "[deliberation]\nobjet = \"A\"\n").unwrap();
+        let paths = [dir.clone()];
+        let none = BTreeMap::new();
+        let first = tomls(&paths, &none).unwrap();
+        assert_eq!(tomls(&paths, &none), Some(first), "same files, same hash");
+        // A dossier added while a run ran: the run's record must not hold.
+        std::fs::write(dir.join("b.toml"), "[deliberation]\nobjet = \"B\"\n").unwrap();
+        let second = tomls(&paths, &none).unwrap();
+        assert_ne!(first, second);
+        // A file edited: another hash.
+        std::fs::write(&a, "[deliberation]\nobjet = \"A2\"\n").unwrap();
+        assert_ne!(tomls(&paths, &none), Some(second));
+        // Bytes on disk that are not those the run used: nothing to record.
+        let used = BTreeMap::from([(a.canonicalize().unwrap(), content_hash(b"autre"))]);
+        assert_eq!(tomls(&paths, &used), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

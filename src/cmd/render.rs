@@ -74,6 +74,9 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     if let Some(status) = crate::rerun::replay(args, quiet, start) {
         return Ok(status);
     }
+    // The `.toml` as found before anything is loaded: the record for the
+    // next run is kept only if they are still the same at the end.
+    let tomls_before = crate::rerun::tomls(&args.paths, &BTreeMap::new());
     // Load everything (checks across the batch need every dossier), but check
     // and derive a dossier only when it has to be rendered again.
     let Project {
@@ -304,6 +307,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     {
         let recorder = crate::rerun::Recorder {
             args,
+            tomls_before,
             manifest: m,
             units: units
                 .iter()
