@@ -172,8 +172,8 @@ pub fn render_doc(
     ))
 }
 
-/// The files `stem`.md, .html and .pdf (those of `formats`) of one
-/// document's Markdown.
+/// The files `stem`.md, .html and .pdf (those of `formats`, in that order)
+/// of one document's Markdown.
 pub fn files_of(
     stem: &str,
     markdown: String,
@@ -183,21 +183,21 @@ pub fn files_of(
 ) -> Vec<OutputFile> {
     let needs_doc = formats.iter().any(|f| *f != Format::Md);
     let document = needs_doc.then(|| doc::parse(&markdown, meta));
-    // The HTML marks where the PDF's pages start: one layout serves both.
-    let mut paged = document.as_ref().map(render::pdf::paged);
+    // The HTML marks where the PDF's pages start: one layout serves both,
+    // the HTML (made first) borrowing it, the PDF consuming it.
+    let mut paged = document.as_ref().map(|d| (d, render::pdf::paged(d)));
     let mut out = Vec::with_capacity(formats.len());
-    for format in formats {
-        let bytes = match (format, &document) {
-            (Format::Md, _) => markdown.as_bytes().to_vec(),
-            (Format::Html, Some(d)) => match &paged {
-                Some(p) => render::html::render_paged(d, css, p).into_bytes(),
-                None => render::html::render(d, css).into_bytes(),
+    for format in Format::ALL.into_iter().filter(|f| formats.contains(f)) {
+        let bytes = match format {
+            Format::Md => markdown.as_bytes().to_vec(),
+            Format::Html => match &paged {
+                Some((d, p)) => render::html::render_paged(d, css, p).into_bytes(),
+                None => continue,
             },
-            (Format::Pdf, Some(d)) => match paged.take() {
-                Some(p) => p.into_pdf(&d.meta),
-                None => render::pdf::render(d),
+            Format::Pdf => match paged.take() {
+                Some((d, p)) => p.into_pdf(&d.meta),
+                None => continue,
             },
-            _ => continue,
         };
         out.push(OutputFile {
             name: format!("{stem}.{}", format.ext()),
