@@ -460,7 +460,7 @@ fn inputs_hash(act: &Act, tpl: &Templates, tool: Hash) -> String {
         h = h.feed(src.text.as_bytes());
     }
     if let Some(logo) = &l.logo {
-        h = h.feed(format!("{logo:?}").as_bytes());
+        h = h.feed(&logo.bytes);
     }
     h.feed(tpl.hash().as_bytes()).hex()
 }
