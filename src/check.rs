@@ -709,6 +709,11 @@ fn control_in_toml(text: &str) -> Option<(Range<usize>, char, usize)> {
             _ => {}
         }
     }
+    // A control character is in the text itself or written as an escape
+    // (`\u001b`, `\e`…): without either, nothing to parse for.
+    if !text.contains('\\') && !text.chars().any(crate::escape::is_stripped) {
+        return None;
+    }
     let table = DeTable::parse(text).ok()?;
     let mut found = Vec::new();
     table.get_ref().values().for_each(|v| walk(v, &mut found));
