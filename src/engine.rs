@@ -13,7 +13,7 @@
 //!
 //! Outputs that depend on several dossiers (the documents of a séance) hang
 //! on [`Project::seances`]: each séance file found, with its output folder,
-//! and [`Project::units_of_seance`] gives the dossiers that name it. The
+//! and [`Project::members_of_seance`] gives the dossiers that name it. The
 //! séance's rule, in one place ([`seance_inputs`], [`render_seance`]): its
 //! documents are made again when anything they are made from changed — the
 //! séance file or any of its dossiers as a whole (dossier, delib.toml, logo,
@@ -165,14 +165,6 @@ impl Project {
     /// séance its output folder, formats and templates.
     pub fn members_of_seance(&self, real: &Path) -> Vec<usize> {
         members_of_seance(&self.units, real)
-    }
-
-    /// The loaded dossiers whose `seance = "…"` names the séance file `real`
-    /// (a real path, as in [`FoundSeance::real`]).
-    pub fn units_of_seance<'a>(&'a self, real: &'a Path) -> impl Iterator<Item = &'a Unit> + 'a {
-        self.units
-            .iter()
-            .filter(move |u| u.loaded.is_some() && names_seance(u, real))
     }
 }
 

@@ -546,7 +546,7 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
     };
     let mut stale = Vec::new();
     for planned in &plan.docs {
-        let family = crate::build::family_of_stem(&planned.doc.stem);
+        let family = planned.doc.family();
         let selected = only.is_empty() || only.iter().any(|f| f == family);
         let mut todo = Vec::new();
         for f in Format::ALL {
