@@ -329,24 +329,13 @@ fn seance_documents(
     templates: &HashMap<Option<PathBuf>, Result<Templates, Diagnostic>>,
 ) -> Result<SeanceOutput, Vec<Diagnostic>> {
     use crate::seance::{self, SeanceDoc};
-    let parsed: Vec<Option<Vec<crate::partners::Partner>>> = acts
-        .iter()
-        .map(|a| {
-            let dir = crate::engine::templates_dir(a.loaded).ok()?;
-            let tpl = templates.get(&dir).and_then(|t| t.as_ref().ok())?;
-            a.loaded
-                .partenaires
-                .as_ref()
-                .map(|src| crate::partners::parse(src, tpl.partner_columns()).0)
-        })
-        .collect();
+    // The partners only serve the recueil, which is not published.
     let items: Vec<seance::Item> = acts
         .iter()
-        .zip(&parsed)
-        .map(|(a, p)| seance::Item {
+        .map(|a| seance::Item {
             loaded: a.loaded,
             model: a.model,
-            partners: p.as_deref(),
+            partners: None,
         })
         .collect();
     let mut links = Vec::new();
