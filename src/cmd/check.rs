@@ -98,9 +98,9 @@ fn render_checks(u: &Unit, project: &Project) -> Vec<Diagnostic> {
     out.extend(plan.partner_findings.iter().cloned());
     // Custom templates can fail only when used (an unknown filter, an
     // include): render the Markdown in memory, as render would.
-    let overridden = matches!(engine::templates_dir(l), Ok(Some(d)) if crate::templates::BUILTIN
-        .iter()
-        .any(|(name, _)| name.ends_with(".tera") && d.join(name).is_file()));
+    let overridden = t
+        .overrides()
+        .any(|(p, _)| p.extension().is_some_and(|e| e == "tera"));
     if overridden {
         for doc in &plan.docs {
             if let Err(d) = engine::render_doc(model, &plan, doc, &[Format::Md]) {
