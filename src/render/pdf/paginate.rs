@@ -149,6 +149,11 @@ impl Paginator<'_> {
     }
 
     fn run(&mut self, mut q: VecDeque<Slice>) {
+        /// Where a keep group goes when it is kept whole.
+        enum Group {
+            FitsHere,
+            NextPage,
+        }
         let mut force_break = false;
         while let Some(mut s) = q.pop_front() {
             if s.page_break {
@@ -165,21 +170,18 @@ impl Paginator<'_> {
             let fresh = BODY_H - self.pads(&s) - self.header(&s).map_or(0.0, |h| h.h);
 
             // Keep groups: move them whole to the next page when they fit there.
-            let mut decided = false;
+            let mut decided = None;
             for level in [Keep::Weak, Keep::Strong] {
                 if s.keep < level {
                     continue;
                 }
                 let (h, n) = self.group(&s, &q, level);
                 if h <= avail + EPS {
-                    self.place(s.clone());
-                    decided = true;
+                    decided = Some(Group::FitsHere);
                     break;
                 }
                 if h <= fresh + EPS && !self.at_top {
-                    self.finish_page();
-                    q.push_front(s.clone());
-                    decided = true;
+                    decided = Some(Group::NextPage);
                     break;
                 }
                 // Taller than a page: this group may break after all.
@@ -193,8 +195,17 @@ impl Paginator<'_> {
                     relax(&mut next.keep);
                 }
             }
-            if decided {
-                continue;
+            match decided {
+                Some(Group::FitsHere) => {
+                    self.place(s);
+                    continue;
+                }
+                Some(Group::NextPage) => {
+                    self.finish_page();
+                    q.push_front(s);
+                    continue;
+                }
+                None => {}
             }
 
             let need = s.h + self.pads(&s);
