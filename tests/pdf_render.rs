@@ -517,6 +517,74 @@ fn logo_is_embedded_once_with_its_transparency() {
     assert!(page_texts(&pdf).concat().contains("RÉPUBLIQUE FRANÇAISE"));
 }
 
+/// A collection of acts that all show the collectivité's logo embeds it once,
+/// and each act keeps the room its own PDF gives the logo; an act whose logo
+/// cannot be drawn gets none, as in its own PDF.
+#[test]
+fn a_collection_embeds_one_logo_and_keeps_each_acts_layout() {
+    use delib::render::pdf::{Part, render_many};
+    let part = |document: Document| Part {
+        document,
+        title: "Acte".into(),
+        level: 0,
+    };
+    let mut broken = docs::deliberation(false);
+    broken.meta.logo = undrawable_logo();
+    let alone: Vec<Vec<String>> = [docs::deliberation(false), broken.clone()]
+        .iter()
+        .map(|d| page_texts(&render_ok(d)))
+        .collect();
+    let acts = [docs::deliberation(false), broken, docs::deliberation(false)];
+    let bytes = render_many(&acts.clone().map(part), "Recueil");
+    let pdf = Pdf::load_mem(&bytes).expect("a readable PDF");
+    assert_eq!(images(&pdf).len(), 2, "one logo: colour and soft mask");
+    // Each act's pages read as in its own PDF (but for the page numbers).
+    let all = page_texts(&pdf);
+    let (n0, n1) = (alone[0].len(), alone[1].len());
+    assert_eq!(all.len(), 2 * n0 + n1);
+    let strip = |t: &str| {
+        t.lines()
+            .filter(|l| !l.contains('/'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for (got, want) in all
+        .iter()
+        .zip(alone[0].iter().chain(&alone[1]).chain(&alone[0]))
+    {
+        assert_eq!(strip(got), strip(want));
+    }
+    // And at the same places: the first line of each act where its own PDF has it.
+    let own = |d: &Document| first_baselines(&render_ok(d))[0];
+    let firsts = first_baselines(&pdf);
+    assert_eq!(firsts[0], own(&acts[0]));
+    assert_eq!(firsts[n0], own(&acts[1]), "no room for a logo not drawn");
+    assert_ne!(firsts[0], firsts[n0]);
+    assert_eq!(firsts[n0 + n1], own(&acts[2]));
+}
+
+/// The height of the first line of text set on each page.
+fn first_baselines(pdf: &Pdf) -> Vec<f32> {
+    pdf.get_pages()
+        .values()
+        .map(|&id| {
+            let content = pdf.get_and_decode_page_content(id).expect("content");
+            content
+                .operations
+                .iter()
+                .find(|op| op.operator == "Tm")
+                .map_or(f32::NAN, |op| number(&op.operands[5]))
+        })
+        .collect()
+}
+
+/// A PNG whose header reads well but whose image data cannot be decoded.
+fn undrawable_logo() -> Option<Logo> {
+    let mut bad = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0".to_vec();
+    bad.extend_from_slice(b"\0\0\0\0\0\0\0\x04IDATjunk\0\0\0\0");
+    Some(Logo::read(bad).expect("header is fine"))
+}
+
 /// Every sample document, draft and logo included, passes the PDF/A-2u and
 /// PDF/UA-1 checks.
 #[test]

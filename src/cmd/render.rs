@@ -33,6 +33,29 @@ struct Outcome {
     removed: Vec<PathBuf>,
 }
 
+/// The counts of a run, summed over its dossiers and séances.
+#[derive(Default)]
+struct Totals {
+    failed: usize,
+    written: usize,
+    unchanged: usize,
+    removed: Vec<PathBuf>,
+}
+
+impl Totals {
+    /// Prints the outcome's report (kept in `printed` for the next run to
+    /// replay), counts it, and hands back its manifest entry.
+    fn add(&mut self, o: Outcome, printed: &mut String) -> Option<(PathBuf, String, Entry)> {
+        eprint!("{}", crate::diag::for_terminal(&o.report));
+        printed.push_str(&o.report);
+        self.failed += usize::from(o.failed);
+        self.written += o.written;
+        self.unchanged += o.unchanged;
+        self.removed.extend(o.removed);
+        o.entry
+    }
+}
+
 /// What every dossier of a run shares.
 struct Batch<'a> {
     templates: &'a TemplateSets,
@@ -210,23 +233,18 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         bar.finish_and_clear();
     }
 
-    let (mut failed, mut written, mut unchanged, mut removed) =
-        (usize::from(found_failed), 0usize, 0usize, Vec::new());
+    let mut totals = Totals {
+        failed: usize::from(found_failed),
+        ..Totals::default()
+    };
     let mut rendered_keys: BTreeSet<String> = BTreeSet::new();
     for (u, outcome) in units.iter().zip(outcomes) {
-        let o = outcome?;
-        eprint!("{}", crate::diag::for_terminal(&o.report));
-        printed.push_str(&o.report);
-        failed += usize::from(o.failed);
-        written += o.written;
-        unchanged += o.unchanged;
-        removed.extend(o.removed);
-        rendered_keys.insert(key(&u.path));
-        if let Some((root, k, entry)) = o.entry
+        if let Some((root, k, entry)) = totals.add(outcome?, &mut printed)
             && let Some(m) = manifests.get_mut(&root)
         {
             m.dossiers.insert(k, entry);
         }
+        rendered_keys.insert(key(&u.path));
     }
     // The séances, once their dossiers are done.
     let seance_count = {
@@ -236,15 +254,9 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
             .par_iter()
             .map(|j| render_seance(j, &units, &batch))
             .collect();
-        for o in outcomes {
-            let o = o?;
-            eprint!("{}", crate::diag::for_terminal(&o.report));
-            printed.push_str(&o.report);
-            failed += usize::from(o.failed);
-            written += o.written;
-            unchanged += o.unchanged;
-            removed.extend(o.removed);
-            if let Some((root, k, entry)) = o.entry
+        drop(jobs);
+        for outcome in outcomes {
+            if let Some((root, k, entry)) = totals.add(outcome?, &mut printed)
                 && let Some(m) = manifests.get_mut(&root)
             {
                 m.seances.insert(k, entry);
@@ -252,6 +264,12 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         }
         n
     };
+    let Totals {
+        failed,
+        written,
+        unchanged,
+        mut removed,
+    } = totals;
     let found_seances: BTreeSet<String> = seances.iter().map(|s| key(&s.real)).collect();
     let walked: Vec<PathBuf> = args
         .paths
@@ -530,13 +548,7 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
     plan.partner_findings.iter().for_each(|d| o.note(d));
     o.failed |= !plan.partner_findings.is_empty();
     // Outputs recorded in another folder (the dossier moved): removed.
-    let previous = match t.previous {
-        Some(p) if p.dir != *name => {
-            o.removed.extend(remove_entry(out, p));
-            None
-        }
-        p => p,
-    };
+    let previous = same_folder(t.previous, name, out, &mut o);
     let dir = Path::new(name.as_str());
     let mut entry = Entry {
         dir: name.clone(),
@@ -627,6 +639,23 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
     Ok(o)
 }
 
+/// The last run's entry when it wrote into `dir`; recorded in another folder
+/// (the dossier or the séance file moved), its outputs there are removed.
+fn same_folder<'a>(
+    previous: Option<&'a Entry>,
+    dir: &str,
+    out: &OutputDir,
+    o: &mut Outcome,
+) -> Option<&'a Entry> {
+    match previous {
+        Some(p) if p.dir != dir => {
+            o.removed.extend(remove_entry(out, p));
+            None
+        }
+        p => p,
+    }
+}
+
 /// Everything a dossier as a whole depends on, with the options that shape its outputs.
 fn whole_hash(
     l: &Loaded,
@@ -634,7 +663,11 @@ fn whole_hash(
     formats: &[Format],
     b: &Batch,
 ) -> Hash {
-    let mut h = engine::whole_inputs(l, tpl, b.tool);
+    with_options(engine::whole_inputs(l, tpl, b.tool), formats, b)
+}
+
+/// `h` followed by the options of this run that shape the outputs.
+fn with_options(mut h: Hash, formats: &[Format], b: &Batch) -> Hash {
     for f in formats {
         h = h.feed(f.ext().as_bytes());
     }
@@ -775,14 +808,12 @@ fn plan_seances<'a>(
             .iter()
             .filter_map(|&i| units[i].loaded.as_ref())
             .collect();
-        let mut h = engine::seance_inputs(&loaded, b.templates, b.tool);
-        for f in &formats {
-            h = h.feed(f.ext().as_bytes());
-        }
-        for k in &b.only {
-            h = h.feed(k.as_bytes());
-        }
-        let inputs = h.feed(&[u8::from(b.args.deny_warnings)]).hex();
+        let inputs = with_options(
+            engine::seance_inputs(&loaded, b.templates, b.tool),
+            &formats,
+            b,
+        )
+        .hex();
         let previous = manifests
             .get(root)
             .and_then(|m| m.seances.get(&key(&found.real)));
@@ -885,13 +916,7 @@ fn render_seance(j: &SeanceJob, units: &[Unit], b: &Batch) -> anyhow::Result<Out
         Vec::new()
     };
     // Outputs recorded in another folder (the séance file moved): removed.
-    let previous = match j.previous {
-        Some(p) if p.dir != j.found.out => {
-            o.removed.extend(remove_entry(out, p));
-            None
-        }
-        p => p,
-    };
+    let previous = same_folder(j.previous, &j.found.out, out, &mut o);
     let dir = Path::new(j.found.out.as_str());
     let mut entry = Entry {
         dir: j.found.out.clone(),

@@ -8,6 +8,7 @@ use super::conform::Bookmark;
 use super::paginate::Page;
 use super::{ARTIFACT, Item, Node, PAGE_H, Role, image, layout, paginate, writer};
 use crate::doc;
+use printpdf::ExternalXObject;
 
 /// One document of a collection and its bookmark.
 pub struct Part {
@@ -22,26 +23,25 @@ pub struct Part {
 /// collection's (`/Title`, XMP); author and date are the first part's.
 pub fn render_many(parts: &[Part], title: &str) -> Vec<u8> {
     // Lay out and paginate every part first: the total page count goes in every footer.
-    let mut logo = None;
+    // One logo for the file: the first the acts show (the collectivité's,
+    // the same file in every act, decoded once).
+    let mut logo: Option<(&doc::Logo, ExternalXObject)> = None;
     let mut laid = Vec::with_capacity(parts.len());
     for p in parts {
-        let own = p
-            .document
-            .meta
-            .logo
-            .as_ref()
-            .and_then(|l| Some((l, image::xobject_for(l)?)));
-        let mut flow = layout::layout(
-            &p.document.blocks,
-            own.as_ref().map(|(l, _)| (l.width, l.height)),
-        );
+        // An act's logo that cannot be drawn gets no room, as in its own PDF.
+        let own = match (p.document.meta.logo.as_ref(), &logo) {
+            (Some(l), Some((first, _))) if first.bytes == l.bytes => Some(l),
+            (Some(l), _) => image::xobject_for(l).map(|x| {
+                logo.get_or_insert((l, x));
+                l
+            }),
+            (None, _) => None,
+        };
+        let mut flow = layout::layout(&p.document.blocks, own.map(|l| (l.width, l.height)));
         let tree = std::mem::take(&mut flow.tree);
         laid.push((paginate::paginate_bare(&flow), tree));
-        // One logo for the file (the collectivité's, the same in every act).
-        if logo.is_none() {
-            logo = own.map(|(_, x)| x);
-        }
     }
+    let logo = logo.map(|(_, x)| x);
     let total: usize = laid.iter().map(|(p, _)| p.len()).sum();
     let mut pages: Vec<Page> = Vec::with_capacity(total);
     let mut tree = vec![Node {
