@@ -131,6 +131,17 @@ impl SeanceDoc {
         }
     }
 
+    /// What a reader calls it, in lists and links (the preview's index,
+    /// the published site).
+    pub fn label(self) -> &'static str {
+        match self {
+            SeanceDoc::Convocation => "Convocation et ordre du jour",
+            SeanceDoc::Liste => "Liste des délibérations",
+            SeanceDoc::ProcesVerbal => "Procès-verbal",
+            SeanceDoc::Registre => "Feuillet de clôture du registre",
+        }
+    }
+
     /// The template that produces it.
     pub fn template(self) -> &'static str {
         match self {

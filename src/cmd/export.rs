@@ -1,6 +1,6 @@
 //! `delib export scdl` (open-data file) and `delib export actes` (@ctes package).
 
-use crate::build::{self, Format, Kind};
+use crate::build::{Format, Kind};
 use crate::cli::{ActesArgs, ExportCommand, ScdlArgs};
 use crate::diag::Diagnostic;
 use crate::publish;
@@ -131,12 +131,14 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
     let (acts, mut left_out) = exportable_acts(&args.folder, &project);
     let (mut done, mut skipped) = (0usize, 0usize);
     let mut warned = false;
+    let tool = crate::manifest::tool_id();
     for act in &acts {
         if !actes::concerned(act) {
             skipped += 1;
             continue;
         }
-        let result = actes::meta(act, today).and_then(|m| package(act).map(|f| (m, f)));
+        let result = actes::meta(act, today)
+            .and_then(|m| package(act, &project.templates, tool).map(|f| (m, f)));
         let (meta, (act_pdf, annexes)) = match result {
             Ok(x) => x,
             Err(diags) => {
@@ -197,30 +199,21 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
 type Pdfs = (Vec<u8>, Vec<Vec<u8>>);
 
 /// The act's PDF and its annexes' (conventions, then annexes), checked to be PDF.
-fn package(act: &publish::Act) -> Result<Pdfs, Vec<Diagnostic>> {
-    let l = act.loaded;
-    let dir = crate::engine::templates_dir(l).map_err(|d| vec![d])?;
-    let tpl = crate::templates::Templates::load(dir.as_deref()).map_err(|d| vec![d])?;
-    let partners = l
-        .partenaires
-        .as_ref()
-        .map(|src| crate::partners::parse(src, tpl.partner_columns()).0);
-    let base = build::context(act.model).map_err(|d| vec![d])?;
+fn package(
+    act: &publish::Act,
+    templates: &crate::engine::TemplateSets,
+    tool: crate::manifest::Hash,
+) -> Result<Pdfs, Vec<Diagnostic>> {
+    let plan = crate::engine::plan(act.loaded, act.model, templates, tool).map_err(|d| vec![d])?;
     let mut act_pdf = None;
     let mut annexes = Vec::new();
-    for doc in build::documents(act.model, partners.as_deref()) {
+    for planned in &plan.docs {
+        let doc = &planned.doc;
         if doc.kind == Kind::Rapport {
             continue;
         }
-        let out = build::render_doc(
-            act.model,
-            &base,
-            partners.as_deref().unwrap_or(&[]),
-            &doc,
-            &tpl,
-            &[Format::Pdf],
-        )
-        .map_err(|d| vec![d])?;
+        let out = crate::engine::render_doc(act.model, &plan, planned, &[Format::Pdf])
+            .map_err(|d| vec![d])?;
         for f in out {
             if !f.bytes.starts_with(b"%PDF-") {
                 return Err(vec![act.at_deliberation(Diagnostic::error(

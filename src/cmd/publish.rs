@@ -5,17 +5,16 @@
 //! rendered again. Every file is written atomically (src/output.rs); a dossier
 //! in error leaves the whole site as it was.
 
-use crate::build::{self, Format, Kind};
+use crate::build::{Format, Kind};
 use crate::cli::PublishArgs;
 use crate::diag::Diagnostic;
 use crate::manifest::Hash;
 use crate::publish::site::{self, FileInfo, Published, SiteDoc};
 use crate::publish::{self, Act};
-use crate::templates::Templates;
 use anyhow::Context as _;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The site's manifest file.
@@ -88,27 +87,15 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
-    let mut templates: HashMap<Option<PathBuf>, Result<Templates, Diagnostic>> = HashMap::new();
-    for (act, _) in &online {
-        let dir =
-            crate::engine::templates_dir(act.loaded).map_err(|d| anyhow::anyhow!(d.render()))?;
-        templates
-            .entry(dir.clone())
-            .or_insert_with(|| Templates::load(dir.as_deref()));
-    }
+    let templates = &project.templates;
     let tool = crate::manifest::tool_id();
 
     // Render what changed, in parallel; nothing is written until every act rendered.
     let results: Vec<Result<Rendered, Diagnostic>> = online
         .par_iter()
         .map(|(act, _)| {
-            let dir = crate::engine::templates_dir(act.loaded)?;
-            let tpl = match templates.get(&dir) {
-                Some(Ok(t)) => t,
-                Some(Err(d)) => return Err(d.clone()),
-                None => return Err(Diagnostic::error("modele", "modèles introuvables")),
-            };
-            let inputs = inputs_hash(act, tpl, tool);
+            let tpl = templates.of(act.loaded)?;
+            let inputs = crate::engine::whole_inputs(act.loaded, &tpl, tool).hex();
             let folder = act.site_dir();
             if !args.force
                 && let Some(e) = old.acts.get(&folder)
@@ -120,7 +107,7 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
             {
                 return Ok((e.clone(), Vec::new()));
             }
-            render_act(act, tpl, inputs)
+            render_act(act, templates, tool, inputs)
         })
         .collect();
     let mut entries: Vec<SiteEntry> = Vec::with_capacity(results.len());
@@ -159,7 +146,7 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
         })
         .collect();
     let (seance_links, seance_files) =
-        match seance_documents(&args.folder, &acts, &online, today, &templates) {
+        match seance_documents(&args.folder, &acts, &online, today, templates) {
             Ok(x) => x,
             Err(diags) => {
                 for d in &diags {
@@ -326,7 +313,7 @@ fn seance_documents(
     acts: &[Act],
     online: &[(&Act, crate::french::Date)],
     today: crate::french::Date,
-    templates: &HashMap<Option<PathBuf>, Result<Templates, Diagnostic>>,
+    templates: &crate::engine::TemplateSets,
 ) -> Result<SeanceOutput, Vec<Diagnostic>> {
     use crate::seance::{self, SeanceDoc};
     // The partners only serve the recueil, which is not published.
@@ -362,22 +349,17 @@ fn seance_documents(
         };
         let mut wanted = Vec::new();
         if reached(&g.seance.liste_publiee) {
-            wanted.push((SeanceDoc::Liste, "Liste des délibérations"));
+            wanted.push(SeanceDoc::Liste);
         }
         if reached(&g.seance.proces_verbal_arrete) {
-            wanted.push((SeanceDoc::ProcesVerbal, "Procès-verbal"));
+            wanted.push(SeanceDoc::ProcesVerbal);
         }
         if wanted.is_empty() {
             continue;
         }
         let m = seance::build(&g)?;
         let due = seance::documents(&m);
-        let dir = crate::engine::templates_dir(first.loaded).map_err(|d| vec![d])?;
-        let tpl = match templates.get(&dir) {
-            Some(Ok(t)) => t,
-            Some(Err(d)) => return Err(vec![d.clone()]),
-            None => continue,
-        };
+        let tpl = templates.of(first.loaded).map_err(|d| vec![d])?;
         let rel = publish::relative_path(folder, &g.file);
         let url_dir: String = std::iter::once("seances".to_owned())
             .chain(rel.split('/').map(publish::url_segment))
@@ -385,14 +367,14 @@ fn seance_documents(
             .collect();
         let fs_dir = format!("seances/{rel}/");
         let mut docs = Vec::new();
-        for (d, title) in wanted {
+        for d in wanted {
             if !due.contains(&d) {
                 continue;
             }
             let out = seance::render_doc(
                 &m,
                 d,
-                tpl,
+                &tpl,
                 &[Format::Html, Format::Pdf],
                 first.model.logo.as_ref(),
             )
@@ -405,7 +387,7 @@ fn seance_documents(
                 files.push((format!("{fs_dir}{}", f.name), f.bytes));
             }
             docs.push(site::SeanceDoc {
-                title: title.to_owned(),
+                title: d.label().to_owned(),
                 pdf: format!("{url_dir}{}.pdf", d.stem()),
                 html: format!("{url_dir}{}.html", d.stem()),
                 pdf_size,
@@ -435,38 +417,20 @@ fn fs_path(url_dir: &str) -> String {
     out
 }
 
-/// Everything an act's documents depend on.
-fn inputs_hash(act: &Act, tpl: &Templates, tool: Hash) -> String {
-    let l = act.loaded;
-    let mut h = tool.feed(l.source.text.as_bytes());
-    if let Some((_, src)) = &l.seance {
-        h = h.feed(src.text.as_bytes());
-    }
-    if let Some((_, src)) = &l.projet {
-        h = h.feed(src.text.as_bytes());
-    }
-    if let Some(src) = &l.partenaires {
-        h = h.feed(src.text.as_bytes());
-    }
-    if let Some(logo) = &l.logo {
-        h = h.feed(&logo.bytes);
-    }
-    h.feed(tpl.hash().as_bytes()).hex()
-}
-
 /// Renders the act's documents (the délibération, its conventions and annexes;
 /// not the rapport, which is not part of the act) as PDF and HTML.
-fn render_act(act: &Act, tpl: &Templates, inputs: String) -> Result<Rendered, Diagnostic> {
+fn render_act(
+    act: &Act,
+    templates: &crate::engine::TemplateSets,
+    tool: Hash,
+    inputs: String,
+) -> Result<Rendered, Diagnostic> {
     let model = act.model;
-    let partners = act
-        .loaded
-        .partenaires
-        .as_ref()
-        .map(|src| crate::partners::parse(src, tpl.partner_columns()).0);
-    let base = build::context(model)?;
+    let plan = crate::engine::plan(act.loaded, model, templates, tool)?;
     let mut docs = Vec::new();
     let mut files = Vec::new();
-    for doc in build::documents(model, partners.as_deref()) {
+    for planned in &plan.docs {
+        let doc = &planned.doc;
         let title = match doc.kind {
             Kind::Rapport => continue,
             Kind::Deliberation => "Délibération".to_owned(),
@@ -483,14 +447,7 @@ fn render_act(act: &Act, tpl: &Templates, inputs: String) -> Result<Rendered, Di
                 crate::escape::unescape(&model.annexes[n - 1].titre)
             ),
         };
-        let out = build::render_doc(
-            model,
-            &base,
-            partners.as_deref().unwrap_or(&[]),
-            &doc,
-            tpl,
-            &[Format::Html, Format::Pdf],
-        )?;
+        let out = crate::engine::render_doc(model, &plan, planned, &[Format::Html, Format::Pdf])?;
         let info = |ext: &str| {
             out.iter()
                 .find(|f| f.name.ends_with(ext))

@@ -22,20 +22,6 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-/// The séance documents: stem and label on the index.
-const SEANCE_LABELS: [(crate::seance::SeanceDoc, &str); 4] = [
-    (
-        crate::seance::SeanceDoc::Convocation,
-        "Convocation et ordre du jour",
-    ),
-    (crate::seance::SeanceDoc::Liste, "Liste des délibérations"),
-    (crate::seance::SeanceDoc::ProcesVerbal, "Procès-verbal"),
-    (
-        crate::seance::SeanceDoc::Registre,
-        "Feuillet de clôture du registre",
-    ),
-];
-
 /// The version of a page that does not exist.
 pub const ABSENT: u64 = 0;
 
@@ -788,13 +774,9 @@ fn seance_entry(
                 html = String::from_utf8_lossy(&f.bytes).into_owned();
             }
         }
-        let label = SEANCE_LABELS
-            .iter()
-            .find(|(k, _)| *k == d)
-            .map_or("", |(_, l)| l);
         docs.push(Arc::new(Doc {
             stem: d.stem().to_owned(),
-            label: label.to_owned(),
+            label: d.label().to_owned(),
             fingerprint: inputs.clone(),
             version: hash_of(&[html.as_bytes()]),
             html,
