@@ -5,6 +5,11 @@ use delib::cli::{Cli, Command};
 use delib::cmd;
 use std::process::ExitCode;
 
+/// See Cargo.toml: why jemalloc, and where not.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
