@@ -254,6 +254,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
             .par_iter()
             .map(|j| render_seance(j, &units, &batch))
             .collect();
+        // The jobs borrow the manifests, which take the séances' entries now.
         drop(jobs);
         for outcome in outcomes {
             if let Some((root, k, entry)) = totals.add(outcome?, &mut printed)
