@@ -18,6 +18,7 @@ pub mod french;
 pub mod input;
 pub mod load;
 pub mod manifest;
+mod memo;
 pub mod messages;
 pub mod model;
 pub mod output;

@@ -11,6 +11,7 @@
 use super::Item;
 use super::fonts::{Face, face};
 use crate::doc::{Inline, Style};
+use crate::memo::Memo;
 
 /// Horizontal placement of the lines of a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -757,12 +758,55 @@ fn optimal(words: &[Word], width: f32, level: Hyphens) -> Option<Broken> {
 const SHRINK: f32 = 0.25;
 
 /// Lay out a paragraph in `width` pt; positions are relative to its left edge.
+///
+/// Remembered for the process ([`crate::memo`]): a clause every dossier of a
+/// batch repeats, or a heading balanced by trying several widths, is broken
+/// into lines once per measure.
 pub(crate) fn layout(
     inlines: &[Inline],
     base: TextStyle,
     align: HAlign,
     width: f32,
 ) -> Vec<LineBox> {
+    static LAID: Memo<Vec<LineBox>> = Memo::new(2 << 20);
+    let size = |lines: &Vec<LineBox>| {
+        lines
+            .iter()
+            .flat_map(|l| &l.items)
+            .map(|it| match it {
+                Item::Text { text, .. } => size_of::<Item>() + text.len(),
+                _ => size_of::<Item>(),
+            })
+            .sum::<usize>()
+            + lines.len() * size_of::<LineBox>()
+    };
+    LAID.get_or(&layout_key(inlines, base, align, width), size, || {
+        lay_out(inlines, base, align, width)
+    })
+}
+
+/// Every argument of [`layout`], as bytes: what its result depends on.
+fn layout_key(inlines: &[Inline], base: TextStyle, align: HAlign, width: f32) -> Vec<u8> {
+    let mut k = Vec::with_capacity(16 + inlines.len() * 16);
+    for f in [base.size, base.leading, width] {
+        k.extend_from_slice(&f.to_bits().to_le_bytes());
+    }
+    k.extend_from_slice(&[u8::from(base.bold), u8::from(base.italic), align as u8]);
+    for inline in inlines {
+        match inline {
+            Inline::Break => k.push(0),
+            Inline::Text { text, style } => {
+                let Style { bold, italic, sup } = *style;
+                k.push(1 | u8::from(bold) << 1 | u8::from(italic) << 2 | u8::from(sup) << 3);
+                k.extend_from_slice(&(text.len() as u64).to_le_bytes());
+                k.extend_from_slice(text.as_bytes());
+            }
+        }
+    }
+    k
+}
+
+fn lay_out(inlines: &[Inline], base: TextStyle, align: HAlign, width: f32) -> Vec<LineBox> {
     let width = width.max(1.0);
     let words = words(inlines, base);
     // Lines the clerk ended by hand (a contact card, an address) are items,
@@ -1007,6 +1051,102 @@ mod tests {
             bold: false,
             italic: false,
             leading: 14.85,
+        }
+    }
+
+    /// Every argument of `layout` in turn changes, the text staying: a
+    /// remembered layout must be the one a new layout gives, so a key that
+    /// left an argument out would give back the lines of another case.
+    #[test]
+    fn remembered_layouts_are_those_of_a_new_layout() {
+        let text = "Le conseil municipal, après en avoir délibéré, approuve la convention \
+                    de partenariat avec l'association et autorise le maire à la signer.";
+        let plain = |style: Style| {
+            vec![Inline::Text {
+                text: text.into(),
+                style,
+            }]
+        };
+        let bold = Style {
+            bold: true,
+            ..Style::default()
+        };
+        let sup = Style {
+            sup: true,
+            ..Style::default()
+        };
+        let with_break = vec![
+            Inline::text("Le conseil municipal,"),
+            Inline::Break,
+            Inline::text(&text[22..]),
+        ];
+        let base = style();
+        let cases = [
+            (plain(Style::default()), base, HAlign::Justify, 200.0),
+            (plain(Style::default()), base, HAlign::Justify, 150.0),
+            (plain(Style::default()), base, HAlign::Left, 200.0),
+            (plain(Style::default()), base, HAlign::Center, 200.0),
+            (plain(Style::default()), base, HAlign::Right, 200.0),
+            (plain(bold), base, HAlign::Justify, 200.0),
+            (plain(sup), base, HAlign::Justify, 200.0),
+            (with_break, base, HAlign::Justify, 200.0),
+            // The same runs without the break between them.
+            (
+                vec![
+                    Inline::text("Le conseil municipal,"),
+                    Inline::text(&text[22..]),
+                ],
+                base,
+                HAlign::Justify,
+                200.0,
+            ),
+            // Bold from the base style is bold text: another width than case 5.
+            (
+                plain(Style::default()),
+                TextStyle { bold: true, ..base },
+                HAlign::Justify,
+                150.0,
+            ),
+            (
+                plain(Style::default()),
+                TextStyle {
+                    italic: true,
+                    ..base
+                },
+                HAlign::Justify,
+                200.0,
+            ),
+            (
+                plain(Style::default()),
+                TextStyle { size: 12.0, ..base },
+                HAlign::Justify,
+                200.0,
+            ),
+            (
+                plain(Style::default()),
+                TextStyle {
+                    leading: 20.0,
+                    ..base
+                },
+                HAlign::Justify,
+                200.0,
+            ),
+        ];
+        let fresh: Vec<String> = cases
+            .iter()
+            .map(|(i, b, a, w)| format!("{:?}", lay_out(i, *b, *a, *w)))
+            .collect();
+        for (n, f) in fresh.iter().enumerate() {
+            assert!(
+                !fresh[..n].contains(f),
+                "case {n} must differ from the others"
+            );
+        }
+        // Seen, then remembered, then given back from memory.
+        for _ in 0..3 {
+            for ((i, b, a, w), f) in cases.iter().zip(&fresh) {
+                assert_eq!(&format!("{:?}", layout(i, *b, *a, *w)), f);
+            }
         }
     }
 
