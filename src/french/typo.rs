@@ -464,7 +464,15 @@ fn edits(t: &Text) -> Vec<Edit> {
 }
 
 /// Applies French typography to Markdown text: no-break spaces around `: ; ! ? « »`, curly apostrophes; idempotent.
+///
+/// Remembered for the process ([`crate::memo`]): the fields and template
+/// lines every dossier of a batch repeats are set once.
 pub fn typographie(s: &str) -> String {
+    static SET: crate::memo::Memo<String> = crate::memo::Memo::new(1 << 20);
+    SET.get_or(s.as_bytes(), String::len, || set(s))
+}
+
+fn set(s: &str) -> String {
     let t = Text::new(s);
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     let mut pos = 0;
@@ -485,6 +493,12 @@ pub fn ordinaux(s: &str) -> String {
     if !s.contains(|c: char| c.is_ascii_digit() || c == '°') {
         return s.to_owned();
     }
+    // Remembered, as `typographie` is.
+    static RAISED: crate::memo::Memo<String> = crate::memo::Memo::new(1 << 19);
+    RAISED.get_or(s.as_bytes(), String::len, || raise(s))
+}
+
+fn raise(s: &str) -> String {
     let t = Text::new(s);
     let n = t.chars.len();
     let mut out = String::with_capacity(s.len() + 16);
