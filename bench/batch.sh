@@ -17,14 +17,25 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/inputs/seances" "$work/inputs/templates"
 cp inputs/dijon/delib.toml "$work/inputs/"
 cp inputs/dijon/seances/2016-06-27.toml "$work/inputs/seances/"
-python3 - "$n" "$work/inputs" <<'PY'
-import sys
-n, out = int(sys.argv[1]), sys.argv[2]
+# The same, each sentence of the clerk's text (exposé, préambule, articles)
+# ending with the dossier's own reference: no paragraph of one dossier is
+# found in another, only the templates' own text repeats. The worst case for
+# delib's memory of paragraphs already set (README, Speed).
+mkdir -p "$work/varied/seances"
+cp inputs/dijon/delib.toml "$work/varied/"
+cp inputs/dijon/seances/2016-06-27.toml "$work/varied/seances/"
+python3 - "$n" "$work" <<'PY'
+import re, sys
+n, work = int(sys.argv[1]), sys.argv[2]
 src = open("inputs/dijon/convention-pep21.toml", encoding="utf-8").read()
+quoted = re.compile('"' * 3 + '(.*?)' + '"' * 3, re.S)
 for i in range(n):
     text = src.replace('numero = "2016-06-27/12"', f'numero = "2016-06-27/{1000 + i}"')
     text = text.replace("L'association les PEP 21", f"L'association les PEP 21 (antenne {i})")
-    open(f"{out}/dossier-{i:04}.toml", "w", encoding="utf-8").write(text)
+    open(f"{work}/inputs/dossier-{i:04}.toml", "w", encoding="utf-8").write(text)
+    # Each sentence ending a line of a multi-line text gets the dossier's reference.
+    varied = quoted.sub(lambda m: m.group(0).replace(m.group(1), re.sub(r"\.$", f" (réf. {i}).", m.group(1), flags=re.M)), text)
+    open(f"{work}/varied/dossier-{i:04}.toml", "w", encoding="utf-8").write(varied)
 PY
 cd "$work"
 docs_per_dossier=4
@@ -41,6 +52,7 @@ echo "delib: $n dossiers x $docs_per_dossier documents x 3 formats, $(nproc) cor
 acts=(--only rapport,deliberation,convention,annexe)
 measure "full batch" "$bin" render inputs -o out "${acts[@]}"
 full=$(cat last.txt)
+measure "full batch, varied text" "$bin" render varied -o out-varied "${acts[@]}"
 measure "no-change re-run" "$bin" render inputs -o out "${acts[@]}"
 "$bin" templates inputs/templates > /dev/null
 echo "Article ajouté pour le banc d'essai." >> inputs/templates/annexe.md.tera

@@ -58,21 +58,28 @@ impl<V: Clone> Memo<V> {
         // Made outside the lock: the other threads go on meanwhile.
         let v = make();
         if let Ok(mut inner) = self.inner.lock() {
-            if inner.seen.insert(Fast::default().hash_one(key)) {
-                return v;
-            }
-            let bytes = key.len() + size(&v);
-            if inner.bytes + bytes > self.budget {
+            // A first sight costs its place in `seen`, a second one the input
+            // and its result.
+            let first = inner.seen.insert(Fast::default().hash_one(key));
+            let cost = if first { SEEN } else { key.len() + size(&v) };
+            if inner.bytes + cost > self.budget {
                 inner.seen.clear();
                 inner.done.clear();
                 inner.bytes = 0;
+                return v;
             }
-            inner.bytes += bytes;
-            inner.done.insert(key.into(), v.clone());
+            inner.bytes += cost;
+            if !first {
+                inner.done.insert(key.into(), v.clone());
+            }
         }
         v
     }
 }
+
+/// Bytes an input seen once takes: its hash in a hash set, with the set's
+/// spare room.
+const SEEN: usize = 24;
 
 /// FxHash's multiply-rotate, eight bytes at a time: the keys are the
 /// documents' own text, not chosen by anyone who could aim collisions at
@@ -144,6 +151,12 @@ mod tests {
             let inner = memo.inner.lock().unwrap();
             assert!(inner.bytes <= 100, "{} bytes kept", inner.bytes);
             assert!(inner.done.len() <= 2);
+        }
+        // Inputs seen once count too: they cannot grow `seen` without bound.
+        let memo: Memo<u8> = Memo::new(10 * SEEN);
+        for i in 0..1000u32 {
+            memo.get_or(&i.to_le_bytes(), |_| 1, || 0);
+            assert!(memo.inner.lock().unwrap().seen.len() <= 10);
         }
     }
 

@@ -468,7 +468,7 @@ fn edits(t: &Text) -> Vec<Edit> {
 /// Remembered for the process ([`crate::memo`]): the fields and template
 /// lines every dossier of a batch repeats are set once.
 pub fn typographie(s: &str) -> String {
-    static SET: crate::memo::Memo<String> = crate::memo::Memo::new(1 << 20);
+    static SET: crate::memo::Memo<String> = crate::memo::Memo::new(1 << 19);
     SET.get_or(s.as_bytes(), String::len, || set(s))
 }
 
@@ -494,7 +494,7 @@ pub fn ordinaux(s: &str) -> String {
         return s.to_owned();
     }
     // Remembered, as `typographie` is.
-    static RAISED: crate::memo::Memo<String> = crate::memo::Memo::new(1 << 19);
+    static RAISED: crate::memo::Memo<String> = crate::memo::Memo::new(1 << 18);
     RAISED.get_or(s.as_bytes(), String::len, || raise(s))
 }
 

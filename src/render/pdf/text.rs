@@ -768,7 +768,7 @@ pub(crate) fn layout(
     align: HAlign,
     width: f32,
 ) -> Vec<LineBox> {
-    static LAID: Memo<Vec<LineBox>> = Memo::new(2 << 20);
+    static LAID: Memo<Vec<LineBox>> = Memo::new(1 << 19);
     let size = |lines: &Vec<LineBox>| {
         lines
             .iter()
