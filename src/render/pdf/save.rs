@@ -147,7 +147,7 @@ pub(crate) fn compress_streams(lo: &mut Document) {
     }
 }
 
-/// FNV-1a, 64 bits: a stable hash for the file id and the subset tags.
+/// FNV-1a, 64 bits: a stable hash for the subset tags.
 pub(crate) struct Fnv(pub u64);
 
 impl Fnv {
@@ -321,14 +321,13 @@ pub(crate) fn save(lo: &Document, salt: &[u8]) -> Vec<u8> {
     push_uint(&mut out, xref_at as u64);
     out.extend_from_slice(b"\n%%EOF\n");
 
-    // The id: a hash of the file written with the placeholder in its place.
+    // The id: a hash of the file written with the placeholder in its place,
+    // eight bytes at a time (a byte at a time, it was 6 % of a batch).
     if !id_at.is_empty() {
-        let mut a = Fnv::new(0xcbf2_9ce4_8422_2325);
-        let mut b = Fnv::new(0x6c62_272e_07bb_0142);
-        a.write(&out);
-        b.write(&out);
-        b.write(salt);
-        let id = format!("{:016x}{:016x}", a.0, b.0);
+        use crate::manifest::Hash;
+        let a = Hash::default().feed(&out);
+        let b = Hash::default().feed(salt).feed(&out);
+        let id = format!("{}{}", a.hex(), b.hex());
         for at in id_at {
             out[at..at + ID_PLACEHOLDER.len()].copy_from_slice(id.as_bytes());
         }
