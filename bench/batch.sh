@@ -41,6 +41,8 @@ cd "$work"
 docs_per_dossier=4
 measure() { # label, then the command
     local label=$1; shift
+    # What the last step wrote goes to disk first, not during this one.
+    sync
     /usr/bin/time -f "%e %M" -o time.txt "$@" 2> log.txt || { cat log.txt; exit 1; }
     read -r secs kb < time.txt
     printf '%-28s %7.2f s   peak RSS %4d MB   %s\n' "$label" "$secs" $((kb / 1024)) "$(tail -n 1 log.txt)"
