@@ -70,6 +70,35 @@ struct Rendered {
     docs: Vec<Arc<Doc>>,
 }
 
+impl Rendered {
+    /// The document `stem` served in `format` (the recueil as a PDF only).
+    fn doc(&self, stem: &str, format: Format) -> Option<&Arc<Doc>> {
+        self.docs
+            .iter()
+            .find(|d| d.stem == stem && (format == Format::Pdf || !d.pdf_only()))
+    }
+}
+
+/// The Markdown bytes and the HTML text among a document's files.
+fn md_and_html(files: Vec<crate::build::OutputFile>) -> (Vec<u8>, String) {
+    let (mut md, mut html) = (Vec::new(), String::new());
+    for f in files {
+        if f.name.ends_with(".md") {
+            md = f.bytes;
+        } else {
+            html = String::from_utf8_lossy(&f.bytes).into_owned();
+        }
+    }
+    (md, html)
+}
+
+/// The body of an entry that could not be rendered: its version changes
+/// with the file and with what it is told.
+fn failed_body(file: &str, diagnostics: &[Diagnostic]) -> Body {
+    let text: String = diagnostics.iter().map(Diagnostic::render).collect();
+    Body::Failed(hash_of(&[file.as_bytes(), text.as_bytes()]))
+}
+
 /// One document: its Markdown and HTML, and its PDF once asked for.
 struct Doc {
     stem: String,
@@ -294,11 +323,7 @@ impl Site {
         }
         match self.document(&segs) {
             Some((entry, stem, format)) => match &entry.body {
-                Body::Rendered(r) => r
-                    .docs
-                    .iter()
-                    .find(|d| d.stem == stem && (format == Format::Pdf || !d.pdf_only()))
-                    .map_or(ABSENT, |d| d.version),
+                Body::Rendered(r) => r.doc(stem, format).map_or(ABSENT, |d| d.version),
                 Body::Failed(v) if is_document_stem(stem) => *v,
                 Body::Failed(_) => ABSENT,
             },
@@ -378,11 +403,7 @@ impl Site {
             )),
             Body::Failed(_) => absent(),
             Body::Rendered(r) => {
-                let Some(doc) = r
-                    .docs
-                    .iter()
-                    .find(|d| d.stem == stem && (format == Format::Pdf || !d.pdf_only()))
-                else {
+                let Some(doc) = r.doc(stem, format) else {
                     return absent();
                 };
                 let link = |f: Format| {
@@ -543,15 +564,7 @@ fn render(
         }
         let files = engine::render_doc(&model, &plan, planned, &[Format::Md, Format::Html])
             .map_err(|d| vec![d])?;
-        let mut md = Vec::new();
-        let mut html = String::new();
-        for f in files {
-            if f.name.ends_with(".md") {
-                md = f.bytes;
-            } else {
-                html = String::from_utf8_lossy(&f.bytes).into_owned();
-            }
-        }
+        let (md, html) = md_and_html(files);
         fresh += 1;
         docs.push(Arc::new(Doc {
             label: label(
@@ -665,9 +678,7 @@ fn dossier_entry(
         Ok((r, fresh, reused)) => (Body::Rendered(r), fresh, reused, false),
         Err(more) => {
             diagnostics.extend(more);
-            let text: String = diagnostics.iter().map(Diagnostic::render).collect();
-            let v = hash_of(&[file.as_bytes(), text.as_bytes()]);
-            (Body::Failed(v), 0, 0, true)
+            (failed_body(&file, &diagnostics), 0, 0, true)
         }
     };
     let entry = Entry {
@@ -720,13 +731,7 @@ fn seance_entry(
         counts.1 += r.docs.len();
         return Some(entry(Body::Rendered(Arc::clone(r)), Vec::new()));
     }
-    let failed = |diags: Vec<Diagnostic>| {
-        let text: String = diags.iter().map(Diagnostic::render).collect();
-        Some(entry(
-            Body::Failed(hash_of(&[file.as_bytes(), text.as_bytes()])),
-            diags,
-        ))
-    };
+    let failed = |diags: Vec<Diagnostic>| Some(entry(failed_body(&file, &diags), diags));
     if let Some(u) = members.iter().find(|u| u.failed(false)) {
         let d = Diagnostic::error(
             "seance-non-rendue",
@@ -766,14 +771,7 @@ fn seance_entry(
     };
     let mut docs = Vec::new();
     for (d, files) in files {
-        let (mut md, mut html) = (Vec::new(), String::new());
-        for f in files {
-            if f.name.ends_with(".md") {
-                md = f.bytes;
-            } else {
-                html = String::from_utf8_lossy(&f.bytes).into_owned();
-            }
-        }
+        let (md, html) = md_and_html(files);
         docs.push(Arc::new(Doc {
             stem: d.stem().to_owned(),
             label: d.label().to_owned(),
