@@ -245,7 +245,6 @@ fn use_text(used: &mut BTreeMap<PathBuf, String>, path: &Path, bytes: &[u8]) {
 /// walk reported, as one hash. None when a file's bytes on disk are not
 /// those in `used` (changed while the run read it).
 pub fn tomls(paths: &[PathBuf], used: &BTreeMap<PathBuf, String>) -> Option<Hash> {
-    let os = |p: &Path| p.as_os_str().as_encoded_bytes().to_vec();
     let mut walk = Vec::new();
     let found = crate::discover::candidates(paths, &mut walk).ok()?;
     let mut h = Hash::default().feed(&found.len().to_le_bytes());
@@ -256,8 +255,8 @@ pub fn tomls(paths: &[PathBuf], used: &BTreeMap<PathBuf, String>) -> Option<Hash
             return None;
         }
         h = h
-            .feed(&os(path))
-            .feed(&os(real))
+            .feed(os(path))
+            .feed(os(real))
             .feed(out.as_bytes())
             .feed(&[u8::from(*given)])
             .feed(hash.as_bytes());
@@ -266,6 +265,11 @@ pub fn tomls(paths: &[PathBuf], used: &BTreeMap<PathBuf, String>) -> Option<Hash
         h = h.feed(d.message.as_bytes());
     }
     Some(h)
+}
+
+/// A path's bytes, for hashing.
+fn os(p: &Path) -> &[u8] {
+    p.as_os_str().as_encoded_bytes()
 }
 
 /// The key of a run: its command line and folder, its [`tomls`], and the
@@ -277,9 +281,8 @@ fn key(
     deps: &[PathBuf],
     used: &BTreeMap<PathBuf, String>,
 ) -> Option<String> {
-    let os = |p: &Path| p.as_os_str().as_encoded_bytes().to_vec();
     let cwd = std::env::current_dir().ok()?;
-    let mut h = crate::manifest::tool_id().feed(b"relance").feed(&os(&cwd));
+    let mut h = crate::manifest::tool_id().feed(b"relance").feed(os(&cwd));
     let list = |h: Hash, items: &[String]| {
         items
             .iter()
@@ -289,16 +292,16 @@ fn key(
     };
     h = h.feed(&args.paths.len().to_le_bytes());
     for p in &args.paths {
-        h = h.feed(&os(p));
+        h = h.feed(os(p));
     }
-    h = h.feed(&args.output.as_deref().map(os).unwrap_or_default());
+    h = h.feed(args.output.as_deref().map_or(&[][..], os));
     h = list(h, &args.format);
     h = list(h, &args.only);
     h = h.feed(&[u8::from(args.deny_warnings)]);
     h = h.feed(tomls.hex().as_bytes());
     h = h.feed(&deps.len().to_le_bytes());
     for d in deps {
-        h = h.feed(&os(d)).feed(state(d, used)?.as_bytes());
+        h = h.feed(os(d)).feed(state(d, used)?.as_bytes());
     }
     Some(h.hex())
 }

@@ -69,6 +69,8 @@ struct Batch<'a> {
 
 /// Where one dossier goes, and what the last run left there.
 struct Target<'a> {
+    /// The dossier's manifest key (its real path), found once.
+    key: &'a str,
     /// Output folder and the dossier's sub-folder, or why it has none.
     place: Result<&'a (PathBuf, String), &'a Diagnostic>,
     previous: Option<&'a Entry>,
@@ -206,17 +208,24 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
             }
         }
     }
+    let keys: Vec<String> = units.iter().map(|u| key(&u.path)).collect();
     let outcomes: Vec<anyhow::Result<Outcome>> = units
         .par_iter_mut()
         .zip(places.par_iter())
         .zip(keep.par_iter())
-        .map(|((u, place), &keep)| {
+        .zip(keys.par_iter())
+        .map(|(((u, place), &keep), key)| {
             let place = place.as_ref();
             let previous = place
                 .ok()
                 .and_then(|(root, _)| manifests.get(root))
-                .and_then(|m| m.dossiers.get(&key(&u.path)));
-            let result = render_one(u, &Target { place, previous }, &batch);
+                .and_then(|m| m.dossiers.get(key));
+            let target = Target {
+                key,
+                place,
+                previous,
+            };
+            let result = render_one(u, &target, &batch);
             if !keep {
                 u.release_model();
             }
@@ -237,15 +246,14 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         failed: usize::from(found_failed),
         ..Totals::default()
     };
-    let mut rendered_keys: BTreeSet<String> = BTreeSet::new();
-    for (u, outcome) in units.iter().zip(outcomes) {
+    for outcome in outcomes {
         if let Some((root, k, entry)) = totals.add(outcome?, &mut printed)
             && let Some(m) = manifests.get_mut(&root)
         {
             m.dossiers.insert(k, entry);
         }
-        rendered_keys.insert(key(&u.path));
     }
+    let rendered_keys: BTreeSet<String> = keys.into_iter().collect();
     // The séances, once their dossiers are done.
     let seance_count = {
         let jobs = plan_seances(&mut units, &seances, &places, &manifests, &batch);
@@ -381,8 +389,9 @@ fn report_findings(
 ) -> bool {
     for d in findings {
         if !quiet || d.severity == Severity::Error {
-            eprintln!("{}", d.render());
-            printed.push_str(&d.render());
+            let shown = d.render();
+            eprintln!("{shown}");
+            printed.push_str(&shown);
             printed.push('\n');
         }
     }
@@ -636,7 +645,7 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
     if !o.failed {
         entry.inputs = whole_hash(l, &plan.templates, &formats, b).hex();
     }
-    o.entry = Some((root.clone(), key(&u.path), entry));
+    o.entry = Some((root.clone(), t.key.to_owned(), entry));
     Ok(o)
 }
 
@@ -719,7 +728,7 @@ fn unchanged(u: &Unit, t: &Target, b: &Batch) -> Option<Outcome> {
     Some(Outcome {
         report,
         unchanged: previous.files.keys().filter(|f| selected(f)).count(),
-        entry: Some((root.clone(), key(&u.path), previous.clone())),
+        entry: Some((root.clone(), t.key.to_owned(), previous.clone())),
         ..Outcome::default()
     })
 }
