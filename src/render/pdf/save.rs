@@ -66,25 +66,7 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
 
 /// `data` as zlib "stored" blocks: no compression, always valid.
 fn stored(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x78, 0x01];
-    let mut chunks = data.chunks(0xFFFF).peekable();
-    if chunks.peek().is_none() {
-        out.extend_from_slice(&[1, 0, 0, 0xFF, 0xFF]);
-    }
-    while let Some(c) = chunks.next() {
-        out.push(u8::from(chunks.peek().is_none()));
-        let n = c.len() as u16;
-        out.extend_from_slice(&n.to_le_bytes());
-        out.extend_from_slice(&(!n).to_le_bytes());
-        out.extend_from_slice(c);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &x in data {
-        a = (a + u32::from(x)) % 65521;
-        b = (b + a) % 65521;
-    }
-    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    out
+    miniz_oxide::deflate::compress_to_vec_zlib(data, 0)
 }
 
 /// Most streams kept compressed for reuse, and their total raw size.
