@@ -25,8 +25,8 @@ pub(crate) struct Memo<V> {
 }
 
 struct Inner<V> {
-    seen: HashSet<u64, Fast>,
-    done: HashMap<Box<[u8]>, V, Fast>,
+    seen: HashSet<u64, Quick>,
+    done: HashMap<Box<[u8]>, V, Quick>,
     bytes: usize,
 }
 
@@ -60,7 +60,7 @@ impl<V: Clone> Memo<V> {
         if let Ok(mut inner) = self.inner.lock() {
             // A first sight costs its place in `seen`, a second one the input
             // and its result.
-            let first = inner.seen.insert(Fast::default().hash_one(key));
+            let first = inner.seen.insert(Quick::default().hash_one(key));
             let cost = if first { SEEN } else { key.len() + size(&v) };
             if inner.bytes + cost > self.budget {
                 inner.seen.clear();
@@ -81,39 +81,47 @@ impl<V: Clone> Memo<V> {
 /// spare room.
 const SEEN: usize = 24;
 
-/// FxHash's multiply-rotate, eight bytes at a time: the keys are the
-/// documents' own text, not chosen by anyone who could aim collisions at
-/// the map, and a collision costs only a comparison.
-type Fast = BuildHasherDefault<FastHasher>;
+/// FxHash's multiply-rotate, for maps whose keys are the documents' own
+/// text or small integers chosen by the fonts (kerning pairs, glyph slots),
+/// not by anyone who could aim collisions at them: SipHash's protection is
+/// not needed, and a collision costs only a comparison.
+pub(crate) type Quick = BuildHasherDefault<QuickHasher>;
 
 #[derive(Default)]
-pub(crate) struct FastHasher(u64);
+pub(crate) struct QuickHasher(u64);
 
-impl Hasher for FastHasher {
+impl Hasher for QuickHasher {
+    /// Eight bytes at a time.
     fn write(&mut self, bytes: &[u8]) {
         let mut words = bytes.chunks_exact(8);
         for w in &mut words {
             let mut b = [0u8; 8];
             b.copy_from_slice(w);
-            self.add(u64::from_le_bytes(b));
+            self.write_u64(u64::from_le_bytes(b));
         }
         let mut b = [0u8; 8];
         b[..words.remainder().len()].copy_from_slice(words.remainder());
-        self.add(u64::from_le_bytes(b));
+        self.write_u64(u64::from_le_bytes(b));
+    }
+
+    fn write_u16(&mut self, v: u16) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
     }
 
     fn write_usize(&mut self, v: usize) {
-        self.add(v as u64);
+        self.write_u64(v as u64);
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 
     fn finish(&self) -> u64 {
         self.0
-    }
-}
-
-impl FastHasher {
-    fn add(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
@@ -162,7 +170,7 @@ mod tests {
 
     #[test]
     fn keys_differing_anywhere_hash_apart() {
-        let h = |b: &[u8]| Fast::default().hash_one(b);
+        let h = |b: &[u8]| Quick::default().hash_one(b);
         assert_ne!(h(b"abcdefgh1"), h(b"abcdefgh2"));
         assert_ne!(h(b"abc"), h(b"abc\0"));
         assert_ne!(h(b""), h(b"\0"));

@@ -5,8 +5,8 @@
 //! truncates them when it writes `/W`: the positions computed here are then
 //! the positions a viewer computes, with no drift along a line.
 
+use crate::memo::Quick;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 /// One of the embedded faces.
@@ -107,39 +107,6 @@ pub(crate) struct FaceData {
     notdef_adv: u16,
     /// Pair kerning from the `kern` table: `left gid << 16 | right gid` → 1/1000 em.
     kern: HashMap<u32, i16, Quick>,
-}
-
-/// Hashing for the maps looked up once per character (kerning pairs, glyph
-/// slots): their keys are small integers chosen by the fonts and the text
-/// being set, not by anyone who could aim collisions at them, so SipHash's
-/// protection is not needed and a multiply-rotate (FxHash's) is enough.
-type Quick = BuildHasherDefault<QuickHasher>;
-
-#[derive(Default)]
-pub(crate) struct QuickHasher(u64);
-
-impl Hasher for QuickHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u16(&mut self, v: u16) {
-        self.write_u64(u64::from(v));
-    }
-
-    fn write_u32(&mut self, v: u32) {
-        self.write_u64(u64::from(v));
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// Advance of a narrow no-break space (U+202F) in layout, 1/1000 em: about
