@@ -20,7 +20,7 @@ cp inputs/dijon/seances/2016-06-27.toml "$work/inputs/seances/"
 # The same, each sentence of the clerk's text (exposé, préambule, articles)
 # ending with the dossier's own reference: no paragraph of one dossier is
 # found in another, only the templates' own text repeats. The worst case for
-# delib's memory of paragraphs already set (README, Speed).
+# delib's memory of paragraphs already set (docs/speed.md).
 mkdir -p "$work/varied/seances"
 cp inputs/dijon/delib.toml "$work/varied/"
 cp inputs/dijon/seances/2016-06-27.toml "$work/varied/seances/"

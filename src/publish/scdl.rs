@@ -4,7 +4,7 @@
 use super::Act;
 use crate::diag::Diagnostic;
 
-/// The schema's version, written in the README and the help.
+/// The schema's version, written in docs/publication.md and the help.
 pub const VERSION: &str = "2.1.5";
 
 /// The columns, in the schema's order.

@@ -1,11 +1,17 @@
-//! The README is enough for a first dossier: its walkthrough runs verbatim,
-//! its `delib.toml` example works as copied, its codes table is complete.
+//! The README is enough for a first dossier: its walkthrough runs verbatim;
+//! the `delib.toml` example of docs/input.md works as copied; the codes table
+//! of docs/checks.md is complete.
 
 use crate::common::{delib, project, root, stderr, temp_dir};
 use std::process::Command;
 
 fn readme() -> String {
-    std::fs::read_to_string(root().join("README.md")).unwrap()
+    doc("README.md")
+}
+
+/// A documentation file of the repository, by its path from the root.
+fn doc(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap()
 }
 
 /// Fenced code blocks of `text`: (language, body).
@@ -87,13 +93,13 @@ fn the_first_dossier_walkthrough_runs_verbatim() {
     assert!(listed.contains("deliberation.pdf"), "{listed}");
 }
 
-/// The `delib.toml` of « The input, in short », copied as is, works.
+/// The `delib.toml` of docs/input.md, copied as is, works.
 #[test]
-fn the_readme_delib_toml_works_as_copied() {
-    let example = blocks(&readme())
+fn the_input_page_delib_toml_works_as_copied() {
+    let example = blocks(&doc("docs/input.md"))
         .into_iter()
         .find(|(lang, body)| lang == "toml" && body.contains("nom = \"Ville de Dijon\""))
-        .expect("README shows a delib.toml")
+        .expect("docs/input.md shows a delib.toml")
         .1;
     let dir = project(
         "readme-delib-toml",
@@ -106,10 +112,18 @@ fn the_readme_delib_toml_works_as_copied() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
-/// Every finding code the program can emit has a row in the README's table.
+/// Every finding code the program can emit is documented: in the table of
+/// docs/checks.md, or in the table of the page of its command (the codes of
+/// `export` in docs/publication.md, of the séance in docs/seance.md).
 #[test]
 fn the_codes_table_lists_every_code() {
-    let text = readme();
+    let mut text = String::new();
+    for e in std::fs::read_dir(root().join("docs")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            text.push_str(&std::fs::read_to_string(p).unwrap());
+        }
+    }
     let mut codes = Vec::new();
     let mut stack = vec![root().join("src")];
     while let Some(d) = stack.pop() {
@@ -129,10 +143,7 @@ fn the_codes_table_lists_every_code() {
         .iter()
         .filter(|c| !text.contains(&format!("`{c}`")))
         .collect();
-    assert!(
-        missing.is_empty(),
-        "codes missing from the README: {missing:?}"
-    );
+    assert!(missing.is_empty(), "codes missing from docs/: {missing:?}");
 }
 
 /// The string literal right after `Diagnostic::error(` / `warning(`, and the

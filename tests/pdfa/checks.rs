@@ -3,7 +3,7 @@
 //! regression names it. Shared by `tests/pdf_render.rs` and `tests/delib/`.
 //!
 //! These checks cover what delib's writer could get wrong; they are no full
-//! validator (see README, "Archival and accessible PDFs").
+//! validator (see docs/pdf.md).
 
 #![allow(dead_code)]
 
