@@ -502,36 +502,36 @@ impl Checker<'_> {
     fn numbering(&mut self) {
         let d = self.l.dossier.deliberation.get_ref();
         let src = self.src().clone();
-        if let Some(p) = &d.publication {
-            if let Some(id) = &p.identifiant
-                && !actes_identifier_shape(id.get_ref())
-            {
-                self.out.push(
-                    Diagnostic::warning("identifiant-actes", format!("l'identifiant « {} » n'a pas la forme habituelle d'un acte @ctes", id.get_ref()))
-                        .at(&src, id.span())
-                        .hint("forme attendue : 021-212102314-20160627-12-DE (département, SIREN, date, numéro, nature) ; recopiez-le de l'accusé de réception"),
-                );
-            }
-            if let Some(n) = &p.numero_actes
-                && !valid_numero_actes(n.get_ref())
-            {
-                self.out.push(
-                    Diagnostic::error(
-                        "numero-actes",
-                        format!("le numéro @ctes « {} » n'est pas valide", n.get_ref()),
-                    )
-                    .at(&src, n.span())
-                    .hint("1 à 15 caractères parmi les chiffres, les majuscules sans accent et _"),
-                );
-            }
+        // The SIRET's keys, the typed identifiant against the derived one;
+        // values the open-data file would show as spreadsheet formulas.
+        self.out.extend(crate::identifiant::check(self.l));
+        self.out.extend(crate::publish::scdl::check(self.l));
+        if let Some(p) = &d.publication
+            && let Some(n) = &p.numero_actes
+            && !crate::identifiant::is_numero(n.get_ref())
+        {
+            self.out.push(
+                Diagnostic::error(
+                    "numero-actes",
+                    format!("le numéro @ctes « {} » n'est pas valide", n.get_ref()),
+                )
+                .at(&src, n.span())
+                .hint("1 à 15 caractères parmi les chiffres, les majuscules sans accent et _"),
+            );
         }
         if let Some(m) = &d.matiere
-            && !matiere_shape(m.get_ref())
+            && !(matiere_shape(m.get_ref())
+                && crate::publish::nomenclature::scdl_name(m.get_ref()).is_some())
         {
+            let why = if matiere_shape(m.get_ref()) {
+                "n'est pas dans la nomenclature @ctes"
+            } else {
+                "n'a pas la forme N.M"
+            };
             self.out.push(
                 Diagnostic::warning(
                     "matiere",
-                    format!("le code matière « {} » n'a pas la forme N.M", m.get_ref()),
+                    format!("le code matière « {} » {why}", m.get_ref()),
                 )
                 .at(&src, m.span())
                 .hint(
@@ -789,28 +789,6 @@ fn amounts_in(text: &str) -> Vec<u64> {
     out
 }
 
-/// `DDD-SIRENxxxxx-YYYYMMDD-NUMERO-XX`, the usual shape of an @ctes identifier.
-pub fn actes_identifier_shape(id: &str) -> bool {
-    let parts: Vec<&str> = id.split('-').collect();
-    parts.len() == 5
-        && parts[0].len() == 3
-        && parts[0].chars().all(|c| c.is_ascii_alphanumeric())
-        && parts[1].len() >= 9
-        && parts[1].chars().all(|c| c.is_ascii_digit())
-        && parts[2].len() == 8
-        && parts[2].chars().all(|c| c.is_ascii_digit())
-        && valid_numero_actes(parts[3])
-        && parts[4].len() == 2
-        && parts[4].chars().all(|c| c.is_ascii_uppercase())
-}
-
-/// `^[0-9A-Z_]{1,15}$`.
-pub fn valid_numero_actes(n: &str) -> bool {
-    (1..=15).contains(&n.len())
-        && n.chars()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase() || c == '_')
-}
-
 fn matiere_shape(m: &str) -> bool {
     let Some((a, b)) = m.split_once('.') else {
         return false;
@@ -888,13 +866,6 @@ mod tests {
 
     #[test]
     fn actes_shapes() {
-        assert!(actes_identifier_shape("021-212102314-20160627-12-DE"));
-        assert!(actes_identifier_shape(
-            "067-200094332-20220117-CP_2022_1_5_1-DE"
-        ));
-        assert!(!actes_identifier_shape("021-2121-20160627-12-DE"));
-        assert!(valid_numero_actes("2016_06_27_12"));
-        assert!(!valid_numero_actes("2016-06-27/12"));
         assert!(matiere_shape("8.1") && matiere_shape("7.10") && !matiere_shape("81"));
     }
 

@@ -223,22 +223,33 @@ Exemples :
   delib export scdl inputs --url https://www.ville.fr/actes"
     )]
     Scdl(ScdlArgs),
-    /// Paquet @ctes de chaque acte (PDF nommés selon le protocole et métadonnées XML)
+    /// Paquet @ctes de chaque acte à transmettre (PDF nommés selon le protocole et métadonnées XML)
     #[command(
         help_template = TEMPLATE,
-        override_usage = "delib export actes <RÉPERTOIRE> -o <RÉPERTOIRE> [--classification AAAA-MM-JJ]",
+        override_usage = "delib export actes <RÉPERTOIRE> -o <RÉPERTOIRE> [--classification AAAA-MM-JJ] [--inclure-transmis]",
         after_help = "\
 Pour chaque acte voté qui a une nature et une matière @ctes, écrit dans un répertoire à son nom
 ce que le tiers de télétransmission (S²LOW, FAST, iXbus…) envoie au contrôle de légalité :
-l'acte en PDF (…_1.pdf), ses annexes en PDF (…_2.pdf, …_3.pdf : conventions, annexes) et le
-message XML @ctes (…_0.xml : nature, matières, numéro, date de décision, objet). Vérifie
-l'objet (499 caractères au plus), le numéro @ctes (^[0-9A-Z_]{1,15}$), la date de décision
-(pas dans le futur) et les PDF. Un acte qui ne passe pas est signalé et laissé de côté.
+l'acte en PDF tel qu'il a été signé (…_1.pdf, sans mention de réception, de publication ni
+d'exécution), ses annexes en PDF (…_2.pdf, …_3.pdf : conventions, annexes) et le message XML
+@ctes (…_0.xml : nature, matières, numéro, date de décision, objet). Le nom du répertoire est
+l'identifiant @ctes de l'acte (département, SIREN, date, numéro, nature) suivi de -1-1 : celui
+que l'accusé de réception de la préfecture renverra.
 
-Codes de sortie : 0 tous les actes concernés sont prêts, 1 au moins un écarté.
+Un acte n'est transmis qu'une fois : celui qui a une date de réception ([deliberation.publication]
+reception, inscrite par delib accuse-reception) est laissé de côté, et son ancien paquet gardé ;
+--inclure-transmis refait quand même son paquet. Une délibération rejetée n'est empaquetée que si
+le dossier dit transmettre = true ; transmettre = false écarte un acte. Chaque acte laissé de
+côté est nommé, avec la raison. Le paquet d'un acte redevenu projet (ou rejeté, ou renuméroté)
+est supprimé. Vérifie l'objet (499 caractères au plus), le numéro @ctes (^[0-9A-Z_]{1,15}$), la
+matière (nomenclature @ctes), la date de décision (pas dans le futur) et les PDF. Un acte qui ne
+passe pas est signalé et laissé de côté. Chaque fichier est écrit en entier ou pas du tout.
 
-Exemple :
-  delib export actes inputs -o actes --classification 2024-01-15"
+Codes de sortie : 0 tous les actes à transmettre sont prêts, 1 au moins un écarté.
+
+Exemples :
+  delib export actes inputs -o actes --classification 2024-01-15
+  delib export actes inputs -o actes --inclure-transmis     refaire aussi les paquets déjà reçus"
     )]
     Actes(ActesArgs),
 }
@@ -259,6 +270,9 @@ pub struct ActesArgs {
     /// Date du jour, AAAA-MM-JJ (par défaut : aujourd'hui)
     #[arg(long, value_name = "AAAA-MM-JJ")]
     pub date: Option<String>,
+    /// Refait aussi le paquet des actes déjà reçus en préfecture (qui ont une date de réception)
+    #[arg(long)]
+    pub inclure_transmis: bool,
 }
 
 /// `delib export scdl`.

@@ -63,7 +63,24 @@ pub fn plain(s: &str) -> String {
 /// `delib check` warns about them (`caractere-controle`). Line breaks and
 /// tabs are kept.
 pub fn is_stripped(c: char) -> bool {
-    c != '\n' && c != '\t' && crate::diag::is_terminal_control(c)
+    (c != '\n' && c != '\t' && crate::diag::is_terminal_control(c)) || is_noncharacter(c)
+}
+
+/// The Unicode noncharacters (U+FFFE, U+FFFF, U+FDD0 to U+FDEF, and the
+/// last two code points of every plane): never meant for interchange, and
+/// U+FFFE and U+FFFF are not characters XML allows. They are removed with
+/// the control characters.
+fn is_noncharacter(c: char) -> bool {
+    let u = c as u32;
+    (0xFDD0..=0xFDEF).contains(&u) || u & 0xFFFE == 0xFFFE
+}
+
+/// A character XML 1.0 allows in a document (its `Char` production): tab,
+/// line feed, carriage return, and U+0020 up, less U+FFFE and U+FFFF
+/// (Rust strings hold no surrogates). What the Atom feed and the @ctes
+/// message keep of a text.
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
 }
 
 /// A Markdown field (exposé, article text): typography, raw HTML made inert
@@ -317,6 +334,23 @@ mod tests {
         for s in ["<b>A & B</b>", "**x** [y] 1. z", "# t | u"] {
             assert_eq!(unescape(&plain(s)), crate::french::typographie(s));
         }
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_dropped_too() {
+        for c in [
+            '\u{fffe}',
+            '\u{ffff}',
+            '\u{fdd0}',
+            '\u{1fffe}',
+            '\u{10ffff}',
+        ] {
+            assert!(is_stripped(c), "U+{:04X}", c as u32);
+            assert_eq!(plain(&format!("a{c}b")), "ab");
+        }
+        assert!(!is_stripped('\u{fffd}') && !is_stripped('é') && !is_stripped('\u{1f600}'));
+        assert!(!is_xml_char('\u{fffe}') && !is_xml_char('\u{ffff}') && !is_xml_char('\u{1}'));
+        assert!(is_xml_char('\u{fffd}') && is_xml_char('\n') && is_xml_char('\u{10000}'));
     }
 
     #[test]

@@ -446,6 +446,12 @@ pub struct Publication {
     pub publication: Option<TomlDate>,
     #[schemars(description = "electronique, affichage ou papier")]
     pub mode: Option<ModePublication>,
+    /// Added field: whether `delib export actes` packages the act. By
+    /// default a voted act is packaged and a rejected proposal is not.
+    #[schemars(
+        description = "true : transmettre l'acte au contrôle de légalité même rejeté ; false : ne jamais l'empaqueter pour @ctes (par défaut : oui s'il est adopté, non s'il est rejeté)"
+    )]
+    pub transmettre: Option<bool>,
 }
 
 /// `[convention]`.

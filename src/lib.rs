@@ -15,6 +15,7 @@ pub mod doc;
 pub mod engine;
 pub mod escape;
 pub mod french;
+pub mod identifiant;
 pub mod input;
 pub mod load;
 pub mod manifest;

@@ -65,7 +65,13 @@ impl Manifest {
     /// that does not parse or validate is empty too, with the French
     /// warning to print.
     pub fn load(root: &Path) -> (Manifest, Option<String>) {
-        let path = root.join(FILE);
+        Manifest::load_named(root, FILE)
+    }
+
+    /// [`Manifest::load`] for a manifest of another name (the @ctes
+    /// packages' own, so that packages and documents may share a folder).
+    pub fn load_named(root: &Path, name: &str) -> (Manifest, Option<String>) {
+        let path = root.join(name);
         let bytes = match crate::load::read_regular(&path, 256 << 20) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -128,7 +134,12 @@ impl Manifest {
 
     /// Serialises the manifest (None for an empty one where there was none).
     pub fn to_bytes(&self, root: &Path) -> Option<Vec<u8>> {
-        if self.dossiers.is_empty() && self.seances.is_empty() && !root.join(FILE).exists() {
+        self.to_bytes_named(root, FILE)
+    }
+
+    /// [`Manifest::to_bytes`] for a manifest named `name`.
+    pub fn to_bytes_named(&self, root: &Path, name: &str) -> Option<Vec<u8>> {
+        if self.dossiers.is_empty() && self.seances.is_empty() && !root.join(name).exists() {
             return None;
         }
         let mut json = serde_json::to_vec_pretty(self).ok()?;

@@ -420,7 +420,8 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
             .as_ref()
             .and_then(|x| date(x, src, &mut errs))
             .map(date_longue),
-        identifiant: p.identifiant.as_ref().map(|s| plain(s.get_ref())),
+        // Typed, or derived once transmitted (crate::identifiant).
+        identifiant: crate::identifiant::printed(l).map(|s| plain(&s)),
         publication: p
             .publication
             .as_ref()

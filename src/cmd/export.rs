@@ -58,11 +58,21 @@ pub fn run(what: &ExportCommand, quiet: bool) -> anyhow::Result<u8> {
     }
 }
 
-/// "2 délibérations exportées, 1 projet ignoré, 1 écartée".
-fn summary(done: usize, what: &str, drafts: usize, left_out: usize) -> String {
+/// "2 délibérations exportées, 1 projet ignoré, 1 rejetée non exportée, 1 écartée"
+/// (the rejected ones only when there are).
+fn summary(done: usize, what: &str, drafts: usize, rejected: usize, left_out: usize) -> String {
     let s = |n: usize| if n > 1 { "s" } else { "" };
+    let rejected = if rejected > 0 {
+        format!(
+            ", {rejected} rejetée{} non {what}{}",
+            s(rejected),
+            s(rejected)
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{done} délibération{} {what}{}, {drafts} projet{} ignoré{}, {left_out} écartée{}",
+        "{done} délibération{} {what}{}, {drafts} projet{} ignoré{}{rejected}, {left_out} écartée{}",
         s(done),
         s(done),
         s(drafts),
@@ -73,14 +83,33 @@ fn summary(done: usize, what: &str, drafts: usize, left_out: usize) -> String {
 
 fn scdl(args: &ScdlArgs, quiet: bool) -> anyhow::Result<u8> {
     let today = publish::today(args.date.as_deref())?;
+    // DELIB_URL is a URI, and a cell a spreadsheet reads as text.
+    if let Some(u) = &args.url
+        && !(u.starts_with("https://") || u.starts_with("http://"))
+    {
+        anyhow::bail!(
+            "adresse incorrecte « {u} » pour --url : elle commence par https:// (ou http://), ex. https://www.ville.fr/actes"
+        );
+    }
     let mut project = load_project(&args.folder, quiet)?;
     project.check_all();
     let (acts, mut left_out) = exportable_acts(&args.folder, &project);
     let mut rows = Vec::new();
-    let mut drafts = 0;
+    let (mut drafts, mut rejected) = (0, 0);
     for act in &acts {
         if act.is_draft() {
             drafts += 1;
+            continue;
+        }
+        // The schema lists the délibérations adoptées.
+        if act.is_rejected() {
+            if !quiet {
+                eprintln!(
+                    "{} : délibération rejetée, non exportée (le fichier SCDL ne liste que les délibérations adoptées)",
+                    act.loaded.source.path.display()
+                );
+            }
+            rejected += 1;
             continue;
         }
         match publish::scdl::row(act, args.url.as_deref(), today) {
@@ -111,13 +140,22 @@ fn scdl(args: &ScdlArgs, quiet: bool) -> anyhow::Result<u8> {
         eprintln!(
             "{} : {}",
             args.output.display(),
-            summary(rows.len(), "exportée", drafts, left_out)
+            summary(rows.len(), "exportée", drafts, rejected, left_out)
         );
     }
     Ok(u8::from(left_out > 0))
 }
 
+/// The manifest of a folder of @ctes packages: per dossier, its package
+/// folder and the bytes of each file, so that a later run removes only what
+/// it wrote (a package renamed, or of an act that became a draft).
+pub const ACTES_MANIFEST: &str = ".delib-actes.json";
+
+/// The files of one package: name and bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
 fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
+    use crate::manifest::{Entry, FileRecord, Manifest};
     use publish::actes;
     let today = publish::today(args.date.as_deref())?;
     let classification = match &args.classification {
@@ -129,12 +167,29 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
     let mut project = load_project(&args.folder, quiet)?;
     project.check_all();
     let (acts, mut left_out) = exportable_acts(&args.folder, &project);
-    let (mut done, mut skipped) = (0usize, 0usize);
-    let mut warned = false;
     let tool = crate::manifest::tool_id();
+
+    // Build every package in memory first.
+    let mut packages: Vec<(&publish::Act, Entry, Files)> = Vec::new();
+    let mut dropped: Vec<&publish::Act> = Vec::new();
+    let (mut drafts, mut received, mut other) = (0usize, 0usize, 0usize);
     for act in &acts {
-        if !actes::concerned(act) {
-            skipped += 1;
+        if let Some(why) = actes::left_out(act, args.inclure_transmis) {
+            match why {
+                actes::LeftOut::Draft | actes::LeftOut::NotConcerned => drafts += 1,
+                actes::LeftOut::Received(_) => received += 1,
+                _ => other += 1,
+            }
+            if !quiet && why != actes::LeftOut::Draft {
+                eprintln!(
+                    "{} : non empaqueté, {}",
+                    act.loaded.source.path.display(),
+                    why.why()
+                );
+            }
+            if !why.keeps_package() {
+                dropped.push(act);
+            }
             continue;
         }
         let result = actes::meta(act, today)
@@ -153,44 +208,136 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
                 continue;
             }
         };
-        if classification.is_none() && !warned && !quiet {
-            eprintln!(
-                "avertissement : date de version de la classification non donnée (--classification AAAA-MM-JJ) ; \
-                 la date de décision de chaque acte est écrite à sa place"
-            );
-            warned = true;
-        }
         let base = meta.base_name();
-        let dir = args.output.join(&base);
         let act_name = format!("{base}_1.pdf");
         let annex_names: Vec<String> = (0..annexes.len())
             .map(|i| format!("{base}_{}.pdf", i + 2))
             .collect();
         let xml = actes::message(
             &meta,
-            classification.unwrap_or(meta.date),
+            classification.unwrap_or(meta.id.date),
             &act_name,
             &annex_names,
         );
         let mut files = vec![(format!("{base}_0.xml"), xml), (act_name, act_pdf)];
         files.extend(annex_names.into_iter().zip(annexes));
-        for (name, bytes) in &files {
-            let path = dir.join(name);
-            crate::output::write_if_changed(&path, bytes)
-                .with_context(|| format!("impossible d'écrire {}", path.display()))?;
-        }
-        done += 1;
+        let entry = Entry {
+            dir: base,
+            files: files
+                .iter()
+                .map(|(n, b)| {
+                    let record = FileRecord {
+                        inputs: String::new(),
+                        bytes: crate::manifest::content_hash(b),
+                    };
+                    (n.clone(), record)
+                })
+                .collect(),
+            ..Entry::default()
+        };
+        packages.push((act, entry, files));
     }
-    if !quiet {
-        let s = |n: usize| if n > 1 { "s" } else { "" };
+    if classification.is_none() && !packages.is_empty() && !quiet {
         eprintln!(
-            "{} : {done} acte{} prêt{} pour @ctes, {skipped} non concerné{} (projet, ou sans nature ni matière), {left_out} écarté{}",
-            args.output.display(),
-            s(done),
-            s(done),
-            s(skipped),
-            s(left_out)
+            "avertissement : date de version de la classification non donnée (--classification AAAA-MM-JJ) ; \
+             la date de décision de chaque acte est écrite à sa place"
         );
+    }
+
+    // Write under the output folder's lock: each file atomically, then the
+    // manifest; remove what an earlier run wrote for acts now left out.
+    let out = crate::output::OutputDir::open(&args.output, || {
+        eprintln!(
+            "un autre delib écrit dans {} : attente de la fin de son export…",
+            args.output.display()
+        );
+    })
+    .with_context(|| {
+        format!(
+            "impossible de créer le répertoire {}",
+            args.output.display()
+        )
+    })?;
+    let (mut manifest, warning) = Manifest::load_named(out.root(), ACTES_MANIFEST);
+    if let Some(w) = warning {
+        eprintln!("{w}");
+    }
+    let mut removed = Vec::new();
+    let key = |act: &publish::Act| {
+        let p = &act.loaded.source.path;
+        p.canonicalize()
+            .unwrap_or_else(|_| p.clone())
+            .to_string_lossy()
+            .into_owned()
+    };
+    for act in &dropped {
+        if let Some(old) = manifest.dossiers.remove(&key(act)) {
+            removed.extend(super::render::remove_entry(&out, &old));
+        }
+    }
+    // Dossiers deleted since the last run.
+    let gone: Vec<String> = manifest
+        .dossiers
+        .keys()
+        .filter(|k| !std::path::Path::new(k.as_str()).exists())
+        .cloned()
+        .collect();
+    for k in gone {
+        if let Some(old) = manifest.dossiers.remove(&k) {
+            removed.extend(super::render::remove_entry(&out, &old));
+        }
+    }
+    let done = packages.len();
+    for (act, entry, files) in packages {
+        let k = key(act);
+        let dir = std::path::Path::new(&entry.dir);
+        out.clean(dir);
+        for (name, bytes) in &files {
+            let rel = dir.join(name);
+            out.write(&rel, bytes).with_context(|| {
+                format!("impossible d'écrire {}", out.root().join(&rel).display())
+            })?;
+        }
+        // The package of this act under another name (its number changed).
+        if let Some(old) = manifest.dossiers.insert(k, entry.clone())
+            && old.dir != entry.dir
+        {
+            removed.extend(super::render::remove_entry(&out, &old));
+        }
+    }
+    if let Some(bytes) = manifest.to_bytes_named(out.root(), ACTES_MANIFEST) {
+        out.write_top(ACTES_MANIFEST, &bytes).with_context(|| {
+            format!(
+                "impossible d'écrire le manifeste dans {}",
+                out.root().display()
+            )
+        })?;
+    }
+    drop(out);
+    if !quiet {
+        removed.sort();
+        for r in &removed {
+            eprintln!(
+                "supprimé   {}",
+                crate::diag::for_terminal(&r.display().to_string())
+            );
+        }
+        let s = |n: usize| if n > 1 { "s" } else { "" };
+        let mut parts = vec![format!("{done} acte{} prêt{} pour @ctes", s(done), s(done))];
+        if received > 0 {
+            parts.push(format!("{received} déjà reçu{} en préfecture", s(received)));
+        }
+        if other > 0 {
+            parts.push(format!(
+                "{other} non transmis (rejeté, ou transmettre = false)"
+            ));
+        }
+        parts.push(format!(
+            "{drafts} non concerné{} (projet, ou sans nature ni matière)",
+            s(drafts)
+        ));
+        parts.push(format!("{left_out} écarté{}", s(left_out)));
+        eprintln!("{} : {}", args.output.display(), parts.join(", "));
     }
     Ok(u8::from(left_out > 0))
 }
@@ -204,7 +351,12 @@ fn package(
     templates: &crate::engine::TemplateSets,
     tool: crate::manifest::Hash,
 ) -> Result<Pdfs, Vec<Diagnostic>> {
-    let plan = crate::engine::plan(act.loaded, act.model, templates, tool).map_err(|d| vec![d])?;
+    // The act as signed: what happens after transmission (reception,
+    // publication, executory mention, identifiant) is not in it yet.
+    let mut signed = act.model.clone();
+    signed.deliberation.publication = None;
+    signed.deliberation.executoire = None;
+    let plan = crate::engine::plan(act.loaded, &signed, templates, tool).map_err(|d| vec![d])?;
     let mut act_pdf = None;
     let mut annexes = Vec::new();
     for planned in &plan.docs {
@@ -212,7 +364,7 @@ fn package(
         if doc.kind == Kind::Rapport {
             continue;
         }
-        let out = crate::engine::render_doc(act.model, &plan, planned, &[Format::Pdf])
+        let out = crate::engine::render_doc(&signed, &plan, planned, &[Format::Pdf])
             .map_err(|d| vec![d])?;
         for f in out {
             if !f.bytes.starts_with(b"%PDF-") {

@@ -402,7 +402,7 @@ fn report_findings(
 
 /// Deletes the files of a manifest entry that are still what was written,
 /// then its folder and the parents it leaves empty; returns what was deleted.
-fn remove_entry(out: &OutputDir, entry: &Entry) -> Vec<PathBuf> {
+pub(crate) fn remove_entry(out: &OutputDir, entry: &Entry) -> Vec<PathBuf> {
     let mut removed = Vec::new();
     let dir = Path::new(&entry.dir);
     for (name, record) in &entry.files {

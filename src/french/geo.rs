@@ -142,6 +142,28 @@ pub fn du_departement(name: &str) -> String {
     }
 }
 
+/// The INSEE code of a département on three characters, as @ctes writes it
+/// (`021`, `02A`, `974`), from its name as [`du_departement`] reads it.
+/// [`DEPARTEMENTS`] is in the order of the codes: 01 to 19, 2A, 2B, 21 to
+/// 95, then 971 to 974 and 976.
+pub fn code_departement(name: &str) -> Option<String> {
+    let name = name.trim();
+    let bare = ["de la ", "de l'", "de l’", "du ", "des ", "d'", "d’", "de "]
+        .iter()
+        .find_map(|a| name.strip_prefix(a))
+        .unwrap_or(name);
+    let key = fold(bare);
+    let i = DEPARTEMENTS.iter().position(|(n, _)| fold(n) == key)?;
+    Some(match i {
+        0..=18 => format!("0{:02}", i + 1),
+        19 => "02A".to_owned(),
+        20 => "02B".to_owned(),
+        21..=95 => format!("0{i:02}"),
+        96..=99 => format!("97{}", i - 95),
+        _ => "976".to_owned(),
+    })
+}
+
 /// Whether a word starts with a vowel sound that elides "de" (h left alone:
 /// aspirated or not cannot be told from spelling).
 fn elides(word: &str) -> bool {
@@ -192,6 +214,28 @@ mod tests {
             assert!(du_departement(n).starts_with(a), "{n}");
             assert!(a.ends_with(' ') || a.ends_with('\''), "{n}");
         }
+    }
+
+    #[test]
+    fn departement_codes_follow_the_insee_order() {
+        let code = |n| code_departement(n).unwrap();
+        assert_eq!(code("Ain"), "001");
+        assert_eq!(code("Ariège"), "009");
+        assert_eq!(code("Corrèze"), "019");
+        assert_eq!(code("Corse-du-Sud"), "02A");
+        assert_eq!(code("Haute-Corse"), "02B");
+        assert_eq!(code("Côte-d'Or"), "021");
+        assert_eq!(code("de la Côte d’Or"), "021");
+        assert_eq!(code("Finistère"), "029");
+        assert_eq!(code("Gard"), "030");
+        assert_eq!(code("Paris"), "075");
+        assert_eq!(code("Territoire de Belfort"), "090");
+        assert_eq!(code("Val-de-Marne"), "094");
+        assert_eq!(code("Val-d'Oise"), "095");
+        assert_eq!(code("Guadeloupe"), "971");
+        assert_eq!(code("La Réunion"), "974");
+        assert_eq!(code("Mayotte"), "976");
+        assert_eq!(code_departement("Atlantide"), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod number;
 mod typo;
 
 pub use date::{Date, MOIS, date_avec_jour, date_en_lettres, date_longue, heure};
-pub use geo::{DEPARTEMENTS, de, du_departement};
+pub use geo::{DEPARTEMENTS, code_departement, de, du_departement};
 pub use number::{
     Orthographe, est_nombre_en_lettres, grouper, montant_en_chiffres, montant_en_lettres,
     nombre_en_lettres,

@@ -25,6 +25,7 @@
 use super::Act;
 use crate::diag::Diagnostic;
 use crate::french::Date;
+use crate::identifiant::Identifiant;
 
 /// The namespace of the @ctes messages, as S²LOW writes it.
 pub const NAMESPACE: &str = "http://www.interieur.gouv.fr/ACTES#v1.1-20040216";
@@ -32,108 +33,149 @@ pub const NAMESPACE: &str = "http://www.interieur.gouv.fr/ACTES#v1.1-20040216";
 /// Maximum length of the objet, in characters.
 pub const OBJET_MAX: usize = 499;
 
-/// The two-letter code of a nature: 1 DE délibération, 2 AR acte réglementaire,
-/// 3 AI acte individuel, 4 CC contrat et convention, 5 BF document budgétaire
-/// et financier, 6 AU autre.
-pub fn nature_code(nature: u8) -> Option<&'static str> {
-    ["DE", "AR", "AI", "CC", "BF", "AU"]
-        .get(usize::from(nature).checked_sub(1)?)
-        .copied()
-}
-
 /// What the package of one act needs, checked.
 pub struct Meta {
-    pub nature: u8,
+    /// Département, SIREN, date, number and nature, as the préfecture will
+    /// acknowledge them (`crate::identifiant`).
+    pub id: Identifiant,
     pub matiere: Vec<u32>,
-    pub numero: String,
-    pub date: Date,
     pub objet: String,
-    pub siren: String,
-    pub departement: String,
 }
 
 impl Meta {
-    /// `021-212102313-20160627-2016_06_27_12-DE-1-1`.
+    /// `021-212102313-20160627-2016_06_27_12-DE-1-1`: the identifiant, then
+    /// the message type (1-1, transmission of an act).
     pub fn base_name(&self) -> String {
-        format!(
-            "{}-{}-{:04}{:02}{:02}-{}-{}-1-1",
-            self.departement,
-            self.siren,
-            self.date.year,
-            self.date.month,
-            self.date.day,
-            self.numero,
-            nature_code(self.nature).unwrap_or("AU")
-        )
+        format!("{}-1-1", self.id)
     }
 }
 
-/// Whether the act goes to @ctes at all: voted, with a nature and a matière.
-pub fn concerned(act: &Act) -> bool {
+/// Why an act gets no package in this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOut {
+    /// Not voted yet.
+    Draft,
+    /// No nature or no matière: not meant for @ctes.
+    NotConcerned,
+    /// Voted down, and not marked `transmettre = true`.
+    Rejected,
+    /// Marked `transmettre = false`.
+    NotToTransmit,
+    /// The préfecture acknowledged it on that date: sending it again would
+    /// make a second act.
+    Received(Date),
+}
+
+impl LeftOut {
+    /// Why, in French, with what to do when something can be done.
+    pub fn why(self) -> String {
+        match self {
+            LeftOut::Draft => "projet (pas encore voté)".to_owned(),
+            LeftOut::NotConcerned => "sans nature ni matière @ctes".to_owned(),
+            LeftOut::Rejected => {
+                "délibération rejetée ; pour la transmettre, écrivez transmettre = true dans [deliberation.publication]".to_owned()
+            }
+            LeftOut::NotToTransmit => {
+                "transmettre = false dans [deliberation.publication]".to_owned()
+            }
+            LeftOut::Received(d) => format!(
+                "déjà reçu en préfecture le {} ; --inclure-transmis pour refaire son paquet",
+                crate::french::date_longue(d)
+            ),
+        }
+    }
+
+    /// True when a package written before stays: the one of an act the
+    /// préfecture received is what was sent. Any other act left out loses
+    /// the package an earlier run wrote (a voted act that became a draft
+    /// again must not be sent).
+    pub fn keeps_package(self) -> bool {
+        matches!(self, LeftOut::Received(_))
+    }
+}
+
+/// Why the act gets no package, or None when it gets one: voted, with a
+/// nature and a matière, adopted (or rejected and marked `transmettre =
+/// true`), not marked `transmettre = false`, and not yet received by the
+/// préfecture unless `include_received`.
+pub fn left_out(act: &Act, include_received: bool) -> Option<LeftOut> {
     let d = act.loaded.dossier.deliberation.get_ref();
-    !act.is_draft() && d.nature.is_some() && d.matiere.is_some()
+    let p = d.publication.as_ref();
+    let transmettre = p.and_then(|p| p.transmettre);
+    if act.is_draft() {
+        return Some(LeftOut::Draft);
+    }
+    if d.nature.is_none() || d.matiere.is_none() {
+        return Some(LeftOut::NotConcerned);
+    }
+    match transmettre {
+        Some(false) => return Some(LeftOut::NotToTransmit),
+        None if act.is_rejected() => return Some(LeftOut::Rejected),
+        _ => {}
+    }
+    let received = p
+        .and_then(|p| p.reception.as_ref())
+        .and_then(crate::model::to_date);
+    match received {
+        Some(r) if !include_received => Some(LeftOut::Received(r)),
+        _ => None,
+    }
 }
 
 /// Checks the act's @ctes data; every problem is located.
 pub fn meta(act: &Act, today: Date) -> Result<Meta, Vec<Diagnostic>> {
+    use crate::identifiant::Missing;
     let l = act.loaded;
     let d = l.dossier.deliberation.get_ref();
     let mut errs = Vec::new();
-    let nature = d.nature.unwrap_or(0);
-    if nature_code(nature).is_none() {
-        errs.push(act.at_deliberation(
-            Diagnostic::error(
-                "actes-nature",
-                format!("nature @ctes {nature} inconnue"),
-            )
-            .hint("1 délibération, 2 acte réglementaire, 3 acte individuel, 4 contrat ou convention, 5 document budgétaire, 6 autre"),
-        ));
-    }
+    let id = match crate::identifiant::derive(l) {
+        Ok(id) => Some(id),
+        Err(missing) => {
+            let code = match missing {
+                Missing::Siret => "actes-siren",
+                Missing::Departement => "actes-departement",
+                Missing::Date => "actes-date",
+                Missing::Numero => "actes-numero",
+                Missing::Nature => "actes-nature",
+            };
+            let e = Diagnostic::error(code, missing.message()).hint(missing.hint());
+            let typed_numero = d.publication.as_ref().and_then(|p| p.numero_actes.as_ref());
+            errs.push(
+                match (missing, crate::identifiant::siret(l), typed_numero) {
+                    // A SIRET with a wrong key is a finding of `check` at its
+                    // line; here, only a missing one is reported.
+                    (Missing::Siret | Missing::Departement, Some((_, typed, src)), _) => {
+                        e.at(src, typed.span())
+                    }
+                    (Missing::Siret | Missing::Departement, None, _) => {
+                        super::at_collectivite(l, e)
+                    }
+                    (Missing::Numero, _, Some(n)) => e.at(&l.source, n.span()),
+                    _ => act.at_deliberation(e),
+                },
+            );
+            None
+        }
+    };
+    // The same rule as the SCDL file: a matière of the nomenclature, to
+    // level 2 at least (the schema requires CodeMatiere1 and CodeMatiere2).
     let matiere = d.matiere.as_ref().and_then(|m| {
-        let codes = super::nomenclature::codes(m.get_ref());
+        let code = m.get_ref().trim();
+        let codes = super::nomenclature::codes(code)
+            .filter(|c| c.len() >= 2 && super::nomenclature::scdl_name(code).is_some());
         if codes.is_none() {
             errs.push(
                 Diagnostic::error(
                     "actes-matiere",
-                    format!(
-                        "« {} » n'est pas un code de matière @ctes (1 à 5 niveaux de chiffres)",
-                        m.get_ref()
-                    ),
+                    format!("« {code} » n'est pas une matière de la nomenclature @ctes"),
                 )
                 .at(&l.source, m.span())
-                .hint("par exemple matiere = \"8.1\""),
+                .hint("un code de niveau 2 au moins, de 1.1 à 9.4 (ex. 8.1 enseignement, 7.5 subventions)"),
             );
         }
         codes
     });
-    let numero = act
-        .model
-        .deliberation
-        .numero_actes
-        .as_deref()
-        .map(crate::escape::unescape);
-    let numero = match numero {
-        Some(n) if is_numero(&n) => n,
-        other => {
-            let d2 = Diagnostic::error(
-                "actes-numero",
-                match &other {
-                    Some(n) => format!("le numéro @ctes « {n} » ne suit pas le motif ^[0-9A-Z_]{{1,15}}$"),
-                    None => "la délibération n'a pas de numéro @ctes".to_owned(),
-                },
-            )
-            .hint("donnez numero_actes = \"2016_06_27_12\" dans [deliberation.publication] (15 caractères au plus : chiffres, majuscules, _)");
-            let at = d
-                .publication
-                .as_ref()
-                .and_then(|p| p.numero_actes.as_ref())
-                .map(|n| d2.clone().at(&l.source, n.span()));
-            errs.push(at.unwrap_or_else(|| act.at_deliberation(d2)));
-            String::new()
-        }
-    };
-    let date = act.date();
-    if let Some(dt) = date
+    if let Some(dt) = act.date()
         && dt > today
     {
         let span = l
@@ -154,7 +196,12 @@ pub fn meta(act: &Act, today: Date) -> Result<Meta, Vec<Diagnostic>> {
         }
         errs.push(e);
     }
-    let objet = act.objet().trim().to_owned();
+    let objet: String = act
+        .objet()
+        .trim()
+        .chars()
+        .filter(|&c| !crate::escape::is_stripped(c))
+        .collect();
     let n = objet.chars().count();
     if n > OBJET_MAX {
         errs.push(
@@ -166,82 +213,10 @@ pub fn meta(act: &Act, today: Date) -> Result<Meta, Vec<Diagnostic>> {
             .hint("raccourcissez l'objet : le détail va dans l'exposé et les articles"),
         );
     }
-    let siret: Option<String> = l
-        .collectivite
-        .siret
-        .as_ref()
-        .map(|s| s.get_ref().chars().filter(|c| !c.is_whitespace()).collect());
-    let siren = match siret {
-        Some(s) if super::scdl::is_siret(&s) => s[..9].to_owned(),
-        _ => {
-            errs.push(super::at_collectivite(
-                l,
-                Diagnostic::error(
-                    "actes-siren",
-                    "le SIRET de la collectivité manque ou est incorrect : @ctes nomme les fichiers par le SIREN",
-                )
-                .hint("ajoutez siret = \"…\" (14 chiffres, registre SIRENE) dans [collectivite] de delib.toml"),
-            ));
-            String::new()
-        }
-    };
-    let identifiant = d
-        .publication
-        .as_ref()
-        .and_then(|p| p.identifiant.as_ref())
-        .map(|i| i.get_ref().clone());
-    let departement = departement(identifiant.as_deref(), &siren);
-    if departement.is_none() && !siren.is_empty() {
-        errs.push(super::at_collectivite(
-            l,
-            Diagnostic::error(
-                "actes-departement",
-                "le département @ctes ne se déduit pas du SIREN (seuls ceux des communes et des départements le donnent)",
-            )
-            .hint("ajoutez l'identifiant @ctes d'un acte déjà transmis ([deliberation.publication] identifiant = \"021-…\")"),
-        ));
+    match (id, matiere) {
+        (Some(id), Some(matiere)) if errs.is_empty() => Ok(Meta { id, matiere, objet }),
+        _ => Err(errs),
     }
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    Ok(Meta {
-        nature,
-        matiere: matiere.unwrap_or_default(),
-        numero,
-        date: date.unwrap_or(today),
-        objet,
-        siren,
-        departement: departement.unwrap_or_default(),
-    })
-}
-
-/// `^[0-9A-Z_]{1,15}$`.
-pub fn is_numero(s: &str) -> bool {
-    (1..=15).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'_')
-}
-
-/// The département on three characters: from an @ctes identifier
-/// (`021-…`), else from the SIREN of a commune (`21DD0…`) or of a
-/// département (`22DD0…`).
-pub fn departement(identifiant: Option<&str>, siren: &str) -> Option<String> {
-    if let Some(id) = identifiant {
-        let head = id.split('-').next().unwrap_or("");
-        if head.len() == 3 && head.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Some(head.to_owned());
-        }
-    }
-    let b = siren.as_bytes();
-    if b.len() == 9 && (siren.starts_with("21") || siren.starts_with("22")) {
-        let dd = &siren[2..4];
-        // Overseas: 97D and the fifth digit.
-        if dd == "97" {
-            return Some(siren[2..5].to_owned());
-        }
-        return Some(format!("0{dd}"));
-    }
-    None
 }
 
 /// Writes `s` for an ISO-8859-1 XML document: characters outside Latin-1
@@ -254,7 +229,9 @@ fn latin1_xml(s: &str, out: &mut Vec<u8>) {
             '>' => out.extend_from_slice(b"&gt;"),
             '"' => out.extend_from_slice(b"&quot;"),
             '\n' | '\r' | '\t' => out.push(b' '),
-            c if (c as u32) < 0x20 => {}
+            // What XML forbids (control characters, U+FFFE, U+FFFF) and
+            // what the documents leave out never reaches the message.
+            c if !crate::escape::is_xml_char(c) || crate::escape::is_stripped(c) => {}
             c if (c as u32) <= 0xFF => out.push(c as u32 as u8),
             c => out.extend_from_slice(format!("&#{};", c as u32).as_bytes()),
         }
@@ -277,12 +254,12 @@ pub fn message(m: &Meta, classification: Date, act_file: &str, annexes: &[String
     raw(NAMESPACE, &mut out);
     raw(" actesv1_1.xsd\"", &mut out);
     raw(
-        &format!(" actes:Date=\"{}\" actes:NumeroInterne=\"", m.date.iso()),
+        &format!(" actes:Date=\"{}\" actes:NumeroInterne=\"", m.id.date.iso()),
         &mut out,
     );
-    latin1_xml(&m.numero, &mut out);
+    latin1_xml(&m.id.numero, &mut out);
     raw(
-        &format!("\" actes:CodeNatureActe=\"{}\">\n", m.nature),
+        &format!("\" actes:CodeNatureActe=\"{}\">\n", m.id.nature),
         &mut out,
     );
     for (i, code) in m.matiere.iter().enumerate() {
@@ -328,35 +305,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_natures_departements() {
-        assert!(is_numero("2016_06_27_12"));
-        assert!(!is_numero("2016-06-27/12"));
-        assert!(!is_numero("A234567890123456"));
-        assert!(!is_numero(""));
-        assert_eq!(nature_code(1), Some("DE"));
-        assert_eq!(nature_code(6), Some("AU"));
-        assert_eq!(nature_code(0), None);
-        assert_eq!(nature_code(7), None);
-        assert_eq!(departement(None, "212102313").as_deref(), Some("021"));
-        assert_eq!(departement(None, "219400413").as_deref(), Some("094"));
-        assert_eq!(departement(None, "219740115").as_deref(), Some("974"));
-        assert_eq!(
-            departement(Some("02A-212A00000-x"), "200000000").as_deref(),
-            Some("02A")
-        );
-        assert_eq!(departement(None, "200067213"), None);
-    }
-
-    #[test]
     fn message_is_latin1_with_references_beyond() {
         let m = Meta {
-            nature: 1,
+            id: Identifiant {
+                departement: "021".into(),
+                siren: "212102313".into(),
+                date: Date::new(2016, 6, 27).unwrap(),
+                numero: "2016_06_27_12".into(),
+                nature: 1,
+            },
             matiere: vec![8, 1],
-            numero: "2016_06_27_12".into(),
-            date: Date::new(2016, 6, 27).unwrap(),
-            objet: "Mise en œuvre <d'une> convention « PEP » & co".into(),
-            siren: "212102313".into(),
-            departement: "021".into(),
+            objet: "Mise en œuvre <d'une> convention « PEP » & co\u{fffe}\u{1}".into(),
         };
         assert_eq!(m.base_name(), "021-212102313-20160627-2016_06_27_12-DE-1-1");
         let xml = message(
@@ -371,5 +330,9 @@ mod tests {
         assert!(text.contains("<actes:Objet>Mise en &#339;uvre &lt;d'une&gt; convention « PEP » &amp; co</actes:Objet>"));
         assert!(text.contains("<actes:Annexes actes:Nombre=\"1\">"));
         assert!(xml.contains(&0xAB), "« is one Latin-1 byte");
+        assert!(
+            !text.contains("&#65534;") && !text.contains('\u{1}'),
+            "no character XML forbids"
+        );
     }
 }

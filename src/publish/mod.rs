@@ -53,6 +53,15 @@ impl Act<'_> {
         self.model.projet
     }
 
+    /// Voted down: the proposal was rejected.
+    pub fn is_rejected(&self) -> bool {
+        self.model
+            .deliberation
+            .vote
+            .as_ref()
+            .is_some_and(|v| v.resultat == crate::input::Resultat::Rejete)
+    }
+
     /// The raw objet, as typed.
     pub fn objet(&self) -> &str {
         self.loaded.dossier.deliberation.get_ref().objet.get_ref()

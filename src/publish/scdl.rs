@@ -46,7 +46,7 @@ pub fn row(
         .as_ref()
         .map(|n| n.get_ref().trim().to_owned())
         .unwrap_or_default();
-    let siret = match &l.collectivite.siret {
+    let siret = match crate::identifiant::siret(l) {
         None => {
             errs.push(super::at_collectivite(
                 l,
@@ -58,19 +58,17 @@ pub fn row(
             ));
             String::new()
         }
-        Some(s) => {
-            let digits: String = s.get_ref().chars().filter(|c| !c.is_whitespace()).collect();
-            if !is_siret(&digits) {
-                let src = siret_source(l);
+        Some((digits, typed, src)) => {
+            if !crate::identifiant::is_siret(&digits) {
                 errs.push(
                     Diagnostic::error(
                         "scdl-siret",
                         format!(
                             "« {} » n'est pas un SIRET valide (14 chiffres dont la clé de Luhn)",
-                            s.get_ref()
+                            typed.get_ref()
                         ),
                     )
-                    .at(src, s.span())
+                    .at(src, typed.span())
                     .hint("recopiez le SIRET de la collectivité depuis le registre SIRENE"),
                 );
             }
@@ -149,6 +147,9 @@ pub fn row(
         },
         None => (String::new(), String::new()),
     };
+    // PREF_DATE: the reception the préfecture acknowledged (recorded by
+    // `delib accuse-reception`); PREF_ID: the préfecture of the département
+    // of the act's identifiant (`PREF021`), known once the act was received.
     let pref_date = d
         .publication
         .as_ref()
@@ -156,6 +157,10 @@ pub fn row(
         .and_then(crate::model::to_date)
         .map(|d| d.iso())
         .unwrap_or_default();
+    let pref_id = match crate::identifiant::derive(l) {
+        Ok(id) if !pref_date.is_empty() => format!("PREF{}", id.departement),
+        _ => String::new(),
+    };
     let votes = vote_counts(act)
         .map(|v| v.map(|n| n.to_string()))
         .unwrap_or_default();
@@ -177,7 +182,7 @@ pub fn row(
         act.objet().trim().to_owned(),
         budget_annee,
         budget_nom,
-        String::new(),
+        pref_id,
         pref_date,
         effectif,
         reel,
@@ -195,19 +200,6 @@ fn is_budget_year(s: &str) -> bool {
     match s.split_once('/') {
         Some((a, b)) => year(a) && year(b),
         None => year(s),
-    }
-}
-
-/// The source `siret` was read from: the dossier when it gives it, else `delib.toml`.
-fn siret_source(l: &crate::load::Loaded) -> &std::sync::Arc<crate::diag::Source> {
-    let in_dossier = l
-        .dossier
-        .collectivite
-        .as_ref()
-        .is_some_and(|c| c.siret.is_some());
-    match &l.projet {
-        Some((_, src)) if !in_dossier => src,
-        _ => &l.source,
     }
 }
 
@@ -234,36 +226,62 @@ pub fn vote_counts(act: &Act) -> Option<[u32; 5]> {
     (reel <= effectif).then_some([effectif, reel, pour, contre, abst])
 }
 
-/// 14 digits whose Luhn sum is a multiple of 10 (the SIRENE key; La Poste's
-/// establishments follow another rule, accepted too as the schema's check does).
-pub fn is_siret(s: &str) -> bool {
-    if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+/// `check`'s warning on a value of the open-data file that starts like a
+/// spreadsheet formula (`=`, `+`, `-`, `@`): the export neutralises it, but a
+/// real objet, number or name never starts so, and a reader would see the
+/// added quote.
+pub fn check(l: &crate::load::Loaded) -> Vec<Diagnostic> {
+    let d = l.dossier.deliberation.get_ref();
+    let mut fields: Vec<(
+        &str,
+        &crate::input::Text,
+        &std::sync::Arc<crate::diag::Source>,
+    )> = vec![("objet", &d.objet, &l.source)];
+    if let Some(n) = &d.numero {
+        fields.push(("numero", n, &l.source));
     }
-    let luhn: u32 = s
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let x = d * 2;
-                if x > 9 { x - 9 } else { x }
-            } else {
-                d
-            }
+    if let Some(n) = &l.collectivite.nom {
+        let in_dossier = l
+            .dossier
+            .collectivite
+            .as_ref()
+            .is_some_and(|c| c.nom.is_some());
+        let src = match &l.projet {
+            Some((_, src)) if !in_dossier => src,
+            _ => &l.source,
+        };
+        fields.push(("nom", n, src));
+    }
+    fields
+        .into_iter()
+        .filter(|(_, v, _)| starts_formula(v.get_ref().trim_start()))
+        .map(|(name, v, src)| {
+            Diagnostic::warning(
+                "formule-tableur",
+                format!(
+                    "« {name} » commence par « {} » : un tableur lirait la cellule du fichier open data comme une formule",
+                    v.get_ref().trim_start().chars().next().unwrap_or('=')
+                ),
+            )
+            .at(src, v.span())
+            .hint("delib export scdl met une apostrophe devant ; si ce caractère n'a rien à faire là, retirez-le")
         })
-        .sum();
-    let la_poste = s.starts_with("356000000")
-        && s.bytes()
-            .map(|b| u32::from(b - b'0'))
-            .sum::<u32>()
-            .is_multiple_of(5);
-    luhn.is_multiple_of(10) || la_poste
+        .collect()
+}
+
+/// True when a spreadsheet would read a cell starting with this text as a
+/// formula: its first character is `=`, `+`, `-`, `@`, a tab or a carriage
+/// return (OWASP, « CSV Injection »).
+pub fn starts_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// The CSV text: a header line, then the rows; comma-separated, UTF-8,
-/// fields quoted when they hold a comma, a quote or a line break.
+/// fields quoted when they hold a comma, a quote or a line break. A cell a
+/// spreadsheet would run as a formula is neutralised as OWASP recommends:
+/// a single quote before it, and the cell quoted (`"'=HYPERLINK(…)"`); such
+/// a cell stays a string for the schema (the columns it can occur in have
+/// no pattern).
 pub fn csv(rows: &[[String; 17]]) -> String {
     let mut out = String::new();
     let mut line = |fields: &mut dyn Iterator<Item = &str>| {
@@ -273,8 +291,12 @@ pub fn csv(rows: &[[String; 17]]) -> String {
                 out.push(',');
             }
             first = false;
-            if f.contains([',', '"', '\n', '\r']) {
+            let formula = starts_formula(f);
+            if formula || f.contains([',', '"', '\n', '\r']) {
                 out.push('"');
+                if formula {
+                    out.push('\'');
+                }
                 out.push_str(&f.replace('"', "\"\""));
                 out.push('"');
             } else {
@@ -295,12 +317,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn siret_key() {
-        assert!(is_siret("21210231300013"));
-        assert!(is_siret("21940041300015"));
-        assert!(!is_siret("21210231400010"));
-        assert!(!is_siret("2121023130001"));
-        assert!(!is_siret("2121023130001a"));
+    fn a_cell_that_would_be_a_formula_is_neutralised() {
+        let mut r: [String; 17] = Default::default();
+        r[2] = "-12".into();
+        r[6] = "=HYPERLINK(\"http://x\",\"clic\")".into();
+        r[8] = "@SUM(A1)".into();
+        r[0] = "+33".into();
+        r[7] = "2016".into();
+        let text = csv(&[r]);
+        let row = text.lines().nth(1).unwrap();
+        assert_eq!(
+            row,
+            "\"'+33\",,\"'-12\",,,,\"'=HYPERLINK(\"\"http://x\"\",\"\"clic\"\")\",2016,\"'@SUM(A1)\",,,,,,,,"
+        );
     }
 
     #[test]

@@ -247,10 +247,17 @@ fn a_missing_required_value_is_located_and_the_row_left_out() {
     std::fs::write(&delib_toml, t.replace("21210231300013", "21210231300014")).unwrap();
     let (status, err, _) = export(&dir, &[]);
     assert_eq!(status, 1);
+    // A wrong SIRET key is an error of the dossier's checks (issue 21).
     assert!(
-        err.contains("« 21210231300014 » n'est pas un SIRET valide"),
+        err.contains(
+            "erreur[siret-invalide] : le SIRET 21210231300014 a une clé de contrôle fausse"
+        ),
         "{err}"
     );
+    assert!(err.contains("inputs/dijon/delib.toml:7:9"), "{err}");
+    std::fs::write(&delib_toml, t).unwrap();
+    let (status, err, _) = export(&dir, &[]);
+    assert_eq!(status, 1);
     assert!(
         err.contains("« 8.12 » n'est pas une matière de la nomenclature @ctes"),
         "{err}"
@@ -296,9 +303,17 @@ fn the_old_examples_without_siret_would_have_been_left_out() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
-/// Runs `delib export actes inputs -o out/actes` with extra arguments.
+/// Runs `delib export actes inputs -o out/actes` with extra arguments; the
+/// examples were received by the préfecture, so `--inclure-transmis`.
 fn export_actes(dir: &Path, extra: &[&str]) -> (i32, String) {
-    let mut args = vec!["export", "actes", "inputs", "-o", "out/actes"];
+    let mut args = vec![
+        "export",
+        "actes",
+        "inputs",
+        "-o",
+        "out/actes",
+        "--inclure-transmis",
+    ];
     args.extend_from_slice(extra);
     let o = delib(dir, &args);
     (o.status.code().unwrap_or(-1), stderr(&o))

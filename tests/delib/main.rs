@@ -10,6 +10,7 @@ mod hostile;
 mod messages;
 mod paths;
 mod pdf;
+mod prefecture;
 mod publish;
 mod readme;
 mod render;

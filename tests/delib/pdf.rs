@@ -25,7 +25,7 @@ fn render_pdfs() -> std::path::PathBuf {
 
 /// Text of every page, whitespace normalised (line breaks and justification
 /// spaces become one space; U+00A0 and U+202F are kept).
-fn pages(path: &Path) -> Vec<String> {
+pub fn pages(path: &Path) -> Vec<String> {
     let pdf = Pdf::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     pdf.get_pages()
         .keys()

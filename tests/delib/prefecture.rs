@@ -1,0 +1,623 @@
+//! The préfecture (issue 21): one derived @ctes identifiant everywhere, the
+//! acts transmitted once and as signed, the acknowledgment recorded.
+
+use crate::common::{delib, root, stderr, temp_dir};
+use crate::export::copy_inputs;
+use std::path::Path;
+
+/// The identifiant of the PEP 21 act, as derived: département of the SIREN,
+/// SIREN of the SIRET (212102313, key right), séance date, number from
+/// `numero = "2016-06-27/12"`, nature DE.
+const PEP21: &str = "021-212102313-20160627-2016_06_27_12-DE";
+
+/// Every file under `dir` whose name ends with `ext`, with its text.
+fn texts(dir: &Path, ext: &str) -> Vec<(String, String)> {
+    crate::common::files(dir)
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(ext))
+        .map(|(n, b)| (n, String::from_utf8_lossy(&b).into_owned()))
+        .collect()
+}
+
+#[test]
+fn the_printed_act_the_package_the_site_and_scdl_share_one_derived_identifiant() {
+    let dir = temp_dir("prefecture-identifiant");
+    let o = delib(
+        &root(),
+        &[
+            "render",
+            "inputs/dijon",
+            "-o",
+            dir.join("rendu").to_str().unwrap(),
+            "--format",
+            "md,html",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The wrong SIREN the examples typed is gone from every rendered act.
+    let rendered = texts(&dir.join("rendu"), ".md");
+    assert!(rendered.len() > 10);
+    for (name, text) in &rendered {
+        assert!(!text.contains("212102314"), "{name}");
+    }
+    let act = std::fs::read_to_string(dir.join("rendu/convention-pep21/deliberation.md")).unwrap();
+    assert!(act.contains(&PEP21.replace('_', "\\_")), "{act}");
+    for (stem, n) in [
+        ("tarifs-periscolaires", 10),
+        ("subventions-sport", 11),
+        ("stationnement-tarifs", 13),
+        ("fourriere-rapport", 14),
+    ] {
+        let md =
+            std::fs::read_to_string(dir.join(format!("rendu/{stem}/deliberation.md"))).unwrap();
+        assert!(
+            md.contains(&format!("021-212102313-20160627-2016\\_06\\_27\\_{n}-DE")),
+            "{stem}: {md}"
+        );
+    }
+
+    // The package is named by the same identifiant.
+    let work = copy_inputs("prefecture-identifiant-copy");
+    let o = delib(
+        &work,
+        &[
+            "export",
+            "actes",
+            "inputs",
+            "-o",
+            "actes",
+            "--inclure-transmis",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        work.join(format!("actes/{PEP21}-1-1/{PEP21}-1-1_0.xml"))
+            .is_file()
+    );
+
+    // The site prints it.
+    let o = delib(&work, &["publish", "inputs", "-o", "site"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page =
+        std::fs::read_to_string(work.join("site/actes/dijon/convention-pep21/index.html")).unwrap();
+    assert!(page.contains(PEP21), "{page}");
+
+    // SCDL: the préfecture of its département, and the reception date.
+    let o = delib(&work, &["export", "scdl", "inputs", "-o", "d.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(work.join("d.csv")).unwrap();
+    let dijon = csv.lines().find(|l| l.contains("2016-06-27/12")).unwrap();
+    assert!(dijon.contains(",PREF021,2016-07-01,"), "{dijon}");
+}
+
+#[test]
+fn a_typed_identifiant_that_differs_is_an_error_with_the_derived_one_as_fix() {
+    let work = copy_inputs("prefecture-typed");
+    let path = work.join("inputs/dijon/convention-pep21.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // As the examples had it: the act printed …-12-DE, the package …-2016_06_27_12-DE.
+    let text = text.replace(
+        "reception = 2016-07-01\n",
+        "reception = 2016-07-01\nidentifiant = \"021-212102313-20160627-12-DE\"\n",
+    );
+    std::fs::write(&path, &text).unwrap();
+    let o = delib(&work, &["check", "inputs/dijon/convention-pep21.toml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("erreur[identifiant-different]"), "{err}");
+    assert!(
+        err.contains("inputs/dijon/convention-pep21.toml:53:15"),
+        "at the line of the field: {err}"
+    );
+    assert!(
+        err.contains(&format!("écrivez identifiant = \"{PEP21}\"")),
+        "{err}"
+    );
+    assert!(
+        err.contains("écrivez plutôt numero_actes = \"12\""),
+        "only the number differs: {err}"
+    );
+    // Following the second hint makes the typed identifiant the derived one.
+    std::fs::write(
+        &path,
+        text.replace(
+            "identifiant = \"021-212102313-20160627-12-DE\"\n",
+            "identifiant = \"021-212102313-20160627-12-DE\"\nnumero_actes = \"12\"\n",
+        ),
+    )
+    .unwrap();
+    let o = delib(&work, &["check", "inputs/dijon/convention-pep21.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn a_wrong_siret_is_found_by_check_at_its_line() {
+    let work = copy_inputs("prefecture-siret");
+    let path = work.join("inputs/dijon/delib.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("21210231300013", "21210231400010")).unwrap();
+    let o = delib(&work, &["check", "inputs/dijon/convention-pep21.toml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("erreur[siret-invalide] : le SIREN 212102314 (les 9 premiers chiffres du SIRET) a une clé de contrôle fausse"),
+        "{err}"
+    );
+    assert!(err.contains("inputs/dijon/delib.toml:7:9"), "{err}");
+    // Right SIREN, wrong NIC key.
+    std::fs::write(&path, text.replace("21210231300013", "21210231300014")).unwrap();
+    let err = stderr(&delib(
+        &work,
+        &["check", "inputs/dijon/convention-pep21.toml"],
+    ));
+    assert!(
+        err.contains("le SIRET 21210231300014 a une clé de contrôle fausse"),
+        "{err}"
+    );
+    // Not 14 digits.
+    std::fs::write(&path, text.replace("21210231300013", "2121023130001")).unwrap();
+    let err = stderr(&delib(
+        &work,
+        &["check", "inputs/dijon/convention-pep21.toml"],
+    ));
+    assert!(err.contains("il faut 14 chiffres"), "{err}");
+}
+
+#[test]
+fn a_matiere_outside_the_nomenclature_is_refused_by_both_exports() {
+    let work = copy_inputs("prefecture-matiere");
+    let path = work.join("inputs/dijon/convention-pep21.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("matiere = \"8.1\"", "matiere = \"7.99\""),
+    )
+    .unwrap();
+    let o = delib(&work, &["check", "inputs/dijon/convention-pep21.toml"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "avertissement[matiere] : le code matière « 7.99 » n'est pas dans la nomenclature @ctes"
+        ),
+        "{err}"
+    );
+    let o = delib(
+        &work,
+        &[
+            "export",
+            "actes",
+            "inputs",
+            "-o",
+            "actes",
+            "--inclure-transmis",
+        ],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "erreur[actes-matiere] : « 7.99 » n'est pas une matière de la nomenclature @ctes"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("inputs/dijon/convention-pep21.toml:9:11"),
+        "{err}"
+    );
+}
+
+/// Replaces `from` by `to` in a file of `work`.
+fn edit(work: &Path, file: &str, from: &str, to: &str) {
+    let path = work.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file}: {from}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+const PEP21_TOML: &str = "inputs/dijon/convention-pep21.toml";
+
+#[test]
+fn no_scdl_cell_starts_a_spreadsheet_formula() {
+    let work = copy_inputs("prefecture-formules");
+    edit(
+        &work,
+        PEP21_TOML,
+        "objet = \"Convention conclue",
+        "objet = \"=HYPERLINK(\\\"https://exemple.invalid\\\",\\\"Cliquez\\\") Convention conclue",
+    );
+    edit(
+        &work,
+        PEP21_TOML,
+        "numero = \"2016-06-27/12\"",
+        "numero = \"-12\"",
+    );
+    edit(
+        &work,
+        "inputs/dijon/delib.toml",
+        "nom = \"Ville de Dijon\"",
+        "nom = \"@Ville de Dijon\"",
+    );
+    edit(
+        &work,
+        PEP21_TOML,
+        "nom = \"Budget principal\"",
+        "nom = \"+Budget principal\"",
+    );
+    let o = delib(&work, &["check", PEP21_TOML]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "warnings only: {err}");
+    assert_eq!(
+        err.matches("avertissement[formule-tableur]").count(),
+        3,
+        "{err}"
+    );
+    assert!(err.contains("« objet » commence par « = »"), "{err}");
+    let o = delib(&work, &["export", "scdl", "inputs", "-o", "d.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Read as a spreadsheet-minded reader would: Python's csv module.
+    let script = r#"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+row = next(r for r in rows if r["DELIB_ID"].endswith("-12"))
+for r in rows:
+    for k, v in r.items():
+        assert not v.startswith(("=", "+", "-", "@", "\t", "\r")), (k, v)
+assert row["DELIB_OBJET"].startswith("'=HYPERLINK(\"https://exemple.invalid\",\"Cliquez\") Convention"), row["DELIB_OBJET"]
+assert row["DELIB_ID"] == "'-12", row["DELIB_ID"]
+assert row["COLL_NOM"] == "'@Ville de Dijon", row["COLL_NOM"]
+assert row["BUDGET_NOM"] == "'+Budget principal", row["BUDGET_NOM"]
+assert row["VOTE_POUR"] == "58", row["VOTE_POUR"]
+print(len(rows))
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(work.join("d.csv"))
+        .output()
+        .expect("python3 runs the CSV reader");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2");
+    // --url must be an address: its cell cannot start a formula either.
+    let o = delib(
+        &work,
+        &["export", "scdl", "inputs", "-o", "d.csv", "--url", "=1+1"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("adresse incorrecte « =1+1 » pour --url"));
+}
+
+#[test]
+fn only_adopted_deliberations_go_to_scdl() {
+    let work = copy_inputs("prefecture-rejet-scdl");
+    edit(
+        &work,
+        PEP21_TOML,
+        "unanimite = true",
+        "pour = 10\ncontre = 40\nabstentions = 8",
+    );
+    let o = delib(&work, &["export", "scdl", "inputs", "-o", "d.csv"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("inputs/dijon/convention-pep21.toml : délibération rejetée, non exportée"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 délibération exportée, 1 projet ignoré, 1 rejetée non exportée, 0 écartée"),
+        "{err}"
+    );
+    let csv = std::fs::read_to_string(work.join("d.csv")).unwrap();
+    assert!(!csv.contains("2016-06-27/12"), "{csv}");
+}
+
+/// The text of an XML file whose declaration says ISO-8859-1, or UTF-8.
+fn xml_text(bytes: &[u8]) -> String {
+    if bytes.starts_with(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>") {
+        bytes.iter().map(|&b| char::from(b)).collect()
+    } else {
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+}
+
+#[test]
+fn characters_xml_forbids_reach_neither_the_feed_nor_the_actes_message() {
+    let work = copy_inputs("prefecture-xml");
+    edit(
+        &work,
+        PEP21_TOML,
+        "objet = \"Convention conclue",
+        "objet = \"Convention\\uFFFE \\uFFFF\\u0001conclue",
+    );
+    let o = delib(&work, &["check", PEP21_TOML]);
+    assert!(
+        stderr(&o).contains("avertissement[caractere-controle] : caractère de contrôle U+FFFE"),
+        "{}",
+        stderr(&o)
+    );
+    let o = delib(&work, &["publish", "inputs", "-o", "site"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let atom = std::fs::read(work.join("site/atom.xml")).unwrap();
+    let atom = xml_text(&atom);
+    roxmltree::Document::parse(&atom).expect("the feed is well-formed XML");
+    assert!(!atom.contains(['\u{fffe}', '\u{ffff}', '\u{1}']));
+    assert!(atom.contains("Convention conclue"), "{atom}");
+    let o = delib(
+        &work,
+        &[
+            "export",
+            "actes",
+            "inputs",
+            "-o",
+            "actes",
+            "--inclure-transmis",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let msg = std::fs::read(work.join(format!("actes/{PEP21}-1-1/{PEP21}-1-1_0.xml"))).unwrap();
+    let msg = xml_text(&msg);
+    roxmltree::Document::parse(&msg).expect("the message is well-formed XML");
+    assert!(
+        !msg.contains("&#65534;") && !msg.contains("&#65535;"),
+        "{msg}"
+    );
+    assert!(msg.contains("<actes:Objet>Convention conclue"), "{msg}");
+
+    // A surrogate written as an escape is refused where it is typed.
+    edit(&work, PEP21_TOML, "Convention\\uFFFE", "Convention\\uD800");
+    let o = delib(&work, &["check", PEP21_TOML]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("inputs/dijon/convention-pep21.toml:7:"),
+        "{err}"
+    );
+    let o = delib(&work, &["publish", "inputs", "-o", "site"]);
+    assert_eq!(o.status.code(), Some(1));
+    roxmltree::Document::parse(&xml_text(
+        &std::fs::read(work.join("site/atom.xml")).unwrap(),
+    ))
+    .expect("the feed written before is untouched");
+}
+
+/// `delib export actes inputs -o actes` with extra arguments: (status, stderr).
+fn export_actes(work: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["export", "actes", "inputs", "-o", "actes"];
+    args.extend_from_slice(extra);
+    let o = delib(work, &args);
+    (o.status.code().unwrap_or(-1), stderr(&o))
+}
+
+/// The package folder of the PEP 21 act, under `work/actes`.
+fn pep21_package(work: &Path) -> std::path::PathBuf {
+    work.join(format!("actes/{PEP21}-1-1"))
+}
+
+#[test]
+fn a_received_act_is_not_packaged_again_and_the_run_says_why() {
+    let work = copy_inputs("prefecture-recu");
+    let (status, err) = export_actes(&work, &[]);
+    assert_eq!(status, 0, "{err}");
+    for f in [
+        "dijon/convention-pep21.toml",
+        "ivry-sur-seine/cmpp-college-moliere.toml",
+    ] {
+        assert!(
+            err.contains(&format!(
+                "inputs/{f} : non empaqueté, déjà reçu en préfecture le "
+            )),
+            "{f}: {err}"
+        );
+    }
+    assert!(
+        err.contains("--inclure-transmis pour refaire son paquet"),
+        "{err}"
+    );
+    assert!(
+        err.contains("actes : 0 acte prêt pour @ctes, 2 déjà reçus en préfecture, 1 non concerné"),
+        "{err}"
+    );
+    assert!(!work.join("actes").exists(), "no package, no folder");
+
+    // Asked for: the package, with the act as signed.
+    let (status, err) = export_actes(&work, &["--inclure-transmis"]);
+    assert_eq!(status, 0, "{err}");
+    assert!(err.contains("2 actes prêts pour @ctes"), "{err}");
+    let pdf = pep21_package(&work).join(format!("{PEP21}-1-1_1.pdf"));
+    let text = crate::pdf::pages(&pdf).join(" ");
+    assert!(text.contains("EXTRAIT DU REGISTRE"), "{text}");
+    assert!(text.contains("Adopté à l"), "{text}");
+    for mention in [
+        "Reçu en préfecture",
+        "Transmis en préfecture",
+        "exécutoire",
+        "Publié le",
+        "Date de publication",
+        "Identifiant",
+    ] {
+        assert!(!text.contains(mention), "{mention} in the package: {text}");
+    }
+    // The rendered act keeps them.
+    let o = delib(
+        &work,
+        &["render", PEP21_TOML, "-o", "rendu", "--format", "pdf", "-q"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rendered =
+        crate::pdf::pages(&work.join("rendu/convention-pep21/deliberation.pdf")).join(" ");
+    assert!(rendered.contains("Reçu en préfecture le 1"), "{rendered}");
+    assert!(rendered.contains("Acte rendu exécutoire"), "{rendered}");
+
+    // Received since: its package stays (it is what was sent), unasked.
+    let (status, err) = export_actes(&work, &[]);
+    assert_eq!(status, 0, "{err}");
+    assert!(pdf.is_file());
+    assert!(!err.contains("supprimé"), "{err}");
+}
+
+#[test]
+fn a_rejected_proposal_is_packaged_only_when_marked_for_transmission() {
+    let work = copy_inputs("prefecture-rejet");
+    edit(
+        &work,
+        PEP21_TOML,
+        "unanimite = true",
+        "pour = 10\ncontre = 40",
+    );
+    edit(&work, PEP21_TOML, "reception = 2016-07-01\n", "");
+    let (status, err) = export_actes(&work, &[]);
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains("inputs/dijon/convention-pep21.toml : non empaqueté, délibération rejetée ; pour la transmettre, écrivez transmettre = true dans [deliberation.publication]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 non transmis (rejeté, ou transmettre = false)"),
+        "{err}"
+    );
+    assert!(!pep21_package(&work).exists());
+    edit(
+        &work,
+        PEP21_TOML,
+        "transmission = 2016-06-30\n",
+        "transmission = 2016-06-30\ntransmettre = true\n",
+    );
+    let (status, err) = export_actes(&work, &[]);
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        pep21_package(&work)
+            .join(format!("{PEP21}-1-1_0.xml"))
+            .is_file(),
+        "{err}"
+    );
+    // transmettre = false keeps any act out, and its package goes.
+    edit(
+        &work,
+        PEP21_TOML,
+        "transmettre = true",
+        "transmettre = false",
+    );
+    edit(
+        &work,
+        PEP21_TOML,
+        "pour = 10\ncontre = 40",
+        "unanimite = true",
+    );
+    let (status, err) = export_actes(&work, &[]);
+    assert_eq!(status, 0, "{err}");
+    assert!(err.contains("non empaqueté, transmettre = false"), "{err}");
+    assert!(!pep21_package(&work).exists(), "{err}");
+}
+
+#[test]
+fn packages_of_acts_that_became_drafts_or_were_renumbered_are_removed() {
+    let work = copy_inputs("prefecture-brouillon");
+    edit(&work, PEP21_TOML, "reception = 2016-07-01\n", "");
+    let (status, err) = export_actes(&work, &[]);
+    assert_eq!(status, 0, "{err}");
+    let pack = pep21_package(&work);
+    assert_eq!(std::fs::read_dir(&pack).unwrap().count(), 4, "{err}");
+    // A file the clerk put there is not delib's: it stays, and so does the folder.
+    std::fs::write(pack.join("note.txt"), "envoyé ?").unwrap();
+    // Renumbered: the package under the old name goes.
+    edit(
+        &work,
+        PEP21_TOML,
+        "numero = \"2016-06-27/12\"",
+        "numero = \"2016-06-27/15\"",
+    );
+    let (status, err) = export_actes(&work, &[]);
+    assert_eq!(status, 0, "{err}");
+    let renamed = work.join("actes/021-212102313-20160627-2016_06_27_15-DE-1-1");
+    assert!(renamed.is_dir(), "{err}");
+    assert!(
+        err.contains(&format!("supprimé   actes/{PEP21}-1-1/{PEP21}-1-1_0.xml")),
+        "{err}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&pack)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["note.txt"], "only the clerk's file is left");
+    // Back to a draft (the séance's minutes not yet approved): its package goes.
+    edit(
+        &work,
+        PEP21_TOML,
+        "[deliberation.vote]\nunanimite = true\n",
+        "",
+    );
+    edit(
+        &work,
+        "inputs/dijon/seances/2016-06-27.toml",
+        "proces_verbal_arrete = 2016-09-26\n",
+        "",
+    );
+    let (status, err) = export_actes(&work, &[]);
+    assert_eq!(status, 0, "{err}");
+    assert!(!renamed.exists(), "{err}");
+    assert!(
+        err.contains("supprimé   actes/021-212102313-20160627-2016_06_27_15-DE-1-1/"),
+        "{err}"
+    );
+    // Nothing of delib's left but its lock and manifest; no temporary file.
+    let all: Vec<String> = crate::common::all_files(&work.join("actes"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert!(
+        all.iter()
+            .all(|n| n.ends_with("note.txt") || n.starts_with(".delib-")),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn packages_are_written_under_the_output_lock() {
+    use std::process::{Command, Stdio};
+    let work = copy_inputs("prefecture-verrou");
+    std::fs::create_dir_all(work.join("actes")).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(work.join("actes/.delib-verrou"))
+        .unwrap();
+    lock.lock().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_delib"))
+        .current_dir(&work)
+        .args([
+            "export",
+            "actes",
+            "inputs",
+            "-o",
+            "actes",
+            "--inclure-transmis",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        !pep21_package(&work).exists(),
+        "nothing written while locked"
+    );
+    // A temporary file a killed export left is swept.
+    std::fs::write(work.join("actes/.delib-en-cours"), "").unwrap();
+    std::fs::create_dir_all(pep21_package(&work)).unwrap();
+    let stale = pep21_package(&work).join(format!(".{PEP21}-1-1_1.pdf.4294967.tmp"));
+    std::fs::write(&stale, "moitié").unwrap();
+    lock.unlock().unwrap();
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("un autre delib écrit dans actes"), "{err}");
+    assert!(
+        pep21_package(&work)
+            .join(format!("{PEP21}-1-1_1.pdf"))
+            .is_file()
+    );
+    assert!(!stale.exists(), "the killed run's temporary file is swept");
+}
