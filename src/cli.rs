@@ -210,13 +210,15 @@ pub enum ExportCommand {
         help_template = TEMPLATE,
         override_usage = "delib export scdl <RÉPERTOIRE> [-o deliberations.csv] [--url ADRESSE]",
         after_help = "\
-Une ligne par délibération votée du répertoire (jamais un projet), au schéma national
-SCDL « Délibérations » 2.1.5 : collectivité et SIRET, numéro, date, matière @ctes (code et
-nom), objet, budget, date de réception en préfecture, décompte du vote, adresse du PDF sur
-le site écrit par delib publish (avec --url). Un dossier auquel manque une valeur exigée
-par le schéma (SIRET, numéro, matière) est signalé avec son emplacement et laissé de côté.
+Une ligne par délibération adoptée du répertoire (jamais un projet ni une délibération
+rejetée), au schéma national SCDL « Délibérations » 2.1.5 : collectivité et SIRET, numéro,
+date, matière @ctes (code et nom), objet, budget, préfecture et date de réception, décompte
+du vote, adresse du PDF sur le site écrit par delib publish (avec --url). Un dossier auquel
+manque une valeur exigée par le schéma (SIRET, numéro, matière) est signalé avec son
+emplacement et laissé de côté. Une cellule qui commencerait par = + - ou @ reçoit une
+apostrophe devant : un tableur la montre comme du texte au lieu de l'exécuter.
 
-Codes de sortie : 0 toutes les délibérations votées sont exportées, 1 au moins une écartée.
+Codes de sortie : 0 toutes les délibérations adoptées sont exportées, 1 au moins une écartée.
 
 Exemples :
   delib export scdl inputs -o deliberations.csv

@@ -18,9 +18,9 @@
 //!
 //! Not produced, because the tiers builds it from its own account data
 //! (arrondissement, nature of the collectivité, return addresses): the
-//! `actes:EnveloppeCLMISILL` envelope and the `.tar.gz` archive. Not checked
-//! against the XSD (`actesv1_1.xsd` is not available here), nor the
-//! typology prefixes (`99_DE-…`) of @ctes 2.x.
+//! `actes:EnveloppeCLMISILL` envelope and the `.tar.gz` archive; nor the
+//! typology prefixes (`99_DE-…`) of @ctes 2.x. The message is validated in
+//! CI against the protocol's schema, vendored in `schemas/actes/`.
 
 use super::Act;
 use crate::diag::Diagnostic;
