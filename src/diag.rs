@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// How serious a finding is: errors stop rendering, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -238,6 +238,37 @@ impl Diagnostic {
             "message": self.message,
             "hint": self.hint,
         })
+    }
+}
+
+/// The findings with the repeats left out, in order: a fault of a séance
+/// file or of `delib.toml` is found by the checks of every dossier that
+/// reads it, and is one fault (same code, severity, place, message and hint).
+pub fn unique<'a>(all: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<&'a Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    all.into_iter().filter(|d| seen.insert(d.key())).collect()
+}
+
+impl Diagnostic {
+    /// What makes two findings the same one.
+    fn key(
+        &self,
+    ) -> (
+        &'static str,
+        Severity,
+        Option<&Path>,
+        Option<Range<usize>>,
+        &str,
+        Option<&str>,
+    ) {
+        (
+            self.code,
+            self.severity,
+            self.source.as_deref().map(|s| s.path.as_path()),
+            self.span.clone(),
+            &self.message,
+            self.hint.as_deref(),
+        )
     }
 }
 

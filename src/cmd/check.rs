@@ -25,11 +25,13 @@ pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
     for (u, more) in project.units.iter_mut().zip(more) {
         u.diagnostics.extend(more);
     }
-    let all: Vec<&Diagnostic> = project
-        .findings
-        .iter()
-        .chain(project.units.iter().flat_map(|u| u.diagnostics.iter()))
-        .collect();
+    // A fault of a séance file or delib.toml, found with each dossier, once.
+    let all: Vec<&Diagnostic> = crate::diag::unique(
+        project
+            .findings
+            .iter()
+            .chain(project.units.iter().flat_map(|u| u.diagnostics.iter())),
+    );
     let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = all.len() - errors;
     // -q: errors only, unless --deny-warnings makes the warnings fail the run.

@@ -15,7 +15,7 @@ use crate::manifest::{self, Entry, FileRecord, Hash, Manifest};
 use crate::output::OutputDir;
 use anyhow::Context as _;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -36,6 +36,8 @@ struct Outcome {
 /// The counts of a run, summed over its dossiers and séances.
 #[derive(Default)]
 struct Totals {
+    /// The findings printed so far, as rendered.
+    seen: HashSet<String>,
     failed: usize,
     written: usize,
     unchanged: usize,
@@ -43,11 +45,28 @@ struct Totals {
 }
 
 impl Totals {
+    /// A report without the findings already printed: a fault of a séance
+    /// file or of delib.toml is found with every dossier that reads it, and
+    /// shown once. A report is blocks ending in a blank line; a finding's
+    /// block starts with its severity (`erreur[code]`, `avertissement[code]`,
+    /// see `Diagnostic::render`) and says where it is, so the same text is
+    /// the same finding.
+    fn unseen(&mut self, report: &str) -> String {
+        report
+            .split_inclusive("\n\n")
+            .filter(|block| {
+                let finding = block.starts_with("erreur[") || block.starts_with("avertissement[");
+                !finding || self.seen.insert((*block).to_owned())
+            })
+            .collect()
+    }
+
     /// Prints the outcome's report (kept in `printed` for the next run to
     /// replay), counts it, and hands back its manifest entry.
     fn add(&mut self, o: Outcome, printed: &mut String) -> Option<(PathBuf, String, Entry)> {
-        eprint!("{}", crate::diag::for_terminal(&o.report));
-        printed.push_str(&o.report);
+        let report = self.unseen(&o.report);
+        eprint!("{}", crate::diag::for_terminal(&report));
+        printed.push_str(&report);
         self.failed += usize::from(o.failed);
         self.written += o.written;
         self.unchanged += o.unchanged;
@@ -278,6 +297,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         written,
         unchanged,
         mut removed,
+        ..
     } = totals;
     let found_seances: BTreeSet<String> = seances.iter().map(|s| key(&s.real)).collect();
     let walked: Vec<PathBuf> = args

@@ -189,3 +189,59 @@ fn the_convocation_delay_is_reported_once_per_seance() {
         );
     }
 }
+
+/// A project of three dossiers sharing a séance file with a fault (quorum)
+/// and a `delib.toml` with one (a control character): each fault is one finding.
+fn three_dossiers_one_faulty_seance(name: &str) -> std::path::PathBuf {
+    let dir = crate::common::temp_dir(name);
+    std::fs::write(
+        dir.join("delib.toml"),
+        "[collectivite]\nnom = \"Commune de Test\\u0007\"\ntype = \"commune\"\nville = \"Test\"\npopulation = 800\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("seances")).unwrap();
+    std::fs::write(
+        dir.join("seances/2024-03-14.toml"),
+        "date = 2024-03-14\nconvocation = 2024-03-07\npresident = \"M. DUPONT\"\nsecretaire = \"Mme MARTIN\"\nmembres_en_exercice = 5\npresents = [\"M. DUPONT\", \"Mme MARTIN\"]\nabsents = [\"M. PETIT\", \"M. LEROY\", \"Mme DURAND\"]\n",
+    )
+    .unwrap();
+    for n in 1..=3 {
+        std::fs::write(
+            dir.join(format!("acte-{n}.toml")),
+            format!(
+                "seance = \"seances/2024-03-14.toml\"\n\n[deliberation]\nnumero = \"2024-03-14/0{n}\"\nobjet = \"Acte {n}\"\narticles = [\"**APPROUVE** l'acte {n}.\"]\n\n[deliberation.vote]\nunanimite = true\n"
+            ),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_fault_of_a_seance_file_or_delib_toml_is_reported_once_not_once_per_dossier() {
+    let dir = three_dossiers_one_faulty_seance("once-per-file");
+    let o = delib(&dir, &["check", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.matches("erreur[quorum]").count(), 1, "{err}");
+    assert_eq!(
+        err.matches("avertissement[caractere-controle]").count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.ends_with("3 dossiers vérifiés : 1 erreur, 1 avertissement\n"),
+        "{err}"
+    );
+    let o = delib(&dir, &["check", ".", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2, "{v}");
+    let o = delib(&dir, &["render", ".", "-o", "out", "--format", "md"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(err.matches("erreur[quorum]").count(), 1, "{err}");
+    assert_eq!(
+        err.matches("avertissement[caractere-controle]").count(),
+        1,
+        "{err}"
+    );
+}
