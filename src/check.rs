@@ -45,8 +45,11 @@ pub fn check(l: &Loaded) -> Vec<Diagnostic> {
     c.out
 }
 
-/// Checks across a batch: deliberation numbers unique within a séance.
-pub fn check_batch(items: &[&Loaded]) -> Vec<Diagnostic> {
+/// Checks across a batch: deliberation numbers unique within a séance, and
+/// the séance-level checks (`seance::check`). `complete`: the séance files
+/// (real paths) whose every dossier was found (a folder was walked), where
+/// a point missing from the batch is missing from the séance.
+pub fn check_batch(items: &[&Loaded], complete: &[std::path::PathBuf]) -> Vec<Diagnostic> {
     let mut seen: HashMap<(Option<Date>, String), &Loaded> = HashMap::new();
     let mut out = Vec::new();
     for l in items {
@@ -68,7 +71,7 @@ pub fn check_batch(items: &[&Loaded]) -> Vec<Diagnostic> {
             }
         }
     }
-    out.extend(crate::seance::check(items));
+    out.extend(crate::seance::check(items, complete));
     out
 }
 
@@ -84,6 +87,17 @@ fn plural(n: u32, word: &str) -> String {
 impl Checker<'_> {
     fn src(&self) -> &Arc<Source> {
         &self.l.source
+    }
+
+    /// The dossier's number: where it stands among the séance's movements.
+    fn numero(&self) -> Option<&str> {
+        self.l
+            .dossier
+            .deliberation
+            .get_ref()
+            .numero
+            .as_ref()
+            .map(|n| n.get_ref().as_str())
     }
 
     fn required(&mut self) {
@@ -111,8 +125,11 @@ impl Checker<'_> {
 
     /// Quorum, partition of the members, proxies, président and secrétaire.
     fn attendance(&mut self, s: &crate::input::Seance, src: &Arc<Source>) {
-        let item =
-            crate::model::item_presence(s, self.l.dossier.deliberation.get_ref().presence.as_ref());
+        let item = crate::model::item_presence(
+            s,
+            self.numero(),
+            self.l.dossier.deliberation.get_ref().presence.as_ref(),
+        );
         let names = match s.presents.as_ref().map(|p| p.get_ref()) {
             Some(Presents::Noms(n)) => Some(n),
             _ => None,
@@ -136,7 +153,18 @@ impl Checker<'_> {
         for (list, people) in &lists {
             for p in people {
                 let n = name(p);
-                if let Some((first, _)) = listed.get(n) {
+                // An excused member may give a proxy: absent, excused and
+                // represented is one member in two lists (« absent excusé,
+                // pouvoir à … »).
+                let excused_and_represented = |a: &str, b: &str| {
+                    matches!(
+                        (a, b),
+                        ("absents représentés", "excusés") | ("excusés", "absents représentés")
+                    )
+                };
+                if let Some((first, _)) = listed.get(n)
+                    && !excused_and_represented(first, list)
+                {
                     let msg = if first == list {
                         format!("« {n} » figure deux fois parmi les {list}")
                     } else {
@@ -145,7 +173,7 @@ impl Checker<'_> {
                     self.out.push(
                         Diagnostic::error("presence-double", msg)
                             .at(src, p.span())
-                            .hint("chaque membre figure dans une seule liste : présents, pouvoirs (mandant), excusés ou absents"),
+                            .hint("chaque membre figure dans une seule liste : présents, pouvoirs (mandant), excusés ou absents ; seul un excusé peut aussi être mandant d'un pouvoir"),
                     );
                 } else {
                     listed.insert(n, (list, p.span()));
@@ -245,7 +273,18 @@ impl Checker<'_> {
         }
         // Total against the members in office.
         if let (Some(names), Some(m)) = (names, &s.membres_en_exercice) {
-            let total = (names.len() + s.pouvoirs.len() + s.excuses.len() + s.absents.len()) as u32;
+            // An excused member who gave a proxy is in two lists, one member.
+            let both = s
+                .excuses
+                .iter()
+                .filter(|e| {
+                    s.pouvoirs
+                        .iter()
+                        .any(|p| name(&p.get_ref().mandant) == name(e))
+                })
+                .count();
+            let total =
+                (names.len() + s.pouvoirs.len() + s.excuses.len() + s.absents.len() - both) as u32;
             let members = *m.get_ref();
             if total > members {
                 self.out.push(
@@ -409,18 +448,24 @@ impl Checker<'_> {
         }
     }
 
-    /// The vote: unanimity versus counts, totals, those who did not take part.
+    /// The vote: unanimity versus counts, counts against names, totals
+    /// against the votants of the point, the names against those present or
+    /// represented at the point.
     fn vote(&mut self) {
         let d = self.l.dossier.deliberation.get_ref();
         let Some(v) = &d.vote else { return };
+        self.one_vote(v);
+    }
+
+    fn one_vote(&mut self, v: &Spanned<crate::input::Vote>) {
         let vote = v.get_ref();
         let src = self.src().clone();
         let counts = [&vote.pour, &vote.contre, &vote.abstentions];
         let given: Vec<&Spanned<u32>> = counts.iter().filter_map(|c| c.as_ref()).collect();
-        if let Some(u) = &vote.unanimite
+        let unanimite = vote.unanimite.as_ref().filter(|u| *u.get_ref());
+        if vote.unanimite.is_some()
             && let Some(first) = given.first()
         {
-            let _ = u;
             self.out.push(
                 Diagnostic::error(
                     "vote-unanimite-et-decompte",
@@ -430,23 +475,88 @@ impl Checker<'_> {
                 .hint("gardez l'un ou l'autre : unanimite = true, ou les nombres de voix"),
             );
         }
-        let get = |x: &Option<Spanned<u32>>| x.as_ref().map_or(0, |s| *s.get_ref());
-        let (p, c, a) = (get(&vote.pour), get(&vote.contre), get(&vote.abstentions));
+        // A count and the names behind it agree (groups aside: their size is not known).
+        for (field, count, names, noun) in [
+            ("contre", &vote.contre, &vote.contre_noms, "contre_noms"),
+            (
+                "abstentions",
+                &vote.abstentions,
+                &vote.abstentions_noms,
+                "abstentions_noms",
+            ),
+        ] {
+            let Some(named) = crate::model::named_count(names) else {
+                continue;
+            };
+            let members = if named > 1 { "membres" } else { "membre" };
+            let (message, span) = match (count, unanimite) {
+                (Some(c), _) if *c.get_ref() != named => (
+                    format!(
+                        "{field} = {} mais {noun} nomme {named} {members}",
+                        c.get_ref()
+                    ),
+                    c.span(),
+                ),
+                (None, Some(u)) => (
+                    format!("unanimite = true mais {noun} nomme {named} {members}"),
+                    u.span(),
+                ),
+                _ => continue,
+            };
+            self.out.push(
+                Diagnostic::error("vote-noms-decompte", message)
+                    .at(&src, span)
+                    .hint(format!("nommez chacun de ceux que compte {field}, ou corrigez le nombre ; un vote avec des voix contre ou des abstentions n'est pas unanime")),
+            );
+        }
+        let get = |x: &Option<Spanned<u32>>| x.as_ref().map(|s| *s.get_ref());
+        let p = get(&vote.pour).unwrap_or(0);
+        let c = get(&vote.contre)
+            .or_else(|| crate::model::named_count(&vote.contre_noms))
+            .unwrap_or(0);
+        let a = get(&vote.abstentions)
+            .or_else(|| crate::model::named_count(&vote.abstentions_noms))
+            .unwrap_or(0);
         let npp = vote.ne_prennent_pas_part.len() as u32;
         let votants = self.votants();
         if let (Some(votants), false) = (votants, given.is_empty()) {
             let total = p + c + a + npp;
+            let counted = format!(
+                "{p} pour, {c} contre, {a} abstention{}",
+                if a > 1 { "s" } else { "" }
+            );
             if total > votants {
                 self.out.push(
                     Diagnostic::error(
                         "vote-total",
                         format!(
-                            "{total} voix décomptées ({p} pour, {c} contre, {a} abstention{}, {npp} ne prenant pas part) pour {votants} votants",
-                            if a > 1 { "s" } else { "" }
+                            "{total} voix décomptées ({counted}, {npp} ne prenant pas part) pour {votants} votants",
                         ),
                     )
                     .at(&src, v.span())
-                    .hint("votants = présents + pouvoirs ; vérifiez les nombres ou la feuille de présence"),
+                    .hint("votants = présents + pouvoirs à ce point ; vérifiez les nombres ou la feuille de présence"),
+                );
+            } else if total < votants {
+                let missing = votants - total;
+                let npp_text = match npp {
+                    0 => String::new(),
+                    1 => ", 1 ne prenant pas part".to_owned(),
+                    n => format!(", {n} ne prenant pas part"),
+                };
+                self.out.push(
+                    Diagnostic::error(
+                        "vote-incomplet",
+                        format!(
+                            "{} voix décomptées ({counted}{npp_text}) pour {votants} votants : {missing} votant{} {} ni compté{} ni nommé{} dans ne_prennent_pas_part",
+                            p + c + a,
+                            if missing > 1 { "s" } else { "" },
+                            if missing > 1 { "ne sont" } else { "n'est" },
+                            if missing > 1 { "s" } else { "" },
+                            if missing > 1 { "s" } else { "" },
+                        ),
+                    )
+                    .at(&src, v.span())
+                    .hint("pour + contre + abstentions = votants (présents + pouvoirs à ce point) ; nommez ceux qui n'ont pas voté dans ne_prennent_pas_part, ou corrigez les nombres"),
                 );
             }
         }
@@ -467,25 +577,78 @@ impl Checker<'_> {
                 );
             }
         }
-        // Those who did not take part are present or represented.
-        if let Some((s, _)) = &self.l.seance
-            && let Some(Presents::Noms(names)) = s.presents.as_ref().map(|p| p.get_ref())
-        {
-            let presence = d.presence.clone().unwrap_or_default();
-            for who in &vote.ne_prennent_pas_part {
+        self.vote_names(vote);
+    }
+
+    /// Every name of a vote designates one member present or represented at
+    /// the point, once in the vote.
+    fn vote_names(&mut self, vote: &crate::input::Vote) {
+        let Some((s, _)) = &self.l.seance else { return };
+        let item = crate::model::item_presence(
+            s,
+            self.numero(),
+            self.l.dossier.deliberation.get_ref().presence.as_ref(),
+        );
+        let Some(present) = &item.names else { return };
+        let members: Vec<&str> = present
+            .iter()
+            .copied()
+            .chain(
+                item.pouvoirs
+                    .iter()
+                    .map(|(p, _)| name(&p.get_ref().mandant)),
+            )
+            .collect();
+        let src = self.src().clone();
+        let mut designated: Vec<(&str, &str)> = Vec::new();
+        for (list, code, what) in [
+            (&vote.contre_noms, "vote-nom-inconnu", "vote contre"),
+            (&vote.abstentions_noms, "vote-nom-inconnu", "s'abstient"),
+            (
+                &vote.ne_prennent_pas_part,
+                "vote-npp-inconnu",
+                "ne prend pas part au vote",
+            ),
+        ] {
+            for who in list {
                 let n = name(who);
-                let known = names.iter().any(|x| name(x) == n)
-                    || presence.arrives.iter().any(|x| name(x) == n)
-                    || s.pouvoirs
-                        .iter()
-                        .chain(&presence.pouvoirs)
-                        .any(|p| name(&p.get_ref().mandant) == n);
-                if !known {
-                    self.out.push(
-                        Diagnostic::error("vote-npp-inconnu", format!("« {n} » ne prend pas part au vote mais n'est ni présent ni représenté"))
-                            .at(&src, who.span())
-                            .hint("écrivez le nom exactement comme dans presents ou pouvoirs"),
-                    );
+                if crate::members::is_group(n) {
+                    continue;
+                }
+                match crate::members::find(n, &members) {
+                    crate::members::Found::One(m) => {
+                        if let Some((first, _)) = designated.iter().find(|(_, x)| *x == m) {
+                            self.out.push(
+                                Diagnostic::error(
+                                    "vote-nom-double",
+                                    format!("« {n} » est déjà nommé dans ce vote (« {first} »)"),
+                                )
+                                .at(&src, who.span())
+                                .hint("chaque membre vote une seule fois : pour, contre, abstention, ou ne prend pas part"),
+                            );
+                        } else {
+                            designated.push((n, m));
+                        }
+                    }
+                    crate::members::Found::Several(all) => self.out.push(
+                        Diagnostic::error(
+                            "vote-nom-ambigu",
+                            format!("« {n} » peut désigner {}", all.iter().map(|m| format!("« {m} »")).collect::<Vec<_>>().join(" ou ")),
+                        )
+                        .at(&src, who.span())
+                        .hint("écrivez le nom comme dans la feuille de présence, prénom compris"),
+                    ),
+                    crate::members::Found::None(near) => self.out.push(
+                        Diagnostic::error(
+                            code,
+                            format!("« {n} » {what} mais n'est ni présent ni représenté à ce point"),
+                        )
+                        .at(&src, who.span())
+                        .hint(match near {
+                            Some(m) => format!("vouliez-vous dire « {m} » ?"),
+                            None => "écrivez le nom comme dans presents ou pouvoirs (civilité et nom suffisent : « Mme DURAND »), ou un groupe (« groupe … »)".to_owned(),
+                        }),
+                    ),
                 }
             }
         }
@@ -495,7 +658,7 @@ impl Checker<'_> {
     fn votants(&self) -> Option<u32> {
         let (s, _) = self.l.seance.as_ref()?;
         let presence = self.l.dossier.deliberation.get_ref().presence.as_ref();
-        crate::model::item_presence(s, presence).votants()
+        crate::model::item_presence(s, self.numero(), presence).votants()
     }
 
     /// @ctes identifier and act number shapes, matière code.
@@ -803,7 +966,10 @@ impl Checker<'_> {
     /// Values of the séance the model would otherwise print as typed, and a
     /// voted act whose séance cannot make a signable extract.
     fn seance_values(&mut self, s: &crate::input::Seance, src: &Arc<Source>) {
-        for (field, value) in [("heure", &s.heure), ("heure_fin", &s.heure_fin)] {
+        let times = [("heure", &s.heure), ("heure_fin", &s.heure_fin)]
+            .into_iter()
+            .chain(s.mouvements.iter().map(|m| ("heure", &m.heure)));
+        for (field, value) in times {
             let Some(v) = value else { continue };
             if crate::french::heure(v.get_ref()).is_none() {
                 self.out.push(
@@ -846,7 +1012,7 @@ impl Checker<'_> {
 }
 
 /// The span of a `[name]` table header in a TOML text (its first line).
-fn header_span(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn header_span(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();

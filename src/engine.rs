@@ -101,7 +101,8 @@ impl Project {
             .collect();
         // Checks across the batch (deliberation numbers of one séance).
         let loaded: Vec<&Loaded> = units.iter().filter_map(|u| u.loaded.as_ref()).collect();
-        let batch = crate::check::check_batch(&loaded);
+        let complete: Vec<PathBuf> = seances.iter().map(|s| s.real.clone()).collect();
+        let batch = crate::check::check_batch(&loaded, &complete);
         for d in batch {
             let path = d.source.as_ref().map(|s| s.path.clone());
             // A finding in a séance file goes to the first dossier of that séance.

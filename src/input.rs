@@ -176,7 +176,9 @@ pub struct Seance {
     pub pouvoirs: Vec<Spanned<Pouvoir>>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
-    #[schemars(description = "absents excusés, non représentés")]
+    #[schemars(
+        description = "absents excusés ; un excusé qui a donné pouvoir figure aussi dans pouvoirs"
+    )]
     pub excuses: Vec<Text>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -205,6 +207,48 @@ pub struct Seance {
         description = "date de la séance où le procès-verbal a été arrêté (« arrêté lors de la séance du … », art. L. 2121-15)"
     )]
     pub proces_verbal_arrete: Option<TomlDate>,
+    /// Added field: arrivals and departures during the séance, each typed
+    /// once with the point it happens before.
+    #[serde(default)]
+    #[schemars(
+        description = "arrivées et départs en cours de séance, chacun écrit une fois avec le point avant lequel il a lieu : [[mouvements]]"
+    )]
+    pub mouvements: Vec<Mouvement>,
+}
+
+/// `[[mouvements]]`: who arrives or leaves before a point of the séance.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    description = "[[mouvements]] : arrivées et départs avant un point de la séance ; ils valent pour ce point et les suivants"
+)]
+pub struct Mouvement {
+    #[schemars(with = "String")]
+    #[schemars(
+        description = "numéro de la délibération avant laquelle le mouvement a lieu (obligatoire), ex. \"2016-06-27/13\""
+    )]
+    pub avant: Text,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "heure du mouvement, ex. \"19:07\"")]
+    pub heure: Option<Text>,
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    #[schemars(
+        description = "membres qui entrent en séance (absents ou représentés jusque-là ; leur pouvoir prend fin)"
+    )]
+    pub arrives: Vec<Text>,
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    #[schemars(
+        description = "membres qui quittent la séance (les pouvoirs qu'ils détenaient partent avec eux)"
+    )]
+    pub partis: Vec<Text>,
+    #[serde(default)]
+    #[schemars(with = "Vec<Pouvoir>")]
+    #[schemars(
+        description = "pouvoirs donnés à ce moment, par ceux qui partent : { mandant, mandataire }"
+    )]
+    pub pouvoirs: Vec<Spanned<Pouvoir>>,
 }
 
 /// `presents`: names as printed, or a count when names are not kept.
@@ -386,14 +430,22 @@ pub struct Vote {
     pub abstentions: Option<Spanned<u32>>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
-    #[schemars(description = "membres qui ne prennent pas part au vote")]
+    #[schemars(
+        description = "membres présents ou représentés qui ne prennent pas part au vote ; pour + contre + abstentions + ceux-ci = votants"
+    )]
     pub ne_prennent_pas_part: Vec<Text>,
     #[serde(default)]
-    #[schemars(description = "qui a voté contre (imprimé après le nombre)")]
-    pub contre_noms: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    #[schemars(
+        description = "qui a voté contre (imprimé après le nombre) : des membres présents ou représentés à ce point, autant que contre ; ou un groupe (« groupe … »)"
+    )]
+    pub contre_noms: Vec<Text>,
     #[serde(default)]
-    #[schemars(description = "qui s'est abstenu")]
-    pub abstentions_noms: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    #[schemars(
+        description = "qui s'est abstenu : des membres présents ou représentés à ce point, autant que abstentions ; ou un groupe (« groupe … »)"
+    )]
+    pub abstentions_noms: Vec<Text>,
     #[schemars(with = "Option<Resultat>")]
     #[schemars(description = "adopte, rejete ou pris_acte ; déduit des nombres sinon")]
     pub resultat: Option<Spanned<Resultat>>,

@@ -19,6 +19,7 @@ pub mod identifiant;
 pub mod input;
 pub mod load;
 pub mod manifest;
+pub mod members;
 mod memo;
 pub mod messages;
 pub mod model;

@@ -11,7 +11,7 @@ use crate::french::{
     montant_en_lettres,
 };
 use crate::input::{
-    ModePublication, Partie, Pouvoir, Presents, Resultat, Scrutin, TomlDate, TypeCollectivite,
+    ModePublication, Partie, Pouvoir, Presents, Resultat, Scrutin, Text, TomlDate, TypeCollectivite,
 };
 use crate::load::Loaded;
 use serde::Serialize;
@@ -165,6 +165,8 @@ pub struct VoteCtx {
     pub resultat: Resultat,
     /// "Adopté à l'unanimité." / "Adopté par 50 voix pour, …" / "Le Conseil municipal prend acte."
     pub phrase: String,
+    /// Those who vote: pour + contre + abstentions (votants less those not taking part).
+    pub votants: Option<u32>,
     /// "M. BICHOT ne prend pas part au vote."
     pub ne_prennent_pas_part: Option<String>,
     pub pour: Option<u32>,
@@ -280,15 +282,23 @@ pub fn to_date(d: &TomlDate) -> Option<Date> {
     }
 }
 
-/// Attendance for one item: the séance's, after the item's arrivals,
-/// departures and proxies. Proxies held by members who left go with them.
+/// Attendance for one item: the séance's at its opening, after the
+/// arrivals and departures typed for the séance before this item
+/// (`[[mouvements]]`), then the item's own changes
+/// (`[deliberation.presence]`). Proxies held by members who left go with
+/// them; a represented member who arrives votes himself.
 pub struct ItemPresence<'a> {
     /// Names present, when the séance keeps names.
     pub names: Option<Vec<&'a str>>,
     /// Number present, when known (names or a count).
     pub count: Option<u32>,
-    /// Proxies that count for this item; `true` when given for this item.
+    /// Proxies that count for this item; `true` when given for this item
+    /// (in the dossier), `false` in the séance file.
     pub pouvoirs: Vec<(&'a Spanned<Pouvoir>, bool)>,
+    /// Members present at the opening who left before this item.
+    pub partis: Vec<&'a str>,
+    /// Members absent at the opening who arrived before this item.
+    pub arrives: Vec<&'a str>,
 }
 
 impl ItemPresence<'_> {
@@ -303,50 +313,114 @@ impl ItemPresence<'_> {
     }
 }
 
+/// The trailing integer of a deliberation number ("2016-06-27/12" → 12), with its prefix.
+pub fn split_numero(n: &str) -> Option<(&str, u64)> {
+    let n = n.trim();
+    let digits = n.len() - n.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 9 {
+        return None;
+    }
+    let (prefix, num) = n.split_at(n.len() - digits);
+    Some((prefix, num.parse().ok()?))
+}
+
+/// Where a number stands in the ordre du jour: by its trailing integer,
+/// then as written.
+pub fn rank(numero: &str) -> (u64, &str) {
+    let n = numero.trim();
+    (split_numero(n).map_or(u64::MAX, |(_, k)| k), n)
+}
+
+/// The séance's `[[mouvements]]` that happened before the item numbered
+/// `numero` (at it or before it in the ordre du jour), in order; none for
+/// the opening (`None`).
+pub fn mouvements_before<'a>(
+    s: &'a crate::input::Seance,
+    numero: Option<&str>,
+) -> Vec<&'a crate::input::Mouvement> {
+    let Some(numero) = numero else {
+        return Vec::new();
+    };
+    let at = rank(numero);
+    let mut v: Vec<&crate::input::Mouvement> = s
+        .mouvements
+        .iter()
+        .filter(|m| rank(m.avant.get_ref()) <= at)
+        .collect();
+    v.sort_by_key(|m| rank(m.avant.get_ref()));
+    v
+}
+
 static NO_CHANGE: crate::input::Presence = crate::input::Presence {
     arrives: Vec::new(),
     partis: Vec::new(),
     pouvoirs: Vec::new(),
 };
 
-/// Computes the attendance of an item from its séance and its own changes.
+/// Computes the attendance of the item numbered `numero` (None: the
+/// opening) from its séance and its own changes.
 pub fn item_presence<'a>(
     s: &'a crate::input::Seance,
+    numero: Option<&str>,
     p: Option<&'a crate::input::Presence>,
 ) -> ItemPresence<'a> {
     let p = p.unwrap_or(&NO_CHANGE);
-    let left: Vec<&str> = p.partis.iter().map(name_of).collect();
-    let arrived = p.arrives.iter().map(name_of);
-    let (names, count) = match s.presents.as_ref().map(|x| x.get_ref()) {
-        Some(Presents::Noms(n)) => {
-            let v: Vec<&str> = n
-                .iter()
-                .map(name_of)
-                .filter(|x| !left.contains(x))
-                .chain(arrived)
-                .collect();
-            let c = v.len() as u32;
-            (Some(v), Some(c))
+    let mut names: Option<Vec<&str>> = None;
+    let mut count = None;
+    match s.presents.as_ref().map(|x| x.get_ref()) {
+        Some(Presents::Noms(n)) => names = Some(n.iter().map(name_of).collect()),
+        Some(Presents::Nombre(n)) => count = Some(*n),
+        None => {}
+    }
+    let mut pouvoirs: Vec<(&Spanned<Pouvoir>, bool)> =
+        s.pouvoirs.iter().map(|x| (x, false)).collect();
+    let opening: Vec<&str> = names.clone().unwrap_or_default();
+    let steps = mouvements_before(s, numero)
+        .into_iter()
+        .map(|m| (&m.arrives, &m.partis, &m.pouvoirs, false))
+        .chain(std::iter::once((&p.arrives, &p.partis, &p.pouvoirs, true)));
+    for (arrives, partis, given, for_item) in steps {
+        for who in partis.iter().map(name_of) {
+            if let Some(n) = names.as_mut() {
+                n.retain(|x| *x != who);
+            }
+            count = count.map(|c| c.saturating_sub(1));
+            // The proxies he held leave with him.
+            pouvoirs.retain(|(x, _)| {
+                x.get_ref()
+                    .mandataire
+                    .as_ref()
+                    .is_none_or(|m| name_of(m) != who)
+            });
         }
-        Some(Presents::Nombre(n)) => (
-            None,
-            Some((n + p.arrives.len() as u32).saturating_sub(left.len() as u32)),
-        ),
-        None => (None, None),
+        for who in arrives.iter().map(name_of) {
+            if let Some(n) = names.as_mut()
+                && !n.contains(&who)
+            {
+                n.push(who);
+            }
+            count = count.map(|c| c + 1);
+            // A represented member who arrives votes himself.
+            pouvoirs.retain(|(x, _)| name_of(&x.get_ref().mandant) != who);
+        }
+        pouvoirs.extend(given.iter().map(|x| (x, for_item)));
+    }
+    let count = match &names {
+        Some(n) => Some(n.len() as u32),
+        None => count,
     };
-    let pouvoirs = s
-        .pouvoirs
-        .iter()
-        .filter(|x| {
-            x.get_ref()
-                .mandataire
-                .as_ref()
-                .is_none_or(|m| !left.contains(&name_of(m)))
-        })
-        .map(|x| (x, false))
-        .chain(p.pouvoirs.iter().map(|x| (x, true)))
-        .collect();
+    let now = names.clone().unwrap_or_default();
     ItemPresence {
+        partis: opening
+            .iter()
+            .copied()
+            .filter(|x| !now.contains(x))
+            .collect(),
+        arrives: now
+            .iter()
+            .copied()
+            .filter(|x| !opening.contains(x))
+            .collect(),
         names,
         count,
         pouvoirs,
@@ -368,9 +442,11 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
         == Some("premier");
     let coll = collectivite(l, &mut errs);
     let seance = l.seance.as_ref().map(|(s, src)| {
+        let d = l.dossier.deliberation.get_ref();
         seance(
             s,
-            l.dossier.deliberation.get_ref().presence.as_ref(),
+            d.numero.as_ref().map(|n| n.get_ref().as_str()),
+            d.presence.as_ref(),
             src,
             &coll,
             &mut errs,
@@ -661,10 +737,11 @@ pub(crate) fn name_of(t: &Spanned<String>) -> &str {
     t.get_ref().trim()
 }
 
-/// The séance worded for one item (`presence`: the item's own changes;
-/// None: the attendance at the opening).
+/// The séance worded for the item numbered `numero` (`item_changes`: its
+/// own changes; `numero` None and no changes: the attendance at the opening).
 pub(crate) fn seance(
     s: &crate::input::Seance,
+    numero: Option<&str>,
     item_changes: Option<&crate::input::Presence>,
     src: &Arc<crate::diag::Source>,
     coll: &CollectiviteCtx,
@@ -672,8 +749,28 @@ pub(crate) fn seance(
 ) -> SeanceCtx {
     let d = date(&s.date, src, errs);
     let presence = item_changes.cloned().unwrap_or_default();
-    let left: Vec<&str> = presence.partis.iter().map(name_of).collect();
-    let item = item_presence(s, item_changes);
+    let item = item_presence(s, numero, item_changes);
+    let moves = mouvements_before(s, numero);
+    // Who arrived and who left since the opening: from the names when the
+    // séance keeps them, else as typed.
+    let (arrived, left): (Vec<&str>, Vec<&str>) = if item.names.is_some() {
+        (item.arrives.clone(), item.partis.clone())
+    } else {
+        (
+            moves
+                .iter()
+                .flat_map(|m| &m.arrives)
+                .chain(&presence.arrives)
+                .map(name_of)
+                .collect(),
+            moves
+                .iter()
+                .flat_map(|m| &m.partis)
+                .chain(&presence.partis)
+                .map(name_of)
+                .collect(),
+        )
+    };
     let presents: Vec<String> = item.names.iter().flatten().map(|n| plain(n)).collect();
     let representes = item
         .pouvoirs
@@ -690,29 +787,35 @@ pub(crate) fn seance(
             }
         })
         .collect();
+    // The movements of this point, told here only; those of the dossier
+    // itself, which may repeat in several dossiers, worded so that they are
+    // true in each.
     let mut changements = Vec::new();
+    for m in moves
+        .iter()
+        .filter(|m| numero.is_some_and(|n| m.avant.get_ref().trim() == n.trim()))
+    {
+        changements.extend(mouvement_phrases(m));
+    }
+    let names = |l: &[Text]| l.iter().map(|n| plain(name_of(n))).collect::<Vec<_>>();
     if !presence.arrives.is_empty() {
-        let names: Vec<String> = presence.arrives.iter().map(|n| plain(name_of(n))).collect();
+        let n = names(&presence.arrives);
         changements.push(format!(
-            "{} {} avant l'examen de ce point.",
-            join_et(&names),
-            if names.len() > 1 {
-                "arrivent"
-            } else {
-                "arrive"
-            }
+            "{} pour ce point, après l'ouverture de la séance\u{a0}: {}.",
+            if n.len() > 1 { "Présents" } else { "Présent" },
+            join_et(&n)
         ));
     }
-    if !left.is_empty() {
-        let names: Vec<String> = left.iter().map(|n| plain(n)).collect();
+    if !presence.partis.is_empty() {
+        let n = names(&presence.partis);
         changements.push(format!(
-            "{} {} la séance avant l'examen de ce point.",
-            join_et(&names),
-            if names.len() > 1 {
-                "quittent"
+            "{} la séance avant ce point\u{a0}: {}.",
+            if n.len() > 1 {
+                "Ont quitté"
             } else {
-                "quitte"
-            }
+                "A quitté"
+            },
+            join_et(&n)
         ));
     }
     let president = s.president.as_ref().map(|p| plain(name_of(p)));
@@ -753,23 +856,65 @@ pub(crate) fn seance(
         presents,
         nombre_presents: item.count,
         representes,
-        // Those who arrived for this item are no longer excused or absent.
+        // Those who arrived for this item are no longer excused or absent;
+        // those who left are absent from it.
         excuses: s
             .excuses
             .iter()
-            .filter(|n| !presence.arrives.iter().any(|a| name_of(a) == name_of(n)))
+            .filter(|n| !arrived.contains(&name_of(n)))
             .map(|n| plain(name_of(n)))
             .collect(),
         absents: s
             .absents
             .iter()
-            .filter(|n| !presence.arrives.iter().any(|a| name_of(a) == name_of(n)))
+            .filter(|n| !arrived.contains(&name_of(n)))
             .map(|n| plain(name_of(n)))
+            .chain(
+                left.iter()
+                    .map(|n| format!("{} (a quitté la séance)", plain(n))),
+            )
             .collect(),
         huis_clos: s.huis_clos,
         deuxieme_convocation: s.deuxieme_convocation,
         changements: (!changements.is_empty()).then(|| changements.join(" ")),
     }
+}
+
+/// The sentences of a movement of the séance, told at its point: « M. X
+/// entre en séance à 19 h 07, avant l'examen de ce point. », « Mme Y quitte
+/// la séance avant l'examen de ce point. », « Mme Y donne pouvoir à M. Z. ».
+pub fn mouvement_phrases(m: &crate::input::Mouvement) -> Vec<String> {
+    let at = m
+        .heure
+        .as_ref()
+        .map(|h| heure(h.get_ref()).unwrap_or_else(|| plain(h.get_ref())));
+    let when = match &at {
+        Some(h) => format!(" à {h}, avant l'examen de ce point."),
+        None => " avant l'examen de ce point.".to_owned(),
+    };
+    let names = |l: &[Text]| l.iter().map(|n| plain(name_of(n))).collect::<Vec<_>>();
+    let mut out = Vec::new();
+    if !m.arrives.is_empty() {
+        let n = names(&m.arrives);
+        let verb = if n.len() > 1 { "entrent" } else { "entre" };
+        out.push(format!("{} {verb} en séance{when}", join_et(&n)));
+    }
+    if !m.partis.is_empty() {
+        let n = names(&m.partis);
+        let verb = if n.len() > 1 { "quittent" } else { "quitte" };
+        out.push(format!("{} {verb} la séance{when}", join_et(&n)));
+    }
+    for p in &m.pouvoirs {
+        let p = p.get_ref();
+        if let Some(to) = &p.mandataire {
+            out.push(format!(
+                "{} donne pouvoir à {}.",
+                plain(name_of(&p.mandant)),
+                plain(name_of(to))
+            ));
+        }
+    }
+    out
 }
 
 /// "A", "A et B", "A, B et C".
@@ -812,11 +957,23 @@ fn plural(n: u32, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
+/// The number of members a list of names counts: None when empty or when
+/// it names a group (« groupe … »), whose size is not known.
+pub fn named_count(names: &[Text]) -> Option<u32> {
+    (!names.is_empty() && !names.iter().any(|n| crate::members::is_group(n.get_ref())))
+        .then_some(names.len() as u32)
+}
+
 /// Decides and words the vote.
 pub fn vote(v: &crate::input::Vote, votants: Option<u32>, coll: &CollectiviteCtx) -> VoteCtx {
-    let _ = votants;
     let get = |x: &Option<Spanned<u32>>| x.as_ref().map(|s| *s.get_ref());
-    let (pour, contre, abst) = (get(&v.pour), get(&v.contre), get(&v.abstentions));
+    // A list of members' names without its count counts them.
+    let (pour, contre, abst) = (
+        get(&v.pour),
+        get(&v.contre).or_else(|| named_count(&v.contre_noms)),
+        get(&v.abstentions).or_else(|| named_count(&v.abstentions_noms)),
+    );
+    let npp = v.ne_prennent_pas_part.len() as u32;
     let secret = v.scrutin == Some(Scrutin::Secret);
     let unanimite = v.unanimite.as_ref().is_some_and(|u| *u.get_ref());
     let counted = pour.is_some() || contre.is_some();
@@ -830,13 +987,19 @@ pub fn vote(v: &crate::input::Vote, votants: Option<u32>, coll: &CollectiviteCtx
         None if tie && !secret => Resultat::Adopte,
         None => Resultat::Rejete,
     };
-    let names = |list: &[String]| -> String {
+    let names = |list: &[Text]| -> String {
         if list.is_empty() {
             String::new()
         } else {
-            let v: Vec<String> = list.iter().map(|s| plain(s)).collect();
+            let v: Vec<String> = list.iter().map(|s| plain(name_of(s))).collect();
             format!(" ({})", v.join(", "))
         }
+    };
+    // Those who vote: the counts, else the votants less those not taking part.
+    let votants_du_vote = if counted {
+        Some(p + c + a)
+    } else {
+        votants.map(|n| n.saturating_sub(npp))
     };
     let phrase = if resultat == Resultat::PrisActe {
         format!("{} prend acte.", capitalize(&coll.le_assemblee))
@@ -847,9 +1010,25 @@ pub fn vote(v: &crate::input::Vote, votants: Option<u32>, coll: &CollectiviteCtx
             "Rejeté"
         };
         let mut s = if unanimite || (counted && c == 0 && a == 0) || (!counted && abst.is_none()) {
-            format!("{verb} à l'unanimité")
+            if npp == 0 {
+                format!("{verb} à l'unanimité")
+            } else {
+                // 9 pour with 2 not voting is not the unanimity of the assembly.
+                let pour = if counted { Some(p) } else { votants_du_vote };
+                match pour {
+                    Some(n) => format!(
+                        "{verb} à l'unanimité des votants ({})",
+                        plural(n, "voix pour", "voix pour")
+                    ),
+                    None => format!("{verb} à l'unanimité des votants"),
+                }
+            }
         } else if counted && c == 0 {
-            let who: Vec<String> = v.abstentions_noms.iter().map(|s| plain(s)).collect();
+            let who: Vec<String> = v
+                .abstentions_noms
+                .iter()
+                .map(|s| plain(name_of(s)))
+                .collect();
             let who = if who.is_empty() {
                 String::new()
             } else {
@@ -908,6 +1087,7 @@ pub fn vote(v: &crate::input::Vote, votants: Option<u32>, coll: &CollectiviteCtx
     VoteCtx {
         resultat,
         phrase,
+        votants: votants_du_vote,
         ne_prennent_pas_part,
         pour,
         contre,
@@ -1212,11 +1392,11 @@ fn capitalize(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests_support {
     use super::*;
-    use crate::input::Vote;
 
-    fn coll() -> CollectiviteCtx {
+    /// The wording of a commune, for unit tests.
+    pub fn coll() -> CollectiviteCtx {
         CollectiviteCtx {
             nom: "Ville de Dijon".into(),
             type_: TypeCollectivite::Commune,
@@ -1238,6 +1418,13 @@ mod tests {
             tribunal: "tribunal administratif de Dijon".into(),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Vote;
+    use tests_support::coll;
 
     fn counts(p: u32, c: u32, a: u32) -> Vote {
         Vote {
@@ -1272,7 +1459,7 @@ mod tests {
     #[test]
     fn counts_with_names() {
         let mut v = counts(50, 3, 2);
-        v.contre_noms = vec!["groupe Dijon Avenir".into()];
+        v.contre_noms = vec![Spanned::new(0..0, "groupe Dijon Avenir".into())];
         assert_eq!(
             vote(&v, None, &coll()).phrase,
             "Adopté par 50 voix pour, 3 voix contre (groupe Dijon Avenir) et 2 abstentions."
@@ -1320,14 +1507,14 @@ mod tests {
             "date = 2024-03-14\npresents = [\"A\", \"B\", \"C\"]\npouvoirs = [{ mandant = \"D\", mandataire = \"C\" }, { mandant = \"E\", mandataire = \"A\" }]\n",
         )
         .unwrap();
-        let none = item_presence(&seance, None);
+        let none = item_presence(&seance, None, None);
         assert_eq!((none.count, none.votants()), (Some(3), Some(5)));
         // C leaves (and D's proxy with C), F arrives, B gives a proxy to A for this item.
         let change: crate::input::Presence = toml::from_str(
             "arrives = [\"F\"]\npartis = [\"C\", \"B\"]\npouvoirs = [{ mandant = \"B\", mandataire = \"F\" }]\n",
         )
         .unwrap();
-        let item = item_presence(&seance, Some(&change));
+        let item = item_presence(&seance, None, Some(&change));
         assert_eq!(item.names.as_deref(), Some(&["A", "F"][..]));
         assert_eq!(
             item.pouvoirs

@@ -50,16 +50,7 @@ pub fn key_of(l: &Loaded) -> Option<PathBuf> {
     Some(src.path.canonicalize().unwrap_or_else(|_| src.path.clone()))
 }
 
-/// The trailing integer of a deliberation number ("2016-06-27/12" → 12), with its prefix.
-pub fn split_numero(n: &str) -> Option<(&str, u64)> {
-    let n = n.trim();
-    let digits = n.len() - n.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    if digits == 0 || digits > 9 {
-        return None;
-    }
-    let (prefix, num) = n.split_at(n.len() - digits);
-    Some((prefix, num.parse().ok()?))
-}
+pub use crate::model::split_numero;
 
 /// The order of an item in the ordre du jour: by number, then by file.
 pub fn order_key(l: &Loaded) -> (u64, String, PathBuf) {
@@ -234,7 +225,7 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
     let coll = first.model.collectivite.clone();
     let mut errs = Vec::new();
     let s = g.seance;
-    let ouverture = model::seance(s, None, g.source, &coll, &mut errs);
+    let ouverture = model::seance(s, None, None, g.source, &coll, &mut errs);
     let date_of = |d: &Option<crate::input::TomlDate>, errs: &mut Vec<Diagnostic>| {
         d.as_ref()
             .and_then(|x| model::date(x, g.source, errs))
@@ -258,7 +249,7 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
     };
 
     // Attendance item by item, to show arrivals and departures where they happen.
-    let opening: Option<Vec<String>> = model::item_presence(s, None)
+    let opening: Option<Vec<String>> = model::item_presence(s, None, None)
         .names
         .map(|n| n.into_iter().map(str::to_owned).collect());
     let mut before = opening.clone();
@@ -267,13 +258,42 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
     for (i, it) in g.items.iter().enumerate() {
         let d = it.loaded.dossier.deliberation.get_ref();
         let m = &it.model.deliberation;
-        let item = model::item_presence(s, d.presence.as_ref());
+        let numero = d.numero.as_ref().map(|n| n.get_ref().as_str());
+        let item = model::item_presence(s, numero, d.presence.as_ref());
         let now: Option<Vec<String>> = item
             .names
             .as_ref()
             .map(|n| n.iter().map(|x| (*x).to_owned()).collect());
+        // The séance's movements typed before this point, in their words
+        // (with their time); any other change of the names since the
+        // previous point (a dossier's own arrivals and departures), worked
+        // out from the attendance.
+        let here: Vec<&crate::input::Mouvement> = s
+            .mouvements
+            .iter()
+            .filter(|m| numero.is_some_and(|n| m.avant.get_ref().trim() == n.trim()))
+            .collect();
+        let told: Vec<&str> = here
+            .iter()
+            .flat_map(|m| m.arrives.iter().chain(&m.partis))
+            .map(name_of)
+            .collect();
+        let mut phrases: Vec<String> = here
+            .iter()
+            .flat_map(|m| model::mouvement_phrases(m))
+            .collect();
         let mouvements = match (&before, &now) {
-            (Some(b), Some(n)) => mouvements(b, n),
+            (Some(b), Some(n)) => {
+                let untold = |v: &[String]| {
+                    v.iter()
+                        .filter(|x| !told.contains(&x.as_str()))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                };
+                phrases.extend(mouvements(&untold(b), &untold(n)));
+                phrases
+            }
+            _ if !here.is_empty() => phrases,
             _ => it
                 .model
                 .seance
@@ -293,7 +313,10 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
             before = now;
         }
         let vote = d.vote.as_ref().map(|v| v.get_ref());
-        let detail_vote = vote.map(detail_vote).unwrap_or_default();
+        let detail_vote = match (vote, &m.vote) {
+            (Some(v), Some(ctx)) => detail_vote(v, ctx, item.votants()),
+            _ => Vec::new(),
+        };
         let scrutin = vote.and_then(|v| v.scrutin).and_then(|sc| match sc {
             Scrutin::MainLevee => None,
             Scrutin::Secret => Some("Le vote a lieu au scrutin secret, à la demande du tiers des membres présents (art. L. 2121-21 du CGCT).".to_owned()),
@@ -328,7 +351,8 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
             discussions: d.discussions.as_ref().map(|t| markdown(t.get_ref())),
             mouvements,
             presents: item.count,
-            votants: item.votants(),
+            // Those who vote: not those who take no part.
+            votants: m.vote.as_ref().and_then(|v| v.votants).or(item.votants()),
             publication: m.publication.as_ref().and_then(|p| p.publication.clone()),
         });
     }
@@ -344,7 +368,9 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
                 .chain(s.absents.iter().map(name_of))
                 .map(plain)
                 .collect();
-            all.dedup();
+            // Each member once: an excused member who gave a proxy is in two lists.
+            let mut seen = std::collections::HashSet::new();
+            all.retain(|n| seen.insert(n.clone()));
             all
         }
         _ => Vec::new(),
@@ -427,9 +453,16 @@ fn mouvements(before: &[String], now: &[String]) -> Vec<String> {
     out
 }
 
-/// The names behind a counted vote: against, abstaining, the others for.
-fn detail_vote(v: &crate::input::Vote) -> Vec<String> {
-    let names = |l: &[String]| l.iter().map(|s| plain(s)).collect::<Vec<_>>();
+/// The names behind a vote: against, abstaining, and « the others voted
+/// for » when that is true: every one against or abstaining is named, and
+/// pour + contre + abstentions + those not taking part make the votants of
+/// the point (`votants`: présents + pouvoirs at that point).
+fn detail_vote(
+    v: &crate::input::Vote,
+    counted: &model::VoteCtx,
+    votants: Option<u32>,
+) -> Vec<String> {
+    let names = |l: &[crate::input::Text]| l.iter().map(|s| plain(name_of(s))).collect::<Vec<_>>();
     let mut out = Vec::new();
     if !v.contre_noms.is_empty() {
         out.push(format!(
@@ -443,8 +476,29 @@ fn detail_vote(v: &crate::input::Vote) -> Vec<String> {
             join_et(&names(&v.abstentions_noms))
         ));
     }
-    if !out.is_empty() {
-        out.push("Ont voté pour\u{a0}: les autres membres présents ou représentés.".to_owned());
+    let (c, a) = (
+        counted.contre.unwrap_or(0),
+        counted.abstentions.unwrap_or(0),
+    );
+    let all_named = model::named_count(&v.contre_noms).unwrap_or(0) == c
+        && model::named_count(&v.abstentions_noms).unwrap_or(0) == a
+        && !v
+            .contre_noms
+            .iter()
+            .chain(&v.abstentions_noms)
+            .any(|n| crate::members::is_group(n.get_ref()));
+    let npp = v.ne_prennent_pas_part.len() as u32;
+    let adds_up = matches!(
+        (counted.votants, votants),
+        (Some(voters), Some(all)) if voters + npp == all
+    );
+    if !out.is_empty() && all_named && adds_up {
+        out.push(if npp == 0 {
+            "Ont voté pour\u{a0}: les autres membres présents ou représentés.".to_owned()
+        } else {
+            "Ont voté pour\u{a0}: les autres membres présents ou représentés prenant part au vote."
+                .to_owned()
+        });
     }
     out
 }
@@ -648,7 +702,7 @@ pub fn render_all(
 /// The séance-level checks, across every loaded dossier: numbering gaps,
 /// items without a vote once the procès-verbal is due, attendance of an item
 /// contradicting the séance, one séance spelled as two files.
-pub fn check(items: &[&Loaded]) -> Vec<Diagnostic> {
+pub fn check(items: &[&Loaded], complete: &[PathBuf]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut groups: BTreeMap<PathBuf, Vec<&Loaded>> = BTreeMap::new();
     for l in items {
@@ -656,17 +710,141 @@ pub fn check(items: &[&Loaded]) -> Vec<Diagnostic> {
             groups.entry(k).or_default().push(l);
         }
     }
-    for list in groups.values_mut() {
+    for (key, list) in groups.iter_mut() {
         list.sort_by_key(|l| order_key(l));
         gaps(list, &mut out);
         unvoted(list, &mut out);
         dates(list, &mut out);
+        let whole = complete.contains(key)
+            || list
+                .iter()
+                .all(|l| matches!(l.dossier.seance, Some(crate::input::SeanceRef::Inline(_))));
+        movements(list, whole, &mut out);
+        numbers(list, &mut out);
         for l in list.iter() {
             attendance(l, &mut out);
         }
     }
     spelling(&groups, &mut out);
     out
+}
+
+/// The séance's `[[mouvements]]`, once for the séance: each placed before a
+/// point of the séance (when every dossier of the séance is known:
+/// `whole`), each arrival of someone not present then, each departure of
+/// someone present then.
+fn movements(list: &[&Loaded], whole: bool, out: &mut Vec<Diagnostic>) {
+    let Some(l) = list.first() else { return };
+    let Some((s, src)) = &l.seance else { return };
+    if s.mouvements.is_empty() {
+        return;
+    }
+    let numbers: Vec<&str> = list
+        .iter()
+        .filter_map(|l| l.dossier.deliberation.get_ref().numero.as_ref())
+        .map(|n| n.get_ref().trim())
+        .collect();
+    if whole {
+        for m in &s.mouvements {
+            let avant = m.avant.get_ref().trim();
+            if numbers.contains(&avant) {
+                continue;
+            }
+            out.push(
+                Diagnostic::error(
+                    "mouvement-point-inconnu",
+                    format!("aucun point de la séance n'a le numéro « {avant} »"),
+                )
+                .at(src, m.avant.span())
+                .hint(match crate::diag::closest(avant, numbers.iter().copied()) {
+                    Some(n) => format!("vouliez-vous dire « {n} » ?"),
+                    None => "avant = le numéro de la délibération avant laquelle le membre arrive ou part, écrit comme dans son dossier".to_owned(),
+                }),
+            );
+        }
+    }
+    let Some(Presents::Noms(presents)) = s.presents.as_ref().map(|x| x.get_ref()) else {
+        return;
+    };
+    // Who sits, movement after movement, in the order of the ordre du jour.
+    let mut sitting: Vec<&str> = presents.iter().map(name_of).collect();
+    let mut moves: Vec<&crate::input::Mouvement> = s.mouvements.iter().collect();
+    moves.sort_by_key(|m| model::rank(m.avant.get_ref()));
+    for m in moves {
+        let avant = m.avant.get_ref().trim();
+        for who in &m.partis {
+            let n = name_of(who);
+            if let Some(i) = sitting.iter().position(|x| *x == n) {
+                sitting.remove(i);
+            } else {
+                out.push(
+                    Diagnostic::error(
+                        "presence-contradictoire",
+                        format!("« {n} » quitte la séance avant le point {avant}, mais n'y siège pas"),
+                    )
+                    .at(src, who.span())
+                    .hint("partis ne nomme que des membres présents à ce moment : présents à l'ouverture, ou arrivés avant ; vérifiez l'orthographe du nom"),
+                );
+            }
+        }
+        for who in &m.arrives {
+            let n = name_of(who);
+            if sitting.contains(&n) {
+                out.push(
+                    Diagnostic::error(
+                        "presence-contradictoire",
+                        format!("« {n} » entre en séance avant le point {avant}, mais y siège déjà"),
+                    )
+                    .at(src, who.span())
+                    .hint("arrives ne nomme que des membres absents à ce moment (absents ou représentés à l'ouverture, ou partis avant)"),
+                );
+            } else {
+                sitting.push(n);
+            }
+        }
+    }
+}
+
+/// Every act of a séance file has a number: the register sheet recalls the
+/// numéros d'ordre (R. 2121-9), and the séance's movements are placed by
+/// them (then a number is needed: error).
+fn numbers(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
+    let Some(first) = list.first() else { return };
+    // An inline [seance] is one act's, often an extract: no register sheet.
+    if !matches!(
+        first.dossier.seance,
+        Some(crate::input::SeanceRef::Fichier(_))
+    ) {
+        return;
+    }
+    let moves = first
+        .seance
+        .as_ref()
+        .is_some_and(|(s, _)| !s.mouvements.is_empty());
+    for l in list {
+        let d = l.dossier.deliberation.get_ref();
+        if d.numero
+            .as_ref()
+            .is_some_and(|n| !n.get_ref().trim().is_empty())
+        {
+            continue;
+        }
+        let diag = if moves {
+            Diagnostic::error(
+                "numero-manquant",
+                "la délibération n'a pas de numéro, mais la séance a des arrivées et départs ([[mouvements]]) placés par numéro",
+            )
+            .hint("ajoutez numero = \"…\" dans [deliberation] : il situe le point dans l'ordre du jour, et le feuillet de clôture du registre le rappelle (art. R. 2121-9)")
+        } else {
+            Diagnostic::warning(
+                "numero-manquant",
+                "la délibération n'a pas de numéro d'ordre : le feuillet de clôture du registre ne peut pas le rappeler",
+            )
+            .hint("ajoutez numero = \"…\" dans [deliberation] (art. R. 2121-9 : le registre rappelle les numéros d'ordre des délibérations de la séance)")
+        };
+        let at = crate::check::header_span(&l.source.text, "deliberation");
+        out.push(diag.at(&l.source, at.unwrap_or(d.objet.span())));
+    }
 }
 
 /// The séance file's own dates: the liste displayed within a week
@@ -977,20 +1155,29 @@ mod tests {
     }
 
     #[test]
-    fn a_named_vote_lists_against_abstaining_and_the_others_for() {
+    fn a_named_vote_lists_against_abstaining_and_the_others_for_when_true() {
+        let name = |n: &str| toml::Spanned::new(0..0, n.to_owned());
         let v = crate::input::Vote {
-            contre_noms: vec!["M. A".into(), "Mme B".into()],
-            abstentions_noms: vec!["M. C".into()],
+            pour: Some(toml::Spanned::new(0..0, 7)),
+            contre_noms: vec![name("M. A"), name("Mme B")],
+            abstentions_noms: vec![name("M. C")],
             ..Default::default()
         };
+        let coll = crate::model::tests_support::coll();
+        let ctx = crate::model::vote(&v, Some(10), &coll);
         assert_eq!(
-            detail_vote(&v),
+            detail_vote(&v, &ctx, Some(10)),
             [
                 "Ont voté contre\u{a0}: M.\u{a0}A et Mme\u{a0}B.",
                 "Se sont abstenus\u{a0}: M.\u{a0}C.",
                 "Ont voté pour\u{a0}: les autres membres présents ou représentés."
             ]
         );
-        assert!(detail_vote(&crate::input::Vote::default()).is_empty());
+        // 7 + 2 + 1 is not the 11 votants: who the others are is not known.
+        assert_eq!(detail_vote(&v, &ctx, Some(11)).len(), 2);
+        let none = crate::input::Vote::default();
+        assert!(
+            detail_vote(&none, &crate::model::vote(&none, Some(10), &coll), Some(10)).is_empty()
+        );
     }
 }

@@ -14,6 +14,13 @@ pub fn copy_inputs(name: &str) -> PathBuf {
     for f in INVENTED {
         std::fs::remove_file(dir.join("inputs/dijon").join(f)).unwrap();
     }
+    // And so is M. HOUPERT's arrival before the invented point 13.
+    let seance = dir.join("inputs/dijon/seances/2016-06-27.toml");
+    let text = std::fs::read_to_string(&seance).unwrap();
+    let cut = text
+        .find("# Inventé lui aussi")
+        .expect("the invented movement");
+    std::fs::write(&seance, &text[..cut]).unwrap();
     dir
 }
 
@@ -177,15 +184,16 @@ fn counts_are_consistent_and_a_later_publication_has_no_address_yet() {
     let text = text
         .replace(
             "unanimite = true",
-            "pour = 50\ncontre = 3\nabstentions = 2\nne_prennent_pas_part = [\"M. BICHOT\"]",
+            // 52 + 3 + 2 + 1 not taking part: the 58 votants of the point.
+            "pour = 52\ncontre = 3\nabstentions = 2\nne_prennent_pas_part = [\"M. BICHOT\"]",
         )
         .replace("publication = 2016-07-01", "publication = 2016-07-05");
     std::fs::write(&path, text).unwrap();
     let (status, err, rows) = export(&dir, &["--url", "https://x.fr", "--date", "2016-07-04"]);
     assert_eq!(status, 0, "{err}");
     let dijon = &rows[0];
-    assert_eq!(get(dijon, "VOTE_REEL"), "55");
-    assert_eq!(get(dijon, "VOTE_POUR"), "50");
+    assert_eq!(get(dijon, "VOTE_REEL"), "57");
+    assert_eq!(get(dijon, "VOTE_POUR"), "52");
     assert_eq!(get(dijon, "VOTE_CONTRE"), "3");
     assert_eq!(get(dijon, "VOTE_ABSTENTION"), "2");
     assert_eq!(

@@ -18,4 +18,5 @@ mod robust;
 mod schema;
 mod seance;
 mod serve;
+mod votes;
 mod wording;
