@@ -249,18 +249,20 @@ pub fn unique<'a>(all: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<&'a Diag
     all.into_iter().filter(|d| seen.insert(d.key())).collect()
 }
 
+/// What makes two findings the same one: code, severity, file, span,
+/// message and hint.
+type Key<'a> = (
+    &'static str,
+    Severity,
+    Option<&'a Path>,
+    Option<Range<usize>>,
+    &'a str,
+    Option<&'a str>,
+);
+
 impl Diagnostic {
     /// What makes two findings the same one.
-    fn key(
-        &self,
-    ) -> (
-        &'static str,
-        Severity,
-        Option<&Path>,
-        Option<Range<usize>>,
-        &str,
-        Option<&str>,
-    ) {
+    fn key(&self) -> Key<'_> {
         (
             self.code,
             self.severity,

@@ -315,12 +315,10 @@ fn arrivals_and_departures_typed_once_show_only_in_the_point_where_they_happen()
     render_md(&dir);
     let extract = |n: u32| md(&dir, &format!("p{n}/deliberation.md"));
     let counts = |e: &str| {
-        let row = e
-            .lines()
+        e.lines()
             .find(|l| l.starts_with("| 6 |"))
             .unwrap_or("")
-            .to_owned();
-        row
+            .to_owned()
     };
     let (e1, e2, e3, e4) = (extract(1), extract(2), extract(3), extract(4));
     assert_eq!(counts(&e1), "| 6 | 4 | 5 |", "{e1}");
