@@ -257,7 +257,10 @@ def batch(work, n):
     d = os.path.join(work, "batch")
     os.makedirs(os.path.join(d, "seances"))
     shutil.copy(os.path.join(ROOT, "inputs/dijon/delib.toml"), d)
-    shutil.copy(os.path.join(ROOT, "inputs/dijon/seances/2016-06-27.toml"), os.path.join(d, "seances"))
+    # The séance without M. HOUPERT's arrival before point 13, a point this batch has not.
+    seance = open(os.path.join(ROOT, "inputs/dijon/seances/2016-06-27.toml"), encoding="utf-8").read()
+    seance = seance[:seance.index("# Inventé lui aussi")]
+    open(os.path.join(d, "seances", "2016-06-27.toml"), "w", encoding="utf-8").write(seance)
     for i in range(n):
         t = src.replace('numero = "2016-06-27/12"', f'numero = "2016-06-27/{1000 + i}"')
         open(os.path.join(d, f"dossier-{i:04}.toml"), "w", encoding="utf-8").write(t)
