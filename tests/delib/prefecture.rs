@@ -465,7 +465,7 @@ fn a_rejected_proposal_is_packaged_only_when_marked_for_transmission() {
         &work,
         PEP21_TOML,
         "unanimite = true",
-        "pour = 10\ncontre = 40",
+        "pour = 10\ncontre = 48",
     );
     edit(&work, PEP21_TOML, "reception = 2016-07-01\n", "");
     let (status, err) = export_actes(&work, &[]);
@@ -503,7 +503,7 @@ fn a_rejected_proposal_is_packaged_only_when_marked_for_transmission() {
     edit(
         &work,
         PEP21_TOML,
-        "pour = 10\ncontre = 40",
+        "pour = 10\ncontre = 48",
         "unanimite = true",
     );
     let (status, err) = export_actes(&work, &[]);
