@@ -668,7 +668,7 @@ impl Checker<'_> {
         // The SIRET's keys, the typed identifiant against the derived one;
         // values the open-data file would show as spreadsheet formulas.
         self.out.extend(crate::identifiant::check(self.l));
-        self.out.extend(crate::publish::scdl::check(self.l));
+        self.spreadsheet_formulas();
         if let Some(p) = &d.publication
             && let Some(n) = &p.numero_actes
             && !crate::identifiant::is_numero(n.get_ref())
@@ -701,6 +701,46 @@ impl Checker<'_> {
                     "exemples : \"7.5\" (subventions), \"8.1\" (enseignement) — nomenclature @ctes",
                 ),
             );
+        }
+    }
+
+    /// A value of the open-data file that starts like a spreadsheet formula
+    /// (`=`, `+`, `-`, `@`): `export scdl` neutralises it, but a real objet,
+    /// numéro or name never starts so, and a reader would see the quote added.
+    fn spreadsheet_formulas(&mut self) {
+        let l = self.l;
+        let d = l.dossier.deliberation.get_ref();
+        let mut fields: Vec<(&str, &Text, &Arc<Source>)> = vec![("objet", &d.objet, &l.source)];
+        if let Some(n) = &d.numero {
+            fields.push(("numero", n, &l.source));
+        }
+        if let Some(n) = &l.collectivite.nom {
+            let in_dossier = l
+                .dossier
+                .collectivite
+                .as_ref()
+                .is_some_and(|c| c.nom.is_some());
+            let src = match &l.projet {
+                Some((_, src)) if !in_dossier => src,
+                _ => &l.source,
+            };
+            fields.push(("nom", n, src));
+        }
+        for (name, v, src) in fields {
+            let value = v.get_ref().trim_start();
+            if crate::escape::starts_formula(value) {
+                self.out.push(
+                    Diagnostic::warning(
+                        "formule-tableur",
+                        format!(
+                            "« {name} » commence par « {} » : un tableur lirait la cellule du fichier open data comme une formule",
+                            value.chars().next().unwrap_or('=')
+                        ),
+                    )
+                    .at(src, v.span())
+                    .hint("delib export scdl met une apostrophe devant ; si ce caractère n'a rien à faire là, retirez-le"),
+                );
+            }
         }
     }
 

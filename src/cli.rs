@@ -180,6 +180,55 @@ Exemples :
   delib publish inputs -o site --url https://www.ville.fr/actes"
     )]
     Publish(PublishArgs),
+    /// Inscrit dans le dossier la date de réception donnée par l'accusé de réception de la préfecture
+    #[command(
+        name = "accuse-reception",
+        alias = "ar",
+        help_template = TEMPLATE,
+        override_usage = "delib accuse-reception <ACCUSÉ.xml | RÉPERTOIRE>... [--dossiers RÉPERTOIRE]",
+        after_help = "\
+Quand la préfecture a reçu un acte transmis, le tiers de télétransmission (S²LOW, FAST, iXbus…)
+rend son accusé de réception : un fichier XML @ctes (…-1-2_1.xml) qui donne l'identifiant de
+l'acte et la date de réception. Pour chaque accusé, delib retrouve le dossier de l'acte (celui
+dont l'identifiant @ctes est le même) et écrit dans [deliberation.publication] :
+  reception = 2016-07-01                               la date de réception
+  identifiant = \"021-212102313-20160627-…-DE\"          si le dossier ne l'a pas encore
+Le reste du fichier ne change pas (commentaires, lignes, ordre) ; il est remplacé en entier
+ou pas du tout.
+
+Ensuite, delib render imprime « Reçu en préfecture le … » et, une fois l'acte publié, la mention
+exécutoire ; delib export actes ne refait plus le paquet de l'acte ; delib export scdl remplit
+la date de réception.
+
+Rien n'est écrit quand l'accusé ne correspond à aucun acte du répertoire, quand le dossier
+donne déjà une autre date de réception, ou quand le fichier est une anomalie (acte refusé par
+la préfecture) : le message dit pourquoi, et où. Un accusé déjà inscrit ne change rien.
+
+Codes de sortie : 0 chaque accusé est inscrit (ou l'était déjà), 1 au moins un refusé.
+« delib ar » est un raccourci de « delib accuse-reception ».
+
+Exemples :
+  delib accuse-reception 021-212102313-20160627-2016_06_27_12-DE-1-2_1.xml --dossiers inputs
+  delib ar Téléchargements -d inputs      les accusés (…-1-2_*.xml) et anomalies (…-1-3_*.xml) du répertoire"
+    )]
+    AccuseReception(AccuseArgs),
+}
+
+/// `delib accuse-reception`.
+#[derive(Debug, Args)]
+pub struct AccuseArgs {
+    /// Accusés de réception de la préfecture (fichiers XML @ctes …-1-2_1.xml), ou un répertoire qui en contient
+    #[arg(required = true, value_name = "ACCUSÉ.xml")]
+    pub fichiers: Vec<PathBuf>,
+    /// Répertoire des dossiers (par défaut : le répertoire courant)
+    #[arg(
+        short,
+        long,
+        value_name = "RÉPERTOIRE",
+        default_value = ".",
+        hide_default_value = true
+    )]
+    pub dossiers: PathBuf,
 }
 
 /// `delib publish`.
@@ -403,12 +452,18 @@ pub struct TemplatesArgs {
     pub dir: PathBuf,
 }
 
-/// The subcommands, as typed, from the parser itself.
-fn commands() -> Vec<String> {
+/// The subcommands, as typed (a visible alias gives its command), from the
+/// parser itself: (word typed, command name).
+fn commands() -> Vec<(String, String)> {
     use clap::CommandFactory as _;
     Cli::command()
         .get_subcommands()
-        .map(|c| c.get_name().to_owned())
+        .flat_map(|c| {
+            let name = c.get_name().to_owned();
+            std::iter::once(name.clone())
+                .chain(c.get_all_aliases().map(str::to_owned))
+                .map(move |w| (w, name.clone()))
+        })
         .collect()
 }
 
@@ -425,12 +480,12 @@ pub fn french_error(e: &clap::Error, argv: &[String]) -> (String, i32) {
     let mut msg = match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return (e.to_string(), 0),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            "une commande est attendue : render, check, serve, publish, export, templates ou schema"
+            "une commande est attendue : render, check, serve, publish, export, accuse-reception, templates ou schema"
                 .to_owned()
         }
         ErrorKind::InvalidSubcommand => {
             format!(
-                "commande inconnue « {} » ; commandes : render, check, serve, publish, export, templates, schema",
+                "commande inconnue « {} » ; commandes : render, check, serve, publish, export, accuse-reception, templates, schema",
                 ctx(ContextKind::InvalidSubcommand)
             )
         }
@@ -495,8 +550,12 @@ pub fn french_error(e: &clap::Error, argv: &[String]) -> (String, i32) {
         msg.push_str(&format!("\n  vouliez-vous dire « {suggested} » ?"));
     }
     let names = commands();
-    let help = match argv.iter().skip(1).find(|a| names.contains(a)) {
-        Some(sub) => format!("delib {sub} --help"),
+    let help = match argv
+        .iter()
+        .skip(1)
+        .find_map(|a| names.iter().find(|(w, _)| w == a))
+    {
+        Some((_, sub)) => format!("delib {sub} --help"),
         None => "delib --help".to_owned(),
     };
     (

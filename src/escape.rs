@@ -296,6 +296,13 @@ pub fn unescape(s: &str) -> String {
     out
 }
 
+/// True when a spreadsheet would read a cell starting with this text as a
+/// formula: its first character is `=`, `+`, `-`, `@`, a tab or a carriage
+/// return (OWASP, « CSV Injection »).
+pub fn starts_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 /// Escapes text for HTML content and attribute values (pages delib writes
 /// itself: the preview server's and the published site's).
 pub fn html(text: &str) -> String {

@@ -114,7 +114,7 @@ pub fn derive(l: &Loaded) -> Result<Identifiant, Missing> {
     let date = l
         .seance
         .as_ref()
-        .and_then(|(s, _)| crate::model::to_date(&s.date))
+        .and_then(|(s, _)| plain_date(&s.date))
         .ok_or(Missing::Date)?;
     let numero = numero(l).ok_or(Missing::Numero)?;
     let d = l.dossier.deliberation.get_ref();
@@ -161,9 +161,36 @@ pub fn numero(l: &Loaded) -> Option<String> {
     let typed = d.publication.as_ref().and_then(|p| p.numero_actes.as_ref());
     let n = match typed {
         Some(n) => n.get_ref().trim().to_owned(),
-        None => crate::model::numero_actes(d.numero.as_ref()?.get_ref()),
+        None => numero_actes(d.numero.as_ref()?.get_ref()),
     };
     is_numero(&n).then_some(n)
+}
+
+/// The @ctes act number derived from the assembly's own number: upper
+/// case, every other character `_`, 15 characters at most
+/// (`2016-06-27/12` → `2016_06_27_12`).
+pub fn numero_actes(numero: &str) -> String {
+    numero
+        .trim()
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_uppercase();
+            if c.is_ascii_digit() || c.is_ascii_uppercase() {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(15)
+        .collect()
+}
+
+/// A TOML date without time, as a date.
+fn plain_date(d: &crate::input::TomlDate) -> Option<Date> {
+    match (d.get_ref().date, d.get_ref().time) {
+        (Some(x), None) => Date::new(i32::from(x.year), x.month, x.day),
+        _ => None,
+    }
 }
 
 /// `^[0-9A-Z_]{1,15}$`, the @ctes act number as the tiers send it.

@@ -30,3 +30,4 @@ pub mod render;
 pub mod rerun;
 pub mod seance;
 pub mod templates;
+pub mod toml_file;

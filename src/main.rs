@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(&args, cli.global.quiet),
         Command::Publish(args) => cmd::publish::run(&args, cli.global.quiet),
         Command::Export(what) => cmd::export::run(&what, cli.global.quiet),
+        Command::AccuseReception(args) => cmd::accuse::run(&args, cli.global.quiet),
     };
     match result {
         Ok(status) => ExitCode::from(status),

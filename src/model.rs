@@ -937,21 +937,7 @@ pub fn article_label(index: usize, count: usize, premier: bool) -> String {
 }
 
 /// The @ctes act number derived from the assembly's own number.
-pub fn numero_actes(numero: &str) -> String {
-    numero
-        .trim()
-        .chars()
-        .map(|c| {
-            let c = c.to_ascii_uppercase();
-            if c.is_ascii_digit() || c.is_ascii_uppercase() {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(15)
-        .collect()
-}
+pub use crate::identifiant::numero_actes;
 
 fn plural(n: u32, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })

@@ -1,5 +1,6 @@
 //! One module per subcommand; what they share is in `crate::engine`.
 
+pub mod accuse;
 pub mod check;
 pub mod export;
 pub mod publish;

@@ -126,15 +126,21 @@ fn fold(s: &str) -> String {
         .collect()
 }
 
+/// A département's name without the article a clerk may type before it
+/// ("de la Côte-d'Or" → "Côte-d'Or").
+fn without_article(name: &str) -> &str {
+    let name = name.trim();
+    ["de la ", "de l'", "de l’", "du ", "des ", "d'", "d’", "de "]
+        .iter()
+        .find_map(|a| name.strip_prefix(a))
+        .unwrap_or(name)
+}
+
 /// "de la Côte-d'Or", "du Nord", "d'Ille-et-Vilaine": a département after
 /// "de", its article from [`DEPARTEMENTS`]. The clerk may type the name with
 /// or without accents or its article; an unknown name gets [`de`].
 pub fn du_departement(name: &str) -> String {
-    let name = name.trim();
-    let bare = ["de la ", "de l'", "de l’", "du ", "des ", "d'", "d’", "de "]
-        .iter()
-        .find_map(|a| name.strip_prefix(a))
-        .unwrap_or(name);
+    let bare = without_article(name);
     let key = fold(bare);
     match DEPARTEMENTS.iter().find(|(n, _)| fold(n) == key) {
         Some((n, article)) => format!("{article}{n}"),
@@ -147,12 +153,7 @@ pub fn du_departement(name: &str) -> String {
 /// [`DEPARTEMENTS`] is in the order of the codes: 01 to 19, 2A, 2B, 21 to
 /// 95, then 971 to 974 and 976.
 pub fn code_departement(name: &str) -> Option<String> {
-    let name = name.trim();
-    let bare = ["de la ", "de l'", "de l’", "du ", "des ", "d'", "d’", "de "]
-        .iter()
-        .find_map(|a| name.strip_prefix(a))
-        .unwrap_or(name);
-    let key = fold(bare);
+    let key = fold(without_article(name));
     let i = DEPARTEMENTS.iter().position(|(n, _)| fold(n) == key)?;
     Some(match i {
         0..=18 => format!("0{:02}", i + 1),

@@ -5,6 +5,7 @@
 //! what is decided here: which acts count, where an act lives on the site,
 //! and today's date.
 
+pub mod accuse;
 pub mod actes;
 pub mod nomenclature;
 pub mod scdl;

@@ -226,56 +226,6 @@ pub fn vote_counts(act: &Act) -> Option<[u32; 5]> {
     (reel <= effectif).then_some([effectif, reel, pour, contre, abst])
 }
 
-/// `check`'s warning on a value of the open-data file that starts like a
-/// spreadsheet formula (`=`, `+`, `-`, `@`): the export neutralises it, but a
-/// real objet, number or name never starts so, and a reader would see the
-/// added quote.
-pub fn check(l: &crate::load::Loaded) -> Vec<Diagnostic> {
-    let d = l.dossier.deliberation.get_ref();
-    let mut fields: Vec<(
-        &str,
-        &crate::input::Text,
-        &std::sync::Arc<crate::diag::Source>,
-    )> = vec![("objet", &d.objet, &l.source)];
-    if let Some(n) = &d.numero {
-        fields.push(("numero", n, &l.source));
-    }
-    if let Some(n) = &l.collectivite.nom {
-        let in_dossier = l
-            .dossier
-            .collectivite
-            .as_ref()
-            .is_some_and(|c| c.nom.is_some());
-        let src = match &l.projet {
-            Some((_, src)) if !in_dossier => src,
-            _ => &l.source,
-        };
-        fields.push(("nom", n, src));
-    }
-    fields
-        .into_iter()
-        .filter(|(_, v, _)| starts_formula(v.get_ref().trim_start()))
-        .map(|(name, v, src)| {
-            Diagnostic::warning(
-                "formule-tableur",
-                format!(
-                    "« {name} » commence par « {} » : un tableur lirait la cellule du fichier open data comme une formule",
-                    v.get_ref().trim_start().chars().next().unwrap_or('=')
-                ),
-            )
-            .at(src, v.span())
-            .hint("delib export scdl met une apostrophe devant ; si ce caractère n'a rien à faire là, retirez-le")
-        })
-        .collect()
-}
-
-/// True when a spreadsheet would read a cell starting with this text as a
-/// formula: its first character is `=`, `+`, `-`, `@`, a tab or a carriage
-/// return (OWASP, « CSV Injection »).
-pub fn starts_formula(s: &str) -> bool {
-    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
-}
-
 /// The CSV text: a header line, then the rows; comma-separated, UTF-8,
 /// fields quoted when they hold a comma, a quote or a line break. A cell a
 /// spreadsheet would run as a formula is neutralised as OWASP recommends:
@@ -291,7 +241,7 @@ pub fn csv(rows: &[[String; 17]]) -> String {
                 out.push(',');
             }
             first = false;
-            let formula = starts_formula(f);
+            let formula = crate::escape::starts_formula(f);
             if formula || f.contains([',', '"', '\n', '\r']) {
                 out.push('"');
                 if formula {

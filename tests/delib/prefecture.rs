@@ -621,3 +621,232 @@ fn packages_are_written_under_the_output_lock() {
     );
     assert!(!stale.exists(), "the killed run's temporary file is swept");
 }
+
+/// The acknowledgment fixture of the PEP 21 act (ISO-8859-1, built from the schema).
+fn pep21_accuse() -> std::path::PathBuf {
+    root().join(format!("tests/fixtures/actes/accuses/{PEP21}-1-2_1.xml"))
+}
+
+#[test]
+fn the_acknowledgment_is_recorded_and_closes_the_loop() {
+    let work = copy_inputs("prefecture-accuse");
+    // Transmitted by the tiers, not yet acknowledged: no date of the
+    // préfecture in the dossier, a comment of the clerk's.
+    edit(
+        &work,
+        PEP21_TOML,
+        "transmission = 2016-06-30\nreception = 2016-07-01\n",
+        "# Envoyé par S²LOW le 30 juin.\n",
+    );
+    let path = work.join(PEP21_TOML);
+    let before = std::fs::read_to_string(&path).unwrap();
+    let render = |work: &Path| {
+        let o = delib(
+            work,
+            &["render", PEP21_TOML, "-o", "rendu", "--format", "md", "-q"],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(work.join("rendu/convention-pep21/deliberation.md")).unwrap()
+    };
+    let md = render(&work);
+    assert!(!md.contains("exécutoire"), "{md}");
+    let (status, err) = export_actes(&work, &[]);
+    assert_eq!(status, 0, "{err}");
+    assert!(pep21_package(&work).is_dir(), "not received yet: packaged");
+
+    let o = delib(
+        &work,
+        &[
+            "accuse-reception",
+            pep21_accuse().to_str().unwrap(),
+            "-d",
+            "inputs",
+        ],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!("inputs/dijon/convention-pep21.toml : réception en préfecture le 1er juillet 2016 inscrite, et son identifiant {PEP21}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 accusé de réception inscrit, 0 déjà inscrit, 0 refusé"),
+        "{err}"
+    );
+    // Two lines added at the end of [deliberation.publication]; every other byte kept.
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        after,
+        before.replace(
+            "mode = \"electronique\"\n",
+            &format!(
+                "mode = \"electronique\"\nreception = 2016-07-01\nidentifiant = \"{PEP21}\"\n"
+            )
+        )
+    );
+    let names: Vec<String> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+
+    // The next render prints the executory mention; the next export leaves the act out.
+    let md = render(&work);
+    assert!(
+        md.contains("Acte rendu exécutoire après réception en préfecture le 1<sup>er</sup> juillet 2016 et publication le 1<sup>er</sup> juillet 2016."),
+        "{md}"
+    );
+    let (status, err) = export_actes(&work, &[]);
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains("inputs/dijon/convention-pep21.toml : non empaqueté, déjà reçu en préfecture le 1er juillet 2016"),
+        "{err}"
+    );
+    let o = delib(&work, &["export", "scdl", "inputs", "-o", "d.csv"]);
+    assert!(o.status.success());
+    let csv = std::fs::read_to_string(work.join("d.csv")).unwrap();
+    assert!(csv.contains(",PREF021,2016-07-01,"), "{csv}");
+    let o = delib(&work, &["check", PEP21_TOML]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // Again: nothing to do, nothing written. Ivry's (UTF-8) was already there too.
+    let ivry = root()
+        .join("tests/fixtures/actes/accuses/094-219400413-20091112-2009_11_12_27-DE-1-2_1.xml");
+    let o = delib(
+        &work,
+        &[
+            "accuse-reception",
+            pep21_accuse().to_str().unwrap(),
+            ivry.to_str().unwrap(),
+            "--dossiers",
+            "inputs",
+        ],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("0 accusé de réception inscrit, 2 déjà inscrits, 0 refusé"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
+    // A folder stands for the answers in it (Windows does not expand *.xml):
+    // both acknowledgments, and the anomaly, refused.
+    let folder = root().join("tests/fixtures/actes/accuses");
+    let o = delib(&work, &["ar", folder.to_str().unwrap(), "-d", "inputs"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("0 accusé de réception inscrit, 2 déjà inscrits, 1 refusé"),
+        "{err}"
+    );
+    assert!(err.contains("erreur[accuse-anomalie]"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
+}
+
+/// Every file under `dir` with its bytes, to see that nothing changed.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    crate::common::all_files(dir)
+}
+
+#[test]
+fn an_acknowledgment_that_matches_no_act_or_says_otherwise_is_refused() {
+    let work = copy_inputs("prefecture-accuse-refus");
+    edit(&work, PEP21_TOML, "reception = 2016-07-01\n", "");
+    let inputs = snapshot(&work.join("inputs"));
+    let fixture = std::fs::read(pep21_accuse()).unwrap();
+    let variant = |name: &str, from: &str, to: &str| {
+        // The fixture is ISO-8859-1: edit it byte-wise (ASCII only).
+        let mut bytes = fixture.clone();
+        let pos = bytes
+            .windows(from.len())
+            .position(|w| w == from.as_bytes())
+            .unwrap();
+        bytes.splice(pos..pos + from.len(), to.bytes());
+        let path = work.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    let run = |file: &Path| {
+        let o = delib(
+            &work,
+            &["accuse-reception", file.to_str().unwrap(), "-d", "inputs"],
+        );
+        (o.status.code(), stderr(&o))
+    };
+    // Another act's number.
+    let other = variant("autre.xml", "2016_06_27_12-DE\"", "2016_06_27_19-DE\"");
+    let (code, err) = run(&other);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("erreur[accuse-sans-acte] : aucun acte du répertoire n'a l'identifiant « 021-212102313-20160627-2016_06_27_19-DE » de cet accusé"),
+        "{err}"
+    );
+    assert!(
+        err.contains("autre.xml:4:"),
+        "at the IDActe attribute: {err}"
+    );
+    assert!(
+        err.contains(&format!("l'acte le plus proche du répertoire est {PEP21}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("0 accusé de réception inscrit, 0 déjà inscrit, 1 refusé"),
+        "{err}"
+    );
+    // The SIREN the examples typed by hand.
+    let (code, err) = run(&variant("siren.xml", "212102313-2016", "212102314-2016"));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("accuse-sans-acte"), "{err}");
+    // An anomaly is not an acknowledgment.
+    let anomalie = root()
+        .join("tests/fixtures/actes/accuses/021-212102313-20160627-2016_06_27_13-DE-1-3_1.xml");
+    let (code, err) = run(&anomalie);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("erreur[accuse-anomalie] : la préfecture n'a pas reçu l'acte : c'est une anomalie (code 002) : Votre acte a été transmis avec une date de classification qui n'est pas à jour"),
+        "{err}"
+    );
+    // Not XML, not there.
+    let (code, err) = run(&root().join("inputs/dijon/delib.toml"));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("erreur[accuse-illisible]"), "{err}");
+    let (code, err) = run(&work.join("absent.xml"));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("impossible de lire"), "{err}");
+    // A reception before the transmission the dossier gives.
+    let (code, err) = run(&variant(
+        "tot.xml",
+        "DateReception=\"2016-07-01\"",
+        "DateReception=\"2016-06-29\"",
+    ));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("avant la transmission inscrite dans le dossier"),
+        "{err}"
+    );
+    assert!(
+        err.contains("inputs/dijon/convention-pep21.toml:51:16"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&work.join("inputs")), inputs, "no dossier touched");
+
+    // A dossier that already gives another reception date.
+    edit(
+        &work,
+        PEP21_TOML,
+        "transmission = 2016-06-30\n",
+        "transmission = 2016-06-30\nreception = 2016-07-04\n",
+    );
+    let inputs = snapshot(&work.join("inputs"));
+    let (code, err) = run(&pep21_accuse());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("erreur[accuse-reception-differente] : le dossier dit déjà reçu le 2016-07-04, l'accusé dit le 2016-07-01"),
+        "{err}"
+    );
+    assert!(
+        err.contains("inputs/dijon/convention-pep21.toml:52:13"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&work.join("inputs")), inputs, "no dossier touched");
+}
