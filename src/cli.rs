@@ -180,7 +180,7 @@ Exemples :
   delib publish inputs -o site --url https://www.ville.fr/actes"
     )]
     Publish(PublishArgs),
-    /// Inscrit dans le dossier la date de réception donnée par l'accusé de réception de la préfecture
+    /// Inscrit dans le dossier la réception en préfecture donnée par l'accusé
     #[command(
         name = "accuse-reception",
         alias = "ar",
