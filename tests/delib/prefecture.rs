@@ -576,6 +576,7 @@ fn packages_of_acts_that_became_drafts_or_were_renumbered_are_removed() {
 
 #[test]
 fn packages_are_written_under_the_output_lock() {
+    use std::io::BufRead as _;
     use std::process::{Command, Stdio};
     let work = copy_inputs("prefecture-verrou");
     std::fs::create_dir_all(work.join("actes")).unwrap();
@@ -586,7 +587,7 @@ fn packages_are_written_under_the_output_lock() {
         .open(work.join("actes/.delib-verrou"))
         .unwrap();
     lock.lock().unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_delib"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_delib"))
         .current_dir(&work)
         .args([
             "export",
@@ -599,7 +600,30 @@ fn packages_are_written_under_the_output_lock() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Its lines as they come: it renders first, then waits for the lock.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let line = line.unwrap();
+            let _ = tx.send(line.clone());
+            if line.starts_with("actes : ") {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    while !seen
+        .iter()
+        .any(|l: &String| l.contains("un autre delib écrit dans actes"))
+    {
+        match rx.recv_timeout(std::time::Duration::from_secs(120)) {
+            Ok(line) => seen.push(line),
+            Err(_) => panic!("it never said it waits for the lock: {seen:?}"),
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "it waits");
     assert!(
         !pep21_package(&work).exists(),
         "nothing written while locked"
@@ -610,10 +634,10 @@ fn packages_are_written_under_the_output_lock() {
     let stale = pep21_package(&work).join(format!(".{PEP21}-1-1_1.pdf.4294967.tmp"));
     std::fs::write(&stale, "moitié").unwrap();
     lock.unlock().unwrap();
-    let o = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success(), "{err}");
-    assert!(err.contains("un autre delib écrit dans actes"), "{err}");
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    seen.extend(rx.try_iter());
+    assert!(status.success(), "{seen:?}");
     assert!(
         pep21_package(&work)
             .join(format!("{PEP21}-1-1_1.pdf"))
