@@ -107,6 +107,24 @@ pub struct Collectivite {
         description = "ville du tribunal administratif compétent (mention des voies de recours)"
     )]
     pub tribunal: Option<String>,
+    /// Added field: the maire's (or président's) name, the default signatory.
+    #[schemars(
+        description = "nom du maire (ou du président) de la collectivité, imprimé sous sa qualité quand le dossier ne donne pas [deliberation.signature] nom (ex. « François REBSAMEN »)"
+    )]
+    pub executif: Option<String>,
+}
+
+/// The operative formula of a délibération (`[rendu] formule`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[schemars(description = "formule du dispositif")]
+pub enum Formule {
+    /// « Après en avoir délibéré, DÉCIDE : »
+    #[default]
+    #[serde(rename = "decide", alias = "décide")]
+    Decide,
+    /// « DÉLIBÈRE : »
+    #[serde(rename = "delibere", alias = "délibère")]
+    Delibere,
 }
 
 /// `[rendu]`.
@@ -133,6 +151,11 @@ pub struct Rendu {
         description = "true : chaque bloc de signature du PDF porte un champ de signature vide, à signer dans un parapheur ou un lecteur PDF"
     )]
     pub signature_electronique: Option<bool>,
+    /// Added field: the operative formula before the articles.
+    #[schemars(
+        description = "formule avant les articles : \"decide\" (« Après en avoir délibéré, DÉCIDE : », par défaut) ou \"delibere\" (« DÉLIBÈRE : »)"
+    )]
+    pub formule: Option<Formule>,
 }
 
 /// `seance`: a path to a shared séance file, or an inline table.
@@ -161,6 +184,11 @@ pub struct Seance {
     #[schemars(with = "Option<String>")]
     #[schemars(description = "président de séance, tel qu'écrit dans presents")]
     pub president: Option<Text>,
+    /// Added field: the président's qualité when he is not the maire.
+    #[schemars(
+        description = "qualité du président de séance, ex. « Premier adjoint », « doyen d'âge » (par défaut : Maire, ou Président)"
+    )]
+    pub president_qualite: Option<String>,
     #[schemars(with = "Option<String>")]
     #[schemars(description = "secrétaire de séance, tel qu'écrit dans presents")]
     pub secretaire: Option<Text>,
@@ -340,6 +368,16 @@ pub struct Deliberation {
         description = "teneur des discussions sur ce point (Markdown), imprimée au procès-verbal"
     )]
     pub discussions: Option<Text>,
+    /// Added field: who presides over this item when it is not the séance's
+    /// président (compte administratif: L. 2121-14).
+    #[schemars(with = "Option<String>")]
+    #[schemars(
+        description = "président de séance pour ce point seulement, tel qu'écrit dans presents (compte administratif : le maire se retire, art. L. 2121-14)"
+    )]
+    pub president: Option<Text>,
+    /// Added field: that président's qualité.
+    #[schemars(description = "qualité du président de ce point, ex. « Première adjointe »")]
+    pub president_qualite: Option<String>,
 }
 
 /// `rapporteur = { nom, commission }`.
@@ -588,6 +626,33 @@ pub struct Partie {
     pub habilitation: Option<String>,
     #[schemars(description = "dénomination dans la convention, ex. « l'Association »")]
     pub denomination: Option<String>,
+    /// Added field: the grammatical gender of the party's name, when its
+    /// first word does not tell it.
+    #[schemars(
+        description = "feminin ou masculin : accord de « représenté(e) », « dénommé(e) », quand le premier mot du nom ne le dit pas"
+    )]
+    pub genre: Option<Genre>,
+}
+
+/// The grammatical gender of a party's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[schemars(description = "genre grammatical du nom de la partie")]
+pub enum Genre {
+    #[serde(rename = "feminin", alias = "féminin")]
+    Feminin,
+    #[serde(rename = "masculin")]
+    Masculin,
+}
+
+impl Genre {
+    /// Reads a CSV cell: `feminin`, `féminin`, `masculin` (any case).
+    pub fn parse(s: &str) -> Option<Genre> {
+        match s.trim().to_lowercase().as_str() {
+            "feminin" | "féminin" => Some(Genre::Feminin),
+            "masculin" => Some(Genre::Masculin),
+            _ => None,
+        }
+    }
 }
 
 /// `[[convention.articles]]`.

@@ -613,6 +613,7 @@ fn merge_collectivite(base: Option<Collectivite>, over: Option<Collectivite>) ->
         departement: o.departement.or(b.departement),
         population: o.population.or(b.population),
         tribunal: o.tribunal.or(b.tribunal),
+        executif: o.executif.or(b.executif),
     }
 }
 
@@ -625,6 +626,7 @@ fn merge_rendu(base: Option<Rendu>, over: Option<Rendu>) -> Rendu {
         article_premier: o.article_premier.or(b.article_premier),
         orthographe: o.orthographe.or(b.orthographe),
         signature_electronique: o.signature_electronique.or(b.signature_electronique),
+        formule: o.formule.or(b.formule),
     }
 }
 

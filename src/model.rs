@@ -11,7 +11,8 @@ use crate::french::{
     montant_en_lettres,
 };
 use crate::input::{
-    ModePublication, Partie, Pouvoir, Presents, Resultat, Scrutin, Text, TomlDate, TypeCollectivite,
+    Formule, ModePublication, Partie, Pouvoir, Presents, Resultat, Scrutin, Text, TomlDate,
+    TypeCollectivite,
 };
 use crate::load::Loaded;
 use serde::Serialize;
@@ -69,6 +70,8 @@ pub struct CollectiviteCtx {
     pub executif_titre: String,
     /// "tribunal administratif de Dijon" or "tribunal administratif territorialement compétent".
     pub tribunal: String,
+    /// The maire's (or président's) name, `[collectivite] executif`.
+    pub executif_nom: Option<String>,
 }
 
 /// The séance, worded.
@@ -87,8 +90,18 @@ pub struct SeanceCtx {
     pub lieu: Option<String>,
     pub convocation: Option<String>,
     pub president: Option<String>,
-    /// "Maire" / "Président" / "Présidente", after the président's name.
+    /// "Maire" / "Président" / "Présidente" / "Premier adjoint", after the
+    /// président's name; empty when the président is known not to be the
+    /// maire and no qualité is typed.
     pub president_qualite: String,
+    /// "Mme KOENDERS, Première adjointe, préside la séance pour l'examen de
+    /// ce point (…)": an item presided by someone else than the séance's président.
+    pub presidence: Option<String>,
+    /// The séance is on or after 1 July 2022 (ordonnance 2021-1310): the
+    /// délibérations are signed by the président and the secrétaire(s)
+    /// (L. 2121-23), the liste replaces the compte rendu (L. 2121-25), the
+    /// procès-verbal is published online (L. 2121-15).
+    pub depuis_2022: bool,
     pub secretaire: Option<String>,
     pub membres_en_exercice: Option<u32>,
     /// Names of those present, when kept.
@@ -130,8 +143,19 @@ pub struct DeliberationCtx {
     pub articles: Vec<ArticleCtx>,
     pub budget: Option<BudgetCtx>,
     pub vote: Option<VoteCtx>,
+    /// The maire's (président's) qualité: "Le Maire" unless typed.
     pub signature_qualite: String,
+    /// The maire's name: typed, else `[collectivite] executif`, else the
+    /// séance's président when he is the maire.
     pub signature_nom: Option<String>,
+    /// The signature blocks of the act: the maire's alone before 1 July
+    /// 2022 (« pour extrait conforme »), the président's and the
+    /// secrétaire's from then on (L. 2121-23).
+    pub signatures: Vec<SignatureCtx>,
+    /// The vote rejected the proposal: the act is worded as a rejection.
+    pub rejete: bool,
+    /// `[rendu] formule`: "decide" or "delibere".
+    pub formule: Formule,
     /// "Fait à Dijon, le 27 juin 2016".
     pub fait_a: Option<String>,
     pub publication: Option<PublicationCtx>,
@@ -141,6 +165,14 @@ pub struct DeliberationCtx {
     pub recours: String,
     /// "la délibération n° 2016-06-27/12 du 27 juin 2016", for conventions and annexes.
     pub reference: String,
+}
+
+/// A signature block: qualité, room to sign, name.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureCtx {
+    /// "Le Maire", "Le secrétaire de séance".
+    pub qualite: String,
+    pub nom: Option<String>,
 }
 
 /// One article of the deliberation.
@@ -443,14 +475,7 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
     let coll = collectivite(l, &mut errs);
     let seance = l.seance.as_ref().map(|(s, src)| {
         let d = l.dossier.deliberation.get_ref();
-        seance(
-            s,
-            d.numero.as_ref().map(|n| n.get_ref().as_str()),
-            d.presence.as_ref(),
-            src,
-            &coll,
-            &mut errs,
-        )
+        seance(s, Some(d), src, &coll, &mut errs)
     });
     let d = l.dossier.deliberation.get_ref();
     let src = &l.source;
@@ -541,19 +566,46 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
         (Some(v), Some(s)) => Some(format!("Fait à {v}, le {}", s.date_longue)),
         _ => None,
     };
-    // The rapporteur speaks only when named; otherwise the executive reports
-    // and the commission shows in the header.
-    let rapporteur = d
-        .rapporteur
+    let signature_qualite = signature
+        .qualite
+        .as_deref()
+        .map(plain)
+        .unwrap_or_else(|| capitalize(&coll.executif));
+    let signature_nom = signature
+        .nom
+        .as_deref()
+        .map(plain)
+        .or_else(|| maire_nom(&coll, l.seance.as_ref().map(|(s, _)| s)));
+    let signatures = signatures(
+        l.seance.as_ref().map(|(s, _)| s),
+        d,
+        seance.as_ref().is_some_and(|s| s.depuis_2022),
+        &coll,
+        &signature_qualite,
+        signature_nom.as_deref(),
+    );
+    // The rapporteur is named when there is one: he presents the exposé
+    // (« X expose : ») or, without one, the act is taken on his report.
+    // Without a name the executive reports and the commission shows in the
+    // rapport's header.
+    let rapporteur = d.rapporteur.as_ref().and_then(|r| {
+        let who = plain(r.nom.as_deref()?);
+        let commission = r
+            .commission
+            .as_deref()
+            .map(|c| format!(", au nom de la {}", plain(c)))
+            .unwrap_or_default();
+        Some(if d.expose.is_some() && commission.is_empty() {
+            format!("{who} expose\u{a0}:")
+        } else if d.expose.is_some() {
+            format!("{who}{commission}, expose\u{a0}:")
+        } else {
+            format!("Sur le rapport de {who}{commission},")
+        })
+    });
+    let rejete = vote
         .as_ref()
-        .filter(|_| d.expose.is_some())
-        .and_then(|r| {
-            let who = plain(r.nom.as_deref()?);
-            Some(match &r.commission {
-                Some(c) => format!("{who}, au nom de la {}, expose\u{a0}:", plain(c)),
-                None => format!("{who} expose\u{a0}:"),
-            })
-        });
+        .is_some_and(|v| v.resultat == Resultat::Rejete);
     let deliberation = DeliberationCtx {
         numero,
         numero_actes,
@@ -594,12 +646,11 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
             imputation: b.imputation.as_deref().map(plain),
         }),
         vote,
-        signature_qualite: signature
-            .qualite
-            .as_deref()
-            .map(plain)
-            .unwrap_or_else(|| capitalize(&coll.executif)),
-        signature_nom: signature.nom.as_deref().map(plain),
+        rejete,
+        formule: l.rendu.formule.unwrap_or_default(),
+        signature_qualite,
+        signature_nom,
+        signatures,
         fait_a,
         publication,
         executoire,
@@ -699,11 +750,7 @@ fn collectivite(l: &Loaded, errs: &mut Vec<Diagnostic>) -> CollectiviteCtx {
     let feminine = ["commission", "assemblée", "chambre", "conférence"]
         .iter()
         .any(|w| assemblee.to_lowercase().starts_with(w));
-    let executif_titre = if t == TypeCollectivite::Commune {
-        "Maire"
-    } else {
-        "Président"
-    };
+    let executif_titre = executif_titre(t);
     CollectiviteCtx {
         nom,
         type_: t,
@@ -729,6 +776,16 @@ fn collectivite(l: &Loaded, errs: &mut Vec<Diagnostic>) -> CollectiviteCtx {
             Some(t) => format!("tribunal administratif {}", plain(&crate::french::de(t))),
             None => "tribunal administratif territorialement compétent".into(),
         },
+        executif_nom: c.executif.as_deref().map(plain),
+    }
+}
+
+/// « Maire » for a commune, « Président » otherwise.
+pub fn executif_titre(t: TypeCollectivite) -> &'static str {
+    if t == TypeCollectivite::Commune {
+        "Maire"
+    } else {
+        "Président"
     }
 }
 
@@ -737,16 +794,189 @@ pub(crate) fn name_of(t: &Spanned<String>) -> &str {
     t.get_ref().trim()
 }
 
-/// The séance worded for the item numbered `numero` (`item_changes`: its
-/// own changes; `numero` None and no changes: the attendance at the opening).
+/// The day the ordonnance 2021-1310 and the décret 2021-1311 took effect:
+/// signatures (L. 2121-23), liste des délibérations (L. 2121-25),
+/// procès-verbal (L. 2121-15), register (R. 2121-9).
+pub const REFORME_2022: (i32, u8, u8) = (2022, 7, 1);
+
+/// Whether a séance held on `d` falls under the rules of 1 July 2022.
+pub fn depuis_2022(d: Date) -> bool {
+    let (y, m, day) = REFORME_2022;
+    Date::new(y, m, day).is_some_and(|r| r.days_until(d) >= 0)
+}
+
+/// Whether two names written differently (« M. REBSAMEN », « François
+/// REBSAMEN ») name the same person: the same last word, any case.
+pub(crate) fn same_person(a: &str, b: &str) -> bool {
+    let last = |s: &str| {
+        s.split_whitespace().next_back().map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+    };
+    matches!((last(a), last(b)), (Some(x), Some(y)) if !x.is_empty() && x == y)
+}
+
+/// Who presides and in what qualité.
+pub(crate) struct Presidence {
+    /// The name as typed, escaped.
+    pub nom: Option<String>,
+    /// Escaped qualité; empty when unknown.
+    pub qualite: String,
+    /// The président is the maire (président of the collectivité).
+    pub maire: bool,
+}
+
+/// The président of a séance (`item` false) or of one item (`item` true):
+/// his typed qualité; else « Maire » when he is `[collectivite] executif`;
+/// else, for the séance only and when no `executif` is known, the maire,
+/// as L. 2121-14 has it. An item's président is never taken for the maire
+/// unless he is named so.
+pub(crate) fn presidence(
+    nom: Option<&str>,
+    qualite: Option<&str>,
+    item: bool,
+    coll: &CollectiviteCtx,
+) -> Presidence {
+    presidence_of(
+        nom,
+        qualite,
+        item,
+        coll.executif_nom.as_deref(),
+        &coll.executif_titre,
+    )
+}
+
+/// [`presidence`] from the raw values: `executif` is `[collectivite]
+/// executif`, `executif_titre` « Maire » or « Président ».
+pub(crate) fn presidence_of(
+    nom: Option<&str>,
+    qualite: Option<&str>,
+    item: bool,
+    executif: Option<&str>,
+    executif_titre: &str,
+) -> Presidence {
+    let is_executif = match (nom, executif) {
+        (Some(n), Some(e)) => same_person(n, e),
+        _ => false,
+    };
+    let titre = || {
+        let fem = nom.is_some_and(feminine_person);
+        if executif_titre == "Président" && fem {
+            "Présidente".to_owned()
+        } else {
+            executif_titre.to_owned()
+        }
+    };
+    let (qualite, maire) = match qualite {
+        Some(q) => (plain(q), is_executif || same_word(q, executif_titre)),
+        None if is_executif => (titre(), true),
+        None if executif.is_none() && !item => (titre(), true),
+        None => (String::new(), false),
+    };
+    Presidence {
+        nom: nom.map(plain),
+        qualite,
+        maire,
+    }
+}
+
+/// « maire » typed as the qualité « Maire » or « le Maire ».
+fn same_word(typed: &str, titre: &str) -> bool {
+    let t = typed.trim().to_lowercase();
+    let t = t
+        .strip_prefix("le ")
+        .or_else(|| t.strip_prefix("la "))
+        .unwrap_or(&t);
+    t.trim_end_matches(['e', ',']) == titre.to_lowercase().trim_end_matches('e')
+}
+
+/// The maire's (président's) name when the dossier types none: `[collectivite]
+/// executif`, else the séance's président when he is the maire.
+fn maire_nom(coll: &CollectiviteCtx, s: Option<&crate::input::Seance>) -> Option<String> {
+    if let Some(n) = &coll.executif_nom {
+        return Some(n.clone());
+    }
+    let s = s?;
+    let p = presidence(
+        s.president.as_ref().map(name_of),
+        s.president_qualite.as_deref(),
+        false,
+        coll,
+    );
+    p.maire.then_some(p.nom).flatten()
+}
+
+/// The signature blocks of a délibération: before 1 July 2022 the maire's
+/// alone (he certifies the extract); from then on the président of the
+/// item's and the secrétaire's (L. 2121-23).
+fn signatures(
+    s: Option<&crate::input::Seance>,
+    d: &crate::input::Deliberation,
+    depuis_2022: bool,
+    coll: &CollectiviteCtx,
+    qualite: &str,
+    nom: Option<&str>,
+) -> Vec<SignatureCtx> {
+    let maire = SignatureCtx {
+        qualite: qualite.to_owned(),
+        nom: nom.map(str::to_owned),
+    };
+    let Some(s) = s.filter(|_| depuis_2022) else {
+        return vec![maire];
+    };
+    let p = match &d.president {
+        Some(p) => presidence(Some(name_of(p)), d.president_qualite.as_deref(), true, coll),
+        None => presidence(
+            s.president.as_ref().map(name_of),
+            s.president_qualite.as_deref(),
+            false,
+            coll,
+        ),
+    };
+    let president = if p.maire {
+        maire
+    } else {
+        let fem = p.nom.as_deref().is_some_and(feminine_person);
+        SignatureCtx {
+            qualite: if fem {
+                "La présidente de séance"
+            } else {
+                "Le président de séance"
+            }
+            .to_owned(),
+            nom: p.nom,
+        }
+    };
+    let secretaire = s.secretaire.as_ref().map(|x| plain(name_of(x)));
+    let fem = secretaire.as_deref().is_some_and(feminine_person);
+    vec![
+        president,
+        SignatureCtx {
+            qualite: if fem {
+                "La secrétaire de séance"
+            } else {
+                "Le secrétaire de séance"
+            }
+            .to_owned(),
+            nom: secretaire,
+        },
+    ]
+}
+
+/// The séance worded for one item (`point`: the dossier's deliberation, for
+/// its own attendance changes and président; None: the séance at its opening).
 pub(crate) fn seance(
     s: &crate::input::Seance,
-    numero: Option<&str>,
-    item_changes: Option<&crate::input::Presence>,
+    point: Option<&crate::input::Deliberation>,
     src: &Arc<crate::diag::Source>,
     coll: &CollectiviteCtx,
     errs: &mut Vec<Diagnostic>,
 ) -> SeanceCtx {
+    let item_changes = point.and_then(|d| d.presence.as_ref());
+    let numero = point
+        .and_then(|d| d.numero.as_ref())
+        .map(|n| n.get_ref().as_str());
     let d = date(&s.date, src, errs);
     let presence = item_changes.cloned().unwrap_or_default();
     let item = item_presence(s, numero, item_changes);
@@ -818,14 +1048,37 @@ pub(crate) fn seance(
             join_et(&n)
         ));
     }
-    let president = s.president.as_ref().map(|p| plain(name_of(p)));
-    let feminine = president
-        .as_deref()
-        .is_some_and(|p| p.starts_with("Mme") || p.starts_with("Madame"));
-    let president_qualite = match (coll.executif_titre.as_str(), feminine) {
-        ("Président", true) => "Présidente".to_owned(),
-        (t, _) => t.to_owned(),
-    };
+    let ouverture = presidence(
+        s.president.as_ref().map(name_of),
+        s.president_qualite.as_deref(),
+        false,
+        coll,
+    );
+    // An item presided by someone else (compte administratif: L. 2121-14).
+    let presidence_point = point
+        .and_then(|d| Some((d, d.president.as_ref()?)))
+        .map(|(d, p)| {
+            let p = presidence(Some(name_of(p)), d.president_qualite.as_deref(), true, coll);
+            let qualite = if p.qualite.is_empty() {
+                String::new()
+            } else {
+                format!(", {},", p.qualite)
+            };
+            let article = if d
+                .objet
+                .get_ref()
+                .to_lowercase()
+                .contains("compte administratif")
+            {
+                " (article L. 2121-14 du code général des collectivités territoriales)"
+            } else {
+                ""
+            };
+            format!(
+                "{}{qualite} préside la séance pour l'examen de ce point{article}.",
+                p.nom.unwrap_or_default()
+            )
+        });
     SeanceCtx {
         date: d.map(Date::iso).unwrap_or_default(),
         date_longue: d.map(date_longue).unwrap_or_default(),
@@ -848,8 +1101,10 @@ pub(crate) fn seance(
             .as_ref()
             .and_then(|c| date(c, src, errs))
             .map(date_longue),
-        president,
-        president_qualite,
+        president: ouverture.nom,
+        president_qualite: ouverture.qualite,
+        presidence: presidence_point,
+        depuis_2022: d.is_some_and(depuis_2022),
         secretaire: s.secretaire.as_ref().map(|p| plain(name_of(p))),
         membres_en_exercice: s.membres_en_exercice.as_ref().map(|m| *m.get_ref()),
         votants: item.votants(),
@@ -1402,6 +1657,7 @@ pub(crate) mod tests_support {
             executif_majuscules: "LE MAIRE".into(),
             executif_titre: "Maire".into(),
             tribunal: "tribunal administratif de Dijon".into(),
+            executif_nom: None,
         }
     }
 }

@@ -11,7 +11,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// The party fields a row may fill.
-pub const PARTY_COLUMNS: [&str; 11] = [
+pub const PARTY_COLUMNS: [&str; 12] = [
     "nom",
     "forme",
     "adresse",
@@ -23,6 +23,7 @@ pub const PARTY_COLUMNS: [&str; 11] = [
     "qualite",
     "habilitation",
     "denomination",
+    "genre",
 ];
 
 /// One partner: its party, the extra columns the templates use, and where it was read.
@@ -226,11 +227,25 @@ pub fn parse(
     for (row_span, fields) in rows {
         let mut map = BTreeMap::new();
         let mut nom_span = shift(&row_span);
+        let mut genre = None;
         for (i, (value, span)) in fields.iter().enumerate() {
             match columns.get(i) {
                 Some(Some(key)) => {
                     if key == "nom" {
                         nom_span = shift(span);
+                    }
+                    if key == "genre" && !value.trim().is_empty() {
+                        genre = crate::input::Genre::parse(value);
+                        if genre.is_none() {
+                            diags.push(
+                                Diagnostic::error(
+                                    "valeur-inconnue",
+                                    format!("genre « {value} » inconnu"),
+                                )
+                                .at(src, shift(span))
+                                .hint("écrivez feminin ou masculin, ou laissez la case vide"),
+                            );
+                        }
                     }
                     if !value.is_empty() {
                         map.insert(key.clone(), value.clone());
@@ -288,6 +303,7 @@ pub fn parse(
             qualite: get("qualite"),
             habilitation: get("habilitation"),
             denomination: get("denomination"),
+            genre,
         };
         let row_text = src.text.get(shift(&row_span)).unwrap_or("").to_owned();
         out.push(Partner {

@@ -133,6 +133,15 @@ impl SeanceDoc {
         }
     }
 
+    /// [`SeanceDoc::label`] for this séance: before 1 July 2022 the liste
+    /// was the compte rendu of the séance (L. 2121-25 as then written).
+    pub fn label_for(self, m: &SeanceModel) -> &'static str {
+        match self {
+            SeanceDoc::Liste if !m.seance.depuis_2022 => "Compte rendu de la séance",
+            d => d.label(),
+        }
+    }
+
     /// The template that produces it.
     pub fn template(self) -> &'static str {
         match self {
@@ -166,10 +175,15 @@ pub struct SeanceModel {
     pub liste_publiee: Option<String>,
     /// Every member, for the convocation's addressees (when names are kept).
     pub destinataires: Vec<String>,
-    /// The notes explicatives de synthèse are due (communes of 3 500 inhabitants or more).
+    /// The notes explicatives de synthèse are due (communes of 3 500
+    /// inhabitants or more, whose population is known; EPCI).
     pub note_synthese: bool,
     /// At least one item has a rapport.
     pub rapports: bool,
+    /// "de chaque affaire soumise à délibération (les rapports)" when every
+    /// item has a rapport, else "des points 1 et 3 de l'ordre du jour": the
+    /// notes joined, never one an item does not have.
+    pub notes_jointes: Option<String>,
     /// Signatory of the convocation and the liste: "Le Maire", "François REBSAMEN".
     pub signataire_qualite: String,
     pub signataire_nom: Option<String>,
@@ -200,12 +214,16 @@ pub struct PointCtx {
     pub articles: Vec<model::ArticleCtx>,
     /// "Adoptée", "Rejetée", "Prise d'acte"; None before the vote.
     pub decision: Option<String>,
+    /// The proposal was rejected.
+    pub rejete: bool,
+    /// "Mme KOENDERS, Première adjointe, préside la séance pour l'examen de ce point."
+    pub presidence: Option<String>,
     /// "Adopté par 50 voix pour, 3 voix contre (…)."
     pub vote: Option<String>,
     pub ne_prennent_pas_part: Option<String>,
     /// "Ont voté contre : … Se sont abstenus : … Ont voté pour : les autres membres présents ou représentés."
     pub detail_vote: Vec<String>,
-    /// "Le vote a lieu au scrutin public, à la demande …" when not a show of hands.
+    /// "Le vote a lieu au scrutin public." when not a show of hands.
     pub scrutin: Option<String>,
     /// The « teneur des discussions » (Markdown).
     pub discussions: Option<String>,
@@ -225,7 +243,7 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
     let coll = first.model.collectivite.clone();
     let mut errs = Vec::new();
     let s = g.seance;
-    let ouverture = model::seance(s, None, None, g.source, &coll, &mut errs);
+    let ouverture = model::seance(s, None, g.source, &coll, &mut errs);
     let date_of = |d: &Option<crate::input::TomlDate>, errs: &mut Vec<Diagnostic>| {
         d.as_ref()
             .and_then(|x| model::date(x, g.source, errs))
@@ -317,10 +335,16 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
             (Some(v), Some(ctx)) => detail_vote(v, ctx, item.votants()),
             _ => Vec::new(),
         };
+        // Who asked for the ballot is not typed: it is not stated (a secret
+        // ballot is also due by law for appointments, L. 2121-21).
         let scrutin = vote.and_then(|v| v.scrutin).and_then(|sc| match sc {
             Scrutin::MainLevee => None,
-            Scrutin::Secret => Some("Le vote a lieu au scrutin secret, à la demande du tiers des membres présents (art. L. 2121-21 du CGCT).".to_owned()),
-            Scrutin::Public => Some("Le vote a lieu au scrutin public, à la demande du quart des membres présents (art. L. 2121-21 du CGCT).".to_owned()),
+            Scrutin::Secret => {
+                Some("Le vote a lieu au scrutin secret (art. L. 2121-21 du CGCT).".to_owned())
+            }
+            Scrutin::Public => {
+                Some("Le vote a lieu au scrutin public (art. L. 2121-21 du CGCT).".to_owned())
+            }
             Scrutin::AppelNominal => Some("Le vote a lieu par appel nominal.".to_owned()),
         });
         points.push(PointCtx {
@@ -344,6 +368,8 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
                 }
                 .to_owned()
             }),
+            rejete: m.rejete,
+            presidence: it.model.seance.as_ref().and_then(|x| x.presidence.clone()),
             vote: m.vote.as_ref().map(|v| v.phrase.clone()),
             ne_prennent_pas_part: m.vote.as_ref().and_then(|v| v.ne_prennent_pas_part.clone()),
             detail_vote,
@@ -376,8 +402,30 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
         _ => Vec::new(),
     };
     let c = &first.loaded.collectivite;
-    let note_synthese = c.type_.unwrap_or_default() != crate::input::TypeCollectivite::Commune
-        || c.population.is_none_or(|p| p >= 3500);
+    // L. 2121-12: communes of 3 500 inhabitants or more (an unknown
+    // population is not taken as such: `check` asks for it), and the EPCI
+    // (L. 5211-1). Départements and régions follow other articles.
+    let note_synthese = match c.type_.unwrap_or_default() {
+        crate::input::TypeCollectivite::Commune => c.population.is_some_and(|p| p >= 3500),
+        crate::input::TypeCollectivite::Epci => true,
+        _ => false,
+    };
+    let avec_note: Vec<String> = points
+        .iter()
+        .filter(|p| p.expose.is_some())
+        .map(|p| p.rang.to_string())
+        .collect();
+    let notes_jointes = match avec_note.len() {
+        0 => None,
+        n if n == points.len() => {
+            Some("de chaque affaire soumise à délibération (les rapports)".to_owned())
+        }
+        1 => Some(format!("du point {} de l'ordre du jour", avec_note[0])),
+        _ => Some(format!(
+            "des points {} de l'ordre du jour",
+            join_et(&avec_note)
+        )),
+    };
     let signature = g
         .items
         .iter()
@@ -399,12 +447,17 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
         destinataires,
         note_synthese,
         rapports: points.iter().any(|p| p.expose.is_some()),
+        notes_jointes,
         signataire_qualite: signature
             .qualite
             .as_deref()
             .map(plain)
             .unwrap_or_else(|| first.model.deliberation.signature_qualite.clone()),
-        signataire_nom: signature.nom.as_deref().map(plain),
+        signataire_nom: signature
+            .nom
+            .as_deref()
+            .map(plain)
+            .or_else(|| first.model.deliberation.signature_nom.clone()),
         fait_a_convocation: match (&ville, &ouverture.convocation) {
             (Some(v), Some(c)) => Some(format!("Fait à {v}, le {c}")),
             _ => None,
@@ -518,6 +571,7 @@ fn meta(m: &SeanceModel, d: SeanceDoc) -> Meta {
     let date = unescape(&m.seance.date_longue);
     let name = match d {
         SeanceDoc::Convocation => "Convocation",
+        SeanceDoc::Liste if !m.seance.depuis_2022 => "Compte rendu",
         SeanceDoc::Liste => "Liste des délibérations",
         SeanceDoc::ProcesVerbal => "Procès-verbal",
         SeanceDoc::Registre => "Registre des délibérations",
@@ -721,6 +775,7 @@ pub fn check(items: &[&Loaded], complete: &[PathBuf]) -> Vec<Diagnostic> {
                 .all(|l| matches!(l.dossier.seance, Some(crate::input::SeanceRef::Inline(_))));
         movements(list, whole, &mut out);
         numbers(list, &mut out);
+        presidence(list, &mut out);
         for l in list.iter() {
             attendance(l, &mut out);
         }
@@ -903,7 +958,10 @@ fn dates(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
 /// The convocation sent at least 3 clear days before the séance, 5 in
 /// communes of 3 500 inhabitants or more (L. 2121-11, L. 2121-12): once per
 /// séance, on its first dossier, however many dossiers name it. A
-/// convocation not before the séance is each dossier's error (`check`).
+/// convocation not before the séance is each dossier's error (`check`). A
+/// commune whose population is unknown is not taken as either: the delay of
+/// 3 days is checked, and `population-inconnue` asks for the population
+/// whenever it decides something (the delay, the note de synthèse).
 fn convocation_delay(
     l: &Loaded,
     s: &Seance,
@@ -911,22 +969,56 @@ fn convocation_delay(
     seance: Date,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(c) = &s.convocation else { return };
-    let Some(conv) = to_date(c) else { return };
+    let commune =
+        l.collectivite.type_.unwrap_or_default() == crate::input::TypeCollectivite::Commune;
+    let inline = matches!(l.dossier.seance, Some(crate::input::SeanceRef::Inline(_)));
+    let conv = s.convocation.as_ref().and_then(|c| Some((c, to_date(c)?)));
+    let francs = conv.map(|(_, d)| d.days_until(seance) - 1);
+    let population = l.collectivite.population;
+    // The population decides the delay between 3 and 5 clear days, and the
+    // convocation (made for a séance file) says whether notes are joined.
+    if commune && population.is_none() && (!inline || francs.is_some_and(|f| (3..5).contains(&f))) {
+        let diag = Diagnostic::warning(
+            "population-inconnue",
+            "population de la commune inconnue : le délai de convocation (3 ou 5 jours francs) et la note explicative de synthèse en dépendent",
+        );
+        let diag = match (&s.convocation, l.projet.as_ref()) {
+            (Some(c), _) => diag.at(src, c.span()),
+            (None, Some((_, p))) => diag.in_file(p),
+            (None, None) => diag.at(src, s.date.span()),
+        };
+        out.push(diag.hint(
+            "ajoutez population = … (nombre d'habitants) dans [collectivite] de delib.toml : dès 3 500 habitants, 5 jours francs et une note de synthèse par affaire (art. L. 2121-11, L. 2121-12)",
+        ));
+    }
+    let (Some((c, conv)), Some(francs)) = (conv, francs) else {
+        return;
+    };
     if conv >= seance {
         return;
     }
-    let large = l.collectivite.type_.unwrap_or_default() == crate::input::TypeCollectivite::Commune
-        && l.collectivite.population.is_none_or(|p| p >= 3500);
-    let needed = if large { 5 } else { 3 };
-    let francs = conv.days_until(seance) - 1;
+    let large = match (commune, population) {
+        (true, Some(p)) => Some(p >= 3500),
+        (true, None) => None,
+        (false, _) => Some(false),
+    };
+    let needed = if large == Some(true) { 5 } else { 3 };
     if francs < needed {
-        let article = if large { "L. 2121-12" } else { "L. 2121-11" };
-        let s = if francs > 1 { "s" } else { "" };
+        let article = if large == Some(true) {
+            "L. 2121-12"
+        } else {
+            "L. 2121-11"
+        };
+        let pl = if francs > 1 { "s" } else { "" };
+        let unknown = if large.is_none() {
+            " (5 dès 3 500 habitants)"
+        } else {
+            ""
+        };
         out.push(
             Diagnostic::warning(
                 "delai-convocation",
-                format!("convocation {francs} jour{s} franc{s} avant la séance, il en faut {needed}"),
+                format!("convocation {francs} jour{pl} franc{pl} avant la séance, il en faut {needed}{unknown}"),
             )
             .at(src, c.span())
             .hint(format!(
@@ -1013,6 +1105,98 @@ fn unvoted(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
             diag.at(&l.source, span)
                 .hint("ajoutez [deliberation.vote] (unanimite = true, ou les nombres pour, contre, abstentions), ou retirez le point de la séance"),
         );
+    }
+}
+
+/// Who presides: a président whose qualité cannot be known (once per
+/// séance), an item's own président present for it, a compte administratif
+/// not voted under the maire's présidence (L. 2121-14).
+fn presidence(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
+    let Some(first) = list.first() else { return };
+    let Some((s, src)) = &first.seance else {
+        return;
+    };
+    let coll = &first.collectivite;
+    let executif = coll.executif.as_deref();
+    let titre = model::executif_titre(coll.type_.unwrap_or_default());
+    let ouverture = model::presidence_of(
+        s.president.as_ref().map(name_of),
+        s.president_qualite.as_deref(),
+        false,
+        executif,
+        titre,
+    );
+    let no_qualite = |who: &crate::input::Text, src: &Arc<Source>, field: &str| {
+        Diagnostic::warning(
+            "president-qualite",
+            format!(
+                "« {} » préside, mais n'est pas « {} » ([collectivite] executif) : sa qualité n'est pas connue",
+                name_of(who),
+                executif.unwrap_or_default()
+            ),
+        )
+        .at(src, who.span())
+        .hint(format!(
+            "ajoutez {field} = \"…\" (ex. « Premier adjoint », « doyen d'âge ») : rien n'imprime « {titre} » après son nom s'il ne l'est pas"
+        ))
+    };
+    if let Some(p) = &s.president
+        && ouverture.qualite.is_empty()
+    {
+        out.push(no_qualite(p, src, "president_qualite"));
+    }
+    for l in list {
+        let d = l.dossier.deliberation.get_ref();
+        let item = d.president.as_ref().map(|p| {
+            let pr = model::presidence_of(
+                Some(name_of(p)),
+                d.president_qualite.as_deref(),
+                true,
+                executif,
+                titre,
+            );
+            (p, pr)
+        });
+        if let Some((p, pr)) = &item {
+            let numero = d.numero.as_ref().map(|n| n.get_ref().as_str());
+            let presence = model::item_presence(s, numero, d.presence.as_ref());
+            if presence.names.is_some() && !presence.is_present(name_of(p)) {
+                out.push(
+                    Diagnostic::error(
+                        "president-absent",
+                        format!(
+                            "le président de ce point, « {} », n'est pas présent à ce point",
+                            name_of(p)
+                        ),
+                    )
+                    .at(&l.source, p.span())
+                    .hint("écrivez le nom exactement comme dans presents (ou arrives de ce point)"),
+                );
+            }
+            if pr.qualite.is_empty() && executif.is_some() {
+                out.push(no_qualite(
+                    p,
+                    &l.source,
+                    "president_qualite (dans [deliberation])",
+                ));
+            }
+        }
+        let maire_preside = item.as_ref().map_or(ouverture.maire, |(_, pr)| pr.maire);
+        if maire_preside
+            && d.objet
+                .get_ref()
+                .to_lowercase()
+                .contains("compte administratif")
+        {
+            out.push(
+                Diagnostic::warning(
+                    "presidence-compte-administratif",
+                    format!("le compte administratif est voté sous la présidence du {}", titre.to_lowercase()),
+                )
+                .at(&l.source, d.president.as_ref().map_or(d.objet.span(), |p| p.span()))
+                .hint("art. L. 2121-14 : pour ce point le conseil élit son président et le maire se retire au moment du vote ; indiquez president = \"…\" et president_qualite dans [deliberation], et le maire dans [deliberation.presence] partis"),
+            );
+        }
     }
 }
 

@@ -387,7 +387,7 @@ fn seance_documents(
                 files.push((format!("{fs_dir}{}", f.name), f.bytes));
             }
             docs.push(site::SeanceDoc {
-                title: d.label().to_owned(),
+                title: d.label_for(&m).to_owned(),
                 pdf: format!("{url_dir}{}.pdf", d.stem()),
                 html: format!("{url_dir}{}.html", d.stem()),
                 pdf_size,

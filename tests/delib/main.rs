@@ -7,6 +7,7 @@ mod conformance;
 mod errors;
 mod export;
 mod hostile;
+mod legal;
 mod messages;
 mod paths;
 mod pdf;

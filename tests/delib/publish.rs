@@ -228,7 +228,8 @@ fn the_seance_documents_go_online_once_due() {
     }
     let index = read(&dir, "site/index.html");
     assert!(index.contains(
-        "<a href=\"seances/dijon/seances/2016-06-27/liste-des-deliberations.pdf\">Liste des délibérations (PDF,"
+        // 2016: the liste is the compte rendu of the séance (L. 2121-25 before 1 July 2022).
+        "<a href=\"seances/dijon/seances/2016-06-27/liste-des-deliberations.pdf\">Compte rendu de la séance (PDF,"
     ), "{index}");
     assert!(!index.contains("Procès-verbal"));
     let sums = read(&dir, "site/SHA256SUMS");

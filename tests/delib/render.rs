@@ -91,7 +91,7 @@ fn examples_hold_the_seed_sentences() {
                 "Séance du lundi 27 juin 2016",
                 "sous la présidence de M.\u{a0}REBSAMEN, Maire",
                 "## LE CONSEIL MUNICIPAL,",
-                "## DÉLIBÈRE",
+                "Après en avoir délibéré, **DÉCIDE**\u{a0}:",
                 "Département de la Côte-d’Or",
                 "**Absents représentés\u{a0}:** Mme\u{a0}POPARD (pouvoir à M.\u{a0}PRIBETICH)",
                 "**Absents\u{a0}:** M.\u{a0}HOUPERT.",

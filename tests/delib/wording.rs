@@ -235,6 +235,14 @@ fn expect(path: &str, v: &toml::Value, out: &mut Vec<(String, String)>) {
             };
             out.push((path.into(), words.into()));
         }
+        toml::Value::String(s) if last == "formule" => {
+            let words = if s == "delibere" {
+                "délibère :"
+            } else {
+                "délibéré, décide :"
+            };
+            out.push((path.into(), words.into()));
+        }
         toml::Value::String(s) => {
             // Markdown: each line, without its list or heading marker.
             for line in s.lines() {

@@ -774,7 +774,7 @@ fn seance_entry(
         let (md, html) = md_and_html(files);
         docs.push(Arc::new(Doc {
             stem: d.stem().to_owned(),
-            label: d.label().to_owned(),
+            label: d.label_for(&model).to_owned(),
             fingerprint: inputs.clone(),
             version: hash_of(&[html.as_bytes()]),
             html,
