@@ -117,7 +117,7 @@ fn deliberation_is_a4_with_subset_fonts_and_french_text() {
         "s’est réuni",
         "Côte-d’Or",
         "légalement convoqué",
-        "DÉCIDE",
+        "DÉLIBÈRE",
         "François REBSAMEN",
         "équilibre général\u{202F};",
     ] {
