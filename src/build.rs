@@ -115,15 +115,17 @@ pub fn documents(model: &Model, partners: Option<&[Partner]>) -> Vec<Doc> {
     }
     docs.push(doc(Kind::Deliberation, "deliberation", None));
     if model.convention.is_some() {
-        match partners {
-            Some(list) => docs.extend(list.iter().enumerate().map(|(i, p)| {
+        // With partners, the convention-type the délibération approves
+        // (blank where each partner goes), then one per partner.
+        docs.push(doc(Kind::Convention(None), "convention", None));
+        if let Some(list) = partners {
+            docs.extend(list.iter().enumerate().map(|(i, p)| {
                 doc(
                     Kind::Convention(Some(i)),
                     &format!("convention-{}", p.slug),
                     Some(i),
                 )
-            })),
-            None => docs.push(doc(Kind::Convention(None), "convention", None)),
+            }));
         }
     }
     for a in &model.annexes {
@@ -219,6 +221,22 @@ pub fn markdown_of(
     if let Kind::Annexe(n) = doc.kind {
         ctx.insert("annexe", &model.annexes[n - 1]);
     }
+    // The convention-type of a convention signed with each partner.
+    let modele = doc.kind == Kind::Convention(None) && !partners.is_empty();
+    if let Kind::Convention(_) = doc.kind {
+        ctx.insert("modele", &modele);
+    }
+    if modele && let Some(k) = &model.convention {
+        let first = partners
+            .first()
+            .and_then(|p| p.partie.denomination.as_deref());
+        let common = first.filter(|f| {
+            partners
+                .iter()
+                .all(|p| p.partie.denomination.as_deref() == Some(*f))
+        });
+        ctx.insert("convention", &k.modele(&model.deliberation, common));
+    }
     // A convention or an annex made for one partner sees it as `partenaire`.
     if let Some(p) = doc.partner.and_then(|i| partners.get(i)) {
         if let Some(k) = &model.convention {
@@ -302,6 +320,10 @@ fn meta(model: &Model, partners: &[Partner], doc: &Doc) -> Meta {
                     format!("{titre} – {}", p.partie.nom),
                     format!("{} – {}", shorten(&titre, 50), p.partie.nom),
                 ),
+                None if !partners.is_empty() => (
+                    format!("{titre} – modèle type"),
+                    format!("{} – modèle type", shorten(&titre, 60)),
+                ),
                 None => (titre.clone(), shorten(&titre, 70)),
             }
         }
@@ -322,7 +344,13 @@ fn meta(model: &Model, partners: &[Partner], doc: &Doc) -> Meta {
     Meta {
         title,
         footer,
-        draft: model.projet && kind == Kind::Deliberation,
+        // A draft's conventions and annexes are drafts too, and so are
+        // those of a rejected proposal; the rapport never is.
+        draft: match kind {
+            Kind::Deliberation => model.projet,
+            Kind::Convention(_) | Kind::Annexe(_) => model.projet || d.rejete,
+            Kind::Rapport => false,
+        },
         logo: model.logo.clone(),
         author: unescape(&c.nom),
         subject: unescape(&d.objet),

@@ -798,7 +798,7 @@ impl Checker<'_> {
             None => d.in_file(self.src()),
         };
         self.out.push(d.hint(
-            "pour les placer vous-même, écrivez {duree} ou {montant} dans le texte d'un article ; sinon rien n'est à corriger",
+            "pour les placer vous-même, écrivez-les dans un article (« du 1er septembre 2016 au 31 août 2017 », « 49 975 € ») ou écrivez {duree} ou {montant} ; sinon rien n'est à corriger",
         ));
     }
 

@@ -11,7 +11,7 @@ use crate::french::{
     montant_en_lettres,
 };
 use crate::input::{
-    Formule, ModePublication, Partie, Pouvoir, Presents, Resultat, Scrutin, Text, TomlDate,
+    Formule, Genre, ModePublication, Partie, Pouvoir, Presents, Resultat, Scrutin, Text, TomlDate,
     TypeCollectivite,
 };
 use crate::load::Loaded;
@@ -245,6 +245,37 @@ pub struct ConventionCtx {
 }
 
 impl ConventionCtx {
+    /// The convention-type the délibération approves when each partner gets
+    /// its own (`partenaires`): the parties typed, then a blank party where
+    /// each partner's name, seat, representative and qualité go.
+    /// `denomination`: the partners' common `denomination`, if they share one.
+    pub fn modele(&self, d: &DeliberationCtx, denomination: Option<&str>) -> ConventionCtx {
+        let n = self.raw_parties.len() + 1;
+        let blank = "……………………";
+        let mut parties: Vec<PartieCtx> = self
+            .raw_parties
+            .iter()
+            .enumerate()
+            .map(|(i, p)| partie(p, i, n, d))
+            .collect();
+        let den = denomination.map_or_else(|| blank.to_owned(), plain);
+        parties.push(PartieCtx {
+            nom: blank.into(),
+            designation: format!(
+                "**{blank}**, dont le siège est situé {blank}, représenté(e) par {blank}, {blank}, ci-après dénommé(e) «\u{202f}{den}\u{202f}»"
+            ),
+            part: "d’autre part.".into(),
+            pour: format!("Pour {blank}"),
+            representant: Some(blank.into()),
+            qualite: Some("(qualité)".into()),
+        });
+        ConventionCtx {
+            parties,
+            ensemble: n > 2,
+            ..self.clone()
+        }
+    }
+
     /// The same convention with one more party: a partner from the CSV.
     pub fn with_partner(&self, partner: &Partie, d: &DeliberationCtx) -> ConventionCtx {
         let mut raw = self.raw_parties.clone();
@@ -1395,37 +1426,177 @@ fn recours(coll: &CollectiviteCtx, adopted: Option<Date>) -> String {
     .replace(" ;", "\u{202f};")
 }
 
-/// "La Ville" → feminine; used for "représentée", "dénommée".
-fn feminine_party(nom: &str) -> bool {
+/// Nouns a party's name often starts with, and whether they are feminine:
+/// « Commune de Vals-les-Bains » is « la Commune de Vals-les-Bains,
+/// représentée par … ». Lower case; acronyms as they are pronounced.
+const PARTY_NOUNS: [(&str, bool); 104] = [
+    ("académie", true),
+    ("agence", true),
+    ("amicale", true),
+    ("antenne", true),
+    ("association", true),
+    ("bibliothèque", true),
+    ("caisse", true),
+    ("chambre", true),
+    ("chorale", true),
+    ("cité", true),
+    ("clinique", true),
+    ("collectivité", true),
+    ("commune", true),
+    ("communauté", true),
+    ("compagnie", true),
+    ("confédération", true),
+    ("coopérative", true),
+    ("crèche", true),
+    ("délégation", true),
+    ("direction", true),
+    ("école", true),
+    ("entreprise", true),
+    ("eurométropole", true),
+    ("fédération", true),
+    ("ferme", true),
+    ("fondation", true),
+    ("galerie", true),
+    ("halte-garderie", true),
+    ("intercommunalité", true),
+    ("ligue", true),
+    ("ludothèque", true),
+    ("maison", true),
+    ("médiathèque", true),
+    ("métropole", true),
+    ("mission", true),
+    ("mutuelle", true),
+    ("paroisse", true),
+    ("piscine", true),
+    ("plateforme", true),
+    ("polyclinique", true),
+    ("préfecture", true),
+    ("région", true),
+    ("régie", true),
+    ("résidence", true),
+    ("salle", true),
+    ("sa", true),
+    ("sarl", true),
+    ("sas", true),
+    ("sasu", true),
+    ("sci", true),
+    ("scic", true),
+    ("scop", true),
+    ("section", true),
+    ("sem", true),
+    ("société", true),
+    ("spl", true),
+    ("union", true),
+    ("université", true),
+    ("ville", true),
+    ("atelier", false),
+    ("bureau", false),
+    ("cabinet", false),
+    ("campus", false),
+    ("ccas", false),
+    ("centre", false),
+    ("cercle", false),
+    ("chu", false),
+    ("cias", false),
+    ("cinéma", false),
+    ("club", false),
+    ("collège", false),
+    ("comité", false),
+    ("complexe", false),
+    ("conseil", false),
+    ("conservatoire", false),
+    ("département", false),
+    ("ehpad", false),
+    ("esat", false),
+    ("espace", false),
+    ("établissement", false),
+    ("état", false),
+    ("festival", false),
+    ("foyer", false),
+    ("gip", false),
+    ("groupe", false),
+    ("groupement", false),
+    ("gymnase", false),
+    ("hôpital", false),
+    ("institut", false),
+    ("laboratoire", false),
+    ("lieu", false),
+    ("lycée", false),
+    ("ministère", false),
+    ("multi-accueil", false),
+    ("musée", false),
+    ("office", false),
+    ("orchestre", false),
+    ("parc", false),
+    ("pays", false),
+    ("pôle", false),
+    ("rectorat", false),
+    ("relais", false),
+    ("réseau", false),
+    ("service", false),
+];
+
+/// The first word of a name, lower case, without its punctuation.
+fn first_word(nom: &str) -> String {
+    nom.split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+        .to_lowercase()
+}
+
+/// A party's name as printed: with its article when typed without one and
+/// its first word is a known noun (« Commune de Vals-les-Bains » → « La
+/// Commune de Vals-les-Bains », « École de musique » → « L'École de
+/// musique »), else as typed.
+fn party_name(nom: &str) -> String {
+    let nom = nom.trim();
+    let lower = nom.to_lowercase();
+    let has_article = ["la ", "le ", "les ", "l'", "l’", "un ", "une ", "des "]
+        .iter()
+        .any(|a| lower.starts_with(a));
+    if has_article {
+        return nom.to_owned();
+    }
+    let word = first_word(nom);
+    let Some((_, fem)) = PARTY_NOUNS.iter().find(|(w, _)| *w == word) else {
+        return nom.to_owned();
+    };
+    let elide = word.starts_with(['a', 'e', 'i', 'o', 'u', 'é', 'è', 'ê', 'â', 'î', 'ô', 'û'])
+        || (word.starts_with('h') && !word.starts_with("halte"))
+        // Acronyms read letter by letter: « l'EHPAD », « l'ESAT ».
+        || matches!(word.as_str(), "ehpad" | "esat");
+    let article = match (elide, fem) {
+        (true, _) => "L'",
+        (false, true) => "La ",
+        (false, false) => "Le ",
+    };
+    format!("{article}{nom}")
+}
+
+/// Whether a party is feminine (« représentée », « dénommée »): its `genre`
+/// when typed, else its article (« La Ville »), else the noun after « L' »
+/// or its first word (« Commune de … »); masculine when nothing tells.
+fn feminine_party(nom: &str, genre: Option<Genre>) -> bool {
+    if let Some(g) = genre {
+        return g == Genre::Feminin;
+    }
     let lower = nom.trim().to_lowercase();
     if lower.starts_with("la ") || lower.starts_with("une ") {
         return true;
     }
-    if let Some(rest) = lower
+    if lower.starts_with("le ") || lower.starts_with("les ") || lower.starts_with("un ") {
+        return false;
+    }
+    let rest = lower
         .strip_prefix("l'")
         .or_else(|| lower.strip_prefix("l’"))
-    {
-        const FEMININE: [&str; 16] = [
-            "association",
-            "université",
-            "école",
-            "agence",
-            "entreprise",
-            "commune",
-            "collectivité",
-            "communauté",
-            "fédération",
-            "maison",
-            "médiathèque",
-            "mutuelle",
-            "société",
-            "fondation",
-            "union",
-            "académie",
-        ];
-        return FEMININE.iter().any(|w| rest.starts_with(w));
-    }
-    false
+        .unwrap_or(&lower);
+    let word = first_word(rest);
+    PARTY_NOUNS
+        .iter()
+        .find(|(w, _)| *w == word)
+        .is_some_and(|(_, fem)| *fem)
 }
 
 fn feminine_person(name: &str) -> bool {
@@ -1452,9 +1623,25 @@ fn convention(
     let cents = c.montant.as_ref().map(|m| m.get_ref().0);
     let montant_chiffres = cents.map(montant_en_chiffres);
     let montant_lettres = cents.map(|m| montant_en_lettres(m, orth));
-    let n = c.parties.len();
-    let parties = c
-        .parties
+    // The collectivité signs through its maire: his name and qualité when
+    // the party that is the collectivité types none.
+    let mut raw = c.parties.clone();
+    if let Some(p) = raw.first_mut()
+        && p.representant.is_none()
+        && same_name(
+            &party_name(&p.nom),
+            &party_name(&crate::escape::unescape(&coll.nom)),
+        )
+        && let Some(nom) = &d.signature_nom
+    {
+        p.representant = Some(crate::escape::unescape(nom));
+        p.qualite = p
+            .qualite
+            .take()
+            .or_else(|| Some(coll.executif_titre.clone()));
+    }
+    let n = raw.len();
+    let parties = raw
         .iter()
         .enumerate()
         .map(|(i, p)| partie(p, i, n, d))
@@ -1521,7 +1708,6 @@ fn convention(
             texte: plain(&clause.join(" ")),
         });
     }
-    let _ = coll;
     ConventionCtx {
         titre: plain(c.titre.get_ref()),
         titre_majuscules: plain(&c.titre.get_ref().to_uppercase()),
@@ -1545,24 +1731,154 @@ fn convention(
         parties,
         ensemble: n > 2,
         articles,
-        raw_parties: c.parties.clone(),
+        raw_parties: raw,
     }
 }
 
-/// Whether the convention's `duree` and `montant` are given but cited by no
-/// article (`{duree}`, `{montant}`): delib then adds a clause stating them.
+/// Whether the convention's `duree` and `montant` are given but stated in
+/// no article: neither cited (`{duree}`, `{montant}`) nor already written
+/// out (« du 1er septembre 2016 au 31 août 2017 », « 49 975 € », « quarante-neuf
+/// mille neuf cent soixante-quinze euros »). delib then adds a clause stating them.
 pub fn uncited(c: &crate::input::Convention) -> (bool, bool) {
     let cites = |k: &str| c.articles.iter().any(|a| a.texte.contains(k));
+    let text = normalise(
+        &c.articles
+            .iter()
+            .map(|a| a.texte.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    let duree_written = c.duree.as_ref().is_some_and(|d| {
+        let d = d.get_ref();
+        match (to_date(&d.debut), to_date(&d.fin)) {
+            (Some(a), Some(b)) => date_written(&text, a) && date_written(&text, b),
+            _ => false,
+        }
+    });
+    let montant_written = c
+        .montant
+        .as_ref()
+        .is_some_and(|m| amount_written(&text, m.get_ref().0));
     (
-        c.duree.is_some() && !cites("{duree}"),
-        c.montant.is_some() && !cites("{montant}"),
+        c.duree.is_some() && !cites("{duree}") && !duree_written,
+        c.montant.is_some() && !cites("{montant}") && !montant_written,
     )
 }
 
+/// Lower case, no-break spaces as spaces, runs of spaces as one, hyphens
+/// as spaces (« quarante-neuf » = « quarante neuf »), typographic
+/// apostrophes straight: the text an article is searched in.
+fn normalise(s: &str) -> String {
+    s.to_lowercase()
+        .replace(['\u{a0}', '\u{202f}', '\n', '\t', '-'], " ")
+        .replace('’', "'")
+        .replace("<sup>", "")
+        .replace("</sup>", "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A date written in an article: « 1er septembre 2016 » (or « 1 », « premier »),
+/// « 01/09/2016 », « 1/9/2016 », « 01.09.2016 », « 2016-09-01 » (hyphens
+/// are spaces once normalised).
+fn date_written(text: &str, d: Date) -> bool {
+    let mois = crate::french::date_longue(d);
+    let month_year = mois
+        .split_once(' ')
+        .map_or(String::new(), |(_, rest)| rest.to_owned());
+    let mut forms = vec![
+        format!("{} {month_year}", d.day),
+        format!("{:02}/{:02}/{}", d.day, d.month, d.year),
+        format!("{}/{}/{}", d.day, d.month, d.year),
+        format!("{:02}.{:02}.{}", d.day, d.month, d.year),
+        format!("{} {:02} {:02}", d.year, d.month, d.day),
+    ];
+    if d.day == 1 {
+        forms.push(format!("1er {month_year}"));
+        forms.push(format!("premier {month_year}"));
+    }
+    forms.iter().any(|f| contains_word(text, f))
+}
+
+/// `needle` in `text`, not inside a longer number or word.
+fn contains_word(text: &str, needle: &str) -> bool {
+    text.match_indices(needle).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + needle.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// An amount written in an article, in figures followed by « € » or
+/// « euro(s) » (« 49 975 € », « 49975 euros », « 1 250,50 € ») or in words
+/// in either spelling.
+fn amount_written(text: &str, cents: i64) -> bool {
+    let words = [Orthographe::Traditionnelle, Orthographe::Rectifiee1990]
+        .into_iter()
+        .map(|o| normalise(&crate::french::montant_en_lettres(cents, o)));
+    if words.into_iter().any(|w| text.contains(&w)) {
+        return true;
+    }
+    amounts_in_figures(text).contains(&cents)
+}
+
+/// Every amount in figures followed by « € » or « euro »: its cents.
+fn amounts_in_figures(text: &str) -> Vec<i64> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        // Digits grouped by spaces or dots, then maybe a comma and cents.
+        let mut euros = String::new();
+        let mut j = i;
+        while j < chars.len()
+            && (chars[j].is_ascii_digit()
+                || (matches!(chars[j], ' ' | '.')
+                    && chars.get(j + 1).is_some_and(char::is_ascii_digit)
+                    && chars[j + 1..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_digit())
+                        .count()
+                        == 3))
+        {
+            if chars[j].is_ascii_digit() {
+                euros.push(chars[j]);
+            }
+            j += 1;
+        }
+        let mut cents = 0i64;
+        if chars.get(j) == Some(&',') && chars.get(j + 1).is_some_and(char::is_ascii_digit) {
+            let dec: String = chars[j + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            j += 1 + dec.len();
+            let two: String = format!("{dec:0<2}").chars().take(2).collect();
+            cents = two.parse().unwrap_or(0);
+        }
+        let rest: String = chars[j..].iter().take(6).collect();
+        let rest = rest.trim_start();
+        if (rest.starts_with('€') || rest.starts_with("euro"))
+            && let Ok(e) = euros.parse::<i64>()
+            && let Some(v) = e.checked_mul(100).and_then(|v| v.checked_add(cents))
+        {
+            out.push(v);
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
 fn partie(p: &Partie, i: usize, n: usize, d: &DeliberationCtx) -> PartieCtx {
-    let fem = feminine_party(&p.nom);
+    let fem = feminine_party(&p.nom, p.genre);
     let e = if fem { "e" } else { "" };
-    let mut s = format!("**{}**", plain(&p.nom));
+    let nom = plain(&party_name(&p.nom));
+    let mut s = format!("**{nom}**");
     if let Some(f) = &p.forme {
         s.push_str(&format!(", {}", plain(f)));
     }
@@ -1574,6 +1890,13 @@ fn partie(p: &Partie, i: usize, n: usize, d: &DeliberationCtx) -> PartieCtx {
     }
     if let Some(x) = &p.siret {
         s.push_str(&format!(", SIRET {}", plain(x)));
+    }
+    let contact: Vec<String> = [("tél. ", &p.telephone), ("courriel ", &p.courriel)]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| format!("{k}{}", plain(v))))
+        .collect();
+    if !contact.is_empty() {
+        s.push_str(&format!(" ({})", contact.join(", ")));
     }
     if let Some(r) = &p.representant {
         s.push_str(&format!(", représenté{e} par {}", plain(r)));
@@ -1587,7 +1910,25 @@ fn partie(p: &Partie, i: usize, n: usize, d: &DeliberationCtx) -> PartieCtx {
         };
         if let Some(h) = habilitation {
             let he = if feminine_person(r) { "e" } else { "" };
-            s.push_str(&format!(", dûment habilité{he} par {h}"));
+            // A habilitation typed as a whole phrase is not doubled.
+            let lower = h.trim_start().to_lowercase();
+            let whole = [
+                "dûment",
+                "habilit",
+                "agissant",
+                "en vertu",
+                "en application",
+                "autorisé",
+            ]
+            .iter()
+            .any(|w| lower.starts_with(w));
+            if whole {
+                s.push_str(&format!(", {}", h.trim_start()));
+            } else if lower.starts_with("par ") {
+                s.push_str(&format!(", dûment habilité{he} {}", h.trim_start()));
+            } else {
+                s.push_str(&format!(", dûment habilité{he} par {h}"));
+            }
         }
     }
     if let Some(den) = &p.denomination {
@@ -1603,15 +1944,20 @@ fn partie(p: &Partie, i: usize, n: usize, d: &DeliberationCtx) -> PartieCtx {
     } else {
         "d’autre part,"
     };
-    let nom = plain(&p.nom);
     PartieCtx {
         pour: format!("Pour {}", lower_article(&nom)),
-        nom,
+        nom: plain(&p.nom),
         designation: s,
         part: part.into(),
         representant: p.representant.as_deref().map(plain),
         qualite: p.qualite.as_deref().map(plain),
     }
+}
+
+/// Two names alike but for case and apostrophes.
+fn same_name(a: &str, b: &str) -> bool {
+    let f = |s: &str| s.trim().to_lowercase().replace('’', "'");
+    f(a) == f(b)
 }
 
 /// "La Ville de Dijon" → "la Ville de Dijon", for "Pour la Ville de Dijon".
@@ -1785,8 +2131,25 @@ mod tests {
 
     #[test]
     fn party_gender() {
-        assert!(feminine_party("La Ville de Dijon"));
-        assert!(feminine_party("L'association les PEP 21"));
-        assert!(!feminine_party("Le collège Molière"));
+        assert!(feminine_party("La Ville de Dijon", None));
+        assert!(feminine_party("L'association les PEP 21", None));
+        assert!(!feminine_party("Le collège Molière", None));
+        assert!(feminine_party("Commune de Vals-les-Bains", None));
+        assert!(feminine_party("École de musique", None));
+        assert!(!feminine_party("Orange", None));
+        assert!(feminine_party("Orange", Some(Genre::Feminin)));
+        assert!(!feminine_party("La Poste", Some(Genre::Masculin)));
+        assert_eq!(
+            party_name("Commune de Vals-les-Bains"),
+            "La Commune de Vals-les-Bains"
+        );
+        assert_eq!(party_name("École de musique"), "L'École de musique");
+        assert_eq!(
+            party_name("Centre social Arc-en-ciel"),
+            "Le Centre social Arc-en-ciel"
+        );
+        assert_eq!(party_name("EHPAD Les Tilleuls"), "L'EHPAD Les Tilleuls");
+        assert_eq!(party_name("La Ville de Dijon"), "La Ville de Dijon");
+        assert_eq!(party_name("Orange"), "Orange");
     }
 }

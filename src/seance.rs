@@ -697,6 +697,13 @@ fn outline_title(m: &Model, partners: &[Partner], d: &Doc) -> String {
             "Convention – {}",
             partners.get(i).map(|p| p.partie.nom.as_str()).unwrap_or("")
         ),
+        Kind::Convention(None) if !partners.is_empty() => format!(
+            "Modèle de convention – {}",
+            m.convention
+                .as_ref()
+                .map(|c| build::shorten(&unescape(&c.titre), 80))
+                .unwrap_or_default()
+        ),
         Kind::Convention(None) => format!(
             "Convention – {}",
             m.convention

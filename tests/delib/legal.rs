@@ -464,3 +464,192 @@ fn no_fact_the_clerk_did_not_type() {
     assert!(e.contains("avertissement[population-inconnue]"), "{e}");
     assert_eq!(e.matches("[population-inconnue]").count(), 1, "{e}");
 }
+
+/// A convention of `parties` (TOML of `[[convention.parties]]` tables) and
+/// `articles`, in a dossier voted or not.
+fn convention_dossier(voted: bool, convention: &str) -> String {
+    let vote = if voted {
+        "[deliberation.vote]\nunanimite = true\n"
+    } else {
+        ""
+    };
+    dossier(
+        "1",
+        &format!(
+            "articles = [\"**APPROUVE** la convention.\"]\n{vote}\n[convention]\ntitre = \"Convention de partenariat\"\n{convention}"
+        ),
+    )
+}
+
+/// Point 8: a party named without its article gets it and its agreement;
+/// a habilitation typed whole is not doubled.
+#[test]
+fn convention_parties_take_their_article_and_agreement() {
+    let conv = r#"
+[[convention.parties]]
+nom = "Commune de Vals-les-Bains"
+representant = "M. Jean MARTIN"
+qualite = "Maire"
+denomination = "la Commune"
+
+[[convention.parties]]
+nom = "École de musique"
+representant = "Mme Claire PETIT"
+qualite = "Directrice"
+habilitation = "dûment habilitée par décision du conseil d'administration du 3 mars 2016"
+denomination = "l'École"
+
+[[convention.parties]]
+nom = "Orange"
+genre = "feminin"
+representant = "M. Luc BLANC"
+habilitation = "par délégation du directeur régional"
+denomination = "l'Opérateur"
+
+[[convention.articles]]
+titre = "Objet"
+texte = "Objet."
+"#;
+    let dir = make(
+        "legal-parties",
+        COMMUNE,
+        &seance("2016-06-27", ""),
+        &[("a.toml", convention_dossier(true, conv))],
+    );
+    let k = &render(&dir)["a/convention.md"];
+    assert!(
+        k.contains("**La Commune de Vals-les-Bains**, représentée par M.\u{a0}Jean MARTIN, Maire, dûment habilité par la délibération"),
+        "{k}"
+    );
+    assert!(
+        k.contains("ci-après dénommée «\u{202f}la Commune\u{202f}»"),
+        "{k}"
+    );
+    assert!(
+        k.contains("**L’École de musique**, représentée par Mme\u{a0}Claire PETIT, Directrice, dûment habilitée par décision du conseil d’administration du 3 mars 2016, ci-après dénommée"),
+        "{k}"
+    );
+    assert_eq!(k.matches("dûment habilitée").count(), 1, "{k}");
+    assert!(
+        k.contains("**Orange**, représentée par M.\u{a0}Luc BLANC, dûment habilité par délégation du directeur régional, ci-après dénommée"),
+        "{k}"
+    );
+    assert!(k.contains("**Pour la Commune de Vals-les-Bains**"), "{k}");
+    assert!(k.contains("**Pour l’École de musique**"), "{k}");
+}
+
+/// Point 8: a durée and a montant already written in an article, in words
+/// or figures, are not stated again in an added article (the Dijon
+/// convention had a second « Durée et montant » as Article 9).
+#[test]
+fn a_written_term_and_amount_add_no_clause() {
+    let with = |texte: &str| {
+        format!(
+            "duree = {{ debut = 2016-09-01, fin = 2017-08-31 }}\nmontant = 49975\n[[convention.parties]]\nnom = \"La Commune de Test\"\n[[convention.parties]]\nnom = \"L'association X\"\n[[convention.articles]]\ntitre = \"Objet\"\ntexte = \"{texte}\"\n"
+        )
+    };
+    for (i, texte) in [
+        "Du 1er septembre 2016 au 31 août 2017, la Commune verse 49 975 € à l'association.",
+        "Du 01/09/2016 au 31/08/2017, la Commune verse quarante-neuf mille neuf cent soixante-quinze euros.",
+        "Du 2016-09-01 au 2017-08-31, pour 49975 euros.",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dir = make(
+            &format!("legal-clause-{i}"),
+            COMMUNE,
+            &seance("2016-06-27", ""),
+            &[("a.toml", convention_dossier(true, &with(texte)))],
+        );
+        let k = &render(&dir)["a/convention.md"];
+        assert!(!k.contains("Article 2"), "{texte}: {k}");
+        assert!(!check(&dir).contains("clause-ajoutee"), "{texte}");
+    }
+    // One date only, another amount: the clause stays, and the finding.
+    let dir = make(
+        "legal-clause-partial",
+        COMMUNE,
+        &seance("2016-06-27", ""),
+        &[(
+            "a.toml",
+            convention_dossier(true, &with("À compter du 1er septembre 2016, 2016 €.")),
+        )],
+    );
+    let k = &render(&dir)["a/convention.md"];
+    assert!(k.contains("### Article 2 – Durée et montant"), "{k}");
+    assert!(check(&dir).contains("avertissement[clause-ajoutee]"));
+}
+
+/// Point 8: a convention signed with each partner also writes the model the
+/// délibération approves, blank where the partner goes; a draft's
+/// conventions and annexes carry PROJET, a voted act's do not.
+#[test]
+fn a_convention_type_writes_its_model_and_drafts_say_projet() {
+    let conv = r#"partenaires = "partenaires.csv"
+[[convention.parties]]
+nom = "La Commune de Test"
+representant = "M. Jean DUPONT"
+qualite = "Maire"
+[[convention.articles]]
+titre = "Objet"
+texte = "Objet."
+[[annexes]]
+titre = "Fiche projet"
+texte = "Texte."
+"#;
+    let dir = make(
+        "legal-modele",
+        COMMUNE,
+        &seance("2016-06-27", ""),
+        &[("a.toml", convention_dossier(false, conv))],
+    );
+    std::fs::write(
+        dir.join("partenaires.csv"),
+        "nom;representant;qualite;denomination\nL'école Jaurès;Mme A;Directrice;le Partenaire\nLe collège Ferry;M. B;Principal;le Partenaire\n",
+    )
+    .unwrap();
+    let o = delib(
+        &dir,
+        &["render", ".", "-q", "-o", "out", "--format", "md,html"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |f: &str| std::fs::read_to_string(dir.join("out/a").join(f)).unwrap();
+    let model = read("convention.md");
+    assert!(
+        model.contains("*Modèle type annexé à la délibération n<sup>o</sup> 1 du 27 juin 2016"),
+        "{model}"
+    );
+    assert!(
+        model.contains("**……………………**, dont le siège est situé ……………………, représenté(e) par ……………………, ……………………, ci-après dénommé(e) «\u{202f}le Partenaire\u{202f}»"),
+        "{model}"
+    );
+    assert!(read("convention-ecole-jaures.md").contains("**L’école Jaurès**"));
+    // Not voted: every convention and annex is a draft, in the text and the watermark.
+    for f in [
+        "convention",
+        "convention-ecole-jaures",
+        "convention-college-ferry",
+        "annexe-1",
+    ] {
+        assert!(
+            read(&format!("{f}.md")).starts_with("<div class=\"centre\">\n\n**PROJET**"),
+            "{f}"
+        );
+        assert!(
+            read(&format!("{f}.html")).contains("<body class=\"brouillon\">"),
+            "{f}"
+        );
+    }
+    // Voted: none is.
+    std::fs::write(dir.join("a.toml"), convention_dossier(true, conv)).unwrap();
+    let o = delib(
+        &dir,
+        &["render", ".", "-q", "-o", "out", "--format", "md,html"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["convention", "convention-ecole-jaures", "annexe-1"] {
+        assert!(!read(&format!("{f}.md")).contains("**PROJET**"), "{f}");
+        assert!(!read(&format!("{f}.html")).contains("brouillon\">"), "{f}");
+    }
+}

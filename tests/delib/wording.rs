@@ -169,7 +169,7 @@ texte = "Objet de la convention."
 
 /// Fields that configure rendering or checks rather than say something, by
 /// their last key: they are not expected in the documents.
-const NOT_PRINTED: [&str; 10] = [
+const NOT_PRINTED: [&str; 16] = [
     "seance",       // path of the séance file (its content is walked)
     "partenaires",  // path of the CSV (its rows are walked)
     "type",         // kind of collectivité: chooses the wording
@@ -180,6 +180,12 @@ const NOT_PRINTED: [&str; 10] = [
     "sortie",
     "templates",
     "signature_electronique", // render setting: signature fields in the PDFs (tests/delib/conformance.rs)
+    "formats",                // render setting
+    "logo",                   // path of the image (embedded in the HTML and PDF)
+    "orthographe",            // spelling of amounts in words
+    "genre",                  // agreement of a party (« représentée »), tests/delib/legal.rs
+    "par_partenaire",         // one annex per partner
+    "transmettre",            // whether `export actes` packages the act
 ];
 
 const MOIS: [&str; 12] = [
@@ -232,6 +238,26 @@ fn expect(path: &str, v: &toml::Value, out: &mut Vec<(String, String)>) {
                 "electronique" => "par voie électronique",
                 "affichage" => "par voie d'affichage",
                 _ => "sur support papier",
+            };
+            out.push((path.into(), words.into()));
+        }
+        toml::Value::String(s) if last == "heure" || last == "heure_fin" => {
+            // "18:30" is printed "18 h 30", "19:00" "19 h".
+            let (h, m) = s.split_once(':').expect("HH:MM");
+            let h = h.trim_start_matches('0');
+            let h = if h.is_empty() { "0" } else { h };
+            let words = if m == "00" {
+                format!("{h} h")
+            } else {
+                format!("{h} h {m}")
+            };
+            out.push((path.into(), words));
+        }
+        toml::Value::String(s) if last == "resultat" => {
+            let words = match s.as_str() {
+                "adopte" => "adopté",
+                "rejete" => "rejeté",
+                _ => "prend acte",
             };
             out.push((path.into(), words.into()));
         }
@@ -328,6 +354,20 @@ fn every_field_of_every_example_shows_in_a_document() {
             corpus.push_str(&fold(&String::from_utf8(bytes).unwrap()));
             corpus.push(' ');
         }
+        // The séance's documents (its procès-verbal, its liste) too.
+        let seance_file = std::fs::read_to_string(base.join(format!("{stem}.toml")))
+            .unwrap()
+            .parse::<toml::Table>()
+            .unwrap()
+            .get("seance")
+            .and_then(|s| s.as_str().map(str::to_owned));
+        if let Some(s) = seance_file {
+            let dir = out.join(folder).join(s.trim_end_matches(".toml"));
+            for (_, bytes) in files(&dir).into_iter().filter(|(n, _)| n.ends_with(".md")) {
+                corpus.push_str(&fold(&String::from_utf8(bytes).unwrap()));
+                corpus.push(' ');
+            }
+        }
         let read = |p: &Path| -> toml::Value {
             toml::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
         };
@@ -335,8 +375,10 @@ fn every_field_of_every_example_shows_in_a_document() {
         let mut wanted = Vec::new();
         expect("", &dossier, &mut wanted);
         expect("", &read(&base.join("delib.toml")), &mut wanted);
+        // The séance file's own keys (walked under "seance", the whole file
+        // was skipped as the path of a séance file).
         if let Some(s) = dossier.get("seance").and_then(|s| s.as_str()) {
-            expect("seance", &read(&base.join(s)), &mut wanted);
+            expect("", &read(&base.join(s)), &mut wanted);
         }
         if let Some(csv) = dossier
             .get("convention")
@@ -431,5 +473,180 @@ fn html_follows_the_pdf() {
         std::fs::read_to_string(out.join("seances/2016-06-27/convocation.html")).unwrap();
     assert!(
         convocation.contains("<div class=\"gauche\">\n<p><strong>Destinataires\u{a0}:</strong>")
+    );
+}
+
+/// Every key path a JSON Schema allows (`a.b.c`; arrays and their items
+/// share the path of the array), following `$ref`s and alternatives.
+fn schema_paths(schema: &serde_json::Value) -> Vec<String> {
+    fn walk(
+        node: &serde_json::Value,
+        root: &serde_json::Value,
+        path: &str,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) {
+        if depth > 12 {
+            return;
+        }
+        if let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
+            let name = r.rsplit('/').next().unwrap();
+            let def = root
+                .get("$defs")
+                .or_else(|| root.get("definitions"))
+                .and_then(|d| d.get(name))
+                .unwrap_or_else(|| panic!("no definition {r}"));
+            return walk(def, root, path, depth + 1, out);
+        }
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(alts) = node.get(key).and_then(|a| a.as_array()) {
+                for a in alts {
+                    walk(a, root, path, depth + 1, out);
+                }
+            }
+        }
+        if let Some(items) = node.get("items") {
+            walk(items, root, path, depth + 1, out);
+        }
+        if let Some(props) = node.get("properties").and_then(|p| p.as_object()) {
+            for (k, v) in props {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                out.push(p.clone());
+                walk(v, root, &p, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, schema, "", 0, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every key path a TOML value holds (arrays share their path).
+fn toml_paths(v: &toml::Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                out.push(p.clone());
+                toml_paths(v, &p, out);
+            }
+        }
+        toml::Value::Array(a) => a.iter().for_each(|v| toml_paths(v, path, out)),
+        _ => {}
+    }
+}
+
+/// Issue 20, point 6: a project that fills every field of the schema at once
+/// (tests/fixtures/complet: `delib.toml`, a séance file, two dossiers since a
+/// vote is counted or unanimous, never both, and a partners CSV with every
+/// column) — checked against `delib schema`, so a field added to the input
+/// without being added there fails here — renders every value in some
+/// document.
+#[test]
+fn every_field_of_the_schema_shows_in_a_document() {
+    let base = root().join("tests/fixtures/complet");
+    let read =
+        |p: &Path| -> toml::Value { toml::from_str(&std::fs::read_to_string(p).unwrap()).unwrap() };
+    let schema = |args: &[&str]| -> serde_json::Value {
+        let o = delib(&root(), args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let dossiers = [
+        read(&base.join("dossier.toml")),
+        read(&base.join("unanime.toml")),
+    ];
+    let projet = read(&base.join("delib.toml"));
+    let seance = read(&base.join("seances/2024-03-14.toml"));
+    let (mut in_dossiers, mut in_projet, mut in_seance) = (Vec::new(), Vec::new(), Vec::new());
+    dossiers
+        .iter()
+        .for_each(|d| toml_paths(d, "", &mut in_dossiers));
+    toml_paths(&projet, "", &mut in_projet);
+    toml_paths(&seance, "", &mut in_seance);
+    let mut unfilled = Vec::new();
+    for p in schema_paths(&schema(&["schema"])) {
+        // [collectivite] and [rendu] are filled in delib.toml; the séance in its file.
+        let filled = in_dossiers.contains(&p)
+            || in_projet.contains(&p)
+            || p.strip_prefix("seance.")
+                .is_some_and(|s| in_seance.iter().any(|x| x == s));
+        if !filled {
+            unfilled.push(format!("dossier: {p}"));
+        }
+    }
+    for p in schema_paths(&schema(&["schema", "--projet"])) {
+        if !in_projet.contains(&p) {
+            unfilled.push(format!("delib.toml: {p}"));
+        }
+    }
+    for p in schema_paths(&schema(&["schema", "--seance"])) {
+        if !in_seance.contains(&p) {
+            unfilled.push(format!("séance: {p}"));
+        }
+    }
+    let csv = std::fs::read_to_string(base.join("partenaires.csv")).unwrap();
+    let head: Vec<&str> = csv.lines().next().unwrap().split(';').collect();
+    for column in delib::partners::PARTY_COLUMNS {
+        if !head.contains(&column) {
+            unfilled.push(format!("partenaires.csv: {column}"));
+        }
+    }
+    assert!(
+        unfilled.is_empty(),
+        "tests/fixtures/complet leaves fields unfilled:\n{}",
+        unfilled.join("\n")
+    );
+
+    let out = temp_dir("complet");
+    let o = delib(
+        &base,
+        &[
+            "render",
+            ".",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "md",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut corpus = String::new();
+    for (_, bytes) in all_files(&out) {
+        corpus.push_str(&fold(&String::from_utf8(bytes).unwrap()));
+        corpus.push(' ');
+    }
+    let mut wanted = Vec::new();
+    dossiers.iter().for_each(|d| expect("", d, &mut wanted));
+    expect("", &projet, &mut wanted);
+    expect("", &seance, &mut wanted);
+    for row in csv.lines().skip(1) {
+        // The fixture's CSV has no quoted field: its cells are split on « ; ».
+        for (k, v) in head.iter().zip(row.split(';')) {
+            if !v.trim().is_empty() && !NOT_PRINTED.contains(k) {
+                wanted.push((format!("partenaires.{k}"), fold(v.trim())));
+            }
+        }
+    }
+    let missing: Vec<String> = wanted
+        .into_iter()
+        .filter(|(_, value)| !corpus.contains(value))
+        .map(|(path, value)| format!("{path} = {value:?}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "values found in no document:\n{}",
+        missing.join("\n")
     );
 }
