@@ -197,11 +197,11 @@ fn names_seance(u: &Unit, real: &Path) -> bool {
 /// checking its dossiers: the tool, and each dossier as a whole (its text,
 /// the séance file, delib.toml, the logo, the partners CSV, every template
 /// of its set), in the order given. When it did not change, no séance
-/// document did.
+/// document did. Content only, never where the files are: a project moved
+/// elsewhere has nothing to redo.
 pub fn seance_inputs(members: &[&Loaded], sets: &TemplateSets, tool: Hash) -> Hash {
     let mut h = tool.feed(b"seance");
     for l in members {
-        h = h.feed(l.source.path.to_string_lossy().as_bytes());
         h = match sets.of(l) {
             Ok(t) => h.feed(whole_inputs(l, &t, tool).hex().as_bytes()),
             Err(d) => h.feed(d.message.as_bytes()),
@@ -395,6 +395,49 @@ pub fn formats_for(l: &Loaded, cli: &[Format]) -> Result<Vec<Format>, Diagnostic
     }
     out.sort();
     Ok(out)
+}
+
+/// The output folder of a dossier: `-o` (`cli`), else `[rendu] sortie`
+/// (relative to the project's folder), else `output/`. A `sortie` written
+/// in the dossier itself must be a folder inside the project, not the
+/// project itself. `check` asks the same as `render`.
+pub fn output_root(l: &Loaded, cli: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+    if let Some(o) = cli {
+        return Ok(o.to_path_buf());
+    }
+    let Some(s) = &l.rendu.sortie else {
+        return Ok(PathBuf::from("output"));
+    };
+    let from_dossier = l.dossier.rendu.as_ref().is_some_and(|r| r.sortie.is_some());
+    if !from_dossier {
+        return Ok(l.root.join(s.get_ref()));
+    }
+    let rel = Path::new(s.get_ref());
+    if rel.components().all(|c| c == std::path::Component::CurDir) {
+        return Err(Diagnostic::error(
+            "chemin-hors-projet",
+            format!(
+                "le répertoire de sortie « {} » est le répertoire du projet lui-même : les documents se mêleraient aux dossiers",
+                s.get_ref()
+            ),
+        )
+        .at(&l.source, s.span())
+        .hint("indiquez un sous-répertoire du projet, par exemple sortie = \"actes\""));
+    }
+    let inside = crate::discover::is_plain_relative(rel)
+        .then(|| load::resolve_inside(&l.root, &l.root, s.get_ref()))
+        .flatten();
+    inside.ok_or_else(|| {
+        Diagnostic::error(
+            "chemin-hors-projet",
+            format!(
+                "le répertoire de sortie « {} » sort du répertoire du projet",
+                s.get_ref()
+            ),
+        )
+        .at(&l.source, s.span())
+        .hint("dans un dossier, [rendu] sortie est un chemin relatif sans « .. » ; pour écrire ailleurs, utilisez -o")
+    })
 }
 
 /// The inputs every document of a dossier depends on: the build of delib,

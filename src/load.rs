@@ -5,7 +5,7 @@ use crate::diag::{Diagnostic, Source, closest};
 use crate::input::{Collectivite, Dossier, Projet, Rendu, Seance, SeanceRef};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// The name of the project defaults file.
@@ -227,14 +227,83 @@ fn read_logo(
 
 /// Walks up from `dir` to find `delib.toml`.
 pub fn find_project_file(dir: &Path) -> Option<PathBuf> {
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    dir.ancestors()
-        .map(|d| d.join(PROJECT_FILE))
-        .find(|p| p.is_file())
+    project_file_places(dir).pop().filter(|p| p.is_file())
+}
+
+/// Every place where `delib.toml` is looked for, from `dir` up to the one
+/// found (last) or to the root. A relative `dir` goes on above the current
+/// folder (`../delib.toml`, `../../delib.toml`…): `cd p/sub && delib check
+/// c.toml` finds `p/delib.toml`.
+pub fn project_file_places(dir: &Path) -> Vec<PathBuf> {
+    let mut places = Vec::new();
+    let mut d = dir.to_path_buf();
+    // Deeper than any real folder tree: a bound, in case.
+    for _ in 0..4096 {
+        let place = if d.as_os_str().is_empty() {
+            PathBuf::from(PROJECT_FILE)
+        } else {
+            d.join(PROJECT_FILE)
+        };
+        let found = place.is_file();
+        places.push(place);
+        if found {
+            break;
+        }
+        match d.components().next_back() {
+            Some(Component::Normal(_)) => {
+                d.pop();
+            }
+            // Above the current folder, while there is a folder above.
+            None | Some(Component::CurDir | Component::ParentDir) => {
+                let here = if d.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    &d
+                };
+                if here
+                    .canonicalize()
+                    .ok()
+                    .and_then(|r| r.parent().map(drop))
+                    .is_none()
+                {
+                    break;
+                }
+                if d.ends_with(".") {
+                    d.pop();
+                }
+                d.push("..");
+            }
+            _ => break,
+        }
+    }
+    places
+}
+
+/// `dir` joined with the relative path `rel`, `.` dropped and `..` taken
+/// off a folder name before it — or kept when there is none (`../x` from
+/// the current folder stays `../x`: the `..` of a bare file name is never
+/// lost). None when `rel` is absolute or goes above the root.
+fn lexical(dir: &Path, rel: &Path) -> Option<PathBuf> {
+    let mut out = dir.to_path_buf();
+    for part in rel.components() {
+        match part {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::CurDir) => {
+                    out.pop();
+                    out.push("..");
+                }
+                None | Some(Component::ParentDir) => out.push(".."),
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 /// Joins a relative path from a dossier and checks it stays under `root`,
@@ -246,19 +315,7 @@ pub fn resolve_inside(root: &Path, dir: &Path, rel: &str) -> Option<PathBuf> {
     if rel.is_absolute() || rel.as_os_str().is_empty() {
         return None;
     }
-    let mut out = dir.to_path_buf();
-    for part in rel.components() {
-        match part {
-            std::path::Component::Normal(p) => out.push(p),
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            _ => return None,
-        }
-    }
+    let out = lexical(dir, rel)?;
     let canon_root = real(root)?;
     // The real path of the target, or of its nearest folder that exists: a
     // file in a folder not created yet is missing, not outside the project.

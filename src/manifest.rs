@@ -1,10 +1,19 @@
 //! What the last run wrote, so the next one rewrites only what changed.
 //!
-//! One manifest per output folder: for each dossier (by absolute path), its
-//! output sub-folder and, per file, a hash of everything the file depends on
-//! (dossier, séance file, delib.toml, CSV row, template, stylesheet, tool)
-//! and a hash of the bytes written. The documents of a séance are recorded
-//! the same way, by séance file.
+//! One manifest per output folder: for each dossier, by its output
+//! sub-folder (`dijon/convention-pep21`, relative to the output folder), a
+//! hash of everything the dossier depends on and, per file, a hash of
+//! everything the file depends on (dossier, séance file, delib.toml, CSV
+//! row, template, stylesheet, tool) and a hash of the bytes written. The
+//! documents of a séance are recorded the same way, by their sub-folder.
+//!
+//! Keyed by where the outputs go and by content, never by where the
+//! project is: a project moved, renamed or mounted elsewhere finds its
+//! outputs again (same content, nothing to do), and a second project
+//! rendered into the same folder finds another content there and writes
+//! its own. Each entry also notes where its dossier was, relative to the
+//! output folder ([`relative`]): only to tell, for a dossier not rendered
+//! by a run, whether it was deleted or moved (its outputs then go).
 //!
 //! A manifest is data read from disk, never trusted: one that does not
 //! parse, or names a folder or file that is not a plain relative path, is
@@ -13,31 +22,34 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The manifest's file name inside the output folder.
 pub const FILE: &str = ".delib-manifest.json";
 /// The format of the manifest; another version is ignored (everything is rewritten).
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// All dossiers rendered into one output folder.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub version: u32,
+    /// Each dossier's outputs, by its sub-folder of the output folder.
     pub dossiers: BTreeMap<String, Entry>,
-    /// The documents of each séance, by the absolute path of its séance file
-    /// (absent from manifests written before séance documents existed).
+    /// The documents of each séance, by their sub-folder.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub seances: BTreeMap<String, Entry>,
 }
 
-/// One dossier's outputs.
+/// One dossier's (or séance's) outputs.
 #[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
-    /// Sub-folder of the output folder (`dijon/convention-pep21`).
-    pub dir: String,
+    /// Where the dossier (or séance file) was when last rendered, from the
+    /// output folder ([`relative`]: `../dijon/convention-pep21.toml`);
+    /// empty when that cannot be written.
+    #[serde(default)]
+    pub source: String,
     /// Hash of everything the dossier as a whole depends on: when it is
     /// unchanged and every file is there, the dossier is not even re-checked.
     #[serde(default)]
@@ -60,19 +72,58 @@ pub struct FileRecord {
     pub bytes: String,
 }
 
+/// The path of `path` from the folder `base` (a real path), `/`-separated,
+/// `..` to go up: how the manifest and the re-run record name a file the
+/// run read or rendered, so that a project moved together with its output
+/// folder is the same project. `path` is taken at its real place (links
+/// resolved; for a file that does not exist, from its nearest folder that
+/// does). None when it is not UTF-8, or no relative path leads there
+/// (another drive).
+pub fn relative(base: &Path, path: &Path) -> Option<String> {
+    let real = real_place(path)?;
+    let common = base
+        .components()
+        .zip(real.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return None;
+    }
+    let mut parts = vec![".."; base.components().count() - common];
+    for c in real.components().skip(common) {
+        parts.push(c.as_os_str().to_str()?);
+    }
+    Some(parts.join("/"))
+}
+
+/// The real path of `path`, or of its nearest folder that exists joined
+/// with the rest.
+pub fn real_place(path: &Path) -> Option<PathBuf> {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    if let Ok(real) = path.canonicalize() {
+        return Some(real);
+    }
+    let name = path.file_name()?;
+    Some(real_place(crate::load::parent_dir(path))?.join(name))
+}
+
 impl Manifest {
     /// Reads the manifest of an output folder. A missing one is empty; one
     /// that does not parse or validate is empty too, with the French
     /// warning to print.
-    pub fn load(root: &Path) -> (Manifest, Option<String>) {
-        Manifest::load_named(root, FILE)
+    pub fn load(out: &crate::output::OutputDir) -> (Manifest, Option<String>) {
+        Manifest::load_named(out, FILE)
     }
 
     /// [`Manifest::load`] for a manifest of another name (the @ctes
     /// packages' own, so that packages and documents may share a folder).
-    pub fn load_named(root: &Path, name: &str) -> (Manifest, Option<String>) {
-        let path = root.join(name);
-        let bytes = match crate::load::read_regular(&path, 256 << 20) {
+    pub fn load_named(out: &crate::output::OutputDir, name: &str) -> (Manifest, Option<String>) {
+        let path = out.root().join(name);
+        let bytes = match out.read_top(name, 256 << 20) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return (Manifest::empty(), None);
@@ -84,19 +135,24 @@ impl Manifest {
                 );
             }
         };
-        match serde_json::from_slice::<Manifest>(&bytes) {
+        Manifest::parse(&path, &bytes)
+    }
+
+    /// [`Manifest::load`] from bytes read at `path`.
+    fn parse(path: &Path, bytes: &[u8]) -> (Manifest, Option<String>) {
+        match serde_json::from_slice::<Manifest>(bytes) {
             Ok(m) if m.version != VERSION => (
                 Manifest::empty(),
-                Some(ignored(&path, "il vient d'une autre version de delib")),
+                Some(ignored(path, "il vient d'une autre version de delib")),
             ),
             Ok(m) => match m.invalid() {
                 None => (m, None),
-                Some(why) => (Manifest::empty(), Some(ignored(&path, &why))),
+                Some(why) => (Manifest::empty(), Some(ignored(path, &why))),
             },
             Err(_) => (
                 Manifest::empty(),
                 Some(ignored(
-                    &path,
+                    path,
                     "illisible, ou écrit par une autre version de delib",
                 )),
             ),
@@ -115,11 +171,11 @@ impl Manifest {
     /// Why this manifest cannot be trusted, if it cannot: every folder a
     /// plain relative path, every file a plain name.
     fn invalid(&self) -> Option<String> {
-        for entry in self.dossiers.values().chain(self.seances.values()) {
-            if crate::discover::output_name_problem(&entry.dir).is_some()
-                || !crate::discover::is_plain_relative(Path::new(&entry.dir))
+        for (dir, entry) in self.dossiers.iter().chain(&self.seances) {
+            if crate::discover::output_name_problem(dir).is_some()
+                || !crate::discover::is_plain_relative(Path::new(dir))
             {
-                return Some(format!("il nomme le répertoire « {} »", entry.dir));
+                return Some(format!("il nomme le répertoire « {dir} »"));
             }
             for name in entry.files.keys() {
                 if name.contains(['/', '\\'])
@@ -133,13 +189,13 @@ impl Manifest {
     }
 
     /// Serialises the manifest (None for an empty one where there was none).
-    pub fn to_bytes(&self, root: &Path) -> Option<Vec<u8>> {
-        self.to_bytes_named(root, FILE)
+    pub fn to_bytes(&self, out: &crate::output::OutputDir) -> Option<Vec<u8>> {
+        self.to_bytes_named(out, FILE)
     }
 
     /// [`Manifest::to_bytes`] for a manifest named `name`.
-    pub fn to_bytes_named(&self, root: &Path, name: &str) -> Option<Vec<u8>> {
-        if self.dossiers.is_empty() && self.seances.is_empty() && !root.join(name).exists() {
+    pub fn to_bytes_named(&self, out: &crate::output::OutputDir, name: &str) -> Option<Vec<u8>> {
+        if self.dossiers.is_empty() && self.seances.is_empty() && !out.has_top(name) {
             return None;
         }
         let mut json = serde_json::to_vec_pretty(self).ok()?;
@@ -258,11 +314,12 @@ mod tests {
     fn manifest_round_trips_and_bad_ones_are_ignored() {
         let dir = std::env::temp_dir().join(format!("delib-manifest-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
+        let out = crate::output::OutputDir::open(&dir, || {}).unwrap();
         let mut m = Manifest::empty();
         m.dossiers.insert(
-            "/a.toml".into(),
+            "dijon/a".into(),
             Entry {
-                dir: "dijon/a".into(),
+                source: "../dijon/a.toml".into(),
                 inputs: String::new(),
                 warnings: String::new(),
                 files: [(
@@ -275,31 +332,66 @@ mod tests {
                 .into(),
             },
         );
-        std::fs::write(dir.join(FILE), m.to_bytes(&dir).unwrap()).unwrap();
-        let (back, warning) = Manifest::load(&dir);
+        std::fs::write(dir.join(FILE), m.to_bytes(&out).unwrap()).unwrap();
+        let (back, warning) = Manifest::load(&out);
         assert_eq!((back.dossiers, warning), (m.dossiers, None));
         for bad in [
             "pas du json".to_owned(),
-            r#"{"dossiers":{"/nonexistent.toml":{"dir":"/tmp/victim","files":{"secret.txt":""}}}}"#
-                .to_owned(),
+            r#"{"dossiers":{"/tmp/victim":{"files":{"secret.txt":""}}}}"#.to_owned(),
+            format!(r#"{{"version":{VERSION},"dossiers":{{"/tmp/victim":{{"files":{{}}}}}}}}"#),
+            format!(r#"{{"version":{VERSION},"dossiers":{{"../../victim":{{"files":{{}}}}}}}}"#),
+            format!(r#"{{"version":{VERSION},"dossiers":{{"a/../..":{{"files":{{}}}}}}}}"#),
             format!(
-                r#"{{"version":{VERSION},"dossiers":{{"/x.toml":{{"dir":"/tmp/victim","files":{{}}}}}}}}"#
-            ),
-            format!(
-                r#"{{"version":{VERSION},"dossiers":{{"/x.toml":{{"dir":"../../victim","files":{{}}}}}}}}"#
-            ),
-            format!(
-                r#"{{"version":{VERSION},"dossiers":{{"/x.toml":{{"dir":"a","files":{{"../s.txt":{{"inputs":"","bytes":""}}}}}}}}}}"#
+                r#"{{"version":{VERSION},"dossiers":{{"a":{{"files":{{"../s.txt":{{"inputs":"","bytes":""}}}}}}}}}}"#
             ),
             // A séance's entry is checked the same way.
             format!(
-                r#"{{"version":{VERSION},"dossiers":{{}},"seances":{{"/s.toml":{{"dir":"../../victim","files":{{}}}}}}}}"#
+                r#"{{"version":{VERSION},"dossiers":{{}},"seances":{{"../../victim":{{"files":{{}}}}}}}}"#
             ),
+            // The manifest of the version before, keyed by absolute path.
+            r#"{"version":2,"dossiers":{"/x.toml":{"dir":"a","files":{}}}}"#.to_owned(),
         ] {
             std::fs::write(dir.join(FILE), &bad).unwrap();
-            let (m, warning) = Manifest::load(&dir);
+            let (m, warning) = Manifest::load(&out);
             assert!(m.dossiers.is_empty(), "{bad}");
             assert!(warning.unwrap().contains("est ignoré"), "{bad}");
+        }
+        drop(out);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn relative_paths_go_up_and_down_from_the_real_folder() {
+        let dir = std::env::temp_dir().join(format!("delib-relative-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let dir = dir.canonicalize().unwrap();
+        let base = dir.join("p/out");
+        std::fs::create_dir_all(&base).unwrap();
+        std::fs::create_dir_all(dir.join("p/sub")).unwrap();
+        std::fs::write(dir.join("p/sub/a.toml"), "").unwrap();
+        assert_eq!(
+            relative(&base, &dir.join("p/sub/a.toml")).as_deref(),
+            Some("../sub/a.toml")
+        );
+        assert_eq!(
+            relative(&base, &dir.join("p/out/x/y")).as_deref(),
+            Some("x/y")
+        );
+        assert_eq!(
+            relative(&base, &dir.join("p/sub/../sub/b.toml")).as_deref(),
+            Some("../sub/b.toml"),
+            "a file that does not exist, from its folder"
+        );
+        assert_eq!(relative(&base, &base).as_deref(), Some(""));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.join("p/sub"), dir.join("lien")).unwrap();
+            assert_eq!(
+                relative(&base, &dir.join("lien/a.toml")).as_deref(),
+                Some("../sub/a.toml"),
+                "at its real place"
+            );
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -2,8 +2,8 @@
 //!
 //! A successful `delib render` whose outputs all go to one folder leaves
 //! there, beside the manifest, a record ([`FILE`]) of everything it read:
-//! the key is a hash of the tool, the command line and the current folder,
-//! the bytes of every `.toml` found under the paths given, and the state of
+//! the key is a hash of the tool, the command line, the bytes of every
+//! `.toml` found under the paths given, and the state of
 //! every other file it read or looked for (`delib.toml`, séance file,
 //! partners CSV, logo, each template of the templates folder, and the
 //! places where a `delib.toml` or a `templates/` folder was looked for and
@@ -14,6 +14,12 @@
 //! rebuild) and stops: nothing to do. Any difference, and the run is the
 //! ordinary one, which removes the record first and writes a new one at
 //! its end.
+//!
+//! Every file is named by its path from the output folder
+//! (`manifest::relative`, as the manifest names its dossiers), never by
+//! where the project is: a project moved together with its output folder
+//! (a renamed folder, another mount point, another CI workspace) still has
+//! nothing to do.
 //!
 //! The record is data on disk, never trusted beyond that: a record that
 //! does not parse, or names an output that is not a plain relative path, is
@@ -36,7 +42,8 @@ const VERSION: u32 = 1;
 struct Record {
     version: u32,
     key: String,
-    /// Files read or looked for besides the `.toml` found.
+    /// Files read or looked for besides the `.toml` found, from the output
+    /// folder (`manifest::relative`).
     deps: Vec<String>,
     /// Every output file, relative to the output folder.
     files: Vec<String>,
@@ -95,14 +102,14 @@ pub fn replay(args: &RenderArgs, quiet: bool, start: std::time::Instant) -> Opti
         );
     })
     .ok()?;
-    let bytes = load::read_regular(&out.root().join(FILE), 256 << 20).ok()?;
+    let bytes = out.read_top(FILE, 256 << 20).ok()?;
     let rec: Record = serde_json::from_slice(&bytes).ok()?;
     if rec.version != VERSION || (!quiet && rec.report.is_none()) {
         return None;
     }
-    let tomls = tomls(&args.paths, &BTreeMap::new())?;
-    let deps: Vec<PathBuf> = rec.deps.iter().map(PathBuf::from).collect();
-    if key(args, tomls, &deps, &BTreeMap::new())? != rec.key {
+    let base = out.real();
+    let tomls = tomls(&args.paths, base, &BTreeMap::new())?;
+    if key(args, tomls, &rec.deps, base, &BTreeMap::new())? != rec.key {
         return None;
     }
     for f in &rec.files {
@@ -136,6 +143,8 @@ pub fn replay(args: &RenderArgs, quiet: bool, start: std::time::Instant) -> Opti
 /// manifest, a file changed while the run read it).
 pub struct Recorder<'a> {
     pub args: &'a RenderArgs,
+    /// The real path of the output folder: every file is named from there.
+    pub base: &'a Path,
     /// [`tomls`] before the run loaded anything: a `.toml` added or edited
     /// while it ran (and so not rendered) makes the record wrong.
     pub tomls_before: Option<Hash>,
@@ -154,20 +163,10 @@ impl Recorder<'_> {
         // What the run used, by real path, to check the disk still holds it.
         let mut used: BTreeMap<PathBuf, String> = BTreeMap::new();
         let mut deps: BTreeSet<PathBuf> = BTreeSet::new();
-        let mut dossiers: BTreeSet<String> = BTreeSet::new();
         for (l, t) in &self.units {
-            dossiers.insert(crate::cmd::render::key(&l.source.path));
             use_text(&mut used, &l.source.path, l.source.text.as_bytes());
             // delib.toml: every place looked at, up to the one found.
-            let dir = load::parent_dir(&l.source.path);
-            for d in dir.ancestors() {
-                let f = d.join(load::PROJECT_FILE);
-                let found = f.is_file();
-                deps.insert(f);
-                if found {
-                    break;
-                }
-            }
+            deps.extend(load::project_file_places(load::parent_dir(&l.source.path)));
             if let Some((_, src)) = &l.projet {
                 use_text(&mut used, &src.path, src.text.as_bytes());
             }
@@ -200,28 +199,28 @@ impl Recorder<'_> {
                 use_text(&mut used, path, text.as_bytes());
             }
         }
-        // Only the entries of this run: a manifest shared with other runs
-        // needs the ordinary run to remove what they left behind.
-        if !self.manifest.dossiers.keys().all(|k| dossiers.contains(k)) {
-            return None;
-        }
-        let tomls = tomls(&self.args.paths, &used)?;
+        let tomls = tomls(&self.args.paths, self.base, &used)?;
         if self.tomls_before != Some(tomls) {
             return None;
         }
-        let deps: Vec<PathBuf> = deps.into_iter().collect();
-        let key = key(self.args, tomls, &deps, &used)?;
+        let deps = deps
+            .iter()
+            .map(|d| crate::manifest::relative(self.base, d))
+            .collect::<Option<BTreeSet<String>>>()?
+            .into_iter()
+            .collect::<Vec<_>>();
+        let key = key(self.args, tomls, &deps, self.base, &used)?;
         let files = self
             .manifest
             .dossiers
-            .values()
-            .chain(self.manifest.seances.values())
-            .flat_map(|e| e.files.keys().map(|f| format!("{}/{f}", e.dir)))
+            .iter()
+            .chain(&self.manifest.seances)
+            .flat_map(|(dir, e)| e.files.keys().map(move |f| format!("{dir}/{f}")))
             .collect();
         let rec = Record {
             version: VERSION,
             key,
-            deps: deps.iter().map(|d| d.display().to_string()).collect(),
+            deps,
             files,
             dossiers: self.units.len(),
             seances: self.seances,
@@ -241,10 +240,11 @@ fn use_text(used: &mut BTreeMap<PathBuf, String>, path: &Path, bytes: &[u8]) {
     }
 }
 
-/// The `.toml` found under `paths` (path, real path, bytes) and what the
-/// walk reported, as one hash. None when a file's bytes on disk are not
-/// those in `used` (changed while the run read it).
-pub fn tomls(paths: &[PathBuf], used: &BTreeMap<PathBuf, String>) -> Option<Hash> {
+/// The `.toml` found under `paths` (path as shown, real place from `base`,
+/// bytes) and what the walk reported, as one hash. None when a file's
+/// bytes on disk are not those in `used` (changed while the run read it),
+/// or a file has no path from `base`.
+pub fn tomls(paths: &[PathBuf], base: &Path, used: &BTreeMap<PathBuf, String>) -> Option<Hash> {
     let mut walk = Vec::new();
     let found = crate::discover::candidates(paths, &mut walk).ok()?;
     let mut h = Hash::default().feed(&found.len().to_le_bytes());
@@ -256,7 +256,7 @@ pub fn tomls(paths: &[PathBuf], used: &BTreeMap<PathBuf, String>) -> Option<Hash
         }
         h = h
             .feed(os(path))
-            .feed(os(real))
+            .feed(crate::manifest::relative(base, real)?.as_bytes())
             .feed(out.as_bytes())
             .feed(&[u8::from(*given)])
             .feed(hash.as_bytes());
@@ -272,17 +272,22 @@ fn os(p: &Path) -> &[u8] {
     p.as_os_str().as_encoded_bytes()
 }
 
-/// The key of a run: its command line and folder, its [`tomls`], and the
-/// state of each other file. None when a file's bytes on disk are not
-/// those in `used` (changed while the run read it: nothing is recorded).
+/// The key of a run: its command line, its [`tomls`], and the state of
+/// each other file (`deps`, named from `base`). None when a file's bytes on
+/// disk are not those in `used` (changed while the run read it: nothing is
+/// recorded).
+///
+/// The current folder is not in it: the paths given are (as typed), and
+/// every file they lead to is named from the output folder, so a project
+/// moved with its output folder and run the same way has the same key.
 fn key(
     args: &RenderArgs,
     tomls: Hash,
-    deps: &[PathBuf],
+    deps: &[String],
+    base: &Path,
     used: &BTreeMap<PathBuf, String>,
 ) -> Option<String> {
-    let cwd = std::env::current_dir().ok()?;
-    let mut h = crate::manifest::tool_id().feed(b"relance").feed(os(&cwd));
+    let mut h = crate::manifest::tool_id().feed(b"relance");
     let list = |h: Hash, items: &[String]| {
         items
             .iter()
@@ -301,14 +306,16 @@ fn key(
     h = h.feed(tomls.hex().as_bytes());
     h = h.feed(&deps.len().to_le_bytes());
     for d in deps {
-        h = h.feed(os(d)).feed(state(d, used)?.as_bytes());
+        h = h
+            .feed(d.as_bytes())
+            .feed(state(&base.join(d), base, used)?.as_bytes());
     }
     Some(h.hex())
 }
 
 /// What a file is now: absent, a folder, or a file with these bytes, each
-/// with its real path (a link retargeted is a change).
-fn state(path: &Path, used: &BTreeMap<PathBuf, String>) -> Option<String> {
+/// with its real place from `base` (a link retargeted is a change).
+fn state(path: &Path, base: &Path, used: &BTreeMap<PathBuf, String>) -> Option<String> {
     if std::fs::symlink_metadata(path).is_err() {
         return Some("absent".into());
     }
@@ -318,8 +325,9 @@ fn state(path: &Path, used: &BTreeMap<PathBuf, String>) -> Option<String> {
     let Ok(meta) = std::fs::metadata(&real) else {
         return Some("illisible".into());
     };
+    let place = crate::manifest::relative(base, &real)?;
     if meta.is_dir() {
-        return Some(format!("dir {}", real.display()));
+        return Some(format!("dir {place}"));
     }
     let hash = match load::read_regular(&real, load::MAX_TEXT) {
         Ok(bytes) => content_hash(&bytes),
@@ -328,7 +336,7 @@ fn state(path: &Path, used: &BTreeMap<PathBuf, String>) -> Option<String> {
     if used.get(&real).is_some_and(|u| *u != hash) {
         return None;
     }
-    Some(format!("{} {hash}", real.display()))
+    Some(format!("{place} {hash}"))
 }
 
 #[cfg(test)]
@@ -344,6 +352,8 @@ mod tests {
         std::fs::write(&a, "[deliberation]\nobjet = \"A\"\n").unwrap();
         let paths = [dir.clone()];
         let none = BTreeMap::new();
+        let real = dir.canonicalize().unwrap();
+        let tomls = |paths: &[PathBuf], used: &BTreeMap<PathBuf, String>| tomls(paths, &real, used);
         let first = tomls(&paths, &none).unwrap();
         assert_eq!(tomls(&paths, &none), Some(first), "same files, same hash");
         // A dossier added while a run ran: the run's record must not hold.

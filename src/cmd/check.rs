@@ -62,7 +62,7 @@ pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
 }
 
 /// What `render` checks beyond the dossier itself, so that `check` agrees
-/// with it: `[rendu] formats`, the templates folder and its templates, and
+/// with it: `[rendu] formats` and `sortie`, the templates folder and its templates, and
 /// the rows of a partners CSV (their allowed columns depend on the templates).
 fn render_checks(u: &Unit, project: &Project) -> Vec<Diagnostic> {
     let Some(l) = &u.loaded else {
@@ -70,6 +70,9 @@ fn render_checks(u: &Unit, project: &Project) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     if let Err(d) = engine::formats_for(l, &[]) {
+        out.push(d);
+    }
+    if let Err(d) = engine::output_root(l, None) {
         out.push(d);
     }
     let t = match project.templates.of(l) {

@@ -146,9 +146,10 @@ fn scdl(args: &ScdlArgs, quiet: bool) -> anyhow::Result<u8> {
     Ok(u8::from(left_out > 0))
 }
 
-/// The manifest of a folder of @ctes packages: per dossier, its package
-/// folder and the bytes of each file, so that a later run removes only what
-/// it wrote (a package renamed, or of an act that became a draft).
+/// The manifest of a folder of @ctes packages: per package folder, where
+/// its dossier was (from the output folder, `manifest::relative`) and the
+/// bytes of each file, so that a later run removes only what it wrote (a
+/// package renamed, or of an act that became a draft or was deleted).
 pub const ACTES_MANIFEST: &str = ".delib-actes.json";
 
 /// The files of one package: name and bytes.
@@ -170,7 +171,7 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
     let tool = crate::manifest::tool_id();
 
     // Build every package in memory first.
-    let mut packages: Vec<(&publish::Act, Entry, Files)> = Vec::new();
+    let mut packages: Vec<(&publish::Act, String, Entry, Files)> = Vec::new();
     let mut dropped: Vec<&publish::Act> = Vec::new();
     let (mut drafts, mut received, mut other) = (0usize, 0usize, 0usize);
     for act in &acts {
@@ -222,7 +223,6 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
         let mut files = vec![(format!("{base}_0.xml"), xml), (act_name, act_pdf)];
         files.extend(annex_names.into_iter().zip(annexes));
         let entry = Entry {
-            dir: base,
             files: files
                 .iter()
                 .map(|(n, b)| {
@@ -235,7 +235,7 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
                 .collect(),
             ..Entry::default()
         };
-        packages.push((act, entry, files));
+        packages.push((act, base, entry, files));
     }
     if classification.is_none() && !packages.is_empty() && !quiet {
         eprintln!(
@@ -258,54 +258,61 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
             args.output.display()
         )
     })?;
-    let (mut manifest, warning) = Manifest::load_named(out.root(), ACTES_MANIFEST);
+    let (mut manifest, warning) = Manifest::load_named(&out, ACTES_MANIFEST);
     if let Some(w) = warning {
         eprintln!("{w}");
     }
     let mut removed = Vec::new();
-    let key = |act: &publish::Act| {
-        let p = &act.loaded.source.path;
-        p.canonicalize()
-            .unwrap_or_else(|_| p.clone())
-            .to_string_lossy()
-            .into_owned()
+    // Where a dossier is, from the output folder, as its entry notes it.
+    let source = |act: &publish::Act| {
+        crate::manifest::relative(out.real(), &act.loaded.source.path).unwrap_or_default()
     };
-    for act in &dropped {
-        if let Some(old) = manifest.dossiers.remove(&key(act)) {
-            removed.extend(super::render::remove_entry(&out, &old));
+    let mut remove_where = |manifest: &mut Manifest, which: &dyn Fn(&str, &Entry) -> bool| {
+        let dirs: Vec<String> = manifest
+            .dossiers
+            .iter()
+            .filter(|(dir, e)| which(dir, e))
+            .map(|(dir, _)| dir.clone())
+            .collect();
+        for dir in dirs {
+            if let Some(old) = manifest.dossiers.remove(&dir) {
+                removed.extend(super::render::remove_entry(&out, &dir, &old));
+            }
         }
-    }
-    // Dossiers deleted since the last run.
-    let gone: Vec<String> = manifest
-        .dossiers
-        .keys()
-        .filter(|k| !std::path::Path::new(k.as_str()).exists())
-        .cloned()
-        .collect();
-    for k in gone {
-        if let Some(old) = manifest.dossiers.remove(&k) {
-            removed.extend(super::render::remove_entry(&out, &old));
-        }
-    }
+    };
+    // Acts left out now (a draft), and dossiers deleted since the last run
+    // (not a package written now: a project moved keeps its packages).
+    let dropped: Vec<String> = dropped.iter().map(|a| source(a)).collect();
+    let bases: Vec<String> = packages.iter().map(|p| p.1.clone()).collect();
+    remove_where(&mut manifest, &|dir, e| {
+        !e.source.is_empty()
+            && !bases.iter().any(|b| b == dir)
+            && (dropped.contains(&e.source) || !out.real().join(&e.source).exists())
+    });
     let done = packages.len();
-    for (act, entry, files) in packages {
-        let k = key(act);
-        let dir = std::path::Path::new(&entry.dir);
-        out.clean(dir);
+    let mut written: Vec<(String, String)> = Vec::new();
+    for (act, base, mut entry, files) in packages {
+        entry.source = source(act);
+        let folder = out.folder(std::path::Path::new(&base)).with_context(|| {
+            format!("impossible d'écrire dans {}", out.root().join(&base).display())
+        })?;
+        folder.clean();
         for (name, bytes) in &files {
-            let rel = dir.join(name);
-            out.write(&rel, bytes).with_context(|| {
-                format!("impossible d'écrire {}", out.root().join(&rel).display())
-            })?;
+            folder
+                .write(name, bytes)
+                .with_context(|| format!("impossible d'écrire {}", folder.path(name).display()))?;
         }
-        // The package of this act under another name (its number changed).
-        if let Some(old) = manifest.dossiers.insert(k, entry.clone())
-            && old.dir != entry.dir
-        {
-            removed.extend(super::render::remove_entry(&out, &old));
-        }
+        written.push((base.clone(), entry.source.clone()));
+        manifest.dossiers.insert(base, entry);
     }
-    if let Some(bytes) = manifest.to_bytes_named(out.root(), ACTES_MANIFEST) {
+    // The package of an act under another name (its number changed).
+    remove_where(&mut manifest, &|dir, e| {
+        !e.source.is_empty()
+            && written
+                .iter()
+                .any(|(d, source)| *source == e.source && d != dir)
+    });
+    if let Some(bytes) = manifest.to_bytes_named(&out, ACTES_MANIFEST) {
         out.write_top(ACTES_MANIFEST, &bytes).with_context(|| {
             format!(
                 "impossible d'écrire le manifeste dans {}",

@@ -10,7 +10,7 @@ use crate::cli::RenderArgs;
 use crate::diag::{Diagnostic, Severity};
 use crate::discover::FoundSeance;
 use crate::engine::{self, Project, TemplateSets, Unit};
-use crate::load::{self, Loaded};
+use crate::load::Loaded;
 use crate::manifest::{self, Entry, FileRecord, Hash, Manifest};
 use crate::output::OutputDir;
 use anyhow::Context as _;
@@ -88,8 +88,8 @@ struct Batch<'a> {
 
 /// Where one dossier goes, and what the last run left there.
 struct Target<'a> {
-    /// The dossier's manifest key (its real path), found once.
-    key: &'a str,
+    /// Where the dossier is, from its output folder (`manifest::relative`).
+    source: &'a str,
     /// Output folder and the dossier's sub-folder, or why it has none.
     place: Result<&'a (PathBuf, String), &'a Diagnostic>,
     previous: Option<&'a Entry>,
@@ -120,7 +120,9 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     }
     // The `.toml` as found before anything is loaded: the record for the
     // next run is kept only if they are still the same at the end.
-    let tomls_before = crate::rerun::tomls(&args.paths, &BTreeMap::new());
+    let tomls_before = crate::rerun::root(args)
+        .and_then(|r| manifest::real_place(&r))
+        .and_then(|base| crate::rerun::tomls(&args.paths, &base, &BTreeMap::new()));
     // Load everything (checks across the batch need every dossier), but check
     // and derive a dossier only when it has to be rendered again.
     let Project {
@@ -146,7 +148,9 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         let place = match &u.loaded {
             // Not loaded: its findings stop it before its place matters.
             None => Err(Diagnostic::error("erreur-interne", "dossier non chargé")),
-            Some(l) => output_root(l, args).map(|root| (root, u.out.clone())),
+            Some(l) => {
+                engine::output_root(l, args.output.as_deref()).map(|root| (root, u.out.clone()))
+            }
         };
         let place = place.and_then(|(root, name)| {
             match claimed.get(&root.join(&name)) {
@@ -189,8 +193,8 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
             )
         })?;
         // This run changes what a recorded re-run would replay.
-        let _ = std::fs::remove_file(root.join(crate::rerun::FILE));
-        let (m, warning) = Manifest::load(&root);
+        dir.remove_top(crate::rerun::FILE);
+        let (m, warning) = Manifest::load(&dir);
         if let Some(w) = warning {
             eprintln!("{w}");
             printed.push_str(&w);
@@ -227,20 +231,31 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
             }
         }
     }
-    let keys: Vec<String> = units.iter().map(|u| key(&u.path)).collect();
+    // Where each dossier is, from its output folder: what its entry notes.
+    let sources: Vec<String> = units
+        .iter()
+        .zip(&places)
+        .map(|(u, place)| {
+            place
+                .as_ref()
+                .ok()
+                .and_then(|(root, _)| batch.outputs.get(root))
+                .and_then(|out| manifest::relative(out.real(), &u.path))
+                .unwrap_or_default()
+        })
+        .collect();
     let outcomes: Vec<anyhow::Result<Outcome>> = units
         .par_iter_mut()
         .zip(places.par_iter())
         .zip(keep.par_iter())
-        .zip(keys.par_iter())
-        .map(|(((u, place), &keep), key)| {
+        .zip(sources.par_iter())
+        .map(|(((u, place), &keep), source)| {
             let place = place.as_ref();
             let previous = place
                 .ok()
-                .and_then(|(root, _)| manifests.get(root))
-                .and_then(|m| m.dossiers.get(key));
+                .and_then(|(root, name)| manifests.get(root)?.dossiers.get(name));
             let target = Target {
-                key,
+                source,
                 place,
                 previous,
             };
@@ -265,14 +280,21 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         failed: usize::from(found_failed),
         ..Totals::default()
     };
+    // Dossiers recorded now, by output folder and by where they are: an
+    // entry of the same dossier in another sub-folder is one it moved from.
+    let mut recorded: BTreeSet<(PathBuf, String)> = BTreeSet::new();
     for outcome in outcomes {
-        if let Some((root, k, entry)) = totals.add(outcome?, &mut printed)
+        if let Some((root, dir, entry)) = totals.add(outcome?, &mut printed)
             && let Some(m) = manifests.get_mut(&root)
         {
-            m.dossiers.insert(k, entry);
+            if !entry.source.is_empty() {
+                recorded.insert((root.clone(), entry.source.clone()));
+            }
+            m.dossiers.insert(dir, entry);
         }
     }
-    let rendered_keys: BTreeSet<String> = keys.into_iter().collect();
+    // Every dossier of the run, rendered or not, keeps its sub-folder.
+    let run_dirs: BTreeSet<String> = units.iter().map(|u| u.out.clone()).collect();
     // The séances, once their dossiers are done.
     let seance_count = {
         let jobs = plan_seances(&mut units, &seances, &places, &manifests, &batch);
@@ -284,10 +306,13 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         // The jobs borrow the manifests, which take the séances' entries now.
         drop(jobs);
         for outcome in outcomes {
-            if let Some((root, k, entry)) = totals.add(outcome?, &mut printed)
+            if let Some((root, dir, entry)) = totals.add(outcome?, &mut printed)
                 && let Some(m) = manifests.get_mut(&root)
             {
-                m.seances.insert(k, entry);
+                if !entry.source.is_empty() {
+                    recorded.insert((root.clone(), entry.source.clone()));
+                }
+                m.seances.insert(dir, entry);
             }
         }
         n
@@ -299,47 +324,57 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         mut removed,
         ..
     } = totals;
-    let found_seances: BTreeSet<String> = seances.iter().map(|s| key(&s.real)).collect();
+    let found_seances: BTreeSet<&str> = seances.iter().map(|s| s.out.as_str()).collect();
     let walked: Vec<PathBuf> = args
         .paths
         .iter()
         .filter(|p| p.is_dir())
         .filter_map(|p| p.canonicalize().ok())
         .collect();
-    // Dossiers that disappeared since the last run: their outputs go too.
     for (root, m) in &mut manifests {
         let Some(out) = batch.outputs.get(root) else {
             continue;
         };
+        // Where an entry's dossier or séance file is now (None: gone).
+        let now = |e: &Entry| {
+            (!e.source.is_empty()).then(|| out.real().join(&e.source).canonicalize().ok())
+        };
+        // Moved to another sub-folder: recorded now under another name.
+        let moved = |e: &Entry| recorded.contains(&(root.clone(), e.source.clone()));
+        // Dossiers not in this run that were deleted or moved: their outputs go.
         let gone: Vec<String> = m
             .dossiers
-            .keys()
-            .filter(|k| !rendered_keys.contains(*k) && !Path::new(k).exists())
-            .cloned()
+            .iter()
+            .filter(|(dir, e)| {
+                !run_dirs.contains(*dir) && (moved(e) || now(e).is_some_and(|p| p.is_none()))
+            })
+            .map(|(dir, _)| dir.clone())
             .collect();
-        for k in gone {
-            if let Some(entry) = m.dossiers.remove(&k) {
-                removed.extend(remove_entry(out, &entry));
+        for dir in gone {
+            if let Some(entry) = m.dossiers.remove(&dir) {
+                removed.extend(remove_entry(out, &dir, &entry));
             }
         }
         // Séances no dossier names any more: their file is gone, or it was
         // in a folder rendered now and no dossier found there names it.
         let gone: Vec<String> = m
             .seances
-            .keys()
-            .filter(|k| {
-                let p = Path::new(k.as_str());
-                !found_seances.contains(*k)
-                    && (!p.exists() || walked.iter().any(|w| p.starts_with(w)))
+            .iter()
+            .filter(|(dir, e)| {
+                !found_seances.contains(dir.as_str())
+                    && (moved(e)
+                        || now(e).is_some_and(|p| {
+                            p.is_none_or(|p| walked.iter().any(|w| p.starts_with(w)))
+                        }))
             })
-            .cloned()
+            .map(|(dir, _)| dir.clone())
             .collect();
-        for k in gone {
-            if let Some(entry) = m.seances.remove(&k) {
-                removed.extend(remove_entry(out, &entry));
+        for dir in gone {
+            if let Some(entry) = m.seances.remove(&dir) {
+                removed.extend(remove_entry(out, &dir, &entry));
             }
         }
-        if let Some(bytes) = m.to_bytes(root) {
+        if let Some(bytes) = m.to_bytes(out) {
             out.write_top(manifest::FILE, &bytes).with_context(|| {
                 format!("impossible d'écrire le manifeste dans {}", root.display())
             })?;
@@ -349,11 +384,15 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     if failed == 0
         && removed.is_empty()
         && let [(root, m)] = manifests.iter().collect::<Vec<_>>()[..]
+        // Only the entries of this run: a manifest shared with other runs
+        // needs the ordinary run to remove what they left behind.
+        && m.dossiers.keys().all(|k| run_dirs.contains(k))
         && crate::rerun::root(args).as_ref() == Some(root)
         && let Some(out) = batch.outputs.get(root)
     {
         let recorder = crate::rerun::Recorder {
             args,
+            base: out.real(),
             tomls_before,
             manifest: m,
             units: units
@@ -420,15 +459,17 @@ fn report_findings(
         .any(|d| d.severity == Severity::Error || deny_warnings)
 }
 
-/// Deletes the files of a manifest entry that are still what was written,
-/// then its folder and the parents it leaves empty; returns what was deleted.
-pub(crate) fn remove_entry(out: &OutputDir, entry: &Entry) -> Vec<PathBuf> {
+/// Deletes the files of the manifest entry of sub-folder `dir` that are
+/// still what was written, then the folder and the parents it leaves
+/// empty; returns what was deleted.
+pub(crate) fn remove_entry(out: &OutputDir, dir: &str, entry: &Entry) -> Vec<PathBuf> {
     let mut removed = Vec::new();
-    let dir = Path::new(&entry.dir);
-    for (name, record) in &entry.files {
-        let rel = dir.join(name);
-        if out.remove(&rel, &record.bytes) {
-            removed.push(out.root().join(rel));
+    let dir = Path::new(dir);
+    if let Some(folder) = out.existing(dir) {
+        for (name, record) in &entry.files {
+            if folder.remove_if(name, |b| manifest::content_hash(b) == record.bytes) {
+                removed.push(folder.path(name));
+            }
         }
     }
     for d in dir.ancestors().filter(|d| !d.as_os_str().is_empty()) {
@@ -466,14 +507,6 @@ pub(crate) fn summary(
         line.push_str(" — rien à refaire");
     }
     line.replace('.', ",")
-}
-
-/// The manifest key of a dossier: its absolute path.
-pub(crate) fn key(path: &Path) -> String {
-    std::fs::canonicalize(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string()
 }
 
 fn parse_formats(list: &[String]) -> anyhow::Result<Vec<Format>> {
@@ -577,11 +610,10 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
     }
     plan.partner_findings.iter().for_each(|d| o.note(d));
     o.failed |= !plan.partner_findings.is_empty();
-    // Outputs recorded in another folder (the dossier moved): removed.
-    let previous = same_folder(t.previous, name, out, &mut o);
+    let previous = t.previous;
     let dir = Path::new(name.as_str());
     let mut entry = Entry {
-        dir: name.clone(),
+        source: t.source.to_owned(),
         inputs: String::new(),
         files: BTreeMap::new(),
         warnings: own,
@@ -642,48 +674,95 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
             Err(d) => return stop(o, &[d]),
         }
     }
-    out.clean(dir);
-    for f in &files {
-        let rel = dir.join(&f.name);
-        out.write(&rel, &f.bytes)
-            .with_context(|| format!("impossible d'écrire {}", out.root().join(&rel).display()))?;
-        if let Some(r) = entry.files.get_mut(&f.name) {
-            r.bytes = manifest::content_hash(&f.bytes);
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let folder = match writable(out, dir, &names) {
+        Ok(f) => f,
+        Err(Refusal::Finding(d)) => return stop(o, &[d]),
+        Err(Refusal::Io(e)) => {
+            return Err(e).with_context(|| {
+                format!(
+                    "impossible d'écrire dans {}",
+                    out.root().join(dir).display()
+                )
+            });
         }
-        o.written += 1;
+    };
+    if let Some(folder) = &folder {
+        for f in &files {
+            folder.write(&f.name, &f.bytes).with_context(|| {
+                format!("impossible d'écrire {}", folder.path(&f.name).display())
+            })?;
+            if let Some(r) = entry.files.get_mut(&f.name) {
+                r.bytes = manifest::content_hash(&f.bytes);
+            }
+            o.written += 1;
+        }
     }
     // Files of documents this dossier no longer calls for (a row or an annex removed).
-    if let Some(p) = previous {
+    if let Some(p) = previous
+        && let Some(folder) = out.existing(dir)
+    {
         let stems: BTreeSet<&str> = plan.docs.iter().map(|d| d.doc.stem.as_str()).collect();
         for (file, record) in &p.files {
             let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
-            if !stems.contains(stem) && out.remove(&dir.join(file), &record.bytes) {
-                o.removed.push(out.root().join(dir).join(file));
+            if !stems.contains(stem)
+                && folder.remove_if(file, |b| manifest::content_hash(b) == record.bytes)
+            {
+                o.removed.push(folder.path(file));
             }
         }
     }
     if !o.failed {
         entry.inputs = whole_hash(l, &plan.templates, &formats, b).hex();
     }
-    o.entry = Some((root.clone(), t.key.to_owned(), entry));
+    o.entry = Some((root.clone(), name.clone(), entry));
     Ok(o)
 }
 
-/// The last run's entry when it wrote into `dir`; recorded in another folder
-/// (the dossier or the séance file moved), its outputs there are removed.
-fn same_folder<'a>(
-    previous: Option<&'a Entry>,
-    dir: &str,
-    out: &OutputDir,
-    o: &mut Outcome,
-) -> Option<&'a Entry> {
-    match previous {
-        Some(p) if p.dir != dir => {
-            o.removed.extend(remove_entry(out, p));
-            None
-        }
-        p => p,
+/// Why the files of a sub-folder cannot be written.
+enum Refusal {
+    /// Something delib refuses to write through or replace (a link, a FIFO):
+    /// a finding of the dossier, the others go on.
+    Finding(Diagnostic),
+    /// The disk (full, read-only…): the run stops.
+    Io(std::io::Error),
+}
+
+/// The sub-folder `dir` of the output, open and cleaned of temporary files,
+/// once every file to write there is known to be replaceable (absent or a
+/// regular file): a dossier whose one file cannot be written writes none.
+/// None when there is nothing to write.
+fn writable<'o>(
+    out: &'o OutputDir,
+    dir: &Path,
+    names: &[&str],
+) -> Result<Option<crate::output::Folder<'o>>, Refusal> {
+    if names.is_empty() {
+        return Ok(None);
     }
+    let finding = |e: std::io::Error, what: Option<&str>| {
+        match crate::output::refusal(&e) {
+        Some(why) => Refusal::Finding(
+            Diagnostic::error(
+                "sortie-refusee",
+                match what {
+                    Some(file) => format!("{file} : {why}"),
+                    None => why.to_owned(),
+                },
+            )
+            .hint("supprimez ou renommez ce qui occupe la place : delib ne remplace que des fichiers ordinaires et n'écrit jamais à travers un lien symbolique"),
+        ),
+        None => Refusal::Io(e),
+    }
+    };
+    let folder = out.folder(dir).map_err(|e| finding(e, None))?;
+    for &name in names {
+        folder
+            .replaceable(name)
+            .map_err(|e| finding(e, Some(&folder.path(name).display().to_string())))?;
+    }
+    folder.clean();
+    Ok(Some(folder))
 }
 
 /// Everything a dossier as a whole depends on, with the options that shape its outputs.
@@ -713,11 +792,7 @@ fn with_options(mut h: Hash, formats: &[Format], b: &Batch) -> Hash {
 fn unchanged(u: &Unit, t: &Target, b: &Batch) -> Option<Outcome> {
     let (l, (root, name), previous) = (u.loaded.as_ref()?, t.place.ok()?, t.previous?);
     let args = b.args;
-    if args.force
-        || u.blocked(args.deny_warnings)
-        || previous.inputs.is_empty()
-        || previous.dir != *name
-    {
+    if args.force || u.blocked(args.deny_warnings) || previous.inputs.is_empty() {
         return None;
     }
     let formats = engine::formats_for(l, &b.cli_formats).ok()?;
@@ -748,38 +823,15 @@ fn unchanged(u: &Unit, t: &Target, b: &Batch) -> Option<Outcome> {
     Some(Outcome {
         report,
         unchanged: previous.files.keys().filter(|f| selected(f)).count(),
-        entry: Some((root.clone(), t.key.to_owned(), previous.clone())),
+        entry: Some((
+            root.clone(),
+            name.clone(),
+            Entry {
+                source: t.source.to_owned(),
+                ..previous.clone()
+            },
+        )),
         ..Outcome::default()
-    })
-}
-
-/// The output folder of a dossier: `-o`, else `[rendu] sortie` (relative to
-/// the project's folder), else `output/`. A `sortie` written in the dossier
-/// itself must stay inside the project.
-fn output_root(l: &Loaded, args: &RenderArgs) -> Result<PathBuf, Diagnostic> {
-    if let Some(o) = &args.output {
-        return Ok(o.clone());
-    }
-    let Some(s) = &l.rendu.sortie else {
-        return Ok(PathBuf::from("output"));
-    };
-    let from_dossier = l.dossier.rendu.as_ref().is_some_and(|r| r.sortie.is_some());
-    if !from_dossier {
-        return Ok(l.root.join(s.get_ref()));
-    }
-    let inside = crate::discover::is_plain_relative(Path::new(s.get_ref()))
-        .then(|| load::resolve_inside(&l.root, &l.root, s.get_ref()))
-        .flatten();
-    inside.ok_or_else(|| {
-        Diagnostic::error(
-            "chemin-hors-projet",
-            format!(
-                "le répertoire de sortie « {} » sort du répertoire du projet",
-                s.get_ref()
-            ),
-        )
-        .at(&l.source, s.span())
-        .hint("dans un dossier, [rendu] sortie est un chemin relatif sans « .. » ; pour écrire ailleurs, utilisez -o")
     })
 }
 
@@ -796,6 +848,8 @@ struct SeanceJob<'a> {
     formats: Vec<Format>,
     /// [`engine::seance_inputs`] with the options that shape the outputs.
     inputs: String,
+    /// Where the séance file is, from the output folder (`manifest::relative`).
+    source: String,
     previous: Option<&'a Entry>,
     /// Nothing to do: same inputs as the last successful run, every file there.
     unchanged: bool,
@@ -844,9 +898,12 @@ fn plan_seances<'a>(
             b,
         )
         .hex();
-        let previous = manifests
+        let previous = manifests.get(root).and_then(|m| m.seances.get(&found.out));
+        let source = b
+            .outputs
             .get(root)
-            .and_then(|m| m.seances.get(&key(&found.real)));
+            .and_then(|out| manifest::relative(out.real(), &found.real))
+            .unwrap_or_default();
         // A dossier that could not even be loaded: the séance waits for it.
         let skipped = members
             .iter()
@@ -857,7 +914,6 @@ fn plan_seances<'a>(
             && !b.args.force
             && previous.is_some_and(|p| {
                 p.inputs == inputs
-                    && p.dir == found.out
                     && p.files
                         .keys()
                         .all(|f| root.join(&found.out).join(f).is_file())
@@ -868,6 +924,7 @@ fn plan_seances<'a>(
             root: root.clone(),
             formats,
             inputs,
+            source,
             previous,
             unchanged,
             skipped,
@@ -919,6 +976,13 @@ fn render_seance(j: &SeanceJob, units: &[Unit], b: &Batch) -> anyhow::Result<Out
         o.unchanged = j
             .previous
             .map_or(0, |p| p.files.keys().filter(|f| asked(f)).count());
+        o.entry = j.previous.map(|p| {
+            let entry = Entry {
+                source: j.source.clone(),
+                ..p.clone()
+            };
+            (j.root.clone(), j.found.out.clone(), entry)
+        });
         return Ok(o);
     }
     if let Some(why) = &j.skipped {
@@ -945,11 +1009,10 @@ fn render_seance(j: &SeanceJob, units: &[Unit], b: &Batch) -> anyhow::Result<Out
     } else {
         Vec::new()
     };
-    // Outputs recorded in another folder (the séance file moved): removed.
-    let previous = same_folder(j.previous, &j.found.out, out, &mut o);
+    let previous = j.previous;
     let dir = Path::new(j.found.out.as_str());
     let mut entry = Entry {
-        dir: j.found.out.clone(),
+        source: j.source.clone(),
         inputs: j.inputs.clone(),
         files: BTreeMap::new(),
         warnings: String::new(),
@@ -960,24 +1023,20 @@ fn render_seance(j: &SeanceJob, units: &[Unit], b: &Batch) -> anyhow::Result<Out
             entry.files.insert(file.clone(), r.clone());
         }
     }
-    out.clean(dir);
     // Rewritten only when its bytes changed: one vote changed rewrites the
     // procès-verbal, not the convocation.
+    let mut changed = Vec::new();
     for f in &files {
         let bytes = manifest::content_hash(&f.bytes);
-        let rel = dir.join(&f.name);
         let same = !b.args.force
             && previous
                 .and_then(|p| p.files.get(&f.name))
                 .is_some_and(|r| r.bytes == bytes)
-            && out.root().join(&rel).is_file();
+            && out.root().join(dir).join(&f.name).is_file();
         if same {
             o.unchanged += 1;
         } else {
-            out.write(&rel, &f.bytes).with_context(|| {
-                format!("impossible d'écrire {}", out.root().join(&rel).display())
-            })?;
-            o.written += 1;
+            changed.push(f);
         }
         entry.files.insert(
             f.name.clone(),
@@ -987,14 +1046,47 @@ fn render_seance(j: &SeanceJob, units: &[Unit], b: &Batch) -> anyhow::Result<Out
             },
         );
     }
+    let names: Vec<&str> = changed.iter().map(|f| f.name.as_str()).collect();
+    let folder = match writable(out, dir, &names) {
+        Ok(f) => f,
+        Err(Refusal::Finding(d)) => {
+            o.note(&d);
+            o.failed = true;
+            o.report.push_str(&format!(
+                "{} : documents de la séance non écrits\n\n",
+                j.found.path.display()
+            ));
+            return Ok(o);
+        }
+        Err(Refusal::Io(e)) => {
+            return Err(e).with_context(|| {
+                format!(
+                    "impossible d'écrire dans {}",
+                    out.root().join(dir).display()
+                )
+            });
+        }
+    };
+    if let Some(folder) = &folder {
+        for f in changed {
+            folder.write(&f.name, &f.bytes).with_context(|| {
+                format!("impossible d'écrire {}", folder.path(&f.name).display())
+            })?;
+            o.written += 1;
+        }
+    }
     // Documents the séance no longer calls for (a vote removed: no procès-verbal).
-    if let Some(p) = previous {
+    if let Some(p) = previous
+        && let Some(folder) = out.existing(dir)
+    {
         for (file, record) in p.files.iter().filter(|(f, _)| asked(f)) {
-            if !entry.files.contains_key(file) && out.remove(&dir.join(file), &record.bytes) {
-                o.removed.push(out.root().join(dir).join(file));
+            if !entry.files.contains_key(file)
+                && folder.remove_if(file, |b| manifest::content_hash(b) == record.bytes)
+            {
+                o.removed.push(folder.path(file));
             }
         }
     }
-    o.entry = Some((j.root.clone(), key(&j.found.real), entry));
+    o.entry = Some((j.root.clone(), j.found.out.clone(), entry));
     Ok(o)
 }

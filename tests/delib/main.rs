@@ -9,6 +9,7 @@ mod export;
 mod hostile;
 mod legal;
 mod messages;
+mod outside;
 mod paths;
 mod pdf;
 mod prefecture;

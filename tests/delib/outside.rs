@@ -1,0 +1,285 @@
+//! Nothing lost, nothing written or deleted outside (issue 22): a moved
+//! project keeps its outputs, two projects sharing an output folder never
+//! take each other's, the site's manifest is not trusted, special files
+//! are never replaced, and no write or deletion goes through a symlinked
+//! folder of the output.
+
+use crate::common::{delib, files, root, stderr, temp_dir};
+use std::path::Path;
+
+/// A copy of `inputs/<name>` at `to`.
+fn copy_project(name: &str, to: &Path) {
+    copy_tree(&root().join("inputs").join(name), to);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A second act of the Ivry séance in `project`, named `name`.
+fn second_dossier(project: &Path, name: &str) {
+    let text = std::fs::read_to_string(project.join("cmpp-college-moliere.toml")).unwrap();
+    std::fs::write(
+        project.join(name),
+        text.replace("2009-11-12/27", "2009-11-12/28"),
+    )
+    .unwrap();
+}
+
+fn ok(o: &std::process::Output) -> String {
+    let err = stderr(o);
+    assert!(o.status.success(), "{err}");
+    err
+}
+
+fn last_line(err: &str) -> &str {
+    err.lines().last().unwrap_or("")
+}
+
+/// Every regular file under `dir`, by relative path, hidden ones included,
+/// with its size and a checksum: what must not change when delib writes
+/// somewhere else.
+fn snapshot(dir: &Path) -> Vec<(String, usize, u64)> {
+    crate::common::all_files(dir)
+        .into_iter()
+        .map(|(n, b)| {
+            let sum = b.iter().fold(0u64, |h, &x| {
+                (h ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3)
+            });
+            (n, b.len(), sum)
+        })
+        .collect()
+}
+
+#[test]
+fn a_moved_project_keeps_its_outputs() {
+    let t = temp_dir("moved-project");
+    copy_project("ivry-sur-seine", &t.join("p"));
+    ok(&delib(&t, &["render", "p", "-o", "out", "-q"]));
+    let before = files(&t.join("out"));
+    assert_eq!(before.len(), 6);
+    std::fs::rename(t.join("p"), t.join("p2")).unwrap();
+    let err = ok(&delib(&t, &["render", "p2", "-o", "out"]));
+    assert!(!err.contains("supprimé   "), "{err}");
+    assert!(last_line(&err).contains("0 supprimé"), "{err}");
+    assert!(last_line(&err).contains("rien à refaire"), "{err}");
+    assert!(files(&t.join("out")) == before, "outputs changed");
+
+    // The project and its output folder moved together (a renamed folder,
+    // another mount point, another CI workspace): nothing to do either.
+    copy_project("ivry-sur-seine", &t.join("q"));
+    ok(&delib(&t.join("q"), &["render", "."]));
+    let before = files(&t.join("q/output"));
+    let record =
+        |dir: &str| std::fs::metadata(t.join(dir).join("output/.delib-relance.json")).unwrap();
+    let first = record("q");
+    std::fs::rename(t.join("q"), t.join("q2")).unwrap();
+    let err = ok(&delib(&t.join("q2"), &["render", "."]));
+    assert!(last_line(&err).contains("rien à refaire"), "{err}");
+    assert!(files(&t.join("q2/output")) == before, "outputs changed");
+    // Replayed from the re-run record, without parsing: the record was not
+    // written again (an ordinary run removes it and writes a new one).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        assert_eq!(record("q2").ino(), first.ino(), "not replayed");
+    }
+    let _ = first;
+}
+
+/// Two copies of a project whose dossier differs, rendered in turn into
+/// one folder: each run leaves that project's documents, never the other's.
+#[test]
+fn two_projects_in_one_folder_never_take_each_others_outputs() {
+    let t = temp_dir("two-projects");
+    copy_project("ivry-sur-seine", &t.join("a"));
+    copy_project("ivry-sur-seine", &t.join("b"));
+    let dossier = t.join("b/cmpp-college-moliere.toml");
+    let text = std::fs::read_to_string(&dossier).unwrap();
+    std::fs::write(
+        &dossier,
+        text.replace("avec le collège Molière\"", "avec le collège Rousseau\""),
+    )
+    .unwrap();
+    // A second dossier only project A has: rendering B must not remove it.
+    second_dossier(&t.join("a"), "autre.toml");
+    let md = |t: &Path| {
+        std::fs::read_to_string(t.join("out/cmpp-college-moliere/deliberation.md")).unwrap()
+    };
+    ok(&delib(&t, &["render", "a", "-o", "out", "-q"]));
+    let a = files(&t.join("out"));
+    assert!(md(&t).contains("Molière") && !md(&t).contains("Rousseau"));
+    ok(&delib(&t, &["render", "b", "-o", "out", "-q"]));
+    assert!(md(&t).contains("Rousseau"));
+    assert!(
+        t.join("out/autre/deliberation.md").is_file(),
+        "B's run removed A's other dossier"
+    );
+    let err = ok(&delib(&t, &["render", "a", "-o", "out"]));
+    assert!(!last_line(&err).contains("rien à refaire"), "{err}");
+    assert!(files(&t.join("out")) == a, "A's documents, not B's");
+    let err = ok(&delib(&t, &["render", "a", "-o", "out"]));
+    assert!(last_line(&err).contains("rien à refaire"), "{err}");
+}
+
+/// A dossier deleted, or moved to another folder of the project, still
+/// takes its outputs with it (the manifest keyed by output folder).
+#[test]
+fn a_deleted_or_renamed_dossier_takes_its_outputs_with_it() {
+    let t = temp_dir("deleted-dossier");
+    copy_project("ivry-sur-seine", &t.join("p"));
+    second_dossier(&t.join("p"), "autre.toml");
+    ok(&delib(&t, &["render", "p", "-o", "out", "-q"]));
+    std::fs::rename(t.join("p/autre.toml"), t.join("p/nouveau.toml")).unwrap();
+    let err = ok(&delib(&t, &["render", "p", "-o", "out"]));
+    assert!(
+        err.contains("supprimé   out/autre/deliberation.md"),
+        "{err}"
+    );
+    assert!(!t.join("out/autre").exists());
+    assert!(t.join("out/nouveau/deliberation.md").is_file());
+    // Moved to another folder of the project: its outputs move with it.
+    std::fs::create_dir(t.join("p/2024")).unwrap();
+    std::fs::rename(t.join("p/nouveau.toml"), t.join("p/2024/nouveau.toml")).unwrap();
+    let err = ok(&delib(&t, &["render", "p", "-o", "out"]));
+    assert!(
+        err.contains("supprimé   out/nouveau/deliberation.md"),
+        "{err}"
+    );
+    assert!(!t.join("out/nouveau").exists());
+    assert!(t.join("out/2024/nouveau/deliberation.md").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn no_write_or_deletion_through_a_symlinked_dossier_folder() {
+    let t = temp_dir("symlinked-output");
+    copy_project("ivry-sur-seine", &t.join("p"));
+    ok(&delib(&t, &["render", "p", "-o", "out", "-q"]));
+    let victim = t.join("victim");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::fs::write(victim.join("notes.txt"), "à garder").unwrap();
+    let folder = t.join("out/cmpp-college-moliere");
+    // Its documents, copied outside: same bytes as delib wrote.
+    copy_tree(&folder, &victim);
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::os::unix::fs::symlink(&victim, &folder).unwrap();
+    let before = snapshot(&victim);
+    // An edit: every document is to be written again.
+    let dossier = t.join("p/cmpp-college-moliere.toml");
+    let text = std::fs::read_to_string(&dossier).unwrap();
+    std::fs::write(&dossier, text.replace("Molière\"", "Molière (bis)\"")).unwrap();
+    let o = delib(&t, &["render", "p", "-o", "out"]);
+    let err = stderr(&o);
+    assert_eq!(snapshot(&victim), before, "written through the link: {err}");
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("lien symbolique"), "{err}");
+    assert!(
+        std::fs::symlink_metadata(&folder)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // The dossier deleted: its outputs would be removed, through the link.
+    std::fs::remove_file(&dossier).unwrap();
+    std::fs::copy(
+        root().join("inputs/dijon/convention-pep21.toml"),
+        t.join("p/x.toml"),
+    )
+    .unwrap();
+    let o = delib(&t, &["render", "p", "-o", "out", "--format", "md"]);
+    assert_eq!(
+        snapshot(&victim),
+        before,
+        "deleted through the link: {}",
+        stderr(&o)
+    );
+}
+
+/// A bare file name keeps its `..`: from `p/sub`, `c.toml` naming
+/// `../seances/…` finds the séance of `p`, and `p/delib.toml` above.
+#[test]
+fn a_bare_file_name_resolves_against_the_real_current_folder() {
+    let t = temp_dir("bare-name");
+    copy_project("dijon", &t.join("p"));
+    std::fs::create_dir(t.join("p/sub")).unwrap();
+    let text = std::fs::read_to_string(t.join("p/convention-pep21.toml")).unwrap();
+    std::fs::write(
+        t.join("p/sub/c.toml"),
+        text.replace(
+            "seance = \"seances/2016-06-27.toml\"",
+            "seance = \"../seances/2016-06-27.toml\"",
+        )
+        .replace("2016-06-27/12", "2016-06-27/99"),
+    )
+    .unwrap();
+    let sub = t.join("p/sub");
+    let o = delib(&sub, &["check", "c.toml"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("seance"), "{err}");
+    // The project file above was found: the collectivité is Dijon's.
+    let o = delib(
+        &sub,
+        &["render", "c.toml", "-o", "../out", "--format", "md", "-q"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = std::fs::read_to_string(t.join("p/out/c/deliberation.md")).unwrap();
+    assert!(md.contains("Dijon"), "{md}");
+    // Going above the project is still refused.
+    std::fs::write(
+        sub.join("d.toml"),
+        text.replace(
+            "seance = \"seances/2016-06-27.toml\"",
+            "seance = \"../../dehors.toml\"",
+        ),
+    )
+    .unwrap();
+    std::fs::write(t.join("dehors.toml"), "date = 2016-06-27\n").unwrap();
+    let o = delib(&sub, &["check", "d.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("sort du répertoire du projet"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `check` refuses the `[rendu] sortie` that `render` refuses, with the
+/// same finding, and says the right thing of `sortie = "."`.
+#[test]
+fn check_refuses_the_output_folder_render_refuses() {
+    let t = temp_dir("check-sortie");
+    copy_project("ivry-sur-seine", &t.join("p"));
+    let dossier = t.join("p/cmpp-college-moliere.toml");
+    let text = std::fs::read_to_string(&dossier).unwrap();
+    for (sortie, said) in [
+        ("../ailleurs", "sort du répertoire du projet"),
+        ("/tmp/ailleurs", "sort du répertoire du projet"),
+        (".", "le répertoire du projet lui-même"),
+    ] {
+        std::fs::write(
+            &dossier,
+            format!("{text}\n[rendu]\nsortie = \"{sortie}\"\n"),
+        )
+        .unwrap();
+        let check = delib(&t.join("p"), &["check", "cmpp-college-moliere.toml"]);
+        let render = delib(&t.join("p"), &["render", "cmpp-college-moliere.toml", "-q"]);
+        for (what, o) in [("check", &check), ("render", &render)] {
+            let err = stderr(o);
+            assert_eq!(o.status.code(), Some(1), "{what} {sortie}: {err}");
+            assert!(err.contains("chemin-hors-projet"), "{what} {sortie}: {err}");
+            assert!(err.contains(said), "{what} {sortie}: {err}");
+        }
+        assert!(!t.join("ailleurs").exists());
+    }
+}
