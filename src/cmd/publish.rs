@@ -2,8 +2,18 @@
 //!
 //! Incremental like `render`: `SITE/.delib-site.json` records, per act, a hash
 //! of its inputs and the SHA-256 of each file; an unchanged act is not
-//! rendered again. Every file is written atomically (src/output.rs); a dossier
-//! in error leaves the whole site as it was.
+//! rendered again. Every file is written atomically, inside the site folder
+//! and never through a link (`output::OutputDir`, locked for the run); a
+//! dossier in error leaves the whole site as it was.
+//!
+//! The site's manifest is data on disk, never trusted: one that names a
+//! file outside `actes/` or `seances/` of the site (absolute, `..`, hidden)
+//! is ignored as a whole, and a file is removed only when its bytes still
+//! hash to the SHA-256 recorded for it.
+//!
+//! `SHA256SUMS` never disagrees with the files it lists, even after a kill
+//! or a full disk: before anything changes, it is cut down to the lines
+//! this run leaves as they are; it is written in full last.
 
 use crate::build::{Format, Kind};
 use crate::cli::PublishArgs;
@@ -15,24 +25,33 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 /// The site's manifest file.
 const MANIFEST: &str = ".delib-site.json";
+/// Its format; another one is ignored (everything is rewritten, nothing removed by it).
+const VERSION: u32 = 2;
+/// The integrity file at the top of the site.
+const SUMS: &str = "SHA256SUMS";
 
 #[derive(Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SiteManifest {
+    version: u32,
     /// Act folder (`actes/dijon/convention-pep21/`) → what was written there.
     acts: BTreeMap<String, SiteEntry>,
-    /// Séance documents written (paths from the site root).
+    /// Séance documents written: path from the site root → SHA-256.
     #[serde(default)]
-    seances: Vec<String>,
+    seances: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SiteEntry {
     inputs: String,
     docs: Vec<SiteDoc>,
+    /// SHA-256 of the act's page (`index.html`) as last written.
+    #[serde(default)]
+    page: String,
 }
 
 /// An act's manifest entry and the files to write (none when reused).
@@ -83,10 +102,28 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
     }
 
     let site = &args.output;
-    let old: SiteManifest = std::fs::read(site.join(MANIFEST))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
+    let out = crate::output::OutputDir::open(site, || {
+        eprintln!(
+            "un autre delib publish écrit dans {} : attente de la fin de cette publication…",
+            site.display()
+        );
+    })
+    .with_context(|| {
+        format!(
+            "impossible de créer le répertoire du site {}",
+            site.display()
+        )
+    })?;
+    let old = match load_manifest(&out) {
+        Ok(m) => m,
+        Err(why) => {
+            eprintln!(
+                "attention : le manifeste du site {} est ignoré ({why}) : tout est réécrit, et rien n'est supprimé d'après lui",
+                site.join(MANIFEST).display()
+            );
+            SiteManifest::default()
+        }
+    };
     let templates = &project.templates;
     let tool = crate::manifest::tool_id();
 
@@ -101,7 +138,7 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
                 && let Some(e) = old.acts.get(&folder)
                 && e.inputs == inputs
                 && e.docs.iter().all(|d| {
-                    let base = site.join(fs_path(&folder));
+                    let base = out.root().join(fs_path(&folder));
                     base.join(&d.pdf.name).is_file() && base.join(&d.html.name).is_file()
                 })
             {
@@ -111,7 +148,8 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
         })
         .collect();
     let mut entries: Vec<SiteEntry> = Vec::with_capacity(results.len());
-    let mut to_write: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    // Files to write, by path from the site root.
+    let mut to_write: Vec<(String, Vec<u8>)> = Vec::new();
     let mut errors = 0;
     let mut reused = 0;
     for ((act, _), r) in online.iter().zip(results) {
@@ -120,8 +158,8 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
                 if files.is_empty() {
                     reused += 2 * entry.docs.len();
                 }
-                let base = site.join(fs_path(&act.site_dir()));
-                to_write.extend(files.into_iter().map(|(n, b)| (base.join(n), b)));
+                let base = fs_path(&act.site_dir());
+                to_write.extend(files.into_iter().map(|(n, b)| (format!("{base}{n}"), b)));
                 entries.push(entry);
             }
             Err(d) => {
@@ -157,126 +195,114 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
             }
         };
     let mut sums: Vec<(String, String)> = Vec::new();
-    let mut seance_paths = Vec::new();
+    let mut manifest = SiteManifest {
+        version: VERSION,
+        ..SiteManifest::default()
+    };
     for (path, bytes) in seance_files {
-        sums.push((path.clone(), site::sha256(&bytes)));
-        to_write.push((site.join(&path), bytes));
-        seance_paths.push(path);
+        let sha = site::sha256(&bytes);
+        sums.push((path.clone(), sha.clone()));
+        manifest.seances.insert(path.clone(), sha);
+        to_write.push((path, bytes));
     }
-    for p in &published {
-        let folder = p.act.site_dir();
-        let page = site::act_page(p);
-        to_write.push((
-            site.join(fs_path(&folder)).join("index.html"),
-            page.into_bytes(),
-        ));
+    for (p, mut e) in published.iter().zip(entries) {
+        let folder = fs_path(&p.act.site_dir());
+        let page = site::act_page(p).into_bytes();
+        e.page = site::sha256(&page);
+        to_write.push((format!("{folder}index.html"), page));
         for d in &p.docs {
             for f in [&d.pdf, &d.html] {
-                sums.push((format!("{}{}", fs_path(&folder), f.name), f.sha256.clone()));
+                sums.push((format!("{folder}{}", f.name), f.sha256.clone()));
             }
         }
+        manifest.acts.insert(p.act.site_dir(), e);
     }
     to_write.push((
-        site.join("index.html"),
+        "index.html".into(),
         site::index_page(&published, &seance_links).into_bytes(),
     ));
     to_write.push((
-        site.join("atom.xml"),
+        "atom.xml".into(),
         site::atom(&published, args.url.as_deref()).into_bytes(),
     ));
-    to_write.push((site.join("style.css"), site::STYLE.as_bytes().to_vec()));
-    to_write.push((
-        site.join("SHA256SUMS"),
-        site::sha256sums(&sums).into_bytes(),
-    ));
+    to_write.push(("style.css".into(), site::STYLE.as_bytes().to_vec()));
+    let sums_text = site::sha256sums(&sums);
 
+    // Before anything changes: the sums of the files this run leaves as
+    // they are, so that SHA256SUMS never lists a file whose bytes differ.
+    if let Ok(current) = out.read_top(SUMS, 64 << 20) {
+        let keep = site::sums_kept(&String::from_utf8_lossy(&current), &sums);
+        out.write_top(SUMS, keep.as_bytes())
+            .with_context(|| format!("impossible d'écrire {}", site.join(SUMS).display()))?;
+    }
     let (mut written, mut unchanged) = (0usize, reused);
     for (path, bytes) in &to_write {
-        if crate::output::write_if_changed(path, bytes)
-            .with_context(|| format!("impossible d'écrire {}", path.display()))?
+        if out
+            .write_if_changed(std::path::Path::new(path), bytes)
+            .with_context(|| format!("impossible d'écrire {}", site.join(path).display()))?
         {
             written += 1;
         } else {
             unchanged += 1;
         }
     }
-    // Acts no longer on the site: their files go.
+    // What leaves the site: files recorded by the last run that this one
+    // does not write, removed only when their bytes are still what was
+    // written (SHA-256), then the folders they leave empty.
     let mut removed = 0usize;
-    let mut manifest = SiteManifest {
-        seances: seance_paths.clone(),
-        ..SiteManifest::default()
-    };
-    for old_path in &old.seances {
-        if !seance_paths.contains(old_path) && std::fs::remove_file(site.join(old_path)).is_ok() {
+    let mut remove = |path: &str, sha: &str| {
+        let rel = std::path::Path::new(path);
+        if !sha.is_empty() && out.remove_if(rel, |b| site::sha256(b) == sha) {
             removed += 1;
             if !quiet {
-                eprintln!("retiré du site   {}", site.join(old_path).display());
-            }
-            let mut dir = site
-                .join(old_path)
-                .parent()
-                .map(std::path::Path::to_path_buf);
-            while let Some(d) = dir {
-                if d == *site || std::fs::remove_dir(&d).is_err() {
-                    break;
-                }
-                dir = d.parent().map(std::path::Path::to_path_buf);
+                eprintln!("retiré du site   {}", site.join(rel).display());
             }
         }
-    }
-    for (p, e) in published.iter().zip(entries) {
-        manifest.acts.insert(p.act.site_dir(), e);
+        for d in rel
+            .ancestors()
+            .skip(1)
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            out.remove_empty_dir(d);
+        }
+    };
+    for (path, sha) in &old.seances {
+        if !manifest.seances.contains_key(path) {
+            remove(path, sha);
+        }
     }
     for (folder, e) in &old.acts {
-        if manifest.acts.contains_key(folder) {
-            continue;
-        }
-        let base = site.join(fs_path(folder));
-        let names = e
-            .docs
-            .iter()
-            .flat_map(|d| [d.pdf.name.as_str(), d.html.name.as_str()])
-            .chain(["index.html"]);
-        for n in names {
-            if std::fs::remove_file(base.join(n)).is_ok() {
-                removed += 1;
-                if !quiet {
-                    eprintln!("retiré du site   {}", base.join(n).display());
+        let now = manifest.acts.get(folder);
+        let base = fs_path(folder);
+        for d in &e.docs {
+            for f in [&d.pdf, &d.html] {
+                let kept = now.is_some_and(|n| {
+                    n.docs
+                        .iter()
+                        .any(|d| [&d.pdf.name, &d.html.name].contains(&&f.name))
+                });
+                if !kept {
+                    remove(&format!("{base}{}", f.name), &f.sha256);
                 }
             }
         }
-        // Empty folders up to actes/ go too.
-        let mut dir = Some(base.as_path());
-        while let Some(d) = dir {
-            if d == site.as_path() || std::fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-    // Documents an act no longer has (an annex removed).
-    for (folder, e) in &manifest.acts {
-        if let Some(prev) = old.acts.get(folder) {
-            let now: Vec<&str> = e
-                .docs
-                .iter()
-                .flat_map(|d| [d.pdf.name.as_str(), d.html.name.as_str()])
-                .collect();
-            for d in &prev.docs {
-                for n in [&d.pdf.name, &d.html.name] {
-                    if !now.contains(&n.as_str())
-                        && std::fs::remove_file(site.join(fs_path(folder)).join(n)).is_ok()
-                    {
-                        removed += 1;
-                    }
-                }
-            }
+        if now.is_none() {
+            remove(&format!("{base}index.html"), &e.page);
         }
     }
     let mut json = serde_json::to_vec_pretty(&manifest)?;
     json.push(b'\n');
-    crate::output::write_if_changed(&site.join(MANIFEST), &json)
+    out.write_top(MANIFEST, &json)
         .with_context(|| format!("impossible d'écrire {}", site.join(MANIFEST).display()))?;
+    // Last: the sums of every file, now that every file is written.
+    if out
+        .write_if_changed(std::path::Path::new(SUMS), sums_text.as_bytes())
+        .with_context(|| format!("impossible d'écrire {}", site.join(SUMS).display()))?
+    {
+        written += 1;
+    } else {
+        unchanged += 1;
+    }
     if !quiet {
         let s = |n: usize| if n > 1 { "s" } else { "" };
         eprintln!(
@@ -398,6 +424,49 @@ fn seance_documents(
     Ok((links, files))
 }
 
+/// The site's manifest, checked: every path it names must be a plain
+/// relative path under `actes/` or `seances/` of the site. Err: why it is
+/// not used (absent: an empty one).
+fn load_manifest(out: &crate::output::OutputDir) -> Result<SiteManifest, String> {
+    let bytes = match out.read_top(MANIFEST, 256 << 20) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(SiteManifest {
+                version: VERSION,
+                ..SiteManifest::default()
+            });
+        }
+        Err(e) => return Err(crate::load::io_message(&e)),
+    };
+    let m: SiteManifest = serde_json::from_slice(&bytes)
+        .map_err(|_| "illisible, ou écrit par une autre version de delib".to_owned())?;
+    if m.version != VERSION {
+        return Err("il vient d'une autre version de delib".into());
+    }
+    let plain = |path: &str, under: &str| {
+        path.strip_prefix(under).is_some_and(|rest| {
+            !rest.is_empty() && crate::discover::is_plain_relative(std::path::Path::new(rest))
+        })
+    };
+    for (folder, e) in &m.acts {
+        let dir = fs_path(folder);
+        if !dir.ends_with('/') || !plain(dir.trim_end_matches('/'), "actes/") {
+            return Err(format!("il nomme le répertoire « {folder} »"));
+        }
+        for d in &e.docs {
+            for name in [&d.pdf.name, &d.html.name] {
+                if name.contains(['/', '\\']) || !plain(name, "") {
+                    return Err(format!("il nomme le fichier « {name} »"));
+                }
+            }
+        }
+    }
+    if let Some(path) = m.seances.keys().find(|p| !plain(p, "seances/")) {
+        return Err(format!("il nomme le fichier « {path} »"));
+    }
+    Ok(m)
+}
+
 /// `actes/dijon/convention-pep21/` (URL-encoded) as a file-system path.
 fn fs_path(url_dir: &str) -> String {
     let mut out = String::with_capacity(url_dir.len());
@@ -463,7 +532,14 @@ fn render_act(
         docs.push(SiteDoc { title, pdf, html });
         files.extend(out.into_iter().map(|f| (f.name, f.bytes)));
     }
-    Ok((SiteEntry { inputs, docs }, files))
+    Ok((
+        SiteEntry {
+            inputs,
+            docs,
+            page: String::new(),
+        },
+        files,
+    ))
 }
 
 #[cfg(test)]

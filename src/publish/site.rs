@@ -422,14 +422,72 @@ pub fn atom(acts: &[Published], base: Option<&str>) -> String {
     out
 }
 
-/// `sha256sum -c` format: "<hex>  <path>" per file, sorted by path.
+/// `sha256sum -c` format: "<hex>  <path>" per file, sorted by path. A
+/// path with a newline, a carriage return or a backslash is escaped as GNU
+/// `sha256sum` writes it (`\` before the line, then `\n`, `\r`, `\\`):
+/// a dossier named with a newline cannot break the file into two lines.
 pub fn sha256sums(files: &[(String, String)]) -> String {
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     sorted
         .iter()
-        .map(|(path, sha)| format!("{sha}  {path}\n"))
+        .map(|(path, sha)| {
+            if path.contains(['\\', '\n', '\r']) {
+                let escaped = path
+                    .replace('\\', "\\\\")
+                    .replace('\n', "\\n")
+                    .replace('\r', "\\r");
+                format!("\\{sha}  {escaped}\n")
+            } else {
+                format!("{sha}  {path}\n")
+            }
+        })
         .collect()
+}
+
+/// The lines of the sums file `current` (as [`sha256sums`] writes it)
+/// whose path and SHA-256 are also in `next`: the files a run leaves as
+/// they are, listed while it changes the others.
+pub fn sums_kept(current: &str, next: &[(String, String)]) -> String {
+    let next: std::collections::BTreeSet<(&str, &str)> =
+        next.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
+    let kept: Vec<(String, String)> = current
+        .lines()
+        .filter_map(|line| {
+            let (escaped, line) = match line.strip_prefix('\\') {
+                Some(rest) => (true, rest),
+                None => (false, line),
+            };
+            let (sha, path) = line.split_once("  ")?;
+            let path = if escaped {
+                unescape_sum_path(path)?
+            } else {
+                path.to_owned()
+            };
+            next.contains(&(path.as_str(), sha))
+                .then(|| (path, sha.to_owned()))
+        })
+        .collect();
+    sha256sums(&kept)
+}
+
+/// A path escaped by `sha256sum`, back to its characters.
+fn unescape_sum_path(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next()? {
+            'n' => '\n',
+            'r' => '\r',
+            '\\' => '\\',
+            _ => return None,
+        });
+    }
+    Some(out)
 }
 
 /// SHA-256 of bytes, lower-case hex.

@@ -159,6 +159,67 @@ fn a_deleted_or_renamed_dossier_takes_its_outputs_with_it() {
     assert!(t.join("out/2024/nouveau/deliberation.md").is_file());
 }
 
+#[test]
+fn a_forged_site_manifest_deletes_nothing_outside_the_site() {
+    let t = crate::export::copy_inputs("forged-site");
+    ok(&delib(&t, &["publish", "inputs", "-o", "site", "-q"]));
+    let victim = t.join("victim");
+    std::fs::create_dir_all(victim.join("actes")).unwrap();
+    std::fs::write(victim.join("secret.txt"), "secret").unwrap();
+    std::fs::write(victim.join("actes/deliberation.pdf"), "secret").unwrap();
+    let manifest = t.join("site/.delib-site.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let abs = victim.join("secret.txt").display().to_string();
+    match json.get_mut("seances") {
+        Some(serde_json::Value::Array(list)) => {
+            list.push(abs.clone().into());
+            list.push("../victim/secret.txt".into());
+        }
+        Some(serde_json::Value::Object(map)) => {
+            map.insert(abs.clone(), "0".into());
+            map.insert("../victim/secret.txt".into(), "0".into());
+        }
+        _ => panic!("no seances in {text}"),
+    }
+    let acts = json["acts"].as_object_mut().unwrap();
+    let any = acts.values().next().unwrap().clone();
+    acts.insert("../victim/actes/".into(), any.clone());
+    acts.insert(format!("{}/actes/", victim.display()), any);
+    std::fs::write(&manifest, serde_json::to_string(&json).unwrap()).unwrap();
+    let before = snapshot(&victim);
+    let o = delib(&t, &["publish", "inputs", "-o", "site"]);
+    let err = stderr(&o);
+    assert_eq!(snapshot(&victim), before, "{err}");
+    assert!(victim.join("secret.txt").is_file());
+    assert!(err.contains("est ignoré"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn no_deletion_through_a_symlinked_act_folder_of_the_site() {
+    let t = crate::export::copy_inputs("symlinked-site");
+    ok(&delib(&t, &["publish", "inputs", "-o", "site", "-q"]));
+    // The act's folder swapped for a link to a folder outside holding the
+    // very same files: they hash to what delib wrote, yet are not its own.
+    let act = t.join("site/actes/ivry-sur-seine/cmpp-college-moliere");
+    let victim = t.join("victim");
+    copy_tree(&act, &victim);
+    std::fs::remove_dir_all(&act).unwrap();
+    std::os::unix::fs::symlink(&victim, &act).unwrap();
+    let before = snapshot(&victim);
+    // The act leaves the site (back to a draft): its files would be removed.
+    let ivry = t.join("inputs/ivry-sur-seine/cmpp-college-moliere.toml");
+    let text = std::fs::read_to_string(&ivry).unwrap();
+    std::fs::write(
+        &ivry,
+        text.replace("[deliberation.vote]\nunanimite = true\n", ""),
+    )
+    .unwrap();
+    let o = delib(&t, &["publish", "inputs", "-o", "site"]);
+    assert_eq!(snapshot(&victim), before, "{}", stderr(&o));
+}
+
 #[cfg(unix)]
 #[test]
 fn no_write_or_deletion_through_a_symlinked_dossier_folder() {
@@ -203,6 +264,79 @@ fn no_write_or_deletion_through_a_symlinked_dossier_folder() {
         "deleted through the link: {}",
         stderr(&o)
     );
+}
+
+/// `sha256sum -c SHA256SUMS` in the site: true when every line checks.
+fn sums_check(site: &Path) -> (bool, String) {
+    let o = std::process::Command::new("sha256sum")
+        .args(["-c", "--quiet", "SHA256SUMS"])
+        .current_dir(site)
+        .output()
+        .unwrap();
+    (
+        o.status.success(),
+        format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o)),
+    )
+}
+
+/// A run that fails half-way (here a folder where `atom.xml` goes, as a
+/// full disk would) leaves sums that agree with every file they list.
+#[cfg(unix)]
+#[test]
+fn the_sums_never_disagree_with_the_files_after_a_failed_publish() {
+    let t = crate::export::copy_inputs("sums-failed-publish");
+    ok(&delib(&t, &["publish", "inputs", "-o", "site", "-q"]));
+    assert!(sums_check(&t.join("site")).0);
+    let ivry = t.join("inputs/ivry-sur-seine/cmpp-college-moliere.toml");
+    let text = std::fs::read_to_string(&ivry).unwrap();
+    std::fs::write(&ivry, text.replace("Molière\"", "Molière (modifiée)\"")).unwrap();
+    std::fs::remove_file(t.join("site/atom.xml")).unwrap();
+    std::fs::create_dir(t.join("site/atom.xml")).unwrap();
+    let o = delib(&t, &["publish", "inputs", "-o", "site"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let (good, said) = sums_check(&t.join("site"));
+    assert!(good, "{said}");
+    // The next run, once the way is clear, lists every file again.
+    std::fs::remove_dir(t.join("site/atom.xml")).unwrap();
+    ok(&delib(&t, &["publish", "inputs", "-o", "site", "-q"]));
+    let (good, said) = sums_check(&t.join("site"));
+    assert!(good, "{said}");
+    let sums = std::fs::read_to_string(t.join("site/SHA256SUMS")).unwrap();
+    assert!(
+        sums.contains("cmpp-college-moliere/deliberation.pdf"),
+        "{sums}"
+    );
+}
+
+/// A dossier named with a newline (or a backslash) gets an escaped line in
+/// SHA256SUMS, as GNU sha256sum writes it, and `sha256sum -c` checks it.
+#[cfg(unix)]
+#[test]
+fn a_newline_in_a_file_name_does_not_break_the_sums() {
+    let t = crate::export::copy_inputs("sums-newline");
+    let dir = t.join("inputs/ivry-sur-seine");
+    let text = std::fs::read_to_string(dir.join("cmpp-college-moliere.toml")).unwrap();
+    for (name, n) in [("acte\nsecond.toml", 28), ("acte\\troisieme.toml", 29)] {
+        std::fs::write(
+            dir.join(name),
+            text.replace("2009-11-12/27", &format!("2009-11-12/{n}")),
+        )
+        .unwrap();
+    }
+    ok(&delib(&t, &["publish", "inputs", "-o", "site", "-q"]));
+    let sums = std::fs::read_to_string(t.join("site/SHA256SUMS")).unwrap();
+    assert!(
+        sums.lines().any(|l| l.starts_with('\\')
+            && l.ends_with("actes/ivry-sur-seine/acte\\nsecond/deliberation.pdf")),
+        "{sums}"
+    );
+    assert!(
+        sums.lines().any(|l| l.starts_with('\\')
+            && l.ends_with("actes/ivry-sur-seine/acte\\\\troisieme/deliberation.pdf")),
+        "{sums}"
+    );
+    let (good, said) = sums_check(&t.join("site"));
+    assert!(good, "{said}");
 }
 
 /// A bare file name keeps its `..`: from `p/sub`, `c.toml` naming
