@@ -271,7 +271,8 @@ Codes de sortie : 0 toutes les délibérations adoptées sont exportées, 1 au m
 
 Exemples :
   delib export scdl inputs -o deliberations.csv
-  delib export scdl inputs --url https://www.ville.fr/actes"
+  delib export scdl inputs --url https://www.ville.fr/actes
+  delib export scdl inputs -o - | head"
     )]
     Scdl(ScdlArgs),
     /// Paquet @ctes de chaque acte à transmettre (PDF nommés selon le protocole et métadonnées XML)
@@ -332,7 +333,7 @@ pub struct ScdlArgs {
     /// Répertoire des dossiers
     #[arg(value_name = "RÉPERTOIRE")]
     pub folder: PathBuf,
-    /// Fichier CSV à écrire
+    /// Fichier CSV à écrire (« - » : la sortie standard)
     #[arg(
         short,
         long,

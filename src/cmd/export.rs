@@ -134,12 +134,27 @@ fn scdl(args: &ScdlArgs, quiet: bool) -> anyhow::Result<u8> {
         }
     }
     let text = publish::scdl::csv(&rows);
-    crate::output::write_atomic(&args.output, text.as_bytes())
-        .with_context(|| format!("impossible d'écrire {}", args.output.display()))?;
+    // `-o -`: standard output, for a pipe; else a file written atomically
+    // (a link, a FIFO or a device there is refused, never replaced).
+    let to_stdout = args.output.as_os_str() == "-";
+    if to_stdout {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .context("impossible d'écrire sur la sortie standard")?;
+    } else {
+        crate::output::write_atomic(&args.output, text.as_bytes())
+            .with_context(|| format!("impossible d'écrire {}", args.output.display()))?;
+    }
     if !quiet {
+        let shown = if to_stdout {
+            "sortie standard".into()
+        } else {
+            args.output.display().to_string()
+        };
         eprintln!(
-            "{} : {}",
-            args.output.display(),
+            "{shown} : {}",
             summary(rows.len(), "exportée", drafts, rejected, left_out)
         );
     }

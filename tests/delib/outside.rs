@@ -266,6 +266,66 @@ fn no_write_or_deletion_through_a_symlinked_dossier_folder() {
     );
 }
 
+/// A special file where an output goes is never replaced: not a device,
+/// a FIFO or a symlink (`export scdl -o /dev/null` once replaced the
+/// device node with a regular file).
+#[cfg(unix)]
+#[test]
+fn special_files_are_never_replaced() {
+    let t = crate::export::copy_inputs("special-files");
+    let fifo = t.join("tube.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let victim = t.join("victim.csv");
+    std::fs::write(&victim, "à garder").unwrap();
+    let link = t.join("lien.csv");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    for target in [&fifo, &link] {
+        let o = delib(
+            &t,
+            &["export", "scdl", "inputs", "-o", target.to_str().unwrap()],
+        );
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("n'est pas un fichier ordinaire"), "{err}");
+    }
+    let kind = |p: &Path| std::fs::symlink_metadata(p).unwrap().file_type();
+    use std::os::unix::fs::FileTypeExt as _;
+    assert!(kind(&fifo).is_fifo());
+    assert!(kind(&link).is_symlink());
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "à garder");
+
+    // `-o -`: the CSV on standard output, no file named « - ».
+    let o = delib(&t, &["export", "scdl", "inputs", "-o", "-", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("COLL_NOM,"));
+    assert!(!t.join("-").exists());
+
+    // In an output folder: a FIFO or a link where a document goes.
+    let out = t.join("out");
+    ok(&delib(
+        &t,
+        &["render", "inputs/ivry-sur-seine", "-o", "out", "-q"],
+    ));
+    let md = out.join("cmpp-college-moliere/deliberation.md");
+    std::fs::remove_file(&md).unwrap();
+    std::os::unix::fs::symlink(&victim, &md).unwrap();
+    let o = delib(
+        &t,
+        &["render", "inputs/ivry-sur-seine", "-o", "out", "--force"],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("n'est pas un fichier ordinaire"), "{err}");
+    assert!(kind(&md).is_symlink());
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "à garder");
+}
+
 /// `sha256sum -c SHA256SUMS` in the site: true when every line checks.
 fn sums_check(site: &Path) -> (bool, String) {
     let o = std::process::Command::new("sha256sum")
