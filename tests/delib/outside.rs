@@ -477,3 +477,18 @@ fn check_refuses_the_output_folder_render_refuses() {
         assert!(!t.join("ailleurs").exists());
     }
 }
+
+/// The @ctes packages follow the render manifest's rules: a project moved
+/// keeps its packages (nothing removed and written again).
+#[test]
+fn a_moved_project_keeps_its_actes_packages() {
+    let t = crate::export::copy_inputs("moved-actes");
+    ok(&delib(&t, &["export", "actes", "inputs", "-o", "actes", "-q", "--inclure-transmis"]));
+    let before = files(&t.join("actes"));
+    assert!(!before.is_empty());
+    std::fs::rename(t.join("inputs"), t.join("ailleurs")).unwrap();
+    let o = delib(&t, &["export", "actes", "ailleurs", "-o", "actes", "--inclure-transmis"]);
+    let err = stderr(&o);
+    assert!(!err.contains("supprimé"), "{err}");
+    assert!(files(&t.join("actes")) == before, "packages changed");
+}
