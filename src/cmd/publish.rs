@@ -11,9 +11,10 @@
 //! is ignored as a whole, and a file is removed only when its bytes still
 //! hash to the SHA-256 recorded for it.
 //!
-//! `SHA256SUMS` never disagrees with the files it lists, even after a kill
-//! or a full disk: before anything changes, it is cut down to the lines
-//! this run leaves as they are; it is written in full last.
+//! `SHA256SUMS` lists every file of the site and never disagrees with the
+//! files it lists, even after a kill or a full disk: before anything
+//! changes, it is cut down to the lines this run leaves as they are; it is
+//! written in full last.
 
 use crate::build::{Format, Kind};
 use crate::cli::PublishArgs;
@@ -226,6 +227,15 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
         site::atom(&published, args.url.as_deref()).into_bytes(),
     ));
     to_write.push(("style.css".into(), site::STYLE.as_bytes().to_vec()));
+    // The sums cover the whole site, pages, feed and stylesheet included:
+    // `sha256sum -c` checks every file a reader gets, and the lines a run
+    // leaves alone (the stylesheet at least) are never none.
+    let listed: std::collections::BTreeSet<String> = sums.iter().map(|(p, _)| p.clone()).collect();
+    for (path, bytes) in &to_write {
+        if !listed.contains(path) {
+            sums.push((path.clone(), site::sha256(bytes)));
+        }
+    }
     let sums_text = site::sha256sums(&sums);
 
     // Before anything changes: the sums of the files this run leaves as

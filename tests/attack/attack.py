@@ -28,33 +28,96 @@ Attacks:
   http       requests against delib serve (traversal, methods, odd heads):
              answered with an expected status, the server stays up
   slowloris  slow connections holding the server: quick requests served
+  moved      a project moved or renamed, alone or with its output folder,
+             and two projects rendered in turn into one folder: every
+             document kept, none taken from the other project (issue 22)
+  forged     manifests, re-run records, site and @ctes manifests naming
+             files outside (absolute, ../, through a link): nothing outside
+             written or deleted
+  swap       a dossier's output folder (and a site's act folder) swapped
+             for a link to a folder outside while render and publish write
+             and delete: nothing outside written or deleted
+  special    a FIFO, a link or a device node where a file goes (export scdl
+             -o, a document, a page of the site): never replaced, never
+             waited on
+  killsite   kill -9 during publish and export actes: SHA256SUMS agrees with
+             the files right after the kill, no temporary file left after
+             the next run
+
+Each attack also counts, for the reliability table (docs/reliability.md):
+runs, panics, hangs (timeouts), files lost (documents that should be there
+and are not, or hold another project's text) and writes or deletions
+outside (a file outside the output folder created, changed or removed).
 """
-import os, random, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+import json, os, random, re, shutil, signal, socket, stat, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TIMEOUT = 60
-results = []  # (attack, figures, failures)
+results = []  # (attack, figures, failures, counts)
+# The counts of the attack running: runs, panics, hangs, files lost, outside.
+COUNTS = {}
 
 
-def run(args, cwd, timeout=TIMEOUT):
+def new_counts():
+    COUNTS.clear()
+    COUNTS.update(runs=0, panics=0, hangs=0, lost=0, outside=0)
+
+
+def count(code, err):
+    """Counts one execution of delib by its exit code and stderr."""
+    COUNTS["runs"] += 1
+    if code == "timeout":
+        COUNTS["hangs"] += 1
+    elif bad_exit(code, err):
+        COUNTS["panics"] += 1
+
+
+def run(args, cwd, timeout=TIMEOUT, stdin=None):
     """Runs delib; returns (exit code or 'timeout', stderr text)."""
     try:
-        p = subprocess.run([BIN] + args, cwd=cwd, capture_output=True, timeout=timeout)
-        return p.returncode, p.stderr.decode("utf-8", "replace")
+        p = subprocess.run([BIN] + args, cwd=cwd, capture_output=True, timeout=timeout,
+                           stdin=stdin if stdin is not None else subprocess.DEVNULL)
+        code, err = p.returncode, p.stderr.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
-        return "timeout", ""
+        code, err = "timeout", ""
+    count(code, err)
+    return code, err
 
 
 def report(name, figures, failures):
-    results.append((name, figures, failures))
+    counts = dict(COUNTS)
+    results.append((name, figures, failures, counts))
     status = "ok" if not failures else f"{len(failures)} FAILED"
-    print(f"{name:11} {figures} — {status}", flush=True)
+    tally = ", ".join(f"{k} {v}" for k, v in counts.items())
+    print(f"{name:11} {figures} [{tally}] — {status}", flush=True)
     for f in failures[:10]:
         print(f"    {f}", flush=True)
 
 
 def bad_exit(code, err):
     return code not in (0, 1, 2) or "panicked" in err or "RUST_BACKTRACE" in err
+
+
+def tree(d):
+    """Every file, link and special file under d (not following links), by
+    relative path, with its kind and bytes: what must not change outside."""
+    out = {}
+    for dp, dns, fs in os.walk(d):
+        for n in fs + [x for x in dns if os.path.islink(os.path.join(dp, x))]:
+            p = os.path.join(dp, n)
+            rel = os.path.relpath(p, d)
+            if os.path.islink(p):
+                out[rel] = ("link", os.readlink(p))
+            elif os.path.isfile(p):
+                out[rel] = ("file", open(p, "rb").read())
+            else:
+                out[rel] = ("special", None)
+    return out
+
+
+def outside_changes(before, after):
+    """Files created, changed or removed between two trees."""
+    return sum(1 for k in set(before) | set(after) if before.get(k) != after.get(k))
 
 
 def copy_examples(dst):
@@ -226,7 +289,7 @@ def attack_paths(work, _n):
         cases.append(("partenaires", base + conv.format(toml_str(target))))
     for target in ["../victim", secret_dir, "tpl"]:
         cases.append(("templates", base + f"\n[rendu]\ntemplates = {toml_str(target)}\n"))
-    for target in ["../victim", secret_dir, "..", "/tmp/../" + secret_dir.lstrip("/")]:
+    for target in ["../victim", secret_dir, "..", "/tmp/../" + secret_dir.lstrip("/"), ".", "./", "a/../.."]:
         cases.append(("sortie", base + f"\n[rendu]\nsortie = {toml_str(target)}\n"))
     for target in ["../victim/secret.txt", "lien.png"]:
         cases.append(("logo", base.replace("[deliberation]", f"[collectivite]\nlogo = {toml_str(target)}\n\n[deliberation]", 1)))
@@ -234,8 +297,10 @@ def attack_paths(work, _n):
     before = sorted(os.listdir(secret_dir))
     for k, (what, text) in enumerate(cases):
         open(os.path.join(proj, "x.toml"), "w", encoding="utf-8").write(text)
+        codes = []
         for cmd in (["check", "x.toml"], ["render", "x.toml", "-q"]):
             code, err = run(cmd, proj)
+            codes.append(code)
             if code == "timeout" or bad_exit(code, err):
                 failures.append(f"{what} case {k}: {cmd[0]} exit {code}")
             if "SECRET" in err:
@@ -247,8 +312,20 @@ def attack_paths(work, _n):
                     failures.append(f"{what} case {k}: {os.path.relpath(p, proj)} holds the file outside the project")
         if sorted(os.listdir(secret_dir)) != before:
             failures.append(f"{what} case {k}: wrote into the folder outside the project")
+            COUNTS["outside"] += 1
             before = sorted(os.listdir(secret_dir))
-    report("paths", f"{len(cases)} path and symlink cases, {2 * len(cases)} executions", failures)
+        if what == "sortie" and codes[0] != codes[1]:
+            failures.append(f"sortie case {k}: check exit {codes[0]}, render exit {codes[1]}")
+    # A bare file name from a sub-folder keeps its `..` (séance of the project).
+    os.makedirs(os.path.join(proj, "sub"), exist_ok=True)
+    open(os.path.join(proj, "seance.toml"), "w").write("date = 2009-11-12\nmembres_en_exercice = 45\npresents = 38\n")
+    open(os.path.join(proj, "sub/c.toml"), "w", encoding="utf-8").write(
+        base.replace(seance_block, 'seance = "../seance.toml"\n\n'))
+    code, err = run(["check", "c.toml"], os.path.join(proj, "sub"))
+    if code not in (0, 1) or "seance.toml" in err and "introuvable" in err:
+        failures.append(f"bare file name from a sub-folder: exit {code} {err[-200:]!r}")
+    report("paths", f"{len(cases)} path and symlink cases (check and render agree on sortie), "
+           f"{2 * len(cases) + 1} executions", failures)
 
 
 # ------------------------------------------------------------------ kill
@@ -291,13 +368,16 @@ def attack_kill(work, kills):
     for k in range(kills):
         p = subprocess.Popen([BIN, "render", d, "-o", out, "-q", "--force"], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
+        COUNTS["runs"] += 1
         time.sleep(rng.uniform(0.05, 1.5))
         p.send_signal(signal.SIGKILL)
         p.wait()
         code, err = run(["render", d, "-o", out, "-q"], work)
         if code != 0:
             failures.append(f"kill {k}: re-run exit {code} {err[-200:]!r}")
-        failures += [f"kill {k}: {b}" for b in complete(out)]
+        bad = complete(out)
+        COUNTS["lost"] += sum(1 for b in bad if b.startswith("truncated"))
+        failures += [f"kill {k}: {b}" for b in bad]
     report("kill", f"{kills} kill -9 during a 60-dossier batch, each followed by a re-run", failures)
 
 
@@ -316,6 +396,7 @@ def attack_concurrent(work, pairs):
                 failures.append(f"pair {k}: timeout")
                 continue
             codes[p.returncode] = codes.get(p.returncode, 0) + 1
+            count(p.returncode, err.decode("utf-8", "replace"))
             if p.returncode != 0:
                 failures.append(f"pair {k}: exit {p.returncode} {err.decode('utf-8', 'replace')[-200:]!r}")
         failures += [f"pair {k}: {b}" for b in complete(out)]
@@ -378,6 +459,7 @@ def attack_http(work, n):
         raw = f"{method} {path} HTTP/1.1\r\n" + (f"Host: {host}\r\n" if host else "") + "\r\n"
         if rng.random() < 0.1:
             raw = rng.choice(["\r\n\r\n", "GET\r\n\r\n", "G" * 20000, "GET / HTTP/9.9\r\n\r\n", "\x00\x01\x02\r\n\r\n"])
+        COUNTS["runs"] += 1
         try:
             data = request(port, raw.encode("utf-8", "surrogateescape"))
         except OSError as e:
@@ -393,6 +475,7 @@ def attack_http(work, n):
             failures.append(f"request {i}: /etc/passwd served for {raw[:60]!r}")
     if p.poll() is not None:
         failures.append(f"server stopped (exit {p.returncode})")
+        COUNTS["panics"] += 1
     p.kill()
     report("http", f"{n} requests, statuses {dict(sorted(statuses.items()))}", failures)
 
@@ -431,6 +514,9 @@ def attack_slowloris(work, n):
             status = type(e).__name__
         dt = time.time() - t
         times.append(dt)
+        COUNTS["runs"] += 1
+        if dt > 5:
+            COUNTS["hangs"] += 1
         if status != "200" or dt > 1:
             failures.append(f"quick request {i}: {status} after {dt:.2f} s")
         time.sleep(0.3)
@@ -439,6 +525,345 @@ def attack_slowloris(work, n):
         failures.append("server stopped")
     p.kill()
     report("slowloris", f"{n} slow clients ({opened[0]} connections), 6 quick requests, slowest {max(times) * 1000:.0f} ms", failures)
+
+
+# ----------------------------------------------------------------- moved
+def ivry_project(d, marker, extra):
+    """The Ivry example at d, its objet marked, with `extra` more acts."""
+    shutil.copytree(os.path.join(ROOT, "inputs/ivry-sur-seine"), d)
+    src = os.path.join(d, "cmpp-college-moliere.toml")
+    text = open(src, encoding="utf-8").read().replace("collège Molière\"", f"collège Molière {marker}\"")
+    open(src, "w", encoding="utf-8").write(text)
+    for i in range(extra):
+        open(os.path.join(d, f"acte-{i}.toml"), "w", encoding="utf-8").write(
+            text.replace("2009-11-12/27", f"2009-11-12/{100 + i}"))
+
+
+def documents(out):
+    """The documents under out (hidden files left out), by relative path."""
+    return {k: v for k, v in tree(out).items() if not any(p.startswith(".") for p in k.split(os.sep))}
+
+
+def lost_between(expected, now):
+    """Documents expected and missing, or holding other bytes."""
+    return [k for k, v in expected.items() if now.get(k) != v]
+
+
+def attack_moved(work, n):
+    rng = random.Random(22)
+    failures = []
+    victim = os.path.join(work, "victim")
+    os.makedirs(victim)
+    open(os.path.join(victim, "notes.txt"), "w").write("à garder")
+    guard = tree(victim)
+    for k in range(n):
+        w = os.path.join(work, str(k))
+        os.makedirs(w)
+        extra = rng.randint(0, 3)
+        ivry_project(os.path.join(w, "a"), f"A{k}", extra)
+        ivry_project(os.path.join(w, "b"), f"B{k}", rng.randint(0, 3))
+        fmt = ["--format", rng.choice(["md", "md,html", "md,html,pdf"])]
+        code, err = run(["render", "a", "-o", "out", "-q"] + fmt, w)
+        expected = documents(os.path.join(w, "out"))
+        step = rng.choice(["move", "move-with-output", "other-project", "rename-folder"])
+        if step == "move":
+            os.rename(os.path.join(w, "a"), os.path.join(w, "a2"))
+            code, err = run(["render", "a2", "-o", "out"] + fmt, w)
+        elif step == "rename-folder":
+            os.rename(w, w + "-renamed")
+            w = w + "-renamed"
+            code, err = run(["render", "a", "-o", "out"] + fmt, w)
+        elif step == "move-with-output":
+            shutil.rmtree(os.path.join(w, "out"))
+            run(["render", "."] + fmt + ["-q"], os.path.join(w, "a"))
+            expected = documents(os.path.join(w, "a/output"))
+            os.rename(os.path.join(w, "a"), os.path.join(w, "a2"))
+            code, err = run(["render", "."] + fmt, os.path.join(w, "a2"))
+            lost = lost_between(expected, documents(os.path.join(w, "a2/output")))
+            COUNTS["lost"] += len(lost)
+            if lost or "rien à refaire" not in err:
+                failures.append(f"{k} {step}: {len(lost)} documents lost or changed {err[-200:]!r}")
+            continue
+        else:
+            run(["render", "b", "-o", "out", "-q"] + fmt, w)
+            code, err = run(["render", "a", "-o", "out"] + fmt, w)
+        now = documents(os.path.join(w, "out"))
+        lost = lost_between(expected, now)
+        COUNTS["lost"] += len(lost)
+        if lost:
+            failures.append(f"{k} {step}: {len(lost)} documents lost or another project's, e.g. {lost[0]}")
+        if step != "other-project" and ("supprimé   " in err or "rien à refaire" not in err):
+            failures.append(f"{k} {step}: not « rien à refaire » after a move: {err[-200:]!r}")
+    if tree(victim) != guard:
+        COUNTS["outside"] += outside_changes(guard, tree(victim))
+        failures.append("a file outside changed")
+    report("moved", f"{n} projects moved, renamed or sharing an output folder", failures)
+
+
+# ---------------------------------------------------------------- forged
+def attack_forged(work, n):
+    rng = random.Random(23)
+    failures = []
+    victim = os.path.join(work, "victim")
+    os.makedirs(os.path.join(victim, "actes/x"))
+    for name in ["secret.txt", "deliberation.md", "actes/x/index.html", "actes/x/deliberation.pdf"]:
+        open(os.path.join(victim, name), "w").write("secret")
+    copy_examples(os.path.join(work, "in"))
+    run(["render", "in", "-o", "out", "-q"], work)
+    run(["publish", "in", "-o", "site", "-q"], work)
+    run(["export", "actes", "in", "-o", "actes", "-q", "--inclure-transmis"], work)
+    os.symlink(victim, os.path.join(work, "out", "lien"))
+    guard = tree(victim)
+    sha = "0" * 64
+    hostile = [victim, os.path.join(victim, "secret.txt"), "../victim", "../victim/secret.txt",
+               "a/../../victim", "lien", "lien/secret.txt", "/", "..", ".", "", "./../victim",
+               "actes/../../victim", "seances/../../victim/secret.txt", "actes/%2E%2E/%2E%2E/victim/"]
+    for k in range(n):
+        which = rng.choice(["render", "relance", "site", "actes"])
+        p = rng.choice(hostile)
+        q = rng.choice(hostile)
+        old = rng.random() < 0.5  # the shapes of the version before, keyed by absolute path
+        if which == "render" and old:
+            m = {"version": 2, "dossiers": {os.path.join(work, "in/gone.toml"): {"dir": p, "inputs": "", "files": {
+                rng.choice(["secret.txt", "../secret.txt"]): {"inputs": "", "bytes": "x"}}}}}
+            path, cmd = os.path.join(work, "out/.delib-manifest.json"), ["render", "in", "-o", "out", "-q"]
+        elif which == "render":
+            m = {"version": 3, "dossiers": {p: {"source": q, "inputs": "", "files": {
+                rng.choice(["secret.txt", "../secret.txt", q]): {"inputs": "", "bytes": "x"}}}},
+                 "seances": {q: {"source": "", "files": {}}}}
+            path, cmd = os.path.join(work, "out/.delib-manifest.json"), ["render", "in", "-o", "out", "-q"]
+        elif which == "relance":
+            m = {"version": 1, "key": "0", "deps": [p, q], "files": [p, q], "dossiers": 1, "seances": 0,
+                 "unchanged": 1, "report": ""}
+            path, cmd = os.path.join(work, "out/.delib-relance.json"), ["render", "in", "-o", "out", "-q"]
+        elif which == "site":
+            doc = {"title": "t", "pdf": {"name": rng.choice(["secret.txt", "../secret.txt"]), "sha256": sha, "size": 1},
+                   "html": {"name": "deliberation.md", "sha256": sha, "size": 1}}
+            act = p if p.endswith("/") else p + "/"
+            m = {"acts": {act: {"inputs": "", "docs": [doc]}}, "seances": [q, os.path.join(victim, "secret.txt")]} \
+                if old else {"version": 2, "acts": {act: {"inputs": "", "docs": [doc], "page": sha}}, "seances": {q: sha}}
+            path, cmd = os.path.join(work, "site/.delib-site.json"), ["publish", "in", "-o", "site", "-q"]
+        else:
+            m = {"version": 3, "dossiers": {p: {"source": rng.choice(["../in/x.toml", q]), "inputs": "",
+                 "files": {"secret.txt": {"inputs": "", "bytes": "x"}}}}}
+            path, cmd = os.path.join(work, "actes/.delib-actes.json"), \
+                ["export", "actes", "in", "-o", "actes", "-q", "--inclure-transmis"]
+        text = json.dumps(m) if rng.random() < 0.9 else json.dumps(m)[: rng.randint(0, 40)]
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "w").write(text)
+        code, err = run(cmd, work)
+        if code == "timeout" or bad_exit(code, err):
+            failures.append(f"{k} {which}: exit {code} {err[-200:]!r}")
+        now = tree(victim)
+        if now != guard:
+            COUNTS["outside"] += outside_changes(guard, now)
+            failures.append(f"{k} {which}: {p!r} / {q!r} changed a file outside")
+            guard = now
+    report("forged", f"{n} forged manifests, re-run records, site and @ctes manifests", failures)
+
+
+# ------------------------------------------------------------------ swap
+def swapper(real, link, target, stop, rng):
+    """Swaps the folder `real` for a link to `target` and back, until stop."""
+    keep = real + ".garde"
+    while not stop.is_set():
+        try:
+            if os.path.isdir(real) and not os.path.islink(real):
+                os.rename(real, keep)
+                os.symlink(target, link)
+            else:
+                os.unlink(link)
+                os.rename(keep, real)
+        except OSError:
+            pass
+        stop.wait(rng.uniform(0.0005, 0.005))
+    if os.path.islink(link):
+        os.unlink(link)
+    if os.path.isdir(keep) and not os.path.exists(real):
+        os.rename(keep, real)
+
+
+def attack_swap(work, n):
+    rng = random.Random(24)
+    failures = []
+    d = batch(work, 6)
+    out = os.path.join(work, "out")
+    victim = os.path.join(work, "victim")
+    copy_examples(os.path.join(work, "in"))
+    site = os.path.join(work, "site")
+    ivry = os.path.join(work, "in/ivry-sur-seine/cmpp-college-moliere.toml")
+    ivry_text = open(ivry, encoding="utf-8").read()
+    run(["render", d, "-o", out, "-q", "--format", "md,html"], work)
+    run(["publish", "in", "-o", site, "-q"], work)
+    for k in range(n):
+        which = ["write", "delete", "site"][k % 3]
+        if which == "site":
+            folder = os.path.join(site, "actes/ivry-sur-seine/cmpp-college-moliere")
+        else:
+            folder = os.path.join(out, f"dossier-{rng.randrange(6):04}")
+        shutil.rmtree(victim, ignore_errors=True)
+        # The victim holds the very files delib wrote: same bytes, same hashes.
+        shutil.copytree(folder, victim)
+        open(os.path.join(victim, "notes.txt"), "w").write("à garder")
+        guard = tree(victim)
+        name = os.path.basename(folder)
+        if which == "delete":
+            os.rename(os.path.join(d, name + ".toml"), os.path.join(work, name + ".toml"))
+        elif which == "site":
+            open(ivry, "w", encoding="utf-8").write(ivry_text.replace("[deliberation.vote]\nunanimite = true\n", ""))
+        stop = threading.Event()
+        t = threading.Thread(target=swapper, args=(folder, folder, victim, stop, random.Random(k)))
+        t.start()
+        try:
+            if which == "write":
+                code, err = run(["render", d, "-o", out, "-q", "--force", "--format", "md,html"], work)
+            elif which == "delete":
+                code, err = run(["render", d, "-o", out, "-q", "--format", "md,html"], work)
+            else:
+                code, err = run(["publish", "in", "-o", site, "-q"], work)
+        finally:
+            stop.set()
+            t.join()
+        if code == "timeout" or bad_exit(code, err):
+            failures.append(f"{k} {which}: exit {code} {err[-200:]!r}")
+        now = tree(victim)
+        if now != guard:
+            COUNTS["outside"] += outside_changes(guard, now)
+            failures.append(f"{k} {which}: {outside_changes(guard, now)} files outside written or deleted")
+        # Back as it was for the next round.
+        if which == "delete":
+            os.rename(os.path.join(work, name + ".toml"), os.path.join(d, name + ".toml"))
+            run(["render", d, "-o", out, "-q", "--format", "md,html"], work)
+        elif which == "site":
+            open(ivry, "w", encoding="utf-8").write(ivry_text)
+            run(["publish", "in", "-o", site, "-q"], work)
+    report("swap", f"{n} renders and publishes writing or deleting while a folder is swapped for a link",
+           failures)
+
+
+# --------------------------------------------------------------- special
+def attack_special(work, n):
+    rng = random.Random(25)
+    failures = []
+    copy_examples(os.path.join(work, "in"))
+    victim = os.path.join(work, "victim.txt")
+    open(victim, "w").write("à garder")
+    run(["render", "in/ivry-sur-seine", "-o", "out", "-q"], work)
+    run(["publish", "in", "-o", "site", "-q"], work)
+    targets = ["deliberations.csv", "out/cmpp-college-moliere/deliberation.md",
+               "out/cmpp-college-moliere/rapport.pdf", "site/atom.xml", "site/style.css",
+               "site/actes/ivry-sur-seine/cmpp-college-moliere/deliberation.html"]
+    kinds = ["fifo", "link", "dir"] + (["device"] if os.geteuid() == 0 else [])
+    for k in range(n):
+        target = rng.choice(targets)
+        kind = rng.choice(kinds)
+        path = os.path.join(work, target)
+        if os.path.lexists(path):
+            shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
+        if kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "link":
+            os.symlink(victim, path)
+        elif kind == "dir":
+            os.mkdir(path)
+        else:
+            os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # like /dev/null, in the temporary folder
+        if target.endswith(".csv"):
+            cmd = ["export", "scdl", "in", "-o", target, "-q"]
+        elif target.startswith("out/"):
+            cmd = ["render", "in/ivry-sur-seine", "-o", "out", "-q", "--force"]
+        else:
+            cmd = ["publish", "in", "-o", "site", "-q", "--force"]
+        code, err = run(cmd, work, timeout=30)
+        kept = {"fifo": stat.S_ISFIFO, "link": stat.S_ISLNK, "dir": stat.S_ISDIR, "device": stat.S_ISCHR}[kind]
+        if code == "timeout" or bad_exit(code, err):
+            failures.append(f"{k} {kind} at {target}: exit {code}")
+        if not kept(os.lstat(path).st_mode):
+            failures.append(f"{k} {kind} at {target}: replaced")
+            COUNTS["outside"] += 1
+        if open(victim).read() != "à garder":
+            failures.append(f"{k} {kind} at {target}: written through the link")
+            COUNTS["outside"] += 1
+            open(victim, "w").write("à garder")
+        if code == 0:
+            failures.append(f"{k} {kind} at {target}: exit 0, the refusal not said")
+        os.rmdir(path) if kind == "dir" else os.unlink(path)
+    report("special", f"{n} FIFOs, links, folders{' and device nodes' if 'device' in kinds else ''} "
+           f"where a file goes", failures)
+
+
+# -------------------------------------------------------------- killsite
+def sums_agree(site):
+    """Lines of SHA256SUMS whose file does not hash to them (0: all agree)."""
+    sums = os.path.join(site, "SHA256SUMS")
+    if not os.path.exists(sums):
+        return 0
+    p = subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=site, capture_output=True, text=True)
+    return 0 if p.returncode == 0 else max(1, p.stdout.count("FAILED"))
+
+
+def attack_killsite(work, kills):
+    copy_examples(os.path.join(work, "in"))
+    d = batch(work, 20)
+    # The batch's acts are published today: a site of 20 acts to kill.
+    site = os.path.join(work, "site")
+    actes = os.path.join(work, "actes")
+    rng = random.Random(26)
+    failures = []
+    cmds = {"publish": ["publish", d, "-o", site, "-q", "--force"],
+            "actes": ["export", "actes", d, "-o", actes, "-q", "--inclure-transmis"]}
+    for cmd in cmds.values():
+        run(cmd, work)
+
+    def inodes(folder):
+        return {os.path.join(dp, f): os.stat(os.path.join(dp, f)).st_ino
+                for dp, _, fs in os.walk(folder) for f in fs if not f.startswith(".")}
+    dossiers = sorted(os.path.join(d, f) for f in os.listdir(d) if f.startswith("dossier-"))
+    disagree = 0
+    for k in range(kills):
+        which = rng.choice(["publish", "actes"])
+        # Every act changes: the killed run has files to replace.
+        for f in dossiers:
+            text = open(f, encoding="utf-8").read()
+            text = re.sub(r'en difficulté( \(version \d+\))?"', f'en difficulté (version {k})"', text)
+            open(f, "w", encoding="utf-8").write(text)
+        folder = site if which == "publish" else actes
+        before = inodes(folder)
+        p = subprocess.Popen([BIN] + cmds[which], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        COUNTS["runs"] += 1
+        # Everything is rendered in memory first: kill once the first file
+        # is replaced (a new inode), a moment into the writes.
+        deadline = time.time() + TIMEOUT
+        while p.poll() is None and time.time() < deadline:
+            try:
+                if inodes(folder) != before:
+                    break
+            except OSError:
+                break
+            time.sleep(0.0005)
+        time.sleep(rng.uniform(0, 0.01))
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        bad = sums_agree(site)
+        if bad:
+            disagree += 1
+            failures.append(f"kill {k} ({which}): SHA256SUMS disagrees with {bad} files right after the kill")
+        again = ["publish", d, "-o", site, "-q"] if which == "publish" else \
+            ["export", "actes", d, "-o", actes, "-q", "--inclure-transmis"]
+        code, err = run(again, work)
+        if code not in (0, 1):
+            failures.append(f"kill {k} ({which}): re-run exit {code} {err[-200:]!r}")
+        for folder in (site, actes):
+            for dp, _, fs in os.walk(folder):
+                for f in fs:
+                    if f.endswith(".tmp"):
+                        failures.append(f"kill {k} ({which}): {os.path.relpath(os.path.join(dp, f), work)} left")
+        if sums_agree(site):
+            failures.append(f"kill {k} ({which}): SHA256SUMS disagrees after the re-run")
+        bad = complete(site) + complete(actes)
+        COUNTS["lost"] += sum(1 for b in bad if b.startswith("truncated"))
+    report("killsite", f"{kills} kill -9 during the writes of publish or export actes, each followed by a "
+           f"re-run; SHA256SUMS disagreeing with the files right after a kill: {disagree}", failures)
 
 
 ATTACKS = {
@@ -450,6 +875,11 @@ ATTACKS = {
     "concurrent": (attack_concurrent, 3),
     "http": (attack_http, 200),
     "slowloris": (attack_slowloris, 100),
+    "moved": (attack_moved, 4),
+    "forged": (attack_forged, 12),
+    "swap": (attack_swap, 3),
+    "special": (attack_special, 8),
+    "killsite": (attack_killsite, 3),
 }
 
 
@@ -463,16 +893,21 @@ def main():
     scale = int(args[args.index("--scale") + 1]) if "--scale" in args else 1
     only = args[args.index("--only") + 1].split(",") if "--only" in args else list(ATTACKS)
     for name in only:
-        fn, count = ATTACKS[name]
+        fn, base = ATTACKS[name]
         work = tempfile.mkdtemp(prefix=f"delib-attack-{name}-")
+        new_counts()
         try:
-            n = count * scale if name not in ("paths", "huge") else (count * min(scale, 10) if name == "huge" else count)
+            n = base * scale if name not in ("paths", "huge") else (base * min(scale, 10) if name == "huge" else base)
             fn(work, n)
         except Exception as e:  # an attack that breaks is a failure, not a crash of the script
             report(name, "attack script error", [repr(e)])
         finally:
             shutil.rmtree(work, ignore_errors=True)
     failed = [r for r in results if r[2]]
+    print("\n| attack | runs | panics | hangs | files lost | written or deleted outside |")
+    print("|---|---|---|---|---|---|")
+    for name, _, _, c in results:
+        print(f"| {name} | {c['runs']} | {c['panics']} | {c['hangs']} | {c['lost']} | {c['outside']} |")
     print(f"attacks: {len(results)}, failed: {len(failed)}")
     sys.exit(1 if failed else 0)
 
