@@ -225,11 +225,10 @@ pub fn with_seance<R>(
             return Err(u.diagnostics.clone());
         };
         let t = sets.of(l).map_err(|d| vec![d])?;
-        partners.push(
-            l.partenaires
-                .as_ref()
-                .map(|src| crate::partners::parse(src, t.partner_columns()).0),
-        );
+        partners.push(l.partenaires.as_ref().map(|src| {
+            let pp = crate::partners::per_partner_annexes(&l.dossier);
+            crate::partners::parse(src, t.partner_columns(), &pp).0
+        }));
     }
     let items: Vec<crate::seance::Item> = members
         .iter()
@@ -519,14 +518,15 @@ pub fn plan(
     let templates = sets.of(l)?;
     let (partners, partner_findings) = match &l.partenaires {
         Some(src) => {
-            let (rows, found) = crate::partners::parse(src, templates.partner_columns());
+            let pp = crate::partners::per_partner_annexes(&l.dossier);
+            let (rows, found) = crate::partners::parse(src, templates.partner_columns(), &pp);
             (Some(rows), found)
         }
         None => (None, Vec::new()),
     };
     let inputs = dossier_inputs(l, tool);
     let css = Hash::default().feed(templates.text("style.css").as_bytes());
-    let docs = build::documents(model, partners.as_deref())
+    let docs: Vec<Planned> = build::documents(model, partners.as_deref())
         .into_iter()
         .map(|doc| {
             let mut h = inputs
@@ -548,6 +548,15 @@ pub fn plan(
             }
         })
         .collect();
+    // Two documents of one dossier in one file, whatever made it (the
+    // partners' rows are already kept apart): refused, never one lost.
+    if let Some(stem) = duplicate_stem(docs.iter().map(|d| &d.doc)) {
+        return Err(Diagnostic::error(
+            "nom-en-double",
+            format!("deux documents du dossier s'écriraient dans le même fichier {stem}"),
+        )
+        .in_file(&l.source));
+    }
     Ok(Plan {
         context: build::context(model)?,
         templates,
@@ -555,6 +564,12 @@ pub fn plan(
         partner_findings,
         docs,
     })
+}
+
+/// The first file stem two documents share, if any.
+fn duplicate_stem<'a>(docs: impl Iterator<Item = &'a Doc>) -> Option<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    docs.map(|d| d.stem.as_str()).find(|s| !seen.insert(*s))
 }
 
 /// Renders one planned document in `formats`, in memory. A panic in a
@@ -586,6 +601,27 @@ pub fn render_doc(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_documents_in_one_file_are_found() {
+        let doc = |stem: &str| Doc {
+            kind: crate::build::Kind::Deliberation,
+            stem: stem.to_owned(),
+            partner: None,
+        };
+        let docs = [
+            doc("rapport"),
+            doc("convention-x-annexe-1"),
+            doc("deliberation"),
+        ];
+        assert_eq!(duplicate_stem(docs.iter()), None);
+        let docs = [
+            doc("convention-x-annexe-1"),
+            doc("a"),
+            doc("convention-x-annexe-1"),
+        ];
+        assert_eq!(duplicate_stem(docs.iter()), Some("convention-x-annexe-1"));
+    }
 
     #[test]
     fn a_released_model_is_gone_but_the_dossier_did_not_fail() {

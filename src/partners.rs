@@ -6,7 +6,7 @@
 
 use crate::diag::{Diagnostic, Source};
 use crate::input::Partie;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -153,11 +153,23 @@ pub fn unusable(diags: &[Diagnostic]) -> bool {
         .any(|d| matches!(d.code, "partenaires-vide" | "partenaires-colonne-nom"))
 }
 
+/// The numbers of the dossier's annexes made once per partner
+/// (`par_partenaire`), whose files are named after each partner.
+pub fn per_partner_annexes(d: &crate::input::Dossier) -> Vec<usize> {
+    d.annexes
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.par_partenaire)
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
 /// Reads the partners; rows in error are reported and left out.
 /// `extra_allowed` are the columns the templates use besides the party fields.
 pub fn parse(
     src: &Arc<Source>,
     extra_allowed: &HashSet<String>,
+    per_partner: &[usize],
 ) -> (Vec<Partner>, Vec<Diagnostic>) {
     let text = src.text.strip_prefix('\u{feff}').unwrap_or(&src.text);
     let bom = src.text.len() - text.len();
@@ -222,7 +234,11 @@ pub fn parse(
         );
         return (Vec::new(), diags);
     }
-    let mut seen: HashSet<String> = HashSet::new();
+    // Every file stem a kept row makes (its convention and its annexes made
+    // per partner), and what makes it: two rows whose files would be the
+    // same file, whatever makes it (« X » twice, or « X annexe 2 » beside
+    // the annex 2 of « X »), are refused, the second one left out.
+    let mut taken: HashMap<String, (String, bool)> = HashMap::new();
     let mut out = Vec::new();
     for (row_span, fields) in rows {
         let mut map = BTreeMap::new();
@@ -279,16 +295,39 @@ pub fn parse(
         } else {
             s
         };
-        if !seen.insert(s.clone()) {
-            diags.push(
+        let stems: Vec<(String, String)> = std::iter::once((
+            format!("convention-{s}"),
+            format!("la convention de « {nom} »"),
+        ))
+        .chain(per_partner.iter().map(|n| {
+            (
+                format!("convention-{s}-annexe-{n}"),
+                format!("l'annexe {n} de « {nom} »"),
+            )
+        }))
+        .collect();
+        let clash = stems
+            .iter()
+            .find_map(|(stem, _)| Some((stem, taken.get(stem)?)));
+        if let Some((stem, (what, convention))) = clash {
+            let d = if *convention && *stem == stems[0].0 {
                 Diagnostic::error(
                     "partenaires-doublon",
                     format!("« {nom} » donnerait le même fichier qu'une ligne précédente (convention-{s})"),
                 )
-                .at(src, nom_span)
-                .hint("deux partenaires ne peuvent pas porter le même nom ; précisez-le (ville, numéro…)"),
-            );
+                .hint("deux partenaires ne peuvent pas porter le même nom ; précisez-le (ville, numéro…)")
+            } else {
+                Diagnostic::error(
+                    "partenaires-doublon",
+                    format!("« {nom} » donnerait le même fichier que {what} ({stem})"),
+                )
+                .hint("deux documents ne peuvent pas porter le même nom ; précisez le nom du partenaire (ville, numéro…)")
+            };
+            diags.push(d.at(src, nom_span));
             continue;
+        }
+        for (k, (stem, what)) in stems.into_iter().enumerate() {
+            taken.insert(stem, (what, k == 0));
         }
         let get = |k: &str| map.get(k).cloned();
         let partie = Partie {
@@ -332,7 +371,7 @@ mod tests {
         let s = src(
             "nom;adresse;representant\n\"École Jean Jaurès\";\"1, rue \"\"Haute\"\"\";Mme A\r\n\nCollège Molière;2 rue Basse;M. B\n",
         );
-        let (rows, diags) = parse(&s, &HashSet::new());
+        let (rows, diags) = parse(&s, &HashSet::new(), &[]);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].partie.nom, "École Jean Jaurès");
@@ -344,7 +383,7 @@ mod tests {
     #[test]
     fn bad_rows_are_reported_where_they_are_and_skipped() {
         let s = src("nom,qualitee,adresse\nA,x,1\n,y,2\nA,z,3\nB,w,4\n");
-        let (rows, diags) = parse(&s, &HashSet::new());
+        let (rows, diags) = parse(&s, &HashSet::new(), &[]);
         let codes: Vec<_> = diags
             .iter()
             .map(|d| (d.code, d.location().map(|(_, l, c)| (l, c))))
@@ -369,7 +408,7 @@ mod tests {
     fn template_columns_are_allowed() {
         let s = src("nom,jours\nA,mardi\n");
         let allowed: HashSet<String> = ["jours".to_owned()].into();
-        let (rows, diags) = parse(&s, &allowed);
+        let (rows, diags) = parse(&s, &allowed, &[]);
         assert!(diags.is_empty());
         assert_eq!(rows[0].columns["jours"], "mardi");
     }

@@ -84,7 +84,8 @@ fn render_checks(u: &Unit, project: &Project) -> Vec<Diagnostic> {
     };
     let Some(model) = &u.model else {
         if let Some(src) = &l.partenaires {
-            out.extend(crate::partners::parse(src, t.partner_columns()).1);
+            let pp = crate::partners::per_partner_annexes(&l.dossier);
+            out.extend(crate::partners::parse(src, t.partner_columns(), &pp).1);
         }
         return out;
     };

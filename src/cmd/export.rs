@@ -309,7 +309,10 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
     for (act, base, mut entry, files) in packages {
         entry.source = source(act);
         let folder = out.folder(std::path::Path::new(&base)).with_context(|| {
-            format!("impossible d'écrire dans {}", out.root().join(&base).display())
+            format!(
+                "impossible d'écrire dans {}",
+                out.root().join(&base).display()
+            )
         })?;
         folder.clean();
         for (name, bytes) in &files {

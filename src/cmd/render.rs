@@ -142,36 +142,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     }
 
     // Output folders, and one sub-folder per dossier.
-    let mut claimed: HashMap<PathBuf, PathBuf> = HashMap::new();
-    let mut places: Vec<Result<(PathBuf, String), Diagnostic>> = Vec::with_capacity(units.len());
-    for u in &units {
-        let place = match &u.loaded {
-            // Not loaded: its findings stop it before its place matters.
-            None => Err(Diagnostic::error("erreur-interne", "dossier non chargé")),
-            Some(l) => {
-                engine::output_root(l, args.output.as_deref()).map(|root| (root, u.out.clone()))
-            }
-        };
-        let place = place.and_then(|(root, name)| {
-            match claimed.get(&root.join(&name)) {
-                Some(first) => Err(Diagnostic::error(
-                    "nom-en-double",
-                    format!(
-                        "{} et {} écriraient dans le même répertoire {}",
-                        first.display(),
-                        u.path.display(),
-                        root.join(&name).display()
-                    ),
-                )
-                .hint("renommez l'un des deux fichiers : le nom du dossier donne celui du répertoire de sortie")),
-                None => {
-                    claimed.insert(root.join(&name), u.path.clone());
-                    Ok((root, name))
-                }
-            }
-        });
-        places.push(place);
-    }
+    let places = place_all(&units, &seances, args);
     // Lock each output folder (in order, so two runs cannot deadlock) and read its manifest.
     let mut outputs = BTreeMap::new();
     let mut manifests: BTreeMap<PathBuf, Manifest> = BTreeMap::new();
@@ -436,6 +407,88 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         );
     }
     Ok(u8::from(failed > 0))
+}
+
+/// Where each dossier's outputs go: its output folder and sub-folder, or
+/// why it has none. Every collision of output names is found here, before
+/// anything is written, whatever makes it: two dossiers in one sub-folder
+/// (the same path under two folders given), a dossier in a séance's
+/// sub-folder, a dossier's sub-folder where another's document goes
+/// (`a/deliberation.md.toml` beside `a.toml`). The later one is refused.
+fn place_all(
+    units: &[Unit],
+    seances: &[FoundSeance],
+    args: &RenderArgs,
+) -> Vec<Result<(PathBuf, String), Diagnostic>> {
+    // The same folder however it is spelled (`out`, `./out`, its absolute path).
+    let key = |root: &Path, name: &str| -> PathBuf {
+        let joined = root.join(name);
+        std::path::absolute(&joined)
+            .unwrap_or(joined)
+            .components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect()
+    };
+    let mut places: Vec<Result<(PathBuf, String), Diagnostic>> = units
+        .iter()
+        .map(|u| match &u.loaded {
+            // Not loaded: its findings stop it before its place matters.
+            None => Err(Diagnostic::error("erreur-interne", "dossier non chargé")),
+            Some(l) => {
+                engine::output_root(l, args.output.as_deref()).map(|root| (root, u.out.clone()))
+            }
+        })
+        .collect();
+    let collision = |message: String| {
+        Diagnostic::error("nom-en-double", message).hint(
+            "renommez l'un des deux fichiers : le nom du dossier donne celui du répertoire de sortie",
+        )
+    };
+    // Who writes in each folder: the séances (in their first dossier's
+    // output folder), then the dossiers, in order.
+    let mut claimed: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for s in seances {
+        let root = engine::members_of_seance(units, &s.real)
+            .iter()
+            .find_map(|&i| places[i].as_ref().ok().map(|(r, _)| r.clone()));
+        if let Some(root) = root {
+            claimed
+                .entry(key(&root, &s.out))
+                .or_insert_with(|| s.path.clone());
+        }
+    }
+    for (u, place) in units.iter().zip(places.iter_mut()) {
+        let Ok((root, name)) = place else { continue };
+        let k = key(root, name);
+        if let Some(first) = claimed.get(&k) {
+            *place = Err(collision(format!(
+                "{} et {} écriraient dans le même répertoire {}",
+                first.display(),
+                u.path.display(),
+                root.join(name.as_str()).display()
+            )));
+        } else {
+            claimed.insert(k, u.path.clone());
+        }
+    }
+    for (u, place) in units.iter().zip(places.iter_mut()) {
+        let Ok((root, name)) = place else { continue };
+        let Some((parent, file)) = name.rsplit_once('/') else {
+            continue;
+        };
+        let document = Format::ALL
+            .iter()
+            .any(|f| file.ends_with(&format!(".{}", f.ext())));
+        if let Some(owner) = claimed.get(&key(root, parent)).filter(|_| document) {
+            *place = Err(collision(format!(
+                "le répertoire de sortie de {} serait {}, le nom d'un document de {}",
+                u.path.display(),
+                root.join(name.as_str()).display(),
+                owner.display()
+            )));
+        }
+    }
+    places
 }
 
 /// Prints discovery's findings (warnings only without `-q`), and adds them

@@ -40,6 +40,9 @@ Attacks:
   special    a FIFO, a link or a device node where a file goes (export scdl
              -o, a document, a page of the site): never replaced, never
              waited on
+  collide    partners' names that make the same file as another partner's
+             annex (« X » and « X annexe 1 »): refused at their row by check
+             and render, no convention lost
   killsite   kill -9 during publish and export actes: SHA256SUMS agrees with
              the files right after the kill, no temporary file left after
              the next run
@@ -792,6 +795,39 @@ def attack_special(work, n):
            f"where a file goes", failures)
 
 
+# --------------------------------------------------------------- collide
+def attack_collide(work, n):
+    rng = random.Random(27)
+    failures = []
+    proj = os.path.join(work, "p")
+    shutil.copytree(os.path.join(ROOT, "inputs/alsace"), proj)
+    dossier = os.path.join(proj, "soutien-parentalite.toml")
+    text = open(dossier, encoding="utf-8").read().replace("[[annexes]]\n", "[[annexes]]\npar_partenaire = true\n", 1)
+    open(dossier, "w", encoding="utf-8").write(text)
+    pieces = ["Alpha", "Alpha annexe 1", "Alpha-annexe-1", "Alpha annexe 2", "Beta", "Beta annexe 1 annexe 1",
+              "Beta annexe 1", "Gamma", "Le Gamma", "Gamma Annexe 1"]
+    for k in range(n):
+        names = rng.sample(pieces, rng.randint(2, 5))
+        open(os.path.join(proj, "partenaires.csv"), "w", encoding="utf-8").write(
+            "nom;representant\n" + "".join(f"{x};M. X\n" for x in names))
+        out = os.path.join(work, "out")
+        shutil.rmtree(out, ignore_errors=True)
+        c_code, c_err = run(["check", "soutien-parentalite.toml"], proj)
+        r_code, r_err = run(["render", "soutien-parentalite.toml", "-o", out, "--format", "md"], proj)
+        if c_code != r_code:
+            failures.append(f"{k} {names}: check exit {c_code}, render exit {r_code}")
+        folder = os.path.join(out, "soutien-parentalite")
+        texts = [open(os.path.join(folder, f), encoding="utf-8").read() for f in os.listdir(folder)] \
+            if os.path.isdir(folder) else []
+        for x in names:
+            if f"« {x} » donnerait" in r_err:
+                continue  # refused at its row, and said
+            if not any(f"**{x}**" in t for t in texts):
+                COUNTS["lost"] += 1
+                failures.append(f"{k} {names}: the convention of « {x} » is lost, and nothing said")
+    report("collide", f"{n} partners' lists whose names may make the same file as an annex", failures)
+
+
 # -------------------------------------------------------------- killsite
 def sums_agree(site):
     """Lines of SHA256SUMS whose file does not hash to them (0: all agree)."""
@@ -879,6 +915,7 @@ ATTACKS = {
     "forged": (attack_forged, 12),
     "swap": (attack_swap, 3),
     "special": (attack_special, 8),
+    "collide": (attack_collide, 8),
     "killsite": (attack_killsite, 3),
 }
 

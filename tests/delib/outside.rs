@@ -483,12 +483,182 @@ fn check_refuses_the_output_folder_render_refuses() {
 #[test]
 fn a_moved_project_keeps_its_actes_packages() {
     let t = crate::export::copy_inputs("moved-actes");
-    ok(&delib(&t, &["export", "actes", "inputs", "-o", "actes", "-q", "--inclure-transmis"]));
+    ok(&delib(
+        &t,
+        &[
+            "export",
+            "actes",
+            "inputs",
+            "-o",
+            "actes",
+            "-q",
+            "--inclure-transmis",
+        ],
+    ));
     let before = files(&t.join("actes"));
     assert!(!before.is_empty());
     std::fs::rename(t.join("inputs"), t.join("ailleurs")).unwrap();
-    let o = delib(&t, &["export", "actes", "ailleurs", "-o", "actes", "--inclure-transmis"]);
+    let o = delib(
+        &t,
+        &[
+            "export",
+            "actes",
+            "ailleurs",
+            "-o",
+            "actes",
+            "--inclure-transmis",
+        ],
+    );
     let err = stderr(&o);
     assert!(!err.contains("supprimé"), "{err}");
     assert!(files(&t.join("actes")) == before, "packages changed");
+}
+
+/// Partners « X » and « X annexe 1 » with a per-partner annex 1 would
+/// write one file twice (convention-x-annexe-1): the second row is refused
+/// at its line by check and by render, nothing is silently lost.
+#[test]
+fn a_partner_name_never_collides_with_another_partners_annex() {
+    let t = temp_dir("partner-collision");
+    copy_project("alsace", &t.join("p"));
+    let dossier = t.join("p/soutien-parentalite.toml");
+    let text = std::fs::read_to_string(&dossier).unwrap().replacen(
+        "[[annexes]]\n",
+        "[[annexes]]\npar_partenaire = true\n",
+        1,
+    );
+    std::fs::write(&dossier, text).unwrap();
+    std::fs::write(
+        t.join("p/partenaires.csv"),
+        "nom;representant\nLa Médiathèque;Mme A\nMédiathèque annexe 1;M. B\nAutre;Mme C\n",
+    )
+    .unwrap();
+    let o = delib(&t.join("p"), &["check", "soutien-parentalite.toml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("erreur[partenaires-doublon]"), "{err}");
+    assert!(
+        err.contains("« Médiathèque annexe 1 » donnerait le même fichier que l'annexe 1 de « La Médiathèque » (convention-mediatheque-annexe-1)"),
+        "{err}"
+    );
+    assert!(err.contains("partenaires.csv:3:1"), "{err}");
+    // The same row first: the other one is refused.
+    std::fs::write(
+        t.join("p/partenaires.csv"),
+        "nom;representant\nMédiathèque annexe 1;M. B\nLa Médiathèque;Mme A\n",
+    )
+    .unwrap();
+    let o = delib(
+        &t.join("p"),
+        &[
+            "render",
+            "soutien-parentalite.toml",
+            "-o",
+            "out",
+            "--format",
+            "md",
+        ],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("« La Médiathèque » donnerait le même fichier que la convention de « Médiathèque annexe 1 » (convention-mediatheque-annexe-1)"),
+        "{err}"
+    );
+    let md = std::fs::read_to_string(
+        t.join("p/out/soutien-parentalite/convention-mediatheque-annexe-1.md"),
+    )
+    .unwrap();
+    assert!(
+        md.contains("**Médiathèque annexe 1**"),
+        "the first row's convention, not overwritten"
+    );
+    assert!(
+        !t.join("p/out/soutien-parentalite/convention-mediatheque.md")
+            .exists()
+    );
+}
+
+/// Output names collide across dossiers too, whatever makes it: a dossier
+/// whose folder would be a document of another (`a/deliberation.md.toml`
+/// beside `a.toml`), a dossier in a séance's folder. The later one is
+/// refused before anything is written; the other's documents are whole.
+#[test]
+fn output_names_never_collide_across_dossiers_and_seances() {
+    let t = temp_dir("name-collisions");
+    copy_project("ivry-sur-seine", &t.join("p"));
+    second_dossier(&t.join("p"), "a.toml");
+    std::fs::create_dir(t.join("p/a")).unwrap();
+    let text = std::fs::read_to_string(t.join("p/cmpp-college-moliere.toml")).unwrap();
+    std::fs::write(
+        t.join("p/a/deliberation.md.toml"),
+        text.replace("2009-11-12/27", "2009-11-12/29"),
+    )
+    .unwrap();
+    let o = delib(&t, &["render", "p", "-o", "out", "--format", "md"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("erreur[nom-en-double]"), "{err}");
+    assert!(err.contains("le nom d'un document de p/a.toml"), "{err}");
+    assert!(t.join("out/a/deliberation.md").is_file(), "{err}");
+
+    // A dossier given by path whose folder is a séance's.
+    copy_project("dijon", &t.join("q"));
+    std::fs::create_dir(t.join("r")).unwrap();
+    std::fs::write(
+        t.join("r/2016-06-27.toml"),
+        text.replace("2009-11-12/27", "2009-11-12/30"),
+    )
+    .unwrap();
+    std::fs::copy(t.join("p/delib.toml"), t.join("r/delib.toml")).unwrap();
+    let o = delib(
+        &t,
+        &[
+            "render",
+            "q/seances",
+            "q/convention-pep21.toml",
+            "r/2016-06-27.toml",
+            "-o",
+            "out2",
+            "--format",
+            "md",
+        ],
+    );
+    let err = stderr(&o);
+    assert!(err.contains("erreur[nom-en-double]"), "{err}");
+    assert!(
+        err.contains("r/2016-06-27.toml écriraient dans le même répertoire"),
+        "{err}"
+    );
+}
+
+/// `export actes` works under the output folder's lock, and sweeps the
+/// temporary files a killed run left (58 of 60 kills left `.tmp` files
+/// that no run removed).
+#[test]
+fn export_actes_sweeps_what_a_killed_run_left() {
+    let t = crate::export::copy_inputs("actes-sweep");
+    let args = [
+        "export",
+        "actes",
+        "inputs",
+        "-o",
+        "actes",
+        "-q",
+        "--inclure-transmis",
+    ];
+    ok(&delib(&t, &args));
+    let package = std::fs::read_dir(t.join("actes"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().is_dir())
+        .unwrap()
+        .path();
+    // What a run killed while writing leaves: its mark and a temporary file.
+    std::fs::write(t.join("actes/.delib-en-cours"), "").unwrap();
+    let left = package.join(".x_1.pdf.4294967295.tmp");
+    std::fs::write(&left, "%PDF-1.7 à moitié").unwrap();
+    ok(&delib(&t, &args));
+    assert!(!left.exists());
+    assert!(!t.join("actes/.delib-en-cours").exists());
 }
