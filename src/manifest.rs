@@ -80,7 +80,11 @@ pub struct FileRecord {
 /// does). None when it is not UTF-8, or no relative path leads there
 /// (another drive).
 pub fn relative(base: &Path, path: &Path) -> Option<String> {
-    let real = real_place(path)?;
+    path_from(base, &real_place(path)?)
+}
+
+/// [`relative`] of a path already real (canonical): no file system call.
+pub fn path_from(base: &Path, real: &Path) -> Option<String> {
     let common = base
         .components()
         .zip(real.components())

@@ -256,7 +256,7 @@ pub fn tomls(paths: &[PathBuf], base: &Path, used: &BTreeMap<PathBuf, String>) -
         }
         h = h
             .feed(os(path))
-            .feed(crate::manifest::relative(base, real)?.as_bytes())
+            .feed(crate::manifest::path_from(base, real)?.as_bytes())
             .feed(out.as_bytes())
             .feed(&[u8::from(*given)])
             .feed(hash.as_bytes());
@@ -325,7 +325,7 @@ fn state(path: &Path, base: &Path, used: &BTreeMap<PathBuf, String>) -> Option<S
     let Ok(meta) = std::fs::metadata(&real) else {
         return Some("illisible".into());
     };
-    let place = crate::manifest::relative(base, &real)?;
+    let place = crate::manifest::path_from(base, &real)?;
     if meta.is_dir() {
         return Some(format!("dir {place}"));
     }
