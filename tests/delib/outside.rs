@@ -570,7 +570,7 @@ fn a_partner_name_never_collides_with_another_partners_annex() {
     )
     .unwrap();
     assert!(
-        md.contains("**Médiathèque annexe 1**"),
+        md.contains("Médiathèque annexe 1**"),
         "the first row's convention, not overwritten"
     );
     assert!(
