@@ -837,15 +837,39 @@ pub fn depuis_2022(d: Date) -> bool {
 }
 
 /// Whether two names written differently (« M. REBSAMEN », « François
-/// REBSAMEN ») name the same person: the same last word, any case.
+/// REBSAMEN ») name the same person: the same last word, any case, and the
+/// same first names when both give them (« Jean MARTIN » is not « Claire
+/// MARTIN »). Civilities are not first names.
 pub(crate) fn same_person(a: &str, b: &str) -> bool {
-    let last = |s: &str| {
-        s.split_whitespace().next_back().map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
+    const CIVILITES: [&str; 12] = [
+        "m.",
+        "mme",
+        "mlle",
+        "mm.",
+        "mmes",
+        "monsieur",
+        "madame",
+        "mademoiselle",
+        "me",
+        "dr",
+        "pr",
+        "mgr",
+    ];
+    let words = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .map(|w| w.to_lowercase())
+            .filter(|w| !CIVILITES.contains(&w.as_str()))
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+            .filter(|w| !w.is_empty())
+            .collect()
     };
-    matches!((last(a), last(b)), (Some(x), Some(y)) if !x.is_empty() && x == y)
+    let (x, y) = (words(a), words(b));
+    match (x.split_last(), y.split_last()) {
+        (Some((lx, fx)), Some((ly, fy))) => {
+            lx == ly && (fx.is_empty() || fy.is_empty() || fx == fy)
+        }
+        _ => false,
+    }
 }
 
 /// Who presides and in what qualité.
@@ -2113,6 +2137,16 @@ mod tests {
         );
         assert_eq!(item.votants(), Some(4));
         assert!(item.is_present("F") && !item.is_present("C"));
+    }
+
+    #[test]
+    fn the_same_person_written_two_ways() {
+        assert!(same_person("M. REBSAMEN", "François REBSAMEN"));
+        assert!(same_person("Mme KOENDERS", "Madame Nathalie KOENDERS"));
+        assert!(same_person("François REBSAMEN", "françois rebsamen"));
+        assert!(!same_person("Jean MARTIN", "Claire MARTIN"));
+        assert!(!same_person("Mme MARTIN", "Mme MARTIN-GENDRE"));
+        assert!(!same_person("M.", "M. REBSAMEN"));
     }
 
     #[test]

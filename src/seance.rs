@@ -1201,7 +1201,7 @@ fn presidence(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
                     format!("le compte administratif est voté sous la présidence du {}", titre.to_lowercase()),
                 )
                 .at(&l.source, d.president.as_ref().map_or(d.objet.span(), |p| p.span()))
-                .hint("art. L. 2121-14 : pour ce point le conseil élit son président et le maire se retire au moment du vote ; indiquez president = \"…\" et president_qualite dans [deliberation], et le maire dans [deliberation.presence] partis"),
+                .hint("art. L. 2121-14 : pour ce point le conseil élit son président et le maire se retire au moment du vote ; indiquez president = \"…\" et president_qualite dans [deliberation], et le départ du maire dans [[mouvements]] du fichier de séance (partis, avant = ce point)"),
             );
         }
     }
