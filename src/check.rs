@@ -106,7 +106,8 @@ impl Checker<'_> {
             .articles
             .as_ref()
             .is_none_or(|a| a.get_ref().iter().all(|t| t.get_ref().trim().is_empty()));
-        if empty {
+        // A dossier whose decision is only « prend acte » has no dispositif to write.
+        if empty && !crate::model::prise_d_acte(d) {
             let span = d.articles.as_ref().map_or(d.objet.span(), |a| a.span());
             self.out.push(
                 Diagnostic::error("articles-manquants", "la délibération n'a aucun article")
@@ -453,212 +454,31 @@ impl Checker<'_> {
     /// represented at the point.
     fn vote(&mut self) {
         let d = self.l.dossier.deliberation.get_ref();
-        let Some(v) = &d.vote else { return };
-        self.one_vote(v);
-    }
-
-    fn one_vote(&mut self, v: &Spanned<crate::input::Vote>) {
-        let vote = v.get_ref();
+        let Some((s, _)) = &self.l.seance else {
+            return;
+        };
+        let item = crate::model::item_presence(s, self.numero(), d.presence.as_ref());
         let src = self.src().clone();
-        let counts = [&vote.pour, &vote.contre, &vote.abstentions];
-        let given: Vec<&Spanned<u32>> = counts.iter().filter_map(|c| c.as_ref()).collect();
-        let unanimite = vote.unanimite.as_ref().filter(|u| *u.get_ref());
-        if vote.unanimite.is_some()
-            && let Some(first) = given.first()
-        {
-            self.out.push(
-                Diagnostic::error(
-                    "vote-unanimite-et-decompte",
-                    "unanimite et un décompte (pour, contre, abstentions) sont donnés ensemble",
-                )
-                .at(&src, first.span())
-                .hint("gardez l'un ou l'autre : unanimite = true, ou les nombres de voix"),
-            );
+        if let Some(v) = &d.vote {
+            self.out.extend(vote_findings(v, &src, &item));
         }
-        // A count and the names behind it agree (groups aside: their size is not known).
-        for (field, count, names, noun) in [
-            ("contre", &vote.contre, &vote.contre_noms, "contre_noms"),
-            (
-                "abstentions",
-                &vote.abstentions,
-                &vote.abstentions_noms,
-                "abstentions_noms",
-            ),
-        ] {
-            let Some(named) = crate::model::named_count(names) else {
-                continue;
-            };
-            let members = if named > 1 { "membres" } else { "membre" };
-            let (message, span) = match (count, unanimite) {
-                (Some(c), _) if *c.get_ref() != named => (
-                    format!(
-                        "{field} = {} mais {noun} nomme {named} {members}",
-                        c.get_ref()
-                    ),
-                    c.span(),
-                ),
-                (None, Some(u)) => (
-                    format!("unanimite = true mais {noun} nomme {named} {members}"),
-                    u.span(),
-                ),
-                _ => continue,
-            };
-            self.out.push(
-                Diagnostic::error("vote-noms-decompte", message)
-                    .at(&src, span)
-                    .hint(format!("nommez chacun de ceux que compte {field}, ou corrigez le nombre ; un vote avec des voix contre ou des abstentions n'est pas unanime")),
-            );
-        }
-        let get = |x: &Option<Spanned<u32>>| x.as_ref().map(|s| *s.get_ref());
-        let p = get(&vote.pour).unwrap_or(0);
-        let c = get(&vote.contre)
-            .or_else(|| crate::model::named_count(&vote.contre_noms))
-            .unwrap_or(0);
-        let a = get(&vote.abstentions)
-            .or_else(|| crate::model::named_count(&vote.abstentions_noms))
-            .unwrap_or(0);
-        let npp = vote.ne_prennent_pas_part.len() as u32;
-        let votants = self.votants();
-        if let (Some(votants), false) = (votants, given.is_empty()) {
-            let total = p + c + a + npp;
-            let counted = format!(
-                "{p} pour, {c} contre, {a} abstention{}",
-                if a > 1 { "s" } else { "" }
-            );
-            if total > votants {
+        for v in &d.votes {
+            if v.get_ref()
+                .objet
+                .as_ref()
+                .is_none_or(|o| o.get_ref().trim().is_empty())
+            {
                 self.out.push(
                     Diagnostic::error(
-                        "vote-total",
-                        format!(
-                            "{total} voix décomptées ({counted}, {npp} ne prenant pas part) pour {votants} votants",
-                        ),
+                        "vote-objet-manquant",
+                        "un vote de [[deliberation.votes]] ne dit pas sur quoi il porte",
                     )
                     .at(&src, v.span())
-                    .hint("votants = présents + pouvoirs à ce point ; vérifiez les nombres ou la feuille de présence"),
-                );
-            } else if total < votants {
-                let missing = votants - total;
-                let npp_text = match npp {
-                    0 => String::new(),
-                    1 => ", 1 ne prenant pas part".to_owned(),
-                    n => format!(", {n} ne prenant pas part"),
-                };
-                self.out.push(
-                    Diagnostic::error(
-                        "vote-incomplet",
-                        format!(
-                            "{} voix décomptées ({counted}{npp_text}) pour {votants} votants : {missing} votant{} {} ni compté{} ni nommé{} dans ne_prennent_pas_part",
-                            p + c + a,
-                            if missing > 1 { "s" } else { "" },
-                            if missing > 1 { "ne sont" } else { "n'est" },
-                            if missing > 1 { "s" } else { "" },
-                            if missing > 1 { "s" } else { "" },
-                        ),
-                    )
-                    .at(&src, v.span())
-                    .hint("pour + contre + abstentions = votants (présents + pouvoirs à ce point) ; nommez ceux qui n'ont pas voté dans ne_prennent_pas_part, ou corrigez les nombres"),
+                    .hint("ajoutez objet = \"…\" (ex. « Les amis du jumelage – 800 € ») : chaque vote distinct est imprimé avec son objet"),
                 );
             }
+            self.out.extend(vote_findings(v, &src, &item));
         }
-        if let Some(r) = &vote.resultat
-            && !given.is_empty()
-        {
-            let secret = vote.scrutin == Some(Scrutin::Secret);
-            let wrong = match r.get_ref() {
-                Resultat::Adopte => p < c || (p == c && secret),
-                Resultat::Rejete => p > c,
-                Resultat::PrisActe => false,
-            };
-            if wrong {
-                self.out.push(
-                    Diagnostic::error("vote-resultat", format!("le résultat ne correspond pas au décompte : {p} pour, {c} contre"))
-                        .at(&src, r.span())
-                        .hint("adopté quand les voix pour l'emportent ; à égalité, la voix du président est prépondérante sauf au scrutin secret (art. L. 2121-20)"),
-                );
-            }
-        }
-        self.vote_names(vote);
-    }
-
-    /// Every name of a vote designates one member present or represented at
-    /// the point, once in the vote.
-    fn vote_names(&mut self, vote: &crate::input::Vote) {
-        let Some((s, _)) = &self.l.seance else { return };
-        let item = crate::model::item_presence(
-            s,
-            self.numero(),
-            self.l.dossier.deliberation.get_ref().presence.as_ref(),
-        );
-        let Some(present) = &item.names else { return };
-        let members: Vec<&str> = present
-            .iter()
-            .copied()
-            .chain(
-                item.pouvoirs
-                    .iter()
-                    .map(|(p, _)| name(&p.get_ref().mandant)),
-            )
-            .collect();
-        let src = self.src().clone();
-        let mut designated: Vec<(&str, &str)> = Vec::new();
-        for (list, code, what) in [
-            (&vote.contre_noms, "vote-nom-inconnu", "vote contre"),
-            (&vote.abstentions_noms, "vote-nom-inconnu", "s'abstient"),
-            (
-                &vote.ne_prennent_pas_part,
-                "vote-npp-inconnu",
-                "ne prend pas part au vote",
-            ),
-        ] {
-            for who in list {
-                let n = name(who);
-                if crate::members::is_group(n) {
-                    continue;
-                }
-                match crate::members::find(n, &members) {
-                    crate::members::Found::One(m) => {
-                        if let Some((first, _)) = designated.iter().find(|(_, x)| *x == m) {
-                            self.out.push(
-                                Diagnostic::error(
-                                    "vote-nom-double",
-                                    format!("« {n} » est déjà nommé dans ce vote (« {first} »)"),
-                                )
-                                .at(&src, who.span())
-                                .hint("chaque membre vote une seule fois : pour, contre, abstention, ou ne prend pas part"),
-                            );
-                        } else {
-                            designated.push((n, m));
-                        }
-                    }
-                    crate::members::Found::Several(all) => self.out.push(
-                        Diagnostic::error(
-                            "vote-nom-ambigu",
-                            format!("« {n} » peut désigner {}", all.iter().map(|m| format!("« {m} »")).collect::<Vec<_>>().join(" ou ")),
-                        )
-                        .at(&src, who.span())
-                        .hint("écrivez le nom comme dans la feuille de présence, prénom compris"),
-                    ),
-                    crate::members::Found::None(near) => self.out.push(
-                        Diagnostic::error(
-                            code,
-                            format!("« {n} » {what} mais n'est ni présent ni représenté à ce point"),
-                        )
-                        .at(&src, who.span())
-                        .hint(match near {
-                            Some(m) => format!("vouliez-vous dire « {m} » ?"),
-                            None => "écrivez le nom comme dans presents ou pouvoirs (civilité et nom suffisent : « Mme DURAND »), ou un groupe (« groupe … »)".to_owned(),
-                        }),
-                    ),
-                }
-            }
-        }
-    }
-
-    /// Votants for this item: présents + pouvoirs after the item's changes.
-    fn votants(&self) -> Option<u32> {
-        let (s, _) = self.l.seance.as_ref()?;
-        let presence = self.l.dossier.deliberation.get_ref().presence.as_ref();
-        crate::model::item_presence(s, self.numero(), presence).votants()
     }
 
     /// @ctes identifier and act number shapes, matière code.
@@ -895,6 +715,212 @@ impl Checker<'_> {
     }
 }
 
+/// The findings of one vote held at a point whose attendance is `item`:
+/// unanimity versus counts, counts against names, totals against the
+/// votants of the point, the names against those present or represented.
+pub(crate) fn vote_findings(
+    v: &Spanned<crate::input::Vote>,
+    src: &Arc<Source>,
+    item: &crate::model::ItemPresence,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let vote = v.get_ref();
+    let counts = [&vote.pour, &vote.contre, &vote.abstentions];
+    let given: Vec<&Spanned<u32>> = counts.iter().filter_map(|c| c.as_ref()).collect();
+    let unanimite = vote.unanimite.as_ref().filter(|u| *u.get_ref());
+    if vote.unanimite.is_some()
+        && let Some(first) = given.first()
+    {
+        out.push(
+            Diagnostic::error(
+                "vote-unanimite-et-decompte",
+                "unanimite et un décompte (pour, contre, abstentions) sont donnés ensemble",
+            )
+            .at(src, first.span())
+            .hint("gardez l'un ou l'autre : unanimite = true, ou les nombres de voix"),
+        );
+    }
+    // A count and the names behind it agree (groups aside: their size is not known).
+    for (field, count, names, noun) in [
+        ("contre", &vote.contre, &vote.contre_noms, "contre_noms"),
+        (
+            "abstentions",
+            &vote.abstentions,
+            &vote.abstentions_noms,
+            "abstentions_noms",
+        ),
+    ] {
+        let Some(named) = crate::model::named_count(names) else {
+            continue;
+        };
+        let members = if named > 1 { "membres" } else { "membre" };
+        let (message, span) = match (count, unanimite) {
+            (Some(c), _) if *c.get_ref() != named => (
+                format!(
+                    "{field} = {} mais {noun} nomme {named} {members}",
+                    c.get_ref()
+                ),
+                c.span(),
+            ),
+            (None, Some(u)) => (
+                format!("unanimite = true mais {noun} nomme {named} {members}"),
+                u.span(),
+            ),
+            _ => continue,
+        };
+        out.push(
+            Diagnostic::error("vote-noms-decompte", message)
+                .at(src, span)
+                .hint(format!("nommez chacun de ceux que compte {field}, ou corrigez le nombre ; un vote avec des voix contre ou des abstentions n'est pas unanime")),
+        );
+    }
+    let get = |x: &Option<Spanned<u32>>| x.as_ref().map(|s| *s.get_ref());
+    let p = get(&vote.pour).unwrap_or(0);
+    let c = get(&vote.contre)
+        .or_else(|| crate::model::named_count(&vote.contre_noms))
+        .unwrap_or(0);
+    let a = get(&vote.abstentions)
+        .or_else(|| crate::model::named_count(&vote.abstentions_noms))
+        .unwrap_or(0);
+    let npp = vote.ne_prennent_pas_part.len() as u32;
+    let votants = item.votants();
+    if let (Some(votants), false) = (votants, given.is_empty()) {
+        let total = p + c + a + npp;
+        let counted = format!(
+            "{p} pour, {c} contre, {a} abstention{}",
+            if a > 1 { "s" } else { "" }
+        );
+        if total > votants {
+            out.push(
+                Diagnostic::error(
+                    "vote-total",
+                    format!(
+                        "{total} voix décomptées ({counted}, {npp} ne prenant pas part) pour {votants} votants",
+                    ),
+                )
+                .at(src, v.span())
+                .hint("votants = présents + pouvoirs à ce point ; vérifiez les nombres ou la feuille de présence"),
+            );
+        } else if total < votants {
+            let missing = votants - total;
+            let npp_text = match npp {
+                0 => String::new(),
+                1 => ", 1 ne prenant pas part".to_owned(),
+                n => format!(", {n} ne prenant pas part"),
+            };
+            out.push(
+                Diagnostic::error(
+                    "vote-incomplet",
+                    format!(
+                        "{} voix décomptées ({counted}{npp_text}) pour {votants} votants : {missing} votant{} {} ni compté{} ni nommé{} dans ne_prennent_pas_part",
+                        p + c + a,
+                        if missing > 1 { "s" } else { "" },
+                        if missing > 1 { "ne sont" } else { "n'est" },
+                        if missing > 1 { "s" } else { "" },
+                        if missing > 1 { "s" } else { "" },
+                    ),
+                )
+                .at(src, v.span())
+                .hint("pour + contre + abstentions = votants (présents + pouvoirs à ce point) ; nommez ceux qui n'ont pas voté dans ne_prennent_pas_part, ou corrigez les nombres"),
+            );
+        }
+    }
+    if let Some(r) = &vote.resultat
+        && !given.is_empty()
+    {
+        let secret = vote.scrutin == Some(Scrutin::Secret);
+        let wrong = match r.get_ref() {
+            Resultat::Adopte => p < c || (p == c && secret),
+            Resultat::Rejete => p > c,
+            Resultat::PrisActe => false,
+        };
+        if wrong {
+            out.push(
+                Diagnostic::error("vote-resultat", format!("le résultat ne correspond pas au décompte : {p} pour, {c} contre"))
+                    .at(src, r.span())
+                    .hint("adopté quand les voix pour l'emportent ; à égalité, la voix du président est prépondérante sauf au scrutin secret (art. L. 2121-20)"),
+            );
+        }
+    }
+    out.extend(vote_names(vote, src, item));
+    out
+}
+
+/// Every name of a vote designates one member present or represented at
+/// the point, once in the vote.
+fn vote_names(
+    vote: &crate::input::Vote,
+    src: &Arc<Source>,
+    item: &crate::model::ItemPresence,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(present) = &item.names else {
+        return out;
+    };
+    let members: Vec<&str> = present
+        .iter()
+        .copied()
+        .chain(
+            item.pouvoirs
+                .iter()
+                .map(|(p, _)| name(&p.get_ref().mandant)),
+        )
+        .collect();
+    let mut designated: Vec<(&str, &str)> = Vec::new();
+    for (list, code, what) in [
+        (&vote.contre_noms, "vote-nom-inconnu", "vote contre"),
+        (&vote.abstentions_noms, "vote-nom-inconnu", "s'abstient"),
+        (
+            &vote.ne_prennent_pas_part,
+            "vote-npp-inconnu",
+            "ne prend pas part au vote",
+        ),
+    ] {
+        for who in list {
+            let n = name(who);
+            if crate::members::is_group(n) {
+                continue;
+            }
+            match crate::members::find(n, &members) {
+                crate::members::Found::One(m) => {
+                    if let Some((first, _)) = designated.iter().find(|(_, x)| *x == m) {
+                        out.push(
+                            Diagnostic::error(
+                                "vote-nom-double",
+                                format!("« {n} » est déjà nommé dans ce vote (« {first} »)"),
+                            )
+                            .at(src, who.span())
+                            .hint("chaque membre vote une seule fois : pour, contre, abstention, ou ne prend pas part"),
+                        );
+                    } else {
+                        designated.push((n, m));
+                    }
+                }
+                crate::members::Found::Several(all) => out.push(
+                    Diagnostic::error(
+                        "vote-nom-ambigu",
+                        format!("« {n} » peut désigner {}", all.iter().map(|m| format!("« {m} »")).collect::<Vec<_>>().join(" ou ")),
+                    )
+                    .at(src, who.span())
+                    .hint("écrivez le nom comme dans la feuille de présence, prénom compris"),
+                ),
+                crate::members::Found::None(near) => out.push(
+                    Diagnostic::error(
+                        code,
+                        format!("« {n} » {what} mais n'est ni présent ni représenté à ce point"),
+                    )
+                    .at(src, who.span())
+                    .hint(match near {
+                        Some(m) => format!("vouliez-vous dire « {m} » ?"),
+                        None => "écrivez le nom comme dans presents ou pouvoirs (civilité et nom suffisent : « Mme DURAND »), ou un groupe (« groupe … »)".to_owned(),
+                    }),
+                ),
+            }
+        }
+    }
+    out
+}
+
 /// The first string value of a TOML text holding a control character that
 /// documents drop ([`crate::escape::is_stripped`]): its span, the character,
 /// and how many such values the text has in all.
@@ -1022,7 +1048,7 @@ impl Checker<'_> {
                 );
             }
         }
-        let voted = self.l.dossier.deliberation.get_ref().vote.is_some();
+        let voted = crate::model::voted(self.l.dossier.deliberation.get_ref());
         let mut missing = Vec::new();
         if s.presents.is_none() {
             missing.push("présents");

@@ -235,6 +235,12 @@ pub struct Seance {
         description = "date de la séance où le procès-verbal a été arrêté (« arrêté lors de la séance du … », art. L. 2121-15)"
     )]
     pub proces_verbal_arrete: Option<TomlDate>,
+    /// Added field: the number of the register sheet the séance closes on.
+    #[schemars(with = "Option<u32>")]
+    #[schemars(
+        description = "numéro du feuillet du registre des délibérations qui clôt la séance, imprimé sur le feuillet de clôture (art. R. 2121-9)"
+    )]
+    pub feuillet: Option<Spanned<u32>>,
     /// Added field: arrivals and departures during the séance, each typed
     /// once with the point it happens before.
     #[serde(default)]
@@ -242,6 +248,83 @@ pub struct Seance {
         description = "arrivées et départs en cours de séance, chacun écrit une fois avec le point avant lequel il a lieu : [[mouvements]]"
     )]
     pub mouvements: Vec<Mouvement>,
+    /// Added field: points of the ordre du jour that are not délibérations.
+    #[serde(default)]
+    #[schemars(
+        description = "points de l'ordre du jour qui ne sont pas des délibérations (approbation du procès-verbal, désignation du secrétaire, décisions prises par délégation, informations, questions diverses) : [[points]]"
+    )]
+    pub points: Vec<PointSeance>,
+}
+
+/// The kind of a point that is not a délibération.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(
+    description = "approbation_pv, secretaire, decisions, information ou questions_diverses"
+)]
+pub enum TypePoint {
+    /// The approbation of the previous procès-verbal.
+    ApprobationPv,
+    /// The désignation of the secrétaire de séance.
+    Secretaire,
+    /// The compte rendu of decisions taken by delegation (L. 2122-23).
+    Decisions,
+    Information,
+    QuestionsDiverses,
+}
+
+/// `[[points]]` in the séance file: a point that is not a délibération.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "[[points]] : un point de l'ordre du jour qui n'est pas une délibération")]
+pub struct PointSeance {
+    #[serde(rename = "type")]
+    #[schemars(
+        description = "approbation_pv, secretaire, decisions, information ou questions_diverses ; donne l'objet et la place par défaut"
+    )]
+    pub type_: Option<TypePoint>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(
+        description = "objet du point (par défaut selon le type, ex. « Questions diverses » ; obligatoire sans type)"
+    )]
+    pub objet: Option<Text>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(
+        description = "numéro de la délibération avant laquelle le point est examiné ; par défaut au début de la séance (approbation_pv, secretaire, decisions) ou à la fin"
+    )]
+    pub avant: Option<Text>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(description = "ce qui est dit ou présenté (Markdown), imprimé au procès-verbal")]
+    pub texte: Option<Text>,
+    #[schemars(with = "Option<Vote>")]
+    #[schemars(
+        description = "le vote, quand le point en a un (approbation du procès-verbal, désignation du secrétaire)"
+    )]
+    pub vote: Option<Spanned<Vote>>,
+    #[serde(default)]
+    #[schemars(
+        description = "les décisions prises par délégation dont il est rendu compte (art. L. 2122-23) : { numero, date, objet }"
+    )]
+    pub decisions: Vec<DecisionDeleguee>,
+    #[serde(default)]
+    #[schemars(
+        description = "true : point ajouté à l'ordre du jour à l'ouverture de la séance, avec l'accord de l'assemblée"
+    )]
+    pub ajoute: bool,
+}
+
+/// A decision taken by delegation of the assembly (L. 2122-22, L. 2122-23).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "une décision prise par délégation : { numero, date, objet }")]
+pub struct DecisionDeleguee {
+    #[schemars(description = "numéro de la décision")]
+    pub numero: Option<String>,
+    #[schemars(with = "Option<SchemaDate>")]
+    #[schemars(description = "date de la décision")]
+    pub date: Option<TomlDate>,
+    #[schemars(description = "objet de la décision (obligatoire)")]
+    pub objet: String,
 }
 
 /// `[[mouvements]]`: who arrives or leaves before a point of the séance.
@@ -378,6 +461,19 @@ pub struct Deliberation {
     /// Added field: that président's qualité.
     #[schemars(description = "qualité du président de ce point, ex. « Première adjointe »")]
     pub president_qualite: Option<String>,
+    /// Added field: separate votes on parts of the point.
+    #[serde(default)]
+    #[schemars(with = "Vec<Vote>")]
+    #[schemars(
+        description = "votes distincts sur les parties du point (une subvention par association…), chacun avec son objet, son décompte et ses noms : [[deliberation.votes]]"
+    )]
+    pub votes: Vec<Spanned<Vote>>,
+    /// Added field: a point added to the ordre du jour at the opening.
+    #[serde(default)]
+    #[schemars(
+        description = "true : point ajouté à l'ordre du jour à l'ouverture de la séance, avec l'accord de l'assemblée (absent de la convocation)"
+    )]
+    pub ajoute: bool,
 }
 
 /// `rapporteur = { nom, commission }`.
@@ -454,6 +550,12 @@ pub enum Scrutin {
 #[serde(deny_unknown_fields)]
 #[schemars(description = "[deliberation.vote] : le vote")]
 pub struct Vote {
+    /// Added field: what a separate vote of `[[deliberation.votes]]` is on.
+    #[schemars(with = "Option<String>")]
+    #[schemars(
+        description = "ce sur quoi porte ce vote, dans [[deliberation.votes]] (ex. « Les amis du jumelage – 800 € »)"
+    )]
+    pub objet: Option<Text>,
     #[schemars(with = "Option<bool>")]
     #[schemars(description = "true : adopté à l'unanimité (ou bien les nombres, jamais les deux)")]
     pub unanimite: Option<Spanned<bool>>,

@@ -143,6 +143,8 @@ pub struct DeliberationCtx {
     pub articles: Vec<ArticleCtx>,
     pub budget: Option<BudgetCtx>,
     pub vote: Option<VoteCtx>,
+    /// Separate votes on parts of the point (`[[deliberation.votes]]`), each with its objet.
+    pub votes: Vec<VoteCtx>,
     /// The maire's (président's) qualité: "Le Maire" unless typed.
     pub signature_qualite: String,
     /// The maire's name: typed, else `[collectivite] executif`, else the
@@ -194,6 +196,8 @@ pub struct BudgetCtx {
 /// The vote, counted and worded.
 #[derive(Debug, Clone, Serialize)]
 pub struct VoteCtx {
+    /// What a separate vote is on (`[[deliberation.votes]] objet`).
+    pub objet: Option<String>,
     pub resultat: Resultat,
     /// "Adopté à l'unanimité." / "Adopté par 50 voix pour, …" / "Le Conseil municipal prend acte."
     pub phrase: String,
@@ -540,7 +544,12 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
         .collect();
     let votants = seance.as_ref().and_then(|s| s.votants);
     let vote = d.vote.as_ref().map(|v| vote(v.get_ref(), votants, &coll));
-    let projet = vote.is_none();
+    let votes: Vec<VoteCtx> = d
+        .votes
+        .iter()
+        .map(|v| self::vote(v.get_ref(), votants, &coll))
+        .collect();
+    let projet = vote.is_none() && votes.is_empty();
     let publication = d.publication.as_ref().map(|p| PublicationCtx {
         transmission: p
             .transmission
@@ -677,6 +686,7 @@ pub fn build(l: &Loaded) -> Result<Model, Vec<Diagnostic>> {
             imputation: b.imputation.as_deref().map(plain),
         }),
         vote,
+        votes,
         rejete,
         formule: l.rendu.formule.unwrap_or_default(),
         signature_qualite,
@@ -1253,6 +1263,26 @@ fn plural(n: u32, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
+/// Whether the point was voted: its vote, or its separate votes.
+pub fn voted(d: &crate::input::Deliberation) -> bool {
+    d.vote.is_some() || !d.votes.is_empty()
+}
+
+/// Whether the assembly only takes note (`resultat = "pris_acte"`, for its
+/// vote or every separate vote): no article is then needed.
+pub fn prise_d_acte(d: &crate::input::Deliberation) -> bool {
+    let acte = |v: &Spanned<crate::input::Vote>| {
+        v.get_ref()
+            .resultat
+            .as_ref()
+            .is_some_and(|r| *r.get_ref() == Resultat::PrisActe)
+    };
+    match &d.vote {
+        Some(v) => acte(v),
+        None => !d.votes.is_empty() && d.votes.iter().all(acte),
+    }
+}
+
 /// The number of members a list of names counts: None when empty or when
 /// it names a group (« groupe … »), whose size is not known.
 pub fn named_count(names: &[Text]) -> Option<u32> {
@@ -1383,6 +1413,7 @@ pub fn vote(v: &crate::input::Vote, votants: Option<u32>, coll: &CollectiviteCtx
     VoteCtx {
         resultat,
         phrase,
+        objet: v.objet.as_ref().map(|o| plain(o.get_ref())),
         votants: votants_du_vote,
         ne_prennent_pas_part,
         pour,

@@ -164,7 +164,15 @@ pub struct SeanceModel {
     pub seance: SeanceCtx,
     /// "Le quorum est atteint : 46 membres présents sur 59 en exercice."
     pub quorum: Option<String>,
+    /// Every point of the ordre du jour in order: the délibérations and the
+    /// séance's own points (`[[points]]`).
     pub points: Vec<PointCtx>,
+    /// The number of the register sheet the séance closes on (`feuillet`).
+    pub feuillet: Option<u32>,
+    /// The secrétaire is designated by a point of the ordre du jour (with its vote).
+    pub secretaire_en_point: bool,
+    /// The objets of the points added at the opening with the assembly's agreement.
+    pub ajouts: Vec<String>,
     /// True while an item has no vote: the procès-verbal and the register sheet are drafts.
     pub projet: bool,
     /// At least one item voted: the liste, the procès-verbal and the register sheet are due.
@@ -202,8 +210,30 @@ pub struct SeanceModel {
 /// One item of the ordre du jour.
 #[derive(Debug, Clone, Serialize)]
 pub struct PointCtx {
-    /// 1, 2, 3 … in the ordre du jour.
+    /// 1, 2, 3 … in the ordre du jour as the séance ran it.
     pub rang: usize,
+    /// Its rank in the convocation's ordre du jour; None for a point added at the opening.
+    pub rang_convocation: Option<usize>,
+    /// True for a délibération; false for a point of the séance file.
+    pub deliberation: bool,
+    /// "deliberation", or the type of a point of the séance file:
+    /// "approbation_pv", "secretaire", "decisions", "information", "questions_diverses", "point".
+    pub nature: String,
+    /// Added to the ordre du jour at the opening, with the assembly's agreement.
+    pub ajoute: bool,
+    /// What is said or presented at a point of the séance file (Markdown).
+    pub texte: Option<String>,
+    /// The decisions taken by delegation reported at this point:
+    /// "N° 2024-D-03 du 20 février 2024 : …".
+    pub decisions: Vec<String>,
+    /// The operative formula of the délibération, as in its extract
+    /// (`[rendu] formule`: "decide" or "delibere").
+    pub formule: crate::input::Formule,
+    /// The délibération's visas and considérants, as in its extract.
+    pub visas: Vec<String>,
+    pub considerants: Vec<String>,
+    /// The separate votes of the point (`[[deliberation.votes]]`).
+    pub votes: Vec<VoteLigne>,
     pub numero: Option<String>,
     pub objet: String,
     /// "Madame Dillenseger".
@@ -233,6 +263,216 @@ pub struct PointCtx {
     pub votants: Option<u32>,
     /// "2016-06-30": published, when given.
     pub publication: Option<String>,
+}
+
+/// One of several votes of a point, worded.
+#[derive(Debug, Clone, Serialize)]
+pub struct VoteLigne {
+    /// What it is on: "Les amis du jumelage – 800 €".
+    pub objet: Option<String>,
+    /// "Adopté à l'unanimité des votants (16 voix pour)."
+    pub phrase: String,
+    pub ne_prennent_pas_part: Option<String>,
+    /// "Ont voté contre : …", as for a point's vote.
+    pub detail: Vec<String>,
+    pub votants: Option<u32>,
+}
+
+/// Where the séance file's own points go among the dossiers (in the order
+/// of the ordre du jour, `numbers` their numbers): for each point, the
+/// index of the dossier it comes before (`numbers.len()`: after the last).
+/// A point names the délibération it comes before (`avant`), else goes to
+/// the opening (approbation of the procès-verbal, secrétaire, decisions by
+/// delegation) or to the end (information, questions diverses).
+pub fn places(numbers: &[Option<&str>], points: &[crate::input::PointSeance]) -> Vec<usize> {
+    use crate::input::TypePoint;
+    points
+        .iter()
+        .map(|p| match &p.avant {
+            Some(a) => {
+                let a = a.get_ref().trim();
+                numbers
+                    .iter()
+                    .position(|n| n.is_some_and(|n| n.trim() == a))
+                    .or_else(|| {
+                        numbers
+                            .iter()
+                            .position(|n| n.is_some_and(|n| model::rank(n) >= model::rank(a)))
+                    })
+                    .unwrap_or(numbers.len())
+            }
+            None => match p.type_ {
+                Some(TypePoint::ApprobationPv | TypePoint::Secretaire | TypePoint::Decisions) => 0,
+                _ => numbers.len(),
+            },
+        })
+        .collect()
+}
+
+/// The objet a point of the séance file gets from its type, when none is typed.
+fn objet_par_defaut(t: Option<crate::input::TypePoint>, coll: &CollectiviteCtx) -> Option<String> {
+    use crate::input::{TypeCollectivite, TypePoint};
+    Some(match t? {
+        TypePoint::ApprobationPv => {
+            "Approbation du procès-verbal de la séance précédente".to_owned()
+        }
+        TypePoint::Secretaire => "Désignation du secrétaire de séance".to_owned(),
+        TypePoint::Decisions => {
+            let article = match coll.type_ {
+                TypeCollectivite::Commune => {
+                    " (article L. 2122-23 du code général des collectivités territoriales)"
+                }
+                TypeCollectivite::Departement => {
+                    " (article L. 3211-2 du code général des collectivités territoriales)"
+                }
+                TypeCollectivite::Region => {
+                    " (article L. 4221-5 du code général des collectivités territoriales)"
+                }
+                TypeCollectivite::Epci => {
+                    " (article L. 5211-10 du code général des collectivités territoriales)"
+                }
+                TypeCollectivite::Autre => "",
+            };
+            format!(
+                "Compte rendu des décisions prises par {} par délégation {}{article}",
+                coll.executif, coll.du_assemblee
+            )
+        }
+        TypePoint::Information => "Informations".to_owned(),
+        TypePoint::QuestionsDiverses => "Questions diverses".to_owned(),
+    })
+}
+
+/// The name of a point's type in templates.
+fn nature(t: Option<crate::input::TypePoint>) -> &'static str {
+    use crate::input::TypePoint;
+    match t {
+        Some(TypePoint::ApprobationPv) => "approbation_pv",
+        Some(TypePoint::Secretaire) => "secretaire",
+        Some(TypePoint::Decisions) => "decisions",
+        Some(TypePoint::Information) => "information",
+        Some(TypePoint::QuestionsDiverses) => "questions_diverses",
+        None => "point",
+    }
+}
+
+/// A point of the séance file, worded; `at`: the attendance where it is held.
+fn seance_point(
+    p: &crate::input::PointSeance,
+    s: &Seance,
+    at: &model::ItemPresence,
+    coll: &CollectiviteCtx,
+    src: &Arc<Source>,
+    errs: &mut Vec<Diagnostic>,
+) -> PointCtx {
+    let objet = match &p.objet {
+        Some(o) => plain(o.get_ref()),
+        None => objet_par_defaut(p.type_, coll).unwrap_or_default(),
+    };
+    let mut texte = p.texte.as_ref().map(|t| markdown(t.get_ref()));
+    if p.type_ == Some(crate::input::TypePoint::Secretaire)
+        && texte.is_none()
+        && let Some(who) = &s.secretaire
+    {
+        let who = plain(name_of(who));
+        let e = if who.starts_with("Mme") || who.starts_with("Madame") || who.starts_with("Mlle") {
+            "e"
+        } else {
+            ""
+        };
+        texte = Some(format!("{who} est désigné{e} secrétaire de séance."));
+    }
+    let decisions = p
+        .decisions
+        .iter()
+        .map(|d| {
+            let date = d
+                .date
+                .as_ref()
+                .and_then(|x| model::date(x, src, errs))
+                .map(date_longue);
+            let head = match (&d.numero, date) {
+                (Some(n), Some(dt)) => format!("N° {} du {dt}", plain(n)),
+                (Some(n), None) => format!("N° {}", plain(n)),
+                (None, Some(dt)) => format!("Du {dt}"),
+                (None, None) => String::new(),
+            };
+            if head.is_empty() {
+                plain(&d.objet)
+            } else {
+                format!("{head}\u{a0}: {}", plain(&d.objet))
+            }
+        })
+        .collect();
+    let ctx = p
+        .vote
+        .as_ref()
+        .map(|v| model::vote(v.get_ref(), at.votants(), coll));
+    let detail_vote = match (&p.vote, &ctx) {
+        (Some(v), Some(c)) => detail_vote(v.get_ref(), c, at.votants()),
+        _ => Vec::new(),
+    };
+    PointCtx {
+        rang: 0,
+        rang_convocation: None,
+        deliberation: false,
+        nature: nature(p.type_).to_owned(),
+        ajoute: p.ajoute,
+        texte,
+        decisions,
+        formule: crate::input::Formule::default(),
+        visas: Vec::new(),
+        considerants: Vec::new(),
+        votes: Vec::new(),
+        numero: None,
+        objet,
+        rapporteur: None,
+        commission: None,
+        expose: None,
+        propositions: Vec::new(),
+        articles: Vec::new(),
+        decision: ctx.as_ref().map(|c| {
+            match c.resultat {
+                Resultat::Adopte => "Adopté",
+                Resultat::Rejete => "Rejeté",
+                Resultat::PrisActe => "Pris acte",
+            }
+            .to_owned()
+        }),
+        rejete: ctx.as_ref().is_some_and(|c| c.resultat == Resultat::Rejete),
+        presidence: None,
+        vote: ctx.as_ref().map(|c| c.phrase.clone()),
+        ne_prennent_pas_part: ctx.as_ref().and_then(|c| c.ne_prennent_pas_part.clone()),
+        detail_vote,
+        scrutin: None,
+        discussions: None,
+        mouvements: Vec::new(),
+        presents: at.count,
+        votants: ctx.as_ref().and_then(|c| c.votants).or(at.votants()),
+        publication: None,
+    }
+}
+
+/// A délibération's decision in the liste: its vote's, or its separate
+/// votes' together (« Adoptée en partie » when some were rejected).
+fn decision_of(d: &model::DeliberationCtx) -> Option<String> {
+    let word = |r: Resultat| match r {
+        Resultat::Adopte => "Adoptée",
+        Resultat::Rejete => "Rejetée",
+        Resultat::PrisActe => "Prise d'acte",
+    };
+    if let Some(v) = &d.vote {
+        return Some(word(v.resultat).to_owned());
+    }
+    let first = d.votes.first()?.resultat;
+    if d.votes.iter().all(|v| v.resultat == first) {
+        return Some(word(first).to_owned());
+    }
+    Some(if d.votes.iter().any(|v| v.resultat == Resultat::Adopte) {
+        "Adoptée en partie".to_owned()
+    } else {
+        "Rejetée".to_owned()
+    })
 }
 
 /// Derives the séance model from its group.
@@ -347,8 +587,30 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
             }
             Scrutin::AppelNominal => Some("Le vote a lieu par appel nominal.".to_owned()),
         });
+        let votes = d
+            .votes
+            .iter()
+            .zip(&m.votes)
+            .map(|(v, ctx)| VoteLigne {
+                objet: ctx.objet.clone(),
+                phrase: ctx.phrase.clone(),
+                ne_prennent_pas_part: ctx.ne_prennent_pas_part.clone(),
+                detail: self::detail_vote(v.get_ref(), ctx, item.votants()),
+                votants: ctx.votants.or(item.votants()),
+            })
+            .collect();
         points.push(PointCtx {
             rang: i + 1,
+            rang_convocation: None,
+            deliberation: true,
+            nature: "deliberation".to_owned(),
+            ajoute: d.ajoute,
+            texte: None,
+            decisions: Vec::new(),
+            formule: m.formule,
+            visas: m.visas.clone(),
+            considerants: m.considerants.clone(),
+            votes,
             numero: m.numero.clone(),
             objet: m.objet.clone(),
             rapporteur: d
@@ -360,14 +622,7 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
             expose: m.expose.clone(),
             propositions: m.propositions.clone(),
             articles: m.articles.clone(),
-            decision: m.vote.as_ref().map(|v| {
-                match v.resultat {
-                    Resultat::Adopte => "Adoptée",
-                    Resultat::Rejete => "Rejetée",
-                    Resultat::PrisActe => "Prise d'acte",
-                }
-                .to_owned()
-            }),
+            decision: decision_of(m),
             rejete: m.rejete,
             presidence: it.model.seance.as_ref().and_then(|x| x.presidence.clone()),
             vote: m.vote.as_ref().map(|v| v.phrase.clone()),
@@ -382,8 +637,64 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
             publication: m.publication.as_ref().and_then(|p| p.publication.clone()),
         });
     }
-    let projet = points.iter().any(|p| p.decision.is_none());
-    let vote_commence = points.iter().any(|p| p.decision.is_some());
+    // The séance file's own points, at their places among the délibérations,
+    // each with the attendance of the délibération before it.
+    let numbers: Vec<Option<&str>> = g
+        .items
+        .iter()
+        .map(|it| {
+            it.loaded
+                .dossier
+                .deliberation
+                .get_ref()
+                .numero
+                .as_ref()
+                .map(|n| n.get_ref().as_str())
+        })
+        .collect();
+    let at = places(&numbers, &s.points);
+    let mut own: Vec<(usize, PointCtx)> = Vec::with_capacity(s.points.len());
+    for (p, &place) in s.points.iter().zip(&at) {
+        let before = place.checked_sub(1).and_then(|i| numbers[i]);
+        let presence = model::item_presence(s, before, None);
+        own.push((
+            place,
+            seance_point(p, s, &presence, &coll, g.source, &mut errs),
+        ));
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let mut all = Vec::with_capacity(points.len() + own.len());
+    let mut own = own.into_iter().peekable();
+    for (i, point) in points.into_iter().enumerate() {
+        while let Some((_, p)) = own.next_if(|(place, _)| *place <= i) {
+            all.push(p);
+        }
+        all.push(point);
+    }
+    all.extend(own.map(|(_, p)| p));
+    let mut convened = 0;
+    for (i, p) in all.iter_mut().enumerate() {
+        p.rang = i + 1;
+        if !p.ajoute {
+            convened += 1;
+            p.rang_convocation = Some(convened);
+        }
+    }
+    let points = all;
+    let deliberations = || points.iter().filter(|p| p.deliberation);
+    let projet = deliberations().any(|p| p.decision.is_none());
+    let vote_commence = deliberations().any(|p| p.decision.is_some());
+    let secretaire_en_point = s
+        .points
+        .iter()
+        .any(|p| p.type_ == Some(crate::input::TypePoint::Secretaire));
+    let ajouts: Vec<String> = points
+        .iter()
+        .filter(|p| p.ajoute)
+        .map(|p| p.objet.clone())
+        .collect();
     let destinataires = match s.presents.as_ref().map(|p| p.get_ref()) {
         Some(Presents::Noms(n)) => {
             let mut all: Vec<String> = n
@@ -410,14 +721,16 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
         crate::input::TypeCollectivite::Epci => true,
         _ => false,
     };
+    // The notes explicatives of the délibérations, by their rank in the
+    // convocation's ordre du jour.
     let avec_note: Vec<String> = points
         .iter()
-        .filter(|p| p.expose.is_some())
-        .map(|p| p.rang.to_string())
+        .filter(|p| p.deliberation && p.expose.is_some())
+        .map(|p| p.rang_convocation.unwrap_or(p.rang).to_string())
         .collect();
     let notes_jointes = match avec_note.len() {
         0 => None,
-        n if n == points.len() => {
+        n if n == points.iter().filter(|p| p.deliberation).count() => {
             Some("de chaque affaire soumise à délibération (les rapports)".to_owned())
         }
         1 => Some(format!("du point {} de l'ordre du jour", avec_note[0])),
@@ -439,6 +752,9 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
         [a, .., b] => Some(format!("{a} à {b}")),
     };
     Ok(SeanceModel {
+        feuillet: s.feuillet.as_ref().map(|f| *f.get_ref()),
+        secretaire_en_point,
+        ajouts,
         quorum,
         projet,
         vote_commence,
@@ -576,9 +892,14 @@ fn meta(m: &SeanceModel, d: SeanceDoc) -> Meta {
         SeanceDoc::ProcesVerbal => "Procès-verbal",
         SeanceDoc::Registre => "Registre des délibérations",
     };
+    // A register sheet carries its number (R. 2121-9).
+    let sheet = match (d, m.feuillet) {
+        (SeanceDoc::Registre, Some(n)) => format!(" – feuillet n° {n}"),
+        _ => String::new(),
+    };
     Meta {
         title: format!("{name} – séance du {date}"),
-        footer: format!("{c} – {name} – séance du {date}"),
+        footer: format!("{c} – {name} – séance du {date}{sheet}"),
         draft: m.projet && matches!(d, SeanceDoc::ProcesVerbal | SeanceDoc::Registre),
         logo: None,
         author: c.clone(),
@@ -625,28 +946,97 @@ pub fn render_doc(
     ))
 }
 
-/// `recueil.pdf`: every délibération of the séance in order, each followed by
-/// its conventions and annexes, with one bookmark per act (its documents
-/// below it) and page numbers running through the whole file.
+/// `recueil.pdf`: a cover and a table of contents, then every délibération
+/// of the séance in order, each followed by its conventions and annexes,
+/// with one bookmark per document (an act's documents below it) and page
+/// numbers running through the whole file.
 pub fn recueil(g: &Group, templates: &Templates) -> Result<Vec<u8>, Diagnostic> {
-    let (parts, title) = recueil_parts(g, templates)?;
-    Ok(crate::render::pdf::render_many(&parts, &title))
-}
-
-/// What `recueil.pdf` is made of: every document of every act, parsed, with
-/// its bookmark, and the file's title (laid out only when the PDF is asked).
-pub fn recueil_parts(
-    g: &Group,
-    templates: &Templates,
-) -> Result<(Vec<crate::render::pdf::Part>, String), Diagnostic> {
     let acts: Vec<(&Model, Option<&[Partner]>)> =
         g.items.iter().map(|i| (i.model, i.partners)).collect();
-    recueil_parts_of(&acts, templates)
+    recueil_of(&acts, templates)
 }
 
-/// [`recueil_parts`] from the acts alone (model and partners of each, in
-/// the order of the ordre du jour): what `serve` keeps to make the PDF on
+/// [`recueil`] from the acts alone (model and partners of each, in the
+/// order of the ordre du jour): what `serve` keeps to make the PDF on
 /// first request.
+pub fn recueil_of(
+    acts: &[(&Model, Option<&[Partner]>)],
+    templates: &Templates,
+) -> Result<Vec<u8>, Diagnostic> {
+    let (parts, title) = recueil_parts_of(acts, templates)?;
+    let first = acts.first().map(|a| a.0);
+    let meta = parts.first().map(|p| p.document.meta.clone());
+    let front = |entries: &[crate::render::pdf::Entry]| match (first, &meta) {
+        (Some(m), Some(meta)) => recueil_front(m, meta, entries),
+        _ => Vec::new(),
+    };
+    Ok(crate::render::pdf::render_many(
+        &parts,
+        &title,
+        Some(&front),
+    ))
+}
+
+/// The cover (collectivité, assembly, séance) and the table of contents
+/// (every document with the page it starts on) of `recueil.pdf`, made
+/// from the first act's model and its metadata, and the entries of the
+/// collection's parts. Page numbers are printed as the layout gives them.
+fn recueil_front(
+    m: &Model,
+    first: &doc::Meta,
+    entries: &[crate::render::pdf::Entry],
+) -> Vec<crate::render::pdf::Part> {
+    let c = &m.collectivite;
+    let date = m
+        .seance
+        .as_ref()
+        .map(|s| s.date_avec_jour.clone())
+        .unwrap_or_default();
+    let mut cover = String::from("<div class=\"centre\">\n\n**RÉPUBLIQUE FRANÇAISE**");
+    if let Some(d) = &c.du_departement {
+        cover.push_str(&format!("\\\nDépartement {d}"));
+    }
+    cover.push_str(&format!(
+        "\n\n# {}\n\n## RECUEIL DES ACTES\n\n{}\n\nSéance du {date}\n\n</div>\n",
+        c.nom, c.assemblee
+    ));
+    let mut toc = String::from("# SOMMAIRE\n\n| Document | Page |\n|:---|---:|\n");
+    for e in entries {
+        let title = crate::escape::plain(&e.title).replace('|', "\\|");
+        let title = if e.level > 0 {
+            format!("\u{a0}\u{a0}\u{a0}\u{a0}{title}")
+        } else {
+            format!("**{title}**")
+        };
+        toc.push_str(&format!("| {title} | {} |\n", e.page));
+    }
+    let name = unescape(&c.nom);
+    let when = unescape(&date);
+    let meta = |footer: &str| doc::Meta {
+        title: format!("Recueil des actes – {name} – séance du {when}"),
+        footer: format!("{name} – Recueil des actes – {footer}"),
+        draft: false,
+        logo: None,
+        signature_fields: false,
+        ..first.clone()
+    };
+    vec![
+        crate::render::pdf::Part {
+            document: doc::parse(&build::tidy(&cover), meta("page de titre")),
+            title: "Page de titre".to_owned(),
+            level: 0,
+        },
+        crate::render::pdf::Part {
+            document: doc::parse(&build::tidy(&toc), meta("sommaire")),
+            title: "Sommaire".to_owned(),
+            level: 0,
+        },
+    ]
+}
+
+/// What the acts of `recueil.pdf` are made of: every document of every
+/// act, parsed, with its bookmark, and the file's title (laid out only when
+/// the PDF is asked).
 pub fn recueil_parts_of(
     acts: &[(&Model, Option<&[Partner]>)],
     templates: &Templates,
@@ -783,6 +1173,7 @@ pub fn check(items: &[&Loaded], complete: &[PathBuf]) -> Vec<Diagnostic> {
         movements(list, whole, &mut out);
         numbers(list, &mut out);
         presidence(list, &mut out);
+        own_points(list, whole, &mut out);
         for l in list.iter() {
             attendance(l, &mut out);
         }
@@ -863,6 +1254,68 @@ fn movements(list: &[&Loaded], whole: bool, out: &mut Vec<Diagnostic>) {
             } else {
                 sitting.push(n);
             }
+        }
+    }
+}
+
+/// The séance file's own points (`[[points]]`), once for the séance: each
+/// has an objet (typed, or from its type), is placed before a délibération
+/// of the séance (`avant`, checked when every dossier is known: `whole`),
+/// and its vote adds up with the attendance where it is held.
+fn own_points(list: &[&Loaded], whole: bool, out: &mut Vec<Diagnostic>) {
+    let Some(l) = list.first() else { return };
+    let Some((s, src)) = &l.seance else { return };
+    if s.points.is_empty() {
+        return;
+    }
+    let numbers: Vec<Option<&str>> = list
+        .iter()
+        .map(|l| {
+            l.dossier
+                .deliberation
+                .get_ref()
+                .numero
+                .as_ref()
+                .map(|n| n.get_ref().as_str())
+        })
+        .collect();
+    let known: Vec<&str> = numbers.iter().flatten().map(|n| n.trim()).collect();
+    for (p, place) in s.points.iter().zip(places(&numbers, &s.points)) {
+        if p.type_.is_none()
+            && p.objet
+                .as_ref()
+                .is_none_or(|o| o.get_ref().trim().is_empty())
+        {
+            let d = Diagnostic::error(
+                "point-sans-objet",
+                "un point de la séance n'a ni objet ni type",
+            );
+            let d = match p.texte.as_ref().or(p.avant.as_ref()) {
+                Some(t) => d.at(src, t.span()),
+                None => d.in_file(src),
+            };
+            out.push(d.hint("ajoutez objet = \"…\", ou type = \"approbation_pv\", \"secretaire\", \"decisions\", \"information\" ou \"questions_diverses\""));
+        }
+        if whole
+            && let Some(a) = &p.avant
+            && !known.contains(&a.get_ref().trim())
+        {
+            out.push(
+                Diagnostic::error(
+                    "point-avant-inconnu",
+                    format!("aucune délibération de la séance n'a le numéro « {} »", a.get_ref().trim()),
+                )
+                .at(src, a.span())
+                .hint(match crate::diag::closest(a.get_ref().trim(), known.iter().copied()) {
+                    Some(n) => format!("vouliez-vous dire « {n} » ?"),
+                    None => "avant = le numéro de la délibération avant laquelle ce point est examiné, écrit comme dans son dossier".to_owned(),
+                }),
+            );
+        }
+        if let Some(v) = &p.vote {
+            let before = place.checked_sub(1).and_then(|i| numbers[i]);
+            let at = model::item_presence(s, before, None);
+            out.extend(crate::check::vote_findings(v, src, &at));
         }
     }
 }
@@ -1083,7 +1536,7 @@ fn gaps(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
 fn unvoted(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
     let voted = list
         .iter()
-        .any(|l| l.dossier.deliberation.get_ref().vote.is_some());
+        .any(|l| model::voted(l.dossier.deliberation.get_ref()));
     let arrete = list
         .first()
         .and_then(|l| l.seance.as_ref())
@@ -1093,7 +1546,7 @@ fn unvoted(list: &[&Loaded], out: &mut Vec<Diagnostic>) {
     }
     for l in list {
         let d = l.dossier.deliberation.get_ref();
-        if d.vote.is_some() {
+        if model::voted(d) {
             continue;
         }
         let span = d.numero.as_ref().map_or(d.objet.span(), |n| n.span());

@@ -12,6 +12,7 @@ mod messages;
 mod outside;
 mod paths;
 mod pdf;
+mod points;
 mod prefecture;
 mod publish;
 mod readme;

@@ -209,11 +209,17 @@ fn outline(bytes: &[u8]) -> Vec<(String, usize, usize)> {
         while let Some(id) = cur {
             let d = pdf.get_dictionary(id).unwrap();
             let raw = d.get(b"Title").unwrap().as_str().unwrap();
-            let units: Vec<u16> = raw[2..]
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
-            let title = String::from_utf16(&units).unwrap();
+            // UTF-16 after its byte order mark, else one byte a character.
+            let title = match raw.strip_prefix(&[0xfe, 0xff]) {
+                Some(utf16) => {
+                    let units: Vec<u16> = utf16
+                        .chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                        .collect();
+                    String::from_utf16(&units).unwrap()
+                }
+                None => raw.iter().map(|&b| char::from(b)).collect(),
+            };
             let dest = d.get(b"Dest").unwrap().as_array().unwrap();
             let page = pages[&dest[0].as_reference().unwrap()];
             out.push((title, depth, page));
@@ -237,7 +243,10 @@ fn recueil_has_a_bookmark_per_act_and_continuous_page_numbers() {
     let out = outputs(&[Format::Pdf]);
     let bytes = &out["recueil.pdf"];
     let marks = outline(bytes);
-    let acts: Vec<&(String, usize, usize)> = marks.iter().filter(|m| m.1 == 0).collect();
+    // The cover and the table of contents, then the acts.
+    assert_eq!(marks[0].0, "Page de titre", "{marks:?}");
+    assert_eq!(marks[1].0, "Sommaire", "{marks:?}");
+    let acts: Vec<&(String, usize, usize)> = marks[2..].iter().filter(|m| m.1 == 0).collect();
     assert_eq!(acts.len(), DOSSIERS.len(), "{marks:?}");
     for ((title, _, _), (numero, _, _)) in acts.iter().map(|a| (*a).clone()).zip(DOSSIERS) {
         assert!(title.starts_with(&format!("N° {numero} – ")), "{title}");
@@ -253,6 +262,7 @@ fn recueil_has_a_bookmark_per_act_and_continuous_page_numbers() {
     let pages: Vec<usize> = marks.iter().map(|m| m.2).collect();
     assert!(pages.windows(2).all(|w| w[0] < w[1]), "{marks:?}");
     assert_eq!(pages[0], 1);
+    assert_eq!(pages[1], 2);
     // Page numbers run through the whole file.
     let text = pdf_pages(bytes);
     let total = text.len();
@@ -300,8 +310,9 @@ fn recueil_is_pdfa_tagged_with_one_part_per_document_and_drafts_marked() {
             d.get(b"S").unwrap().as_name().unwrap()
         })
         .collect();
-    // Five délibérations, the PEP 21 convention and its annex.
-    assert_eq!(parts, vec![&b"Part"[..]; 7]);
+    // The cover, the table of contents, five délibérations, the PEP 21
+    // convention and its annex.
+    assert_eq!(parts, vec![&b"Part"[..]; 9]);
 
     // Only the first item of the ordre du jour voted: the other acts' pages
     // carry the mark.
@@ -327,8 +338,9 @@ fn recueil_is_pdfa_tagged_with_one_part_per_document_and_drafts_marked() {
     let mut expected = vec![false; count + 1];
     let mut draft_act = false;
     for (i, m) in marks.iter().enumerate() {
+        // The cover and the table of contents are no act: never drafts.
         if m.1 == 0 {
-            draft_act = !m.0.contains(DOSSIERS[0].0);
+            draft_act = m.0.starts_with("N° ") && !m.0.contains(DOSSIERS[0].0);
         }
         let end = marks.get(i + 1).map_or(count + 1, |n| n.2);
         for flag in &mut expected[m.2..end] {
@@ -691,4 +703,79 @@ fn a_seance_template_overridden_rewrites_that_document_only() {
     assert!(line.contains(": 2 documents écrits"), "{line}");
     let md = std::fs::read_to_string(dir.join(SEANCE_DIR).join("convocation.md")).unwrap();
     assert!(md.ends_with("Convocation modèle de la ville.\n"), "{md}");
+}
+
+#[test]
+fn recueil_opens_with_a_cover_and_a_table_of_contents_with_page_numbers() {
+    let out = outputs(&[Format::Pdf]);
+    let bytes = &out["recueil.pdf"];
+    let text = pdf_pages(bytes);
+    let cover = &text[0];
+    for want in [
+        "RECUEIL DES ACTES",
+        "Ville de Dijon",
+        "Conseil municipal",
+        "lundi 27 juin 2016",
+    ] {
+        assert!(has(cover, want), "cover lacks {want}: {cover}");
+    }
+    // The table of contents names every document with the page it starts on,
+    // and the outline agrees.
+    let toc = &text[1];
+    assert!(has(toc, "SOMMAIRE"), "{toc}");
+    let marks = outline(bytes);
+    // Each entry in order: its title's end, then the page it starts on
+    // (text read back without spaces: the table's cells run together).
+    let squash = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let mut rest = squash(toc);
+    for (title, _, page) in &marks[2..] {
+        let tail: String = squash(title)
+            .chars()
+            .rev()
+            .take(8)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let want = format!("{tail}{page}");
+        let at = rest
+            .find(&want)
+            .unwrap_or_else(|| panic!("the table of contents lacks « {want} » ({title}): {toc}"));
+        rest = rest[at + want.len()..].to_owned();
+        // The document starts on that page.
+        let first = &text[page - 1];
+        let head: String = title.trim_start_matches("N° ").chars().take(12).collect();
+        assert!(
+            has(first, &head) || has(first, "CONVENTION") || has(first, "ANNEXE"),
+            "{title} is not on page {page}: {first}"
+        );
+    }
+}
+
+#[test]
+fn register_sheets_are_numbered_and_recall_the_numeros_d_ordre() {
+    let all = dijon();
+    let mut units = all;
+    // The clerk gives the number of the register sheet the séance closes on.
+    let mut seance = units[0].loaded.as_ref().unwrap().seance.clone().unwrap();
+    seance.0.feuillet = Some(toml::Spanned::new(0..0, 112));
+    for u in &mut units {
+        u.loaded.as_mut().unwrap().seance = Some(seance.clone());
+    }
+    let items = items(&units);
+    let groups = seance::group(&items);
+    let t = Templates::load(None).unwrap();
+    let out: BTreeMap<String, Vec<u8>> =
+        seance::render_all(&groups[0], &t, &[Format::Md, Format::Pdf])
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.name, f.bytes))
+            .collect();
+    let md = String::from_utf8(out["registre.md"].clone()).unwrap();
+    assert!(md.contains("Feuillet n<sup>o</sup> 112"), "{md}");
+    assert!(md.contains("2016-06-27/10 à 2016-06-27/14"), "{md}");
+    for page in pdf_pages(&out["registre.pdf"]) {
+        assert!(has(&page, "feuillet n"), "{page}");
+        assert!(has(&page, "112"), "{page}");
+    }
 }

@@ -481,9 +481,7 @@ impl Doc {
                 DocSource::Recueil { acts, templates } => {
                     let acts: Vec<_> = acts.iter().map(|(m, p)| (m, p.as_deref())).collect();
                     let bytes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let (parts, title) = crate::seance::recueil_parts_of(&acts, templates)
-                            .map_err(|d| d.message)?;
-                        Ok(crate::render::pdf::render_many(&parts, &title))
+                        crate::seance::recueil_of(&acts, templates).map_err(|d| d.message)
                     }));
                     return bytes.unwrap_or_else(|_| {
                         Err("erreur interne pendant le rendu du recueil".to_owned())

@@ -20,7 +20,7 @@ mod text;
 mod writer;
 
 use fonts::Face;
-pub use recueil::{Part, render_many};
+pub use recueil::{Entry, Front, Part, render_many};
 pub(crate) use text::is_break_space;
 
 /// Points per millimetre.
