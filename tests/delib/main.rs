@@ -12,6 +12,7 @@ mod messages;
 mod outside;
 mod paths;
 mod pdf;
+mod pierrefonds;
 mod points;
 mod prefecture;
 mod publish;
