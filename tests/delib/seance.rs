@@ -775,7 +775,10 @@ fn register_sheets_are_numbered_and_recall_the_numeros_d_ordre() {
     assert!(md.contains("Feuillet n<sup>o</sup> 112"), "{md}");
     assert!(md.contains("2016-06-27/10 à 2016-06-27/14"), "{md}");
     // The closing sheet says when the séance closed.
-    assert!(md.contains("La séance est levée à 21\u{a0}h\u{a0}40."), "{md}");
+    assert!(
+        md.contains("La séance est levée à 21\u{a0}h\u{a0}40."),
+        "{md}"
+    );
     for page in pdf_pages(&out["registre.pdf"]) {
         assert!(has(&page, "feuillet n"), "{page}");
         assert!(has(&page, "112"), "{page}");
