@@ -250,6 +250,8 @@ pub struct PointCtx {
     pub presidence: Option<String>,
     /// "Adopté par 50 voix pour, 3 voix contre (…)."
     pub vote: Option<String>,
+    /// What the vote is on, when typed (`objet` of the vote).
+    pub vote_objet: Option<String>,
     pub ne_prennent_pas_part: Option<String>,
     /// "Ont voté contre : … Se sont abstenus : … Ont voté pour : les autres membres présents ou représentés."
     pub detail_vote: Vec<String>,
@@ -444,12 +446,31 @@ fn seance_point(
         vote: ctx.as_ref().map(|c| c.phrase.clone()),
         ne_prennent_pas_part: ctx.as_ref().and_then(|c| c.ne_prennent_pas_part.clone()),
         detail_vote,
-        scrutin: None,
+        scrutin: p
+            .vote
+            .as_ref()
+            .and_then(|v| v.get_ref().scrutin)
+            .and_then(scrutin_phrase),
+        vote_objet: ctx.as_ref().and_then(|c| c.objet.clone()),
         discussions: None,
         mouvements: Vec::new(),
         presents: at.count,
         votants: ctx.as_ref().and_then(|c| c.votants).or(at.votants()),
         publication: None,
+    }
+}
+
+/// The sentence of a ballot that is not a show of hands (L. 2121-21).
+fn scrutin_phrase(sc: Scrutin) -> Option<String> {
+    match sc {
+        Scrutin::MainLevee => None,
+        Scrutin::Secret => {
+            Some("Le vote a lieu au scrutin secret (art. L. 2121-21 du CGCT).".to_owned())
+        }
+        Scrutin::Public => {
+            Some("Le vote a lieu au scrutin public (art. L. 2121-21 du CGCT).".to_owned())
+        }
+        Scrutin::AppelNominal => Some("Le vote a lieu par appel nominal.".to_owned()),
     }
 }
 
@@ -577,16 +598,7 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
         };
         // Who asked for the ballot is not typed: it is not stated (a secret
         // ballot is also due by law for appointments, L. 2121-21).
-        let scrutin = vote.and_then(|v| v.scrutin).and_then(|sc| match sc {
-            Scrutin::MainLevee => None,
-            Scrutin::Secret => {
-                Some("Le vote a lieu au scrutin secret (art. L. 2121-21 du CGCT).".to_owned())
-            }
-            Scrutin::Public => {
-                Some("Le vote a lieu au scrutin public (art. L. 2121-21 du CGCT).".to_owned())
-            }
-            Scrutin::AppelNominal => Some("Le vote a lieu par appel nominal.".to_owned()),
-        });
+        let scrutin = vote.and_then(|v| v.scrutin).and_then(scrutin_phrase);
         let votes = d
             .votes
             .iter()
@@ -626,6 +638,7 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
             rejete: m.rejete,
             presidence: it.model.seance.as_ref().and_then(|x| x.presidence.clone()),
             vote: m.vote.as_ref().map(|v| v.phrase.clone()),
+            vote_objet: m.vote.as_ref().and_then(|v| v.objet.clone()),
             ne_prennent_pas_part: m.vote.as_ref().and_then(|v| v.ne_prennent_pas_part.clone()),
             detail_vote,
             scrutin,

@@ -261,6 +261,17 @@ fn expect(path: &str, v: &toml::Value, out: &mut Vec<(String, String)>) {
             };
             out.push((path.into(), words.into()));
         }
+        toml::Value::String(s) if last == "type" && path.contains("points") => {
+            // A point of the séance file: the objet its type gives.
+            let words = match s.as_str() {
+                "approbation_pv" => "approbation du procès-verbal",
+                "secretaire" => "désignation du secrétaire de séance",
+                "decisions" => "compte rendu des décisions prises",
+                "information" => "informations",
+                _ => "questions diverses",
+            };
+            out.push((path.into(), words.into()));
+        }
         toml::Value::String(s) if last == "formule" => {
             let words = if s == "delibere" {
                 "délibère :"
@@ -316,6 +327,7 @@ fn expect(path: &str, v: &toml::Value, out: &mut Vec<(String, String)>) {
                 "unanimite" => "unanimité",
                 "huis_clos" => "huis clos",
                 "deuxieme_convocation" => "quorum",
+                "ajoute" => "ajouté à l'ordre du jour",
                 other => panic!("{path}: no wording known for {other} = true"),
             };
             out.push((path.into(), word.into()));
