@@ -36,6 +36,7 @@ pub fn check(l: &Loaded) -> Vec<Diagnostic> {
     c.added_clause();
     c.typography();
     c.control_characters();
+    c.encoding();
     c.out.sort_by_key(|d| {
         (
             d.severity,
@@ -661,6 +662,34 @@ impl Checker<'_> {
                 .hint("il est retiré des documents ; supprimez-le (souvent un copier-coller depuis un autre logiciel)"),
             );
         }
+    }
+
+    /// A partners CSV read as Windows-1252 (Excel's « CSV (séparateur :
+    /// point-virgule) »): a note, so the clerk knows how it was understood.
+    fn encoding(&mut self) {
+        let Some(csv) = self
+            .l
+            .partenaires
+            .as_ref()
+            .filter(|_| self.l.partenaires_ansi)
+        else {
+            return;
+        };
+        let sep = match crate::partners::delimiter(&csv.text) {
+            b';' => "point-virgule",
+            _ => "virgule",
+        };
+        self.out.push(
+            Diagnostic::note(
+                "partenaires-encodage",
+                format!(
+                    "{} n'est pas en UTF-8 : il est lu en Windows-1252 (le codage « ANSI » d'Excel), séparateur {sep}",
+                    csv.path.display()
+                ),
+            )
+            .in_file(csv)
+            .hint("rien à corriger si les accents des conventions sont justes ; sinon enregistrez le CSV depuis Excel au format « CSV UTF-8 »"),
+        );
     }
 
     /// Typography lint on the long user texts (warnings).

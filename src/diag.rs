@@ -6,12 +6,14 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// How serious a finding is: errors stop rendering, warnings do not.
+/// How serious a finding is: errors stop rendering, warnings do not (but
+/// with `--deny-warnings`), notes never: they only say what delib did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 /// A source file as read, kept to quote the offending line.
@@ -145,6 +147,24 @@ impl Diagnostic {
         }
     }
 
+    /// A note: what delib understood or did, nothing to correct.
+    pub fn note(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Whether the finding stops a dossier: an error, or a warning under
+    /// `--deny-warnings`.
+    pub fn stops(&self, deny_warnings: bool) -> bool {
+        match self.severity {
+            Severity::Error => true,
+            Severity::Warning => deny_warnings,
+            Severity::Note => false,
+        }
+    }
+
     /// Points the finding at a span of a source.
     pub fn at(mut self, source: &Arc<Source>, span: Range<usize>) -> Diagnostic {
         self.source = Some(source.clone());
@@ -186,6 +206,7 @@ impl Diagnostic {
         let label = match self.severity {
             Severity::Error => "erreur",
             Severity::Warning => "avertissement",
+            Severity::Note => "note",
         };
         let _ = writeln!(out, "{label}[{}] : {}", self.code, self.message);
         if let Some(source) = self.source.as_deref() {

@@ -378,7 +378,8 @@ fn classify(path: &Path, real: &Path) -> Class {
             .hint("un dossier est un fichier texte .toml, écrit avec un éditeur de texte ; voyez les exemples du répertoire inputs/"),
         ));
     }
-    let text = String::from_utf8_lossy(&bytes);
+    let text = load::normalize(String::from_utf8_lossy(&bytes).into_owned());
+    let text = std::borrow::Cow::<str>::Owned(text);
     // The usual case, without a full parse: a `[deliberation]` header line.
     if let Some(seance) = plain_dossier(&text) {
         return Class::Dossier { seance };

@@ -22,7 +22,7 @@
 //! the convocation is not).
 
 use crate::build::{self, Doc, Format, OutputFile};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::discover::{Discovery, FoundSeance};
 use crate::load::{self, Loaded};
 use crate::manifest::Hash;
@@ -301,9 +301,7 @@ impl Unit {
 
     /// True when a finding stops this dossier.
     pub fn blocked(&self, deny_warnings: bool) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error || deny_warnings)
+        self.diagnostics.iter().any(|d| d.stops(deny_warnings))
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Loaded {
     /// The partners CSV named by `[convention] partenaires`, read but not yet parsed
     /// (its allowed columns depend on the templates).
     pub partenaires: Option<Arc<Source>>,
+    /// The partners CSV was not UTF-8 and was read as Windows-1252 (Excel's ANSI).
+    pub partenaires_ansi: bool,
 }
 
 /// The `delib.toml` and séance files parsed during one run, by path and
@@ -119,6 +121,7 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
             Some(parse_shared(&shared.seances, src, Kind::Seance)?)
         }
     };
+    let mut partenaires_ansi = false;
     let partenaires = match dossier
         .convention
         .as_ref()
@@ -139,7 +142,7 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
                     .hint("indiquez un chemin relatif à l'intérieur du répertoire du projet"),
                 ]
             })?;
-            Some(read_source(&target, Kind::Partenaires).map_err(|d| {
+            let (src, ansi) = read_text(&target, Kind::Partenaires).map_err(|d| {
                 if d.source.is_some() {
                     return vec![d];
                 }
@@ -147,7 +150,9 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
                     d.at(&source, rel.span())
                         .hint("le chemin est relatif au répertoire du dossier ; vérifiez le nom du fichier CSV"),
                 ]
-            })?)
+            })?;
+            partenaires_ansi = ansi;
+            Some(src)
         }
     };
     // The logo's path is relative to the file that names it.
@@ -184,6 +189,7 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
         logo,
         logo_path,
         partenaires,
+        partenaires_ansi,
     })
 }
 
@@ -430,35 +436,14 @@ fn named(mut d: Diagnostic, kind: Kind) -> Diagnostic {
 }
 
 fn read_source(path: &Path, kind: Kind) -> Result<Arc<Source>, Diagnostic> {
-    match read_regular(path, MAX_TEXT) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Ok(Arc::new(Source {
-                path: path.to_path_buf(),
-                text,
-            })),
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let byte = e.as_bytes().get(offset).copied().unwrap_or(0);
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                let src = Arc::new(Source {
-                    path: path.to_path_buf(),
-                    text,
-                });
-                let latin1 = char::from(byte);
-                Err(Diagnostic::error(
-                    "encodage",
-                    format!(
-                        "{} {} n'est pas en UTF-8 (octet 0x{byte:02X}{})",
-                        kind.name(),
-                        path.display(),
-                        if byte >= 0xA0 { format!(", « {latin1} » en Latin-1") } else { String::new() }
-                    ),
-                )
-                .at(&src, offset..offset + 1)
-                .hint("enregistrez le fichier en UTF-8 (c'est le réglage par défaut des éditeurs récents)"))
-            }
-        },
-        Err(e) => Err(Diagnostic::error(
+    read_text(path, kind).map(|(src, _)| src)
+}
+
+/// Reads a text file ([`normalize`]d); true when it was read as Windows-1252
+/// (a partners CSV only: any other file must be UTF-8).
+fn read_text(path: &Path, kind: Kind) -> Result<(Arc<Source>, bool), Diagnostic> {
+    let bytes = read_regular(path, MAX_TEXT).map_err(|e| {
+        Diagnostic::error(
             "fichier-illisible",
             format!(
                 "impossible de lire {} {} : {}",
@@ -466,8 +451,121 @@ fn read_source(path: &Path, kind: Kind) -> Result<Arc<Source>, Diagnostic> {
                 path.display(),
                 io_message(&e)
             ),
-        )),
+        )
+    })?;
+    let (text, ansi) = match (String::from_utf8(bytes), kind) {
+        (Ok(text), _) => (text, false),
+        // Excel's « CSV (séparateur : point-virgule) » is Windows-1252:
+        // read as such (check says so in a note).
+        (Err(e), Kind::Partenaires) if !utf16(e.as_bytes()) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(e.as_bytes());
+            (text.into_owned(), true)
+        }
+        (Err(e), _) => return Err(not_utf8(path, kind, &e)),
+    };
+    let src = Arc::new(Source {
+        path: path.to_path_buf(),
+        text: normalize(text),
+    });
+    Ok((src, ansi))
+}
+
+/// What Notepad's « Unicode » writes: UTF-16 with its byte-order mark.
+fn utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+/// A file that is not UTF-8, pointed at its first wrong byte, with the
+/// steps that save it as UTF-8 in Notepad (the clerk's editor).
+fn not_utf8(path: &Path, kind: Kind, e: &std::string::FromUtf8Error) -> Diagnostic {
+    let bytes = e.as_bytes();
+    let (offset, what) = if utf16(bytes) {
+        (
+            0,
+            "est en UTF-16 (« Unicode » dans le Bloc-notes), pas en UTF-8".to_owned(),
+        )
+    } else {
+        let offset = e.utf8_error().valid_up_to();
+        let byte = bytes.get(offset).copied().unwrap_or(0);
+        let one = [byte];
+        let (c, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&one);
+        let seen = if byte >= 0x80 && !c.chars().any(char::is_control) {
+            format!(", « {c} » en ANSI (Windows-1252)")
+        } else {
+            String::new()
+        };
+        (
+            offset,
+            format!("n'est pas en UTF-8 (octet 0x{byte:02X}{seen})"),
+        )
+    };
+    let src = Arc::new(Source {
+        path: path.to_path_buf(),
+        text: normalize(String::from_utf8_lossy(bytes).into_owned()),
+    });
+    let offset = src.text.len().min(offset);
+    let end = src.text[offset..]
+        .chars()
+        .next()
+        .map_or(offset, |c| offset + c.len_utf8());
+    Diagnostic::error(
+        "encodage",
+        format!("{} {} {what}", kind.name(), path.display()),
+    )
+    .at(&src, offset..end)
+    .hint(SAVE_AS_UTF8)
+}
+
+/// How to save a file as UTF-8 in Notepad, step by step.
+pub const SAVE_AS_UTF8: &str = "ouvrez le fichier dans le Bloc-notes, menu Fichier > Enregistrer sous…, \
+choisissez UTF-8 dans la liste « Codage » (« Encodage » sous Windows 11) en bas de la fenêtre, \
+cliquez sur Enregistrer et acceptez de remplacer le fichier";
+
+/// Text as delib reads it, wherever the file was saved: every byte-order
+/// mark (U+FEFF, which Notepad and Excel write first) dropped, and the
+/// carriage returns that end a line (Windows' CRLF) removed, so that a file
+/// saved on Windows reads, checks and renders exactly as on Linux. A lone
+/// carriage return stays (and `check` warns about it). Idempotent.
+pub fn normalize(text: String) -> String {
+    if !text.contains(['\u{feff}', '\r']) {
+        return text;
     }
+    let mut out = String::with_capacity(text.len());
+    let mut returns = 0;
+    for c in text.chars() {
+        match c {
+            '\u{feff}' => {}
+            '\r' => returns += 1,
+            '\n' => {
+                returns = 0;
+                out.push('\n');
+            }
+            c => {
+                out.extend(std::iter::repeat_n('\r', returns));
+                returns = 0;
+                out.push(c);
+            }
+        }
+    }
+    out.extend(std::iter::repeat_n('\r', returns));
+    out
+}
+
+/// The hash of a file's bytes as delib reads them ([`normalize`]d; read as
+/// Windows-1252 when not UTF-8, as a partners CSV is): a file saved again
+/// with other line ends is unchanged, and the hash of a [`Source`]'s text
+/// is that of its file.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) if !t.contains(['\u{feff}', '\r']) => return crate::manifest::content_hash(bytes),
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
+    };
+    crate::manifest::content_hash(normalize(text.into_owned()).as_bytes())
 }
 
 /// A French wording of common I/O errors.
@@ -690,6 +788,34 @@ fn merge_rendu(base: Option<Rendu>, over: Option<Rendu>) -> Rendu {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// BOMs dropped anywhere, line-ending CRs (one or more) dropped, a lone
+    /// CR kept; a second pass changes nothing; the fingerprint of a file's
+    /// bytes is the hash of the text read from it.
+    #[test]
+    fn normalize_makes_windows_text_read_as_unix_text() {
+        let cases = [
+            ("a\r\nb\r\n", "a\nb\n"),
+            ("\u{feff}seance = 1\n", "seance = 1\n"),
+            ("a\u{feff}b\r\u{feff}\nc", "ab\nc"),
+            ("a\r\r\nb", "a\nb"),
+            ("a\rb\r", "a\rb\r"),
+            ("plain\n", "plain\n"),
+        ];
+        for (from, to) in cases {
+            assert_eq!(normalize(from.into()), to, "{from:?}");
+            assert_eq!(normalize(to.into()), to, "{to:?}");
+            assert_eq!(
+                fingerprint(from.as_bytes()),
+                crate::manifest::content_hash(to.as_bytes())
+            );
+        }
+        // Windows-1252 bytes: the hash of their UTF-8 reading.
+        assert_eq!(
+            fingerprint(b"nom;ville\r\nMairie;S\xe8te\r\n"),
+            crate::manifest::content_hash("nom;ville\nMairie;Sète\n".as_bytes())
+        );
+    }
 
     /// Two dossiers of one séance parse its file once; a séance file
     /// edited between them is parsed again.

@@ -144,6 +144,17 @@ pub fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
+/// The field separator of a partners CSV: `;` (what French Excel writes)
+/// when its header line has more of them than of `,`, else `,`.
+pub fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
 /// Whether the findings of [`parse`] make the file unusable as a whole (it is
 /// empty, or has no `nom` column): the dossier is then in error and nothing
 /// of it is written, whereas a bad row only leaves that row out.
@@ -173,12 +184,7 @@ pub fn parse(
 ) -> (Vec<Partner>, Vec<Diagnostic>) {
     let text = src.text.strip_prefix('\u{feff}').unwrap_or(&src.text);
     let bom = src.text.len() - text.len();
-    let first_line = text.lines().next().unwrap_or("");
-    let delim = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
+    let delim = delimiter(text);
     let mut rows = records(text, delim).into_iter();
     let shift = |r: &Range<usize>| r.start + bom..r.end + bom;
     let mut diags = Vec::new();

@@ -27,7 +27,7 @@
 
 use crate::cli::RenderArgs;
 use crate::load::{self, Loaded};
-use crate::manifest::{Hash, Manifest, content_hash};
+use crate::manifest::{Hash, Manifest};
 use crate::templates::{BUILTIN, Templates};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -73,6 +73,7 @@ pub fn root(args: &RenderArgs) -> Option<PathBuf> {
         return Some(PathBuf::from("output"));
     };
     let text = String::from_utf8(load::read_regular(&projet, load::MAX_TEXT).ok()?).ok()?;
+    let text = load::normalize(text);
     let src = std::sync::Arc::new(crate::diag::Source {
         path: projet.clone(),
         text,
@@ -233,10 +234,11 @@ impl Recorder<'_> {
     }
 }
 
-/// Notes the hash of the bytes a run used from `path`.
+/// Notes the hash of the bytes a run used from `path` ([`load::fingerprint`],
+/// as the disk's bytes are compared).
 fn use_text(used: &mut BTreeMap<PathBuf, String>, path: &Path, bytes: &[u8]) {
     if let Ok(real) = path.canonicalize() {
-        used.insert(real, content_hash(bytes));
+        used.insert(real, load::fingerprint(bytes));
     }
 }
 
@@ -250,7 +252,7 @@ pub fn tomls(paths: &[PathBuf], base: &Path, used: &BTreeMap<PathBuf, String>) -
     let mut h = Hash::default().feed(&found.len().to_le_bytes());
     for (path, real, out, given) in &found {
         let bytes = load::read_regular(real, crate::discover::MAX_TOML).ok();
-        let hash = bytes.as_deref().map(content_hash).unwrap_or_default();
+        let hash = bytes.as_deref().map(load::fingerprint).unwrap_or_default();
         if used.get(real).is_some_and(|u| *u != hash) {
             return None;
         }
@@ -330,7 +332,7 @@ fn state(path: &Path, base: &Path, used: &BTreeMap<PathBuf, String>) -> Option<S
         return Some(format!("dir {place}"));
     }
     let hash = match load::read_regular(&real, load::MAX_TEXT) {
-        Ok(bytes) => content_hash(&bytes),
+        Ok(bytes) => load::fingerprint(&bytes),
         Err(e) => format!("{:?}", e.kind()),
     };
     if used.get(&real).is_some_and(|u| *u != hash) {
@@ -364,7 +366,10 @@ mod tests {
         std::fs::write(&a, "[deliberation]\nobjet = \"A2\"\n").unwrap();
         assert_ne!(tomls(&paths, &none), Some(second));
         // Bytes on disk that are not those the run used: nothing to record.
-        let used = BTreeMap::from([(a.canonicalize().unwrap(), content_hash(b"autre"))]);
+        let used = BTreeMap::from([(
+            a.canonicalize().unwrap(),
+            crate::manifest::content_hash(b"autre"),
+        )]);
         assert_eq!(tomls(&paths, &used), None);
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -71,6 +71,7 @@ impl Templates {
                         Some(p) => {
                             crate::load::read_regular(&p, crate::load::MAX_TEXT).and_then(|b| {
                                 String::from_utf8(b)
+                                    .map(crate::load::normalize)
                                     .map_err(|_| std::io::ErrorKind::InvalidData.into())
                             })
                         }

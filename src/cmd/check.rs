@@ -33,7 +33,10 @@ pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
             .chain(project.units.iter().flat_map(|u| u.diagnostics.iter())),
     );
     let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = all.len() - errors;
+    let warnings = all
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     // -q: errors only, unless --deny-warnings makes the warnings fail the run.
     let shown: Vec<&Diagnostic> = all
         .iter()

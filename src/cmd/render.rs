@@ -507,9 +507,7 @@ fn report_findings(
             printed.push('\n');
         }
     }
-    findings
-        .iter()
-        .any(|d| d.severity == Severity::Error || deny_warnings)
+    findings.iter().any(|d| d.stops(deny_warnings))
 }
 
 /// Deletes the files of the manifest entry of sub-folder `dir` that are

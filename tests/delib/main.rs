@@ -23,4 +23,5 @@ mod schema;
 mod seance;
 mod serve;
 mod votes;
+mod windows;
 mod wording;

@@ -297,7 +297,11 @@ une par partenaire</summary>\n<ul class=\"documents\">"
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let warnings = e.diagnostics.len() - errors;
+    let warnings = e
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     if errors > 0 {
         let what = if e.documents.is_empty() {
             "aucun document n’est produit tant que le dossier n’est pas corrigé"
@@ -310,11 +314,15 @@ une par partenaire</summary>\n<ul class=\"documents\">"
             plural(errors, "erreur", "erreurs"),
         );
         b.push_str(&diagnostics(e.diagnostics));
-    } else if warnings > 0 {
+    } else if !e.diagnostics.is_empty() {
+        let summary = if warnings > 0 {
+            plural(warnings, "avertissement", "avertissements")
+        } else {
+            plural(e.diagnostics.len(), "note", "notes")
+        };
         let _ = write!(
             b,
-            "<details><summary>{}</summary>\n{}</details>\n",
-            plural(warnings, "avertissement", "avertissements"),
+            "<details><summary>{summary}</summary>\n{}</details>\n",
             diagnostics(e.diagnostics)
         );
     }
@@ -375,6 +383,7 @@ pub fn diagnostics(diags: &[Diagnostic]) -> String {
         let (class, label) = match d.severity {
             Severity::Error => ("erreur", "Erreur"),
             Severity::Warning => ("avertissement", "Avertissement"),
+            Severity::Note => ("note", "Note"),
         };
         let _ = write!(
             b,
