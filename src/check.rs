@@ -76,6 +76,14 @@ pub fn check_batch(items: &[&Loaded], complete: &[std::path::PathBuf]) -> Vec<Di
     out
 }
 
+/// From the first count typed to the last (`pour = 5` … `abstentions = 1`),
+/// where a wrong total is to be corrected.
+fn counts_span(given: &[&Spanned<u32>]) -> Option<Range<usize>> {
+    let start = given.iter().map(|c| c.span().start).min()?;
+    let end = given.iter().map(|c| c.span().end).max()?;
+    Some(start..end)
+}
+
 struct Checker<'a> {
     l: &'a Loaded,
     out: Vec<Diagnostic>,
@@ -827,7 +835,7 @@ pub(crate) fn vote_findings(
                         "{total} voix décomptées ({counted}, {npp} ne prenant pas part) pour {votants} votants",
                     ),
                 )
-                .at(src, v.span())
+                .at(src, counts_span(&given).unwrap_or(v.span()))
                 .hint("votants = présents + pouvoirs à ce point ; vérifiez les nombres ou la feuille de présence"),
             );
         } else if total < votants {
@@ -849,7 +857,7 @@ pub(crate) fn vote_findings(
                         if missing > 1 { "s" } else { "" },
                     ),
                 )
-                .at(src, v.span())
+                .at(src, counts_span(&given).unwrap_or(v.span()))
                 .hint("pour + contre + abstentions = votants (présents + pouvoirs à ce point) ; nommez ceux qui n'ont pas voté dans ne_prennent_pas_part, ou corrigez les nombres"),
             );
         }

@@ -3,12 +3,6 @@
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-const TEMPLATE: &str = "\
-{before-help}{about-with-newline}
-Utilisation : {usage}
-
-{all-args}{after-help}";
-
 const EXAMPLES: &str = "\
 Vocabulaire : un dossier est le fichier .toml qui décrit un acte ; un répertoire est
 un emplacement du disque, qui peut contenir des dossiers, delib.toml et des fichiers de séance.
@@ -30,7 +24,6 @@ Codes de sortie :
 #[command(
     name = "delib",
     version,
-    help_template = TEMPLATE,
     after_help = EXAMPLES,
     disable_help_flag = true,
     disable_version_flag = true,
@@ -64,7 +57,6 @@ pub struct Global {
 pub enum Command {
     /// Rend les documents d'un ou de plusieurs dossiers (Markdown, HTML, PDF)
     #[command(
-        help_template = TEMPLATE,
         override_usage = "delib render <DOSSIER.toml | RÉPERTOIRE>... [OPTIONS]",
         after_help = "\
 Pour chaque dossier, écrit SORTIE/<nom du dossier>/{rapport,deliberation,convention,annexe-1…}.{md,html,pdf}
@@ -85,7 +77,6 @@ Exemples :
     Render(RenderArgs),
     /// Vérifie les dossiers (quorum, pouvoirs, vote, dates…) sans rien écrire
     #[command(
-        help_template = TEMPLATE,
         override_usage = "delib check <DOSSIER.toml | RÉPERTOIRE>... [OPTIONS]",
         after_help = "\
 Applique toutes les vérifications : quorum, feuille de présence, pouvoirs, vote, ordre des
@@ -102,7 +93,6 @@ Exemples :
     Check(CheckArgs),
     /// Écrit les modèles intégrés dans un répertoire, pour les adapter
     #[command(
-        help_template = TEMPLATE,
         override_usage = "delib templates <RÉPERTOIRE>",
         after_help = "\
 Les fichiers existants ne sont jamais écrasés. Placez le répertoire à côté de delib.toml
@@ -115,7 +105,6 @@ Exemple :
     Templates(TemplatesArgs),
     /// Affiche le schéma JSON des dossiers, pour la complétion dans l'éditeur
     #[command(
-        help_template = TEMPLATE,
         override_usage = "delib schema [--projet | --seance]",
         after_help = "\
 Le schéma est tiré des types du programme : il suit toujours le format réel.
@@ -131,7 +120,6 @@ La référence de tous les champs, tirée des mêmes types, est docs/reference.m
     Schema(SchemaArgs),
     /// Aperçu en direct dans le navigateur, mis à jour à chaque enregistrement
     #[command(
-        help_template = TEMPLATE,
         override_usage = "delib serve [RÉPERTOIRE] [--port N] [--open] [--bind ADRESSE]",
         after_help = "\
 Rend en mémoire les dossiers du répertoire (rien n'est écrit sur le disque) et les sert sur
@@ -155,14 +143,12 @@ Codes de sortie : 2 si le port est déjà utilisé ou le répertoire introuvable
     /// Exporte les délibérations votées : fichier open data SCDL, paquet @ctes
     #[command(
         subcommand,
-        help_template = TEMPLATE,
         override_usage = "delib export <scdl | actes> <RÉPERTOIRE> [OPTIONS]",
         subcommand_help_heading = "Exports"
     )]
     Export(ExportCommand),
     /// Écrit le site web des actes publiés (index, pages, PDF, flux Atom, empreintes)
     #[command(
-        help_template = TEMPLATE,
         override_usage = "delib publish <RÉPERTOIRE> -o <SITE> [--url ADRESSE] [--date AAAA-MM-JJ] [--force]",
         after_help = "\
 Écrit dans SITE un site statique des actes publiés du répertoire (ceux dont
@@ -184,7 +170,6 @@ Exemples :
     #[command(
         name = "accuse-reception",
         alias = "ar",
-        help_template = TEMPLATE,
         override_usage = "delib accuse-reception <ACCUSÉ.xml | RÉPERTOIRE>... [--dossiers RÉPERTOIRE]",
         after_help = "\
 Quand la préfecture a reçu un acte transmis, le tiers de télétransmission (S²LOW, FAST, iXbus…)
@@ -212,6 +197,48 @@ Exemples :
   delib ar Téléchargements -d inputs      les accusés (…-1-2_*.xml) et anomalies (…-1-3_*.xml) du répertoire"
     )]
     AccuseReception(AccuseArgs),
+    /// Crée un projet prêt à remplir : delib.toml, une séance, un premier dossier
+    #[command(
+        override_usage = "delib init [RÉPERTOIRE]",
+        after_help = "\
+Écrit dans le répertoire (créé s'il n'existe pas ; par défaut le répertoire courant) :
+  delib.toml                        la collectivité, commune à tous les actes
+  seances/2026-11-19.toml           une séance : date, présents, pouvoirs, président…
+  subvention-association.toml       un premier dossier : une délibération à adapter
+Chaque champ y est expliqué en commentaire (ce qu'il est, un exemple, s'il est obligatoire).
+Le projet se vérifie et se rend tel quel ; remplacez ensuite les valeurs d'exemple par les
+vôtres. Un fichier qui existe déjà n'est jamais écrasé.
+
+Exemples :
+  delib init mon-conseil
+  delib check mon-conseil
+  delib render mon-conseil"
+    )]
+    Init(InitArgs),
+    /// Écrit le script de complétion des commandes pour bash, zsh, fish ou PowerShell
+    #[command(
+        override_usage = "delib completions <bash | zsh | fish | powershell>",
+        after_help = "\
+Le script s'écrit sur la sortie standard. Pour l'installer :
+  bash        delib completions bash > ~/.local/share/bash-completion/completions/delib
+  zsh         delib completions zsh > ~/.zfunc/_delib   (avec fpath+=~/.zfunc dans ~/.zshrc)
+  fish        delib completions fish > ~/.config/fish/completions/delib.fish
+  powershell  delib completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+    /// Écrit la page de manuel de delib, ou d'une de ses commandes (format man)
+    #[command(
+        override_usage = "delib man [COMMANDE]",
+        after_help = "\
+La page s'écrit sur la sortie standard, au format roff. Pour la lire ou l'installer :
+  delib man | man -l -
+  delib man render | man -l -
+  delib man > /usr/local/share/man/man1/delib.1"
+    )]
+    Man(ManArgs),
+    /// Affiche l'aide de delib, ou celle d'une commande
+    #[command(override_usage = "delib help [COMMANDE]")]
+    Help(HelpArgs),
 }
 
 /// `delib accuse-reception`.
@@ -229,6 +256,51 @@ pub struct AccuseArgs {
         hide_default_value = true
     )]
     pub dossiers: PathBuf,
+}
+
+/// `delib init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Répertoire du projet (par défaut : le répertoire courant)
+    #[arg(
+        value_name = "RÉPERTOIRE",
+        default_value = ".",
+        hide_default_value = true
+    )]
+    pub dir: PathBuf,
+}
+
+/// `delib completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Le shell : bash, zsh, fish ou powershell
+    #[arg(value_enum, value_name = "SHELL", hide_possible_values = true)]
+    pub shell: Shell,
+}
+
+/// The shells `delib completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+/// `delib man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Commande dont écrire la page (par défaut : la page de delib)
+    #[arg(value_name = "COMMANDE")]
+    pub command: Vec<String>,
+}
+
+/// `delib help`.
+#[derive(Debug, Args)]
+pub struct HelpArgs {
+    /// Commande dont afficher l'aide (par défaut : l'aide générale)
+    #[arg(value_name = "COMMANDE")]
+    pub command: Vec<String>,
 }
 
 /// `delib publish`.
@@ -256,7 +328,6 @@ pub struct PublishArgs {
 pub enum ExportCommand {
     /// Fichier CSV des délibérations au schéma SCDL « Délibérations » 2.1.5 (open data)
     #[command(
-        help_template = TEMPLATE,
         override_usage = "delib export scdl <RÉPERTOIRE> [-o deliberations.csv] [--url ADRESSE]",
         after_help = "\
 Une ligne par délibération adoptée du répertoire (jamais un projet ni une délibération
@@ -277,7 +348,6 @@ Exemples :
     Scdl(ScdlArgs),
     /// Paquet @ctes de chaque acte à transmettre (PDF nommés selon le protocole et métadonnées XML)
     #[command(
-        help_template = TEMPLATE,
         override_usage = "delib export actes <RÉPERTOIRE> -o <RÉPERTOIRE> [--classification AAAA-MM-JJ] [--inclure-transmis]",
         after_help = "\
 Pour chaque acte voté qui a une nature et une matière @ctes, écrit dans un répertoire à son nom
@@ -333,12 +403,13 @@ pub struct ScdlArgs {
     /// Répertoire des dossiers
     #[arg(value_name = "RÉPERTOIRE")]
     pub folder: PathBuf,
-    /// Fichier CSV à écrire (« - » : la sortie standard)
+    /// Fichier CSV à écrire (par défaut : deliberations.csv ; « - » : la sortie standard)
     #[arg(
         short,
         long,
         value_name = "FICHIER",
-        default_value = "deliberations.csv"
+        default_value = "deliberations.csv",
+        hide_default_value = true
     )]
     pub output: PathBuf,
     /// Adresse du site publié par delib publish, pour la colonne DELIB_URL
@@ -453,19 +524,104 @@ pub struct TemplatesArgs {
     pub dir: PathBuf,
 }
 
-/// The subcommands, as typed (a visible alias gives its command), from the
-/// parser itself: (word typed, command name).
-fn commands() -> Vec<(String, String)> {
+/// The command line as the parser, the completions and the manual see it:
+/// every help page laid out in French, « Arguments : », « Commandes : » and
+/// « Options : » with the space French puts before a colon (clap's own
+/// headings have none).
+pub fn command() -> clap::Command {
     use clap::CommandFactory as _;
-    Cli::command()
-        .get_subcommands()
-        .flat_map(|c| {
-            let name = c.get_name().to_owned();
-            std::iter::once(name.clone())
-                .chain(c.get_all_aliases().map(str::to_owned))
-                .map(move |w| (w, name.clone()))
-        })
-        .collect()
+    french(Cli::command())
+}
+
+/// One help page's layout, then its subcommands'.
+fn french(cmd: clap::Command) -> clap::Command {
+    let mut t = String::from("{before-help}{about-with-newline}\nUtilisation : {usage}\n");
+    if cmd.get_positionals().any(|a| !a.is_hide_set()) {
+        t.push_str("\nArguments :\n{positionals}\n");
+    }
+    if cmd.has_subcommands() {
+        let heading = cmd.get_subcommand_help_heading().unwrap_or("Commandes");
+        t.push_str(&format!("\n{heading} :\n{{subcommands}}\n"));
+    }
+    t.push_str("\nOptions :\n{options}{after-help}");
+    let cmd = if cmd.has_subcommands() {
+        cmd.subcommand_value_name("COMMANDE")
+    } else {
+        cmd
+    };
+    cmd.help_template(t).mut_subcommands(french)
+}
+
+/// The command at `path` (`["export", "scdl"]`), or the first word of it
+/// that names no command, with the names possible there.
+pub fn find(path: &[impl AsRef<str>]) -> Result<clap::Command, (String, Vec<String>)> {
+    let mut cmd = command();
+    // Built, so a subcommand has the global options and settings of delib.
+    cmd.build();
+    for name in path {
+        let name = name.as_ref();
+        match cmd.find_subcommand(name) {
+            Some(c) => cmd = c.clone(),
+            None => {
+                let names = cmd.get_subcommands().map(|c| c.get_name().to_owned());
+                return Err((name.to_owned(), names.collect()));
+            }
+        }
+    }
+    Ok(cmd)
+}
+
+/// The names of the subcommands under the command path `path` (empty: the
+/// top-level commands), from the parser itself.
+fn commands(path: &[String]) -> Vec<String> {
+    find(path).map_or_else(
+        |_| Vec::new(),
+        |cmd| {
+            cmd.get_subcommands()
+                .map(|c| c.get_name().to_owned())
+                .collect()
+        },
+    )
+}
+
+/// The error for a command name that is none, as `delib rendre` gets it.
+pub fn unknown_command(name: &str, names: &[String], help: &str) -> String {
+    let mut msg = format!(
+        "erreur : commande inconnue « {name} » ; commandes : {}",
+        names.join(", ")
+    );
+    if let Some(c) = crate::diag::closest(name, names.iter().map(String::as_str)) {
+        msg.push_str(&format!("\n  vouliez-vous dire « {c} » ?"));
+    }
+    format!("{msg}\n\nPour plus d'informations : {help}\n")
+}
+
+/// The words typed that name a command, then a subcommand of it…
+/// (`delib export scdl x -o y` → `export scdl`).
+fn command_path(argv: &[String]) -> Vec<String> {
+    let mut path: Vec<String> = Vec::new();
+    for a in argv.iter().skip(1) {
+        if a.starts_with('-') {
+            continue;
+        }
+        let mut next = path.clone();
+        next.push(a.clone());
+        // A name or an alias (`delib ar`): the command's own name.
+        match find(&next) {
+            Ok(cmd) => path.push(cmd.get_name().to_owned()),
+            Err(_) => break,
+        }
+    }
+    path
+}
+
+/// « a, b ou c ».
+fn or_list(names: &[String]) -> String {
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} ou {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// A French message for a command-line error, and its exit code. `argv` (the
@@ -481,13 +637,20 @@ pub fn french_error(e: &clap::Error, argv: &[String]) -> (String, i32) {
     let mut msg = match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return (e.to_string(), 0),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            "une commande est attendue : render, check, serve, publish, export, accuse-reception, templates ou schema"
-                .to_owned()
+            let path = command_path(argv);
+            let what = if path.is_empty() {
+                "une commande"
+            } else {
+                "une sous-commande"
+            };
+            format!("{what} est attendue : {}", or_list(&commands(&path)))
         }
         ErrorKind::InvalidSubcommand => {
+            let path = command_path(argv);
             format!(
-                "commande inconnue « {} » ; commandes : render, check, serve, publish, export, accuse-reception, templates, schema",
-                ctx(ContextKind::InvalidSubcommand)
+                "commande inconnue « {} » ; commandes : {}",
+                ctx(ContextKind::InvalidSubcommand),
+                commands(&path).join(", ")
             )
         }
         ErrorKind::UnknownArgument => {
@@ -550,13 +713,9 @@ pub fn french_error(e: &clap::Error, argv: &[String]) -> (String, i32) {
     if !suggested.is_empty() {
         msg.push_str(&format!("\n  vouliez-vous dire « {suggested} » ?"));
     }
-    let names = commands();
-    let help = match argv
-        .iter()
-        .skip(1)
-        .find_map(|a| names.iter().find(|(w, _)| w == a))
-    {
-        Some((_, sub)) => format!("delib {sub} --help"),
+    let path = command_path(argv);
+    let help = match path.first() {
+        Some(_) => format!("delib {} --help", path.join(" ")),
         None => "delib --help".to_owned(),
     };
     (

@@ -87,13 +87,8 @@ pub fn candidates(
 ) -> anyhow::Result<Vec<(PathBuf, PathBuf, String, bool)>> {
     let mut candidates: Vec<(PathBuf, PathBuf, String, bool)> = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| {
-            anyhow::anyhow!(
-                "{} : fichier ou répertoire introuvable ({})",
-                p.display(),
-                load::io_message(&e)
-            )
-        })?;
+        let meta = std::fs::metadata(p)
+            .map_err(|e| anyhow::anyhow!("{} : {}", p.display(), load::io_message(&e)))?;
         if meta.is_dir() {
             let Ok(real_root) = p.canonicalize() else {
                 anyhow::bail!("{} : répertoire illisible", p.display());
@@ -470,27 +465,10 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Lower case without accents, for comparing table names.
-fn fold(s: &str) -> String {
-    s.trim()
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'à' | 'â' | 'ä' => 'a',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            c => c,
-        })
-        .collect()
-}
-
 /// True when a table header or key line names something like "deliberation".
 fn mentions_deliberation(text: &str) -> bool {
     text.lines().any(|l| {
-        let l = fold(l.trim_start().trim_start_matches('['));
+        let l = crate::diag::fold(l.trim_start().trim_start_matches('['));
         let l = l.trim_start().trim_start_matches(['"', '\'']);
         l.starts_with("deliberation") || l.starts_with("deliberaton")
     })
@@ -506,7 +484,9 @@ fn misspelled_header(text: &str) -> Option<(std::ops::Range<usize>, String)> {
             let inner = inner.trim_start_matches('[').trim_start();
             let end = inner.find([']', '.']).unwrap_or(inner.len());
             let name = inner[..end].trim().trim_matches(['"', '\'']);
-            if name != "deliberation" && closest(&fold(name), ["deliberation"]).is_some() {
+            if name != "deliberation"
+                && closest(&crate::diag::fold(name), ["deliberation"]).is_some()
+            {
                 let start = offset + (line.len() - t.len());
                 return Some((start..offset + line.trim_end().len(), name.to_owned()));
             }

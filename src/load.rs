@@ -596,6 +596,20 @@ pub fn parse<T: DeserializeOwned + schemars::JsonSchema>(
         }
         let found = source.text.get(span.start..).unwrap_or("");
         let (message, hint) = crate::messages::toml_message(e.message(), found);
+        // A missing comma is missing after the element before, not at the
+        // next one, which is where the parser notices it.
+        let span = if message.contains("virgule manquante") {
+            let end = end_of_previous(&source.text, span.start);
+            end..end + 1
+        } else {
+            span
+        };
+        // `[délibération.vote]`, `présents = 3`: TOML names are plain ASCII.
+        if code == "syntaxe-toml"
+            && let Some(d) = accented_key::<T>(source, span.start)
+        {
+            return d;
+        }
         let mut d = Diagnostic::error(code, message).at(source, span.clone());
         if let Some(h) = hint {
             d = d.hint(h);
@@ -622,6 +636,88 @@ fn unknown_key<T: schemars::JsonSchema>(source: &Arc<Source>) -> Option<Diagnost
             .at(source, span)
             .hint(hint)
     })
+}
+
+/// The offset just after the last value written before `at`, comments and
+/// blank lines skipped.
+fn end_of_previous(text: &str, at: usize) -> usize {
+    let mut end = at.min(text.len());
+    loop {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[line_start..end];
+        // The line without its comment (a # outside quotes).
+        let mut quote = None;
+        let mut cut = line.len();
+        for (i, c) in line.char_indices() {
+            match (c, quote) {
+                ('"' | '\'', None) => quote = Some(c),
+                (c, Some(q)) if c == q => quote = None,
+                ('#', None) => {
+                    cut = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let kept = line[..cut].trim_end();
+        if !kept.is_empty() || line_start == 0 {
+            return line_start + kept.len();
+        }
+        end = line_start - 1;
+    }
+}
+
+/// A name written with an accent where the parser stopped (a bare key
+/// must be ASCII), with the field or table of the schema meant.
+fn accented_key<T: schemars::JsonSchema>(source: &Arc<Source>, at: usize) -> Option<Diagnostic> {
+    let text = &source.text;
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let at = at.min(text.len());
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_name(c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = text[at..]
+        .char_indices()
+        .find(|&(_, c)| !is_name(c))
+        .map_or(text.len(), |(i, _)| at + i);
+    let word = &text[start..end];
+    if word.is_ascii() {
+        return None;
+    }
+    let schema = schemars::schema_for!(T);
+    let mut names = Vec::new();
+    property_names(schema.as_value(), &mut names);
+    let folded = crate::diag::fold(word);
+    let meant = names
+        .iter()
+        .find(|n| **n == folded)
+        .map(String::as_str)
+        .or_else(|| closest(&folded, names.iter().map(String::as_str)))?;
+    Some(
+        Diagnostic::error(
+            "syntaxe-toml",
+            format!("nom de champ invalide « {word} » : les noms s'écrivent sans accent"),
+        )
+        .at(source, start..end)
+        .hint(format!("vouliez-vous dire « {meant} » ?")),
+    )
+}
+
+/// Every property name of a JSON Schema, at any depth.
+fn property_names(schema: &serde_json::Value, out: &mut Vec<String>) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                out.extend(props.keys().cloned());
+            }
+            map.values().for_each(|v| property_names(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| property_names(v, out)),
+        _ => {}
+    }
 }
 
 type Unknown = (String, std::ops::Range<usize>, Vec<String>);

@@ -1,6 +1,6 @@
 //! `delib`: parse the command line, dispatch, print errors once, pick the exit code.
 
-use clap::Parser;
+use clap::FromArgMatches as _;
 use delib::cli::{Cli, Command};
 use delib::cmd;
 use std::process::ExitCode;
@@ -18,7 +18,10 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 static JEMALLOC_OPTIONS: &[u8; 10] = b"narenas:1\0";
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match delib::cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => {
             let argv: Vec<String> = std::env::args().collect();
@@ -40,6 +43,10 @@ fn main() -> ExitCode {
         Command::Publish(args) => cmd::publish::run(&args, cli.global.quiet),
         Command::Export(what) => cmd::export::run(&what, cli.global.quiet),
         Command::AccuseReception(args) => cmd::accuse::run(&args, cli.global.quiet),
+        Command::Init(args) => cmd::init::run(&args, cli.global.quiet),
+        Command::Completions(args) => cmd::help::completions(&args),
+        Command::Man(args) => cmd::help::man(&args),
+        Command::Help(args) => cmd::help::help(&args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

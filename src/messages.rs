@@ -118,17 +118,32 @@ pub fn toml_message(message: &str, found: &str) -> (String, Option<String>) {
         return (format!("valeur inconnue « {value} »"), Some(hint));
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        let (found_type, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let expected = french_type(expected);
+        let (found_type, expected_en) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let expected = french_type(expected_en);
+        // A date or an hour typed without quotes where a text is expected
+        // (`heure = 18:30`): TOML reads it as a date, serde calls it a map.
+        let token = found.split([' ', ',', '}', ']', '#']).next().unwrap_or("");
+        let when = token.parse::<toml::value::Datetime>().ok().map(|d| {
+            match (d.date.is_some(), d.time.is_some()) {
+                (true, true) => "une date et heure",
+                (true, false) => "une date",
+                _ => "une heure",
+            }
+        });
+        let (found_fr, hint) = match when {
+            Some(when) if expected_en.contains("string") => (
+                when.to_owned(),
+                format!("mettez-la entre guillemets : \"{token}\""),
+            ),
+            _ => (french_type(found_type), type_hint(expected_en)),
+        };
         return (
             format!(
-                "type incorrect : {} trouvé, {expected} {}",
-                french_type(found_type),
+                "type incorrect : {found_fr} {}, {expected} {}",
+                agree("trouvé", &found_fr),
                 agree("attendu", &expected)
             ),
-            Some(type_hint(
-                rest.split_once(", expected ").map_or("", |x| x.1),
-            )),
+            Some(hint),
         );
     }
     if let Some(rest) = message.strip_prefix("invalid value: ") {
@@ -268,7 +283,9 @@ fn french_date(s: &str) -> Option<String> {
 
 /// "attendu" agreeing with a French noun phrase ("une date attendue").
 fn agree(word: &str, phrase: &str) -> String {
-    let feminine = ["une ", "liste", "table", "date", "valeur", "chaîne"];
+    let feminine = [
+        "une ", "liste", "table", "date", "valeur", "chaîne", "heure",
+    ];
     if feminine.iter().any(|f| phrase.starts_with(f)) {
         format!("{word}e")
     } else {

@@ -63,6 +63,29 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
     write_in(&dir, name, bytes).map(|()| true)
 }
 
+/// Writes a new file: false, and nothing written, when `path` exists (even
+/// as a broken link); creates the parent folder. The check and the creation
+/// are one step (no other program can slip a file in between); a file left
+/// half-written by an error is removed.
+pub fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    std::fs::create_dir_all(crate::load::parent_dir(path))?;
+    let mut f = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if let Err(e) = f.write_all(bytes) {
+        drop(f);
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(true)
+}
+
 /// A file's folder and name.
 fn split(path: &Path) -> std::io::Result<(&Path, &OsStr)> {
     let name = path.file_name().ok_or_else(|| {

@@ -3,6 +3,8 @@
 pub mod accuse;
 pub mod check;
 pub mod export;
+pub mod help;
+pub mod init;
 pub mod publish;
 pub mod render;
 pub mod schema;

@@ -2,12 +2,14 @@
 
 mod batch;
 mod check;
+mod cli;
 mod common;
 mod conformance;
 mod errors;
 mod export;
 mod hostile;
 mod legal;
+mod init;
 mod messages;
 mod outside;
 mod paths;
@@ -22,6 +24,7 @@ mod robust;
 mod schema;
 mod seance;
 mod serve;
+mod typing;
 mod votes;
 mod windows;
 mod wording;

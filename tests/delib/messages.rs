@@ -499,7 +499,7 @@ fn help_is_french_with_one_options_heading() {
         let o = delib(&dir, &args);
         assert_eq!(o.status.code(), Some(0));
         let out = all_output(&o);
-        assert_eq!(out.matches("Options:").count(), 1, "{sub}:\n{out}");
+        assert_eq!(out.matches("Options :").count(), 1, "{sub}:\n{out}");
         assert!(out.contains("Utilisation : delib"), "{sub}:\n{out}");
         let english = english_words(&out);
         assert!(english.is_empty(), "{sub}: {english:?}\n{out}");
@@ -510,7 +510,7 @@ fn help_is_french_with_one_options_heading() {
 fn subcommands() -> Vec<String> {
     let help = all_output(&delib(&temp_dir("fr-commandes"), &["--help"]));
     let list: Vec<String> = help
-        .split("Commandes:\n")
+        .split("Commandes :\n")
         .nth(1)
         .unwrap()
         .lines()

@@ -221,7 +221,7 @@ impl Site {
             counts.0 += seance_counts.0;
             counts.1 += seance_counts.1;
         }
-        let folder_label = folder.display().to_string();
+        let folder_label = shown_folder(folder);
         let seance_entries: Vec<IndexEntry<'_>> = seances.iter().map(index_entry).collect();
         let index_entries: Vec<IndexEntry<'_>> = entries
             .iter()
@@ -975,5 +975,39 @@ mod tests {
         ] {
             assert!(!is_document_stem(bad), "{bad}");
         }
+    }
+}
+
+/// The folder as the index names it: its full path, so that `delib serve`
+/// run in the folder itself says where it is (« dans . » said nothing).
+/// Windows' `\\?\` prefix of a full path is not shown.
+fn shown_folder(folder: &Path) -> String {
+    let full = folder
+        .canonicalize()
+        .or_else(|_| std::path::absolute(folder))
+        .unwrap_or_else(|_| folder.to_path_buf());
+    let s = full.display().to_string();
+    match s.strip_prefix(r"\\?\") {
+        Some(rest) => match rest.strip_prefix("UNC\\") {
+            Some(share) => format!(r"\\{share}"),
+            None => rest.to_owned(),
+        },
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod folder_tests {
+    /// `delib serve .` names the folder it serves, not « . ».
+    #[test]
+    fn the_index_names_the_folder_in_full() {
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(
+            super::shown_folder(std::path::Path::new(".")),
+            here.display().to_string()
+        );
+        let sub = super::shown_folder(std::path::Path::new("src/../src"));
+        assert_eq!(sub, here.join("src").display().to_string());
+        assert!(!sub.contains(".."));
     }
 }
