@@ -6,14 +6,14 @@ use delib::cmd;
 use std::process::ExitCode;
 
 /// See Cargo.toml: why jemalloc, and where not.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(unix)]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc's options, read when it starts: one arena for the process
 /// instead of four per core. The threads keep their own caches, so the
 /// 1 000-dossier batch is no slower, and its peak memory is 1 MB lower.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(unix)]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static JEMALLOC_OPTIONS: &[u8; 10] = b"narenas:1\0";
 

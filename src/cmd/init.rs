@@ -17,13 +17,15 @@ pub const FILES: [(&str, &str); 3] = [
 /// Runs the command; returns the exit status.
 pub fn run(args: &InitArgs, quiet: bool) -> anyhow::Result<u8> {
     let dir = &args.dir;
+    // `seances/…` joined part by part: `D:\projet\seances\…` on Windows.
+    let path_of = |rel: &str| rel.split('/').fold(dir.to_path_buf(), |p, part| p.join(part));
     let shown = |rel: &str| {
-        let p = dir.join(rel);
+        let p = path_of(rel);
         crate::diag::for_terminal(&p.display().to_string()).into_owned()
     };
     let mut projet_written = false;
     for (rel, text) in FILES {
-        let path = dir.join(rel);
+        let path = path_of(rel);
         let new = crate::output::create_new(&path, text.as_bytes())
             .with_context(|| format!("impossible d'écrire {}", shown(rel)))?;
         projet_written |= new && rel == crate::load::PROJECT_FILE;
