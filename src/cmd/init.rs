@@ -18,7 +18,10 @@ pub const FILES: [(&str, &str); 3] = [
 pub fn run(args: &InitArgs, quiet: bool) -> anyhow::Result<u8> {
     let dir = &args.dir;
     // `seances/…` joined part by part: `D:\projet\seances\…` on Windows.
-    let path_of = |rel: &str| rel.split('/').fold(dir.to_path_buf(), |p, part| p.join(part));
+    let path_of = |rel: &str| {
+        rel.split('/')
+            .fold(dir.to_path_buf(), |p, part| p.join(part))
+    };
     let shown = |rel: &str| {
         let p = path_of(rel);
         crate::diag::for_terminal(&p.display().to_string()).into_owned()

@@ -146,11 +146,16 @@ fn the_codes_table_lists_every_code() {
     assert!(missing.is_empty(), "codes missing from docs/: {missing:?}");
 }
 
-/// The string literal right after `Diagnostic::error(` / `warning(`, and the
+/// The string literal right after `Diagnostic::error(` / `warning(` / `note(`, and the
 /// `code: "…"` of the typography lints.
 fn codes_in(src: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for opener in ["Diagnostic::error(", "Diagnostic::warning(", "code: "] {
+    for opener in [
+        "Diagnostic::error(",
+        "Diagnostic::warning(",
+        "Diagnostic::note(",
+        "code: ",
+    ] {
         for (i, _) in src.match_indices(opener) {
             let rest = src[i + opener.len()..].trim_start();
             if let Some(lit) = rest.strip_prefix('"')
@@ -164,4 +169,63 @@ fn codes_in(src: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Every link of the README and of docs/ (the guide included) that is not
+/// a web address leads to a file of the repository: none to a folder a
+/// clone does not have (`../shared/…`), none broken.
+#[test]
+fn links_stay_in_the_repository_and_resolve() {
+    let root = root().canonicalize().unwrap();
+    let mut pages = vec![root.join("README.md")];
+    let mut stack = vec![root.join("docs")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                pages.push(p);
+            }
+        }
+    }
+    let mut bad = Vec::new();
+    let mut checked = 0;
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        // [text](target) outside code blocks and code spans.
+        let mut in_block = false;
+        for line in text.lines() {
+            if line.trim_start().starts_with("```") {
+                in_block = !in_block;
+                continue;
+            }
+            if in_block {
+                continue;
+            }
+            let plain: String = line.split('`').step_by(2).collect::<Vec<_>>().join("");
+            for part in plain.split("](").skip(1) {
+                let Some(target) = part.split(')').next() else {
+                    continue;
+                };
+                let target = target.split('#').next().unwrap_or("");
+                if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
+                    continue;
+                }
+                checked += 1;
+                let resolved = page.parent().unwrap().join(target);
+                match resolved.canonicalize() {
+                    Ok(p) if p.starts_with(&root) => {}
+                    Ok(p) => bad.push(format!(
+                        "{}: {target} leaves the repository ({})",
+                        page.display(),
+                        p.display()
+                    )),
+                    Err(_) => bad.push(format!("{}: {target} does not exist", page.display())),
+                }
+            }
+        }
+    }
+    assert!(checked > 30, "{checked} links");
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
