@@ -503,7 +503,10 @@ fn not_utf8(path: &Path, kind: Kind, e: &std::string::FromUtf8Error) -> Diagnost
         path: path.to_path_buf(),
         text: normalize(String::from_utf8_lossy(bytes).into_owned()),
     });
-    let offset = src.text.len().min(offset);
+    // Where the byte is once the text before it is normalized (its CRs and
+    // byte-order marks dropped): that text is valid UTF-8.
+    let before = std::str::from_utf8(&bytes[..offset.min(bytes.len())]).unwrap_or("");
+    let offset = src.text.len().min(normalize(before.to_owned()).len());
     let end = src.text[offset..]
         .chars()
         .next()

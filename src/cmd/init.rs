@@ -7,7 +7,7 @@ use anyhow::Context as _;
 /// The files of a new project, by path relative to its folder.
 pub const FILES: [(&str, &str); 3] = [
     ("delib.toml", include_str!("init/delib.toml")),
-    ("seances/2027-01-14.toml", include_str!("init/seance.toml")),
+    ("seances/2026-11-19.toml", include_str!("init/seance.toml")),
     (
         "subvention-association.toml",
         include_str!("init/subvention-association.toml"),

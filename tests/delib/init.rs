@@ -7,7 +7,7 @@ use std::path::Path;
 
 const FILES: [&str; 3] = [
     "delib.toml",
-    "seances/2027-01-14.toml",
+    "seances/2026-11-19.toml",
     "subvention-association.toml",
 ];
 
@@ -48,7 +48,7 @@ fn a_new_project_checks_clean_and_renders() {
     for f in [
         "subvention-association/deliberation.pdf",
         "subvention-association/rapport.pdf",
-        "seances/2027-01-14/convocation.pdf",
+        "seances/2026-11-19/convocation.pdf",
     ] {
         assert!(docs.join(f).is_file(), "{f}:\n{}", stderr(&o));
     }

@@ -7,6 +7,7 @@ mod common;
 mod conformance;
 mod errors;
 mod export;
+mod guide;
 mod hostile;
 mod legal;
 mod init;

@@ -112,10 +112,10 @@ def main():
     print("== a project on another drive (D:), with accents in its names")
     project = r"D:\Séance d'été"
     code, out, err = run(["init", project], cwd=ROOT)
-    check("init D:\\Séance d'été", code == 0 and r"écrit     D:\Séance d'été\seances\2027-01-14.toml" in out, out + err)
+    check("init D:\\Séance d'été", code == 0 and r"écrit     D:\Séance d'été\seances\2026-11-19.toml" in out, out + err)
     dossier = DRIVE_D / "Séance d'été" / "subvention-association.toml"
     accented = dossier.with_name("délibération-éclairage-public.toml")
-    text = dossier.read_text(encoding="utf-8").replace('numero = "2027-01"', 'numero = "2027-02"')
+    text = dossier.read_text(encoding="utf-8").replace('numero = "2026-01"', 'numero = "2026-02"')
     # Saved as Notepad saves: CRLF line ends and a byte-order mark.
     accented.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     code, _, err = run(["check", project, "--deny-warnings"], cwd=ROOT)
@@ -134,11 +134,11 @@ def main():
     code, _, err = run(["check", r"D:\absent.toml"], cwd=ROOT)
     check("a missing file: exit 2, said once", code == 2 and err.strip() == r"erreur : D:\absent.toml : fichier ou répertoire introuvable", err)
     broken = DRIVE_D / "Séance d'été" / "erreur.toml"
-    broken.write_bytes(text.replace('numero = "2027-01"', 'numero = "2027-03"').replace("objet = ", "objet = 12 #").encode("utf-8"))
+    broken.write_bytes(text.replace('numero = "2026-01"', 'numero = "2026-03"').replace("objet = ", "objet = 12 #").encode("utf-8"))
     code, _, err = run(["check", project], cwd=ROOT)
     check("a dossier in error: exit 1, its file, line and column with backslashes",
           code == 1 and "erreur[type-incorrect]" in err and r"--> D:\Séance d'été\erreur.toml:" in err, err)
-    broken.write_bytes(text.replace('seance = "seances/2027-01-14.toml"', r'seance = "..\\..\\seance.toml"').encode("utf-8"))
+    broken.write_bytes(text.replace('seance = "seances/2026-11-19.toml"', r'seance = "..\\..\\seance.toml"').encode("utf-8"))
     code, _, err = run(["check", project], cwd=ROOT)
     check("a séance outside the project (..\\..\\): refused", code == 1 and "erreur[chemin-hors-projet]" in err, err)
     broken.write_bytes(text.replace("'", "’").encode("cp1252"))
