@@ -74,12 +74,17 @@ impl Project {
     /// runs the checks across the batch; each dossier's own checks wait
     /// for [`Unit::check`]. Fails only when a path given does not exist.
     pub fn load(paths: &[PathBuf]) -> anyhow::Result<Project> {
+        Project::load_with(paths, load::Shared::default())
+    }
+
+    /// [`Project::load`], reading the files of `shared`'s overlay in place
+    /// of those on disk (a form's values, checked before they are saved).
+    pub fn load_with(paths: &[PathBuf], shared: load::Shared) -> anyhow::Result<Project> {
         let Discovery {
             dossiers,
             seances,
             findings,
         } = crate::discover::discover(paths)?;
-        let shared = load::Shared::default();
         let mut units: Vec<Unit> = dossiers
             .into_par_iter()
             .map(|f| {
@@ -133,6 +138,22 @@ impl Project {
     /// Runs every dossier's checks and derivation (in parallel).
     pub fn check_all(&mut self) {
         self.units.par_iter_mut().for_each(Unit::check);
+    }
+
+    /// Every finding `delib check` reports: [`Project::check_all`], then
+    /// what `render` checks beyond the dossier itself (formats, templates,
+    /// partner rows). Templates are parsed once per folder; every dossier
+    /// is checked against its own, in parallel.
+    pub fn check_complete(&mut self) {
+        self.check_all();
+        let more: Vec<Vec<Diagnostic>> = self
+            .units
+            .par_iter()
+            .map(|u| render_checks(u, self))
+            .collect();
+        for (u, more) in self.units.iter_mut().zip(more) {
+            u.diagnostics.extend(more);
+        }
     }
 
     /// Every document of a checked dossier in `formats`, in memory, or the
@@ -594,6 +615,64 @@ pub fn render_doc(
             format!("erreur interne pendant le rendu de {}", doc.doc.stem),
         ))
     })
+}
+
+/// What `render` checks beyond the dossier itself, so that `check` agrees
+/// with it: `[rendu] formats` and `sortie`, the templates folder and its templates, and
+/// the rows of a partners CSV (their allowed columns depend on the templates).
+fn render_checks(u: &Unit, project: &Project) -> Vec<Diagnostic> {
+    use crate::build::Format;
+    let Some(l) = &u.loaded else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Err(d) = formats_for(l, &[]) {
+        out.push(d);
+    }
+    if let Err(d) = output_root(l, None) {
+        out.push(d);
+    }
+    let t = match project.templates.of(l) {
+        Ok(t) => t,
+        Err(d) => {
+            out.push(d);
+            return out;
+        }
+    };
+    let Some(model) = &u.model else {
+        if let Some(src) = &l.partenaires {
+            let pp = crate::partners::per_partner_annexes(&l.dossier);
+            out.extend(crate::partners::parse(src, t.partner_columns(), &pp).1);
+        }
+        return out;
+    };
+    let plan = match plan(
+        l,
+        model,
+        &project.templates,
+        crate::manifest::Hash::default(),
+    ) {
+        Ok(p) => p,
+        Err(d) => {
+            out.push(d);
+            return out;
+        }
+    };
+    out.extend(plan.partner_findings.iter().cloned());
+    // Custom templates can fail only when used (an unknown filter, an
+    // include): render the Markdown in memory, as render would.
+    let overridden = t
+        .overrides()
+        .any(|(p, _)| p.extension().is_some_and(|e| e == "tera"));
+    if overridden {
+        for doc in &plan.docs {
+            if let Err(d) = render_doc(model, &plan, doc, &[Format::Md]) {
+                out.push(d);
+                break;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

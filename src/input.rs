@@ -58,6 +58,7 @@ pub struct Projet {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[schemars(description = "type de collectivité : fixe l'assemblée et la qualité du signataire")]
+#[schemars(extend("x-enumNames" = ["commune", "département", "région", "EPCI (intercommunalité)", "autre"]))]
 pub enum TypeCollectivite {
     #[default]
     Commune,
@@ -76,6 +77,7 @@ pub struct Collectivite {
     #[schemars(description = "nom de la collectivité, tel qu'imprimé (ex. « Ville de Dijon »)")]
     pub nom: Option<Text>,
     #[serde(rename = "type")]
+    #[schemars(title = "Type de collectivité")]
     #[schemars(
         description = "commune, departement, region, epci ou autre : fixe « le Maire » / « le Président » et l'assemblée"
     )]
@@ -142,11 +144,13 @@ pub struct Rendu {
     #[schemars(description = "répertoire de sortie, relatif à delib.toml")]
     pub sortie: Option<Text>,
     #[schemars(with = "Option<String>")]
+    #[schemars(title = "Numérotation du premier article")]
     #[schemars(description = "\"1er\" (ARTICLE 1er, par défaut) ou \"premier\" (ARTICLE PREMIER)")]
     pub article_premier: Option<Text>,
     #[schemars(with = "Option<String>")]
     #[schemars(description = "montants en lettres : \"traditionnelle\" (par défaut) ou \"1990\"")]
     pub orthographe: Option<Text>,
+    #[schemars(title = "Champ de signature électronique")]
     #[schemars(
         description = "true : chaque bloc de signature du PDF porte un champ de signature vide, à signer dans un parapheur ou un lecteur PDF"
     )]
@@ -401,6 +405,7 @@ pub struct Deliberation {
     #[schemars(with = "Option<String>")]
     #[schemars(description = "code matière @ctes, ex. \"8.1\"")]
     pub matiere: Option<Text>,
+    #[schemars(title = "Rapporteur")]
     #[schemars(description = "{ nom, commission } : qui présente le rapport")]
     pub rapporteur: Option<Rapporteur>,
     #[schemars(with = "Option<String>")]
@@ -413,6 +418,7 @@ pub struct Deliberation {
     #[schemars(description = "second numéro, ex. « N° applicatif »")]
     pub numero_interne: Option<String>,
     #[schemars(with = "Option<String>")]
+    #[schemars(title = "Exposé des motifs")]
     #[schemars(description = "exposé des motifs (Markdown) ; sa présence produit le rapport")]
     pub expose: Option<Text>,
     #[serde(default)]
@@ -421,17 +427,21 @@ pub struct Deliberation {
     pub propositions: Vec<Text>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
+    #[schemars(title = "Visas")]
     #[schemars(description = "imprimés « Vu … »")]
     pub visas: Vec<Text>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
+    #[schemars(title = "Considérants")]
     #[schemars(description = "imprimés « Considérant … »")]
     pub considerants: Vec<Text>,
     #[schemars(with = "Option<Vec<String>>")]
+    #[schemars(title = "Articles (le dispositif)")]
     #[schemars(
         description = "le dispositif : un article = ARTICLE UNIQUE (Markdown, verbes en capitales)"
     )]
     pub articles: Option<Spanned<Vec<Text>>>,
+    #[schemars(title = "Présence à ce point")]
     #[schemars(
         description = "arrivées, départs et pouvoirs propres à ce point de l'ordre du jour"
     )]
@@ -525,6 +535,7 @@ pub struct Budget {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[schemars(description = "résultat du vote quand aucun décompte ne le donne")]
+#[schemars(extend("x-enumNames" = ["adopté", "rejeté", "pris acte"]))]
 pub enum Resultat {
     Adopte,
     Rejete,
@@ -587,8 +598,10 @@ pub struct Vote {
     )]
     pub abstentions_noms: Vec<Text>,
     #[schemars(with = "Option<Resultat>")]
+    #[schemars(title = "Résultat")]
     #[schemars(description = "adopte, rejete ou pris_acte ; déduit des nombres sinon")]
     pub resultat: Option<Spanned<Resultat>>,
+    #[schemars(title = "Mode de scrutin")]
     #[schemars(description = "main levée, secret, public ou appel nominal")]
     pub scrutin: Option<Scrutin>,
 }
@@ -610,6 +623,7 @@ pub struct Signature {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[schemars(description = "mode de publication de l'acte")]
+#[schemars(extend("x-enumNames" = ["électronique", "affichage", "papier"]))]
 pub enum ModePublication {
     Electronique,
     Affichage,
@@ -636,10 +650,12 @@ pub struct Publication {
     #[schemars(with = "Option<SchemaDate>")]
     #[schemars(description = "date de publication")]
     pub publication: Option<TomlDate>,
+    #[schemars(title = "Mode de publication")]
     #[schemars(description = "electronique, affichage ou papier")]
     pub mode: Option<ModePublication>,
     /// Added field: whether `delib export actes` packages the act. By
     /// default a voted act is packaged and a rejected proposal is not.
+    #[schemars(title = "Transmettre au contrôle de légalité")]
     #[schemars(
         description = "true : transmettre l'acte au contrôle de légalité même rejeté ; false : ne jamais l'empaqueter pour @ctes (par défaut : oui s'il est adopté, non s'il est rejeté)"
     )]
@@ -657,6 +673,7 @@ pub struct Convention {
     #[schemars(description = "préambule (Markdown)")]
     pub preambule: Option<String>,
     #[schemars(with = "Option<Duree>")]
+    #[schemars(title = "Durée")]
     #[schemars(description = "{ debut, fin } : imprimé « du … au … » ; {duree} dans un article")]
     pub duree: Option<Spanned<Duree>>,
     #[schemars(with = "Option<SchemaMontant>")]
@@ -767,6 +784,7 @@ pub struct ArticleConvention {
     #[schemars(description = "titre de l'article (obligatoire)")]
     pub titre: String,
     #[serde(default)]
+    #[schemars(title = "Texte de l'article")]
     #[schemars(
         description = "texte de l'article (Markdown) ; {duree} et {montant} y sont remplacés"
     )]
@@ -790,6 +808,7 @@ pub struct Annexe {
     pub sections: Vec<Section>,
     /// Added field: one annex per partner of `[convention] partenaires`.
     #[serde(default)]
+    #[schemars(title = "Une annexe par partenaire")]
     #[schemars(
         description = "une annexe par partenaire de [convention] partenaires (convention-<nom>-annexe-N) ; le modèle y voit partenaire comme dans la convention"
     )]

@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod diag;
 pub mod discover;
 pub mod doc;
+pub mod edit;
 pub mod engine;
 pub mod escape;
 pub mod french;

@@ -42,6 +42,42 @@ pub struct Loaded {
 pub struct Shared {
     projets: ParsedFiles<Projet>,
     seances: ParsedFiles<Seance>,
+    /// Texts read in place of files (by real path): a form's values
+    /// checked before they are saved.
+    overlay: HashMap<PathBuf, String>,
+}
+
+impl Shared {
+    /// Reads `texts` (file, text) in place of those files.
+    pub fn with_overlay(texts: &[(PathBuf, String)]) -> Shared {
+        Shared {
+            overlay: texts
+                .iter()
+                .filter_map(|(p, t)| Some((real_path(p)?, t.clone())))
+                .collect(),
+            ..Shared::default()
+        }
+    }
+
+    fn read(&self, path: &Path, kind: Kind) -> Result<Arc<Source>, Diagnostic> {
+        if !self.overlay.is_empty()
+            && let Some(text) = real_path(path).and_then(|r| self.overlay.get(&r))
+        {
+            return Ok(Arc::new(Source {
+                path: path.to_path_buf(),
+                text: text.clone(),
+            }));
+        }
+        read_source(path, kind)
+    }
+}
+
+/// The real path of a file, or of its folder joined to its name when the
+/// file does not exist yet.
+fn real_path(p: &Path) -> Option<PathBuf> {
+    p.canonicalize()
+        .ok()
+        .or_else(|| Some(real(parent_dir(p))?.join(p.file_name()?)))
 }
 
 /// Files parsed as `T`, by (path, hash of the bytes).
@@ -77,12 +113,12 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 
 /// [`load`], sharing the parsed `delib.toml` and séance files of a run.
 pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>> {
-    let source = read_source(path, Kind::Dossier).map_err(|d| vec![d])?;
+    let source = shared.read(path, Kind::Dossier).map_err(|d| vec![d])?;
     let dossier: Dossier = parse(&source).map_err(|d| vec![d])?;
     let dir = parent_dir(path);
     let projet = match find_project_file(dir) {
         Some(p) => {
-            let src = read_source(&p, Kind::Projet).map_err(|d| vec![d])?;
+            let src = shared.read(&p, Kind::Projet).map_err(|d| vec![d])?;
             Some(parse_shared(&shared.projets, src, Kind::Projet)?)
         }
         None => None,
@@ -110,7 +146,7 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
             })?;
             // A file that cannot be read is pointed at where the dossier names
             // it; a file that was read but is broken, at its own line.
-            let src = read_source(&target, Kind::Seance).map_err(|d| {
+            let src = shared.read(&target, Kind::Seance).map_err(|d| {
                 if d.source.is_some() {
                     return vec![d];
                 }
