@@ -449,6 +449,13 @@ pub struct ServeArgs {
     /// Ouvre l'aperçu dans le navigateur
     #[arg(long)]
     pub open: bool,
+    /// Permet aussi de modifier les dossiers depuis les autres postes quand --bind n'est pas
+    /// 127.0.0.1 (sans mot de passe : sur un réseau de confiance seulement)
+    #[arg(long)]
+    pub modification_distante: bool,
+    /// N'offre pas la modification des dossiers depuis le navigateur
+    #[arg(long, conflicts_with = "modification_distante")]
+    pub lecture_seule: bool,
 }
 
 /// `delib schema`.

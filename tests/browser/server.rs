@@ -249,3 +249,112 @@ pub fn eventually<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
     }
     None
 }
+
+/// Percent-encodes a form value (application/x-www-form-urlencoded).
+pub fn form_encode(pairs: &[(String, String)]) -> String {
+    let enc = |s: &str| {
+        let mut out = String::new();
+        for b in s.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    out.push(char::from(b))
+                }
+                b' ' => out.push('+'),
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+        out
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Decodes the few entities the server writes.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let i = tag.find(&key)? + key.len();
+    let j = tag[i..].find('"')? + i;
+    Some(unescape(&tag[i..j]))
+}
+
+/// The pairs a browser would post for the first `<form class="edition">`
+/// of `html`, as it is (inputs, ticked boxes, textareas, selected options).
+pub fn form_fields(html: &str) -> Vec<(String, String)> {
+    let start = html.find("<form method=\"post\"").expect("a form");
+    let end = start + html[start..].find("</form>").expect("form end");
+    let form = &html[start..end];
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = form[at..].find('<') {
+        let i = at + i;
+        let close = i + form[i..].find('>').unwrap();
+        let tag = &form[i..=close];
+        at = close + 1;
+        let Some(name) = attr(tag, "name") else {
+            continue;
+        };
+        if tag.starts_with("<input") {
+            let kind = attr(tag, "type").unwrap_or_default();
+            if kind == "checkbox" && !tag.contains(" checked") || kind == "submit" {
+                continue;
+            }
+            out.push((name, attr(tag, "value").unwrap_or_default()));
+        } else if tag.starts_with("<textarea") {
+            let end = at + form[at..].find("</textarea>").unwrap();
+            let text = unescape(&form[at..end]);
+            let text = text.strip_prefix('\n').unwrap_or(&text);
+            // Browsers send a textarea's line ends as CRLF.
+            out.push((name, text.replace('\n', "\r\n")));
+        } else if tag.starts_with("<select") {
+            let end = at + form[at..].find("</select>").unwrap();
+            let options = &form[at..end];
+            let value = options
+                .split("<option")
+                .find(|o| o.contains(" selected>"))
+                .and_then(|o| attr(o, "value"))
+                .unwrap_or_default();
+            out.push((name, value));
+        }
+    }
+    out
+}
+
+impl Server {
+    /// POSTs a form to `path`, with this server's Origin unless `origin` says otherwise.
+    pub fn post(&self, path: &str, pairs: &[(String, String)], origin: Option<&str>) -> Reply {
+        let body = form_encode(pairs);
+        let origin = origin.map_or_else(String::new, |o| format!("Origin: {o}\r\n"));
+        self.raw(
+            format!(
+                "POST {path} HTTP/1.1\r\nHost: {}\r\n{origin}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                self.addr,
+                body.len()
+            )
+            .as_bytes(),
+        )
+    }
+
+    /// POSTs a form the way its page would: this server's Origin.
+    pub fn submit(&self, path: &str, pairs: &[(String, String)]) -> Reply {
+        self.post(path, pairs, Some(&self.url()))
+    }
+}
+
+/// Sets `name` to `value` in `pairs` (added when absent).
+pub fn set(pairs: &mut Vec<(String, String)>, name: &str, value: &str) {
+    match pairs.iter_mut().find(|(k, _)| k == name) {
+        Some(p) => p.1 = value.to_owned(),
+        None => pairs.push((name.to_owned(), value.to_owned())),
+    }
+}

@@ -26,6 +26,7 @@ mod schema;
 mod seance;
 mod serve;
 mod typing;
+mod serve_edit;
 mod votes;
 mod windows;
 mod wording;

@@ -2,7 +2,7 @@
 //! examples, raw requests on std::net.
 
 #[path = "../browser/server.rs"]
-mod server;
+pub(crate) mod server;
 
 use crate::common::{delib, files, stderr, temp_dir};
 use server::{Server, eventually, examples, save};

@@ -1,7 +1,8 @@
 //! A small, strict HTTP/1.1 layer: request heads in, responses out.
 //!
 //! Pure functions only (no socket here), so every rule is unit-tested: the
-//! head is bounded, only GET and HEAD are served, and a request path is
+//! head is bounded, GET and HEAD are served (POST only to the forms, with
+//! a bounded body), and a request path is
 //! decoded segment by segment and refused (404) as soon as it could name
 //! anything but a route: `..`, `.`, empty segments, backslashes, NUL, encoded
 //! slashes, invalid UTF-8. Routes are looked up in memory; no request path is
@@ -17,6 +18,8 @@ const MAX_HEADERS: usize = 64;
 pub enum Method {
     Get,
     Head,
+    /// Only the forms take it.
+    Post,
     /// Anything else: answered 405.
     Other,
 }
@@ -29,9 +32,28 @@ pub struct Request {
     pub target: String,
     /// The `Host` header, when given.
     pub host: Option<String>,
+    /// The `Origin` header, when given.
+    pub origin: Option<String>,
+    /// The `Content-Length` header, when given and a number.
+    pub length: Option<usize>,
+    /// The `Content-Type` header, when given.
+    pub content_type: Option<String>,
 }
 
 impl Request {
+    /// A request with no header.
+    #[cfg(test)]
+    pub fn new(method: Method, target: &str) -> Request {
+        Request {
+            method,
+            target: target.to_owned(),
+            host: None,
+            origin: None,
+            length: None,
+            content_type: None,
+        }
+    }
+
     /// The path part of the target (before `?`).
     pub fn path(&self) -> &str {
         self.target.split_once('?').map_or(&self.target, |(p, _)| p)
@@ -97,6 +119,9 @@ pub fn parse_head(buf: &[u8]) -> Result<Request, HeadError> {
         return Err(HeadError::Malformed);
     }
     let mut host = None;
+    let mut origin = None;
+    let mut length = None;
+    let mut content_type = None;
     let mut count = 0;
     for line in lines.take_while(|l| !l.is_empty()) {
         count += 1;
@@ -110,23 +135,59 @@ pub fn parse_head(buf: &[u8]) -> Result<Request, HeadError> {
         if name.is_empty() || name.bytes().any(|b| b <= b' ') {
             return Err(HeadError::Malformed);
         }
-        if name.eq_ignore_ascii_case("host") {
-            if host.is_some() {
+        let value = value.trim();
+        let slot = if name.eq_ignore_ascii_case("host") {
+            &mut host
+        } else if name.eq_ignore_ascii_case("origin") {
+            &mut origin
+        } else if name.eq_ignore_ascii_case("content-type") {
+            &mut content_type
+        } else if name.eq_ignore_ascii_case("content-length") {
+            if length.is_some() {
                 return Err(HeadError::Malformed);
             }
-            host = Some(value.trim().to_owned());
+            length = Some(value.parse().map_err(|_| HeadError::Malformed)?);
+            continue;
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            // Chunked bodies are not read: a body has a Content-Length.
+            return Err(HeadError::Malformed);
+        } else {
+            continue;
+        };
+        // One Host, one Origin: two are an attempt to confuse the checks.
+        if slot.is_some() {
+            return Err(HeadError::Malformed);
         }
+        *slot = Some(value.to_owned());
     }
     let method = match method {
         "GET" => Method::Get,
         "HEAD" => Method::Head,
+        "POST" => Method::Post,
         _ => Method::Other,
     };
     Ok(Request {
         method,
         target: target.to_owned(),
         host,
+        origin,
+        length,
+        content_type,
     })
+}
+
+/// The pairs of an `application/x-www-form-urlencoded` body, decoded;
+/// None when it is not valid (a bad escape, invalid UTF-8).
+pub fn parse_form(body: &[u8]) -> Option<Vec<(String, String)>> {
+    let text = std::str::from_utf8(body).ok()?;
+    let decode = |s: &str| String::from_utf8(percent_decode(&s.replace('+', " "))?).ok();
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            Some((decode(k)?, decode(v)?))
+        })
+        .collect()
 }
 
 /// Percent-decodes `s`; None on a malformed escape.
@@ -202,9 +263,10 @@ pub struct Response {
     pub headers: Vec<(&'static str, String)>,
 }
 
-/// HTML pages may run only the reload script served by this server.
+/// HTML pages may run only the scripts served by this server, and post
+/// forms only to it.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; \
-connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Media types.
 pub const HTML: &str = "text/html; charset=utf-8";
@@ -212,6 +274,7 @@ pub const TEXT: &str = "text/plain; charset=utf-8";
 pub const PDF: &str = "application/pdf";
 pub const JS: &str = "text/javascript; charset=utf-8";
 pub const EVENTS: &str = "text/event-stream; charset=utf-8";
+pub const JSON: &str = "application/json; charset=utf-8";
 
 impl Response {
     /// A response with a body.
@@ -251,7 +314,12 @@ impl Response {
             h.push_str(&format!("Content-Length: {n}\r\n"));
         }
         h.push_str("Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n");
-        h.push_str("Referrer-Policy: no-referrer\r\nConnection: close\r\n");
+        // The forms' pages send their Origin on a post (no-referrer would
+        // make it « null »); every other page sends no referrer.
+        if !self.headers.iter().any(|(n, _)| *n == "Referrer-Policy") {
+            h.push_str("Referrer-Policy: no-referrer\r\n");
+        }
+        h.push_str("Connection: close\r\n");
         if self.content_type == HTML {
             h.push_str("Content-Security-Policy: ");
             h.push_str(CSP);
@@ -270,11 +338,16 @@ impl Response {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        303 => "See Other",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        409 => "Conflict",
         408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
@@ -318,10 +391,8 @@ mod tests {
     #[test]
     fn head_and_other_methods() {
         assert_eq!(req("HEAD / HTTP/1.1\r\n\r\n").unwrap().method, Method::Head);
-        assert_eq!(
-            req("POST / HTTP/1.1\r\n\r\n").unwrap().method,
-            Method::Other
-        );
+        assert_eq!(req("POST / HTTP/1.1\r\n\r\n").unwrap().method, Method::Post);
+        assert_eq!(req("PUT / HTTP/1.1\r\n\r\n").unwrap().method, Method::Other);
         assert_eq!(
             req("DELETE / HTTP/1.0\r\n\r\n").unwrap().method,
             Method::Other
@@ -347,6 +418,10 @@ mod tests {
             "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
             "GET / HTTP/1.1\r\n folded: x\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+            "POST / HTTP/1.1\r\nOrigin: a\r\norigin: b\r\n\r\n",
+            "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+            "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+            "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
             "GET /\x01 HTTP/1.1\r\n\r\n",
         ] {
             assert_eq!(req(bad), Err(HeadError::Malformed), "{bad:?}");
@@ -355,6 +430,40 @@ mod tests {
             parse_head(b"GET /\xff HTTP/1.1\r\n\r\n"),
             Err(HeadError::Malformed)
         );
+    }
+
+    #[test]
+    fn posts_carry_their_origin_and_length() {
+        let r = req("POST /_modifier?fichier=a.toml HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\
+Origin: http://127.0.0.1:8080\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 12\r\n\r\n")
+            .unwrap();
+        assert_eq!(r.origin.as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(r.length, Some(12));
+        assert_eq!(
+            r.content_type.as_deref(),
+            Some("application/x-www-form-urlencoded")
+        );
+    }
+
+    #[test]
+    fn forms_decode() {
+        assert_eq!(
+            parse_form(b"a=1&b=s%C3%A9ance+du+soir&c=&d&a=2").unwrap(),
+            vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "séance du soir".into()),
+                ("c".into(), String::new()),
+                ("d".into(), String::new()),
+                ("a".into(), "2".into()),
+            ]
+        );
+        assert_eq!(
+            parse_form(b"x=a%0D%0Ab").unwrap(),
+            vec![("x".into(), "a\r\nb".into())]
+        );
+        assert!(parse_form(b"a=%zz").is_none());
+        assert!(parse_form(b"a=%ff").is_none());
+        assert!(parse_form(b"").unwrap().is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! dossiers read changes; open pages reload themselves through server-sent
 //! events. A broken dossier shows its findings in place of its documents.
 
+mod edit;
 mod http;
 mod pages;
 mod site;
@@ -45,6 +46,8 @@ struct Shared {
     reading: Mutex<Vec<(u64, Instant, TcpStream)>>,
     /// Bound to a loopback address: refuse other Host names (DNS rebinding).
     loopback_only: bool,
+    /// The forms (`/_modifier`), when on.
+    editing: edit::Editing,
 }
 
 impl Shared {
@@ -120,12 +123,36 @@ les dossiers servis, sans mot de passe ni chiffrement. N'utilisez --bind que sur
             args.bind
         );
     }
+    let editing = if args.lecture_seule {
+        edit::Editing {
+            editor: None,
+            port: local.port(),
+            off: "La modification depuis le navigateur est désactivée (delib serve --lecture-seule).",
+        }
+    } else if !loopback_only && !args.modification_distante {
+        edit::Editing {
+            editor: None,
+            port: local.port(),
+            off: "La modification depuis le navigateur n'est offerte que sur ce poste (127.0.0.1) ; pour l'ouvrir aux autres postes, relancez delib serve avec --modification-distante.",
+        }
+    } else {
+        edit::Editing {
+            editor: Some(crate::edit::Editor::new(&folder)?),
+            port: local.port(),
+            off: "",
+        }
+    };
+    if editing.editor.is_some() && !loopback_only {
+        eprintln!(
+            "attention : --modification-distante : toute machine qui peut joindre ce poste pourra aussi modifier les dossiers servis."
+        );
+    }
     let start = Instant::now();
     // Snapshot before the first build, as each rebuild does: a save made
     // while the site is being built (or before the watcher starts) is then
     // seen as a change, never folded into the snapshot unread.
     let snap = watch::Snapshot::take(&folder, &std::collections::BTreeSet::new());
-    let site = Site::build(&folder, None);
+    let site = Site::build_with(&folder, None, editing.editor.is_some());
     if !quiet {
         eprintln!(
             "{} prêt{} en {} ms",
@@ -146,6 +173,7 @@ les dossiers servis, sans mot de passe ni chiffrement. N'utilisez --bind que sur
         active: AtomicUsize::new(0),
         reading: Mutex::new(Vec::new()),
         loopback_only,
+        editing,
     });
     {
         let shared = Arc::clone(&shared);
@@ -385,6 +413,27 @@ fn connection(mut stream: TcpStream, shared: &Shared, id: u64) {
         return finish(stream, &r, head_only);
     }
     let site = shared.site();
+    if edit::is_edit_route(request.path()) {
+        let body = if request.method == http::Method::Post {
+            match read_body(&mut stream, &buf, &request) {
+                Ok(body) => body,
+                Err(r) => return finish(stream, &r, false),
+            }
+        } else {
+            Vec::new()
+        };
+        let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            shared.editing.respond(&site, &request, &body)
+        }));
+        let r = reply.unwrap_or_else(|_| {
+            simple(
+                500,
+                "Erreur interne",
+                "Le formulaire n'a pas pu être traité ; rien n'a été enregistré.",
+            )
+        });
+        return finish(stream, &r, head_only);
+    }
     let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| site.respond(&request)));
     match reply {
         Ok(Reply::Response(r)) => finish(stream, &r, head_only),
@@ -402,6 +451,58 @@ fn connection(mut stream: TcpStream, shared: &Shared, id: u64) {
             head_only,
         ),
     }
+}
+
+/// The body of a POST: what followed the head in `buf`, then the rest,
+/// exactly Content-Length bytes, at most [`edit::MAX_BODY`].
+fn read_body(
+    stream: &mut TcpStream,
+    buf: &[u8],
+    request: &http::Request,
+) -> Result<Vec<u8>, http::Response> {
+    let Some(length) = request.length else {
+        return Err(simple(
+            411,
+            "Longueur manquante",
+            "La requête n'indique pas la longueur de son contenu.",
+        ));
+    };
+    if length > edit::MAX_BODY {
+        return Err(simple(
+            413,
+            "Formulaire trop long",
+            "Le formulaire envoyé dépasse 8 Mo : rien n'a été enregistré.",
+        ));
+    }
+    let start = http::head_end(buf).unwrap_or(buf.len());
+    let mut body = buf[start..].to_vec();
+    body.truncate(length);
+    let deadline = Instant::now() + READ_TIMEOUT;
+    let mut chunk = [0u8; 16 * 1024];
+    while body.len() < length {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Err(simple(
+                408,
+                "Délai dépassé",
+                "Le formulaire n'est pas arrivé en entier.",
+            ));
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => {
+                return Err(simple(
+                    400,
+                    "Requête incorrecte",
+                    "Le formulaire n'est pas arrivé en entier : rien n'a été enregistré.",
+                ));
+            }
+            Ok(n) => {
+                let want = length - body.len();
+                body.extend_from_slice(&chunk[..n.min(want)]);
+            }
+        }
+    }
+    Ok(body)
 }
 
 fn simple(status: u16, title: &str, message: &str) -> http::Response {

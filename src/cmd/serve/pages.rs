@@ -90,7 +90,93 @@ main.erreur-dossier { background: #fff; border: 1px solid #d9d7d1; border-top: 6
   border-radius: 4px; padding: 1.25rem 1.5rem; }
 main.erreur-dossier h1 { margin-top: 0; font-size: 1.35rem; }
 nav.retour { margin-bottom: 1rem; font-size: .95rem; }
+a.modifier { margin-left: .6rem; font-weight: bold; white-space: nowrap; }
+.lecteur { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+section.reglages { margin: 0 0 1.25rem; }
+section.reglages h2 { font-size: 1.05rem; margin: 0 0 .3rem; }
+section.reglages ul { margin: 0; padding-left: 1.2rem; }
 "#;
+
+/// The style of the forms, added to the pages of `/_modifier`.
+const FORM_CSS: &str = r#"
+form.edition { background: #fff; border: 1px solid #d9d7d1; border-radius: 4px; padding: .75rem 1.25rem 1rem; }
+details.section { border-top: 1px solid #e3e0d8; padding: .35rem 0; }
+details.section > summary { padding: .25rem 0; }
+details.section > summary h2 { display: inline; font-size: 1.15rem; margin: 0; }
+.champ { margin: .7rem 0; }
+.champ label, fieldset legend { display: block; font-weight: bold; margin-bottom: .15rem; }
+.champ.case label { display: inline; }
+.obligatoire { font-weight: normal; color: #5c2d00; }
+p.aide { margin: 0 0 .25rem; color: #4a4a48; font-size: .9rem; }
+input[type=text], input[type=date], input[type=number], select, textarea {
+  font: inherit; padding: .3rem .4rem; border: 1px solid #6b6b6b; border-radius: 3px; background: #fff;
+  color: #1d1d1b; max-width: 100%; box-sizing: border-box; }
+input[type=text], textarea { width: 100%; }
+input.nombre { width: 8rem; }
+textarea { font-family: "Liberation Mono", Consolas, monospace; font-size: .92rem; line-height: 1.4; }
+input:focus, select:focus, textarea:focus, button:focus, a:focus, summary:focus {
+  outline: 3px solid #0b4f9c; outline-offset: 2px; }
+[aria-invalid=true] { border-color: #b3261e; border-width: 2px; }
+fieldset { border: 1px solid #d9d7d1; border-radius: 4px; margin: .8rem 0; padding: .4rem .9rem .6rem; }
+fieldset.liste ol.elements { margin: .3rem 0; padding-left: 0; list-style: none; }
+li.element { margin: .35rem 0; display: flex; flex-wrap: wrap; gap: .4rem; align-items: flex-start; }
+li.element > label { flex: 0 0 3.2rem; padding-top: .35rem; color: #4a4a48; }
+li.element > input, li.element > textarea, li.element > select { flex: 1 1 20rem; }
+li.element > fieldset { flex: 1 1 100%; margin: .2rem 0; }
+li.element > ul.constats-champ { flex: 1 1 100%; }
+.cote-a-cote { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
+.cote-a-cote > .champ { flex: 0 0 auto; }
+.cote-a-cote > fieldset { flex: 1 1 22rem; }
+button { font: inherit; padding: .3rem .8rem; border: 1px solid #0b4f9c; border-radius: 3px;
+  background: #fff; color: #0b4f9c; cursor: pointer; }
+button.principal { background: #0b4f9c; color: #fff; font-weight: bold; }
+button.retirer { border-color: #8a1c14; color: #8a1c14; padding: .2rem .6rem; }
+div.actions { display: flex; gap: .8rem; flex-wrap: wrap; padding: .6rem 0; }
+ul.constats-champ { list-style: none; margin: .25rem 0 0; padding: 0; }
+ul.constats-champ li { padding: .3rem .5rem; border-radius: 3px; background: #fff8e1;
+  border: 1px solid #f0d98c; margin: .15rem 0; }
+ul.constats-champ li.erreur { background: #fdecea; border-color: #f1b0aa; }
+.gravite { font-weight: bold; }
+li.erreur .gravite { color: #b3261e; }
+li.avertissement .gravite { color: #6b4e00; }
+.code { color: #4a4a48; }
+section.resume-constats { background: #fff; border: 2px solid #b58900; border-radius: 4px;
+  padding: .5rem 1rem; margin: 0 0 1rem; }
+section.resume-constats.avec-erreurs { border-color: #b3261e; }
+section.resume-constats h2 { font-size: 1.05rem; margin: .2rem 0; }
+section.resume-constats li { margin: .25rem 0; }
+.champ-vise { font-weight: bold; }
+.annonce { padding: .6rem .9rem; border-radius: 4px; background: #fff8e1; border: 1px solid #f0d98c; }
+.annonce.fait { background: #e8f3e9; border-color: #9cc7a0; }
+.annonce.refus { background: #fdecea; border: 2px solid #b3261e; }
+table.differences { border-collapse: collapse; margin: .5rem 0; background: #fff; }
+table.differences caption { text-align: left; font-weight: bold; }
+table.differences th, table.differences td { border: 1px solid #d9d7d1; padding: .25rem .5rem;
+  text-align: left; vertical-align: top; }
+form.annulation { margin-top: 1rem; }
+"#;
+
+/// The script of the forms, served as `/_formulaire.js`: lists grow and
+/// shrink in place, and the findings are checked again as the clerk types.
+/// Without it, the same buttons post the form and the server does the same.
+pub const FORM_JS: &str = include_str!("formulaire.js");
+
+/// A page of the forms: no reload script (it would lose what is typed),
+/// the forms' style and script.
+pub fn edit_page(title: &str, body: &str) -> String {
+    let mut out = String::with_capacity(UI_CSS.len() + FORM_CSS.len() + body.len() + 512);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(out, "<title>{}</title>", esc(title));
+    out.push_str("<style>");
+    out.push_str(UI_CSS);
+    out.push_str(FORM_CSS);
+    out.push_str("</style>\n<script src=\"/_formulaire.js\" defer></script>\n</head>\n<body>\n");
+    out.push_str(body);
+    out.push_str("</body>\n</html>\n");
+    out
+}
 
 /// A page of the server's own, with the reload script when `reload` gives
 /// the page's path and version.
@@ -119,11 +205,15 @@ pub fn script_tag(page: &str, version: u64) -> String {
 }
 
 /// The bar added on top of a served document: back to the index, other
-/// formats. Hidden in print, so the print view is the document alone.
-fn document_bar(pdf: &str, md: &str) -> String {
+/// formats, « Modifier » when the forms are on. Hidden in print, so the
+/// print view is the document alone.
+fn document_bar(pdf: &str, md: &str, edit: Option<&str>) -> String {
+    let edit = edit.map_or_else(String::new, |e| {
+        format!(" <a href=\"{}\">Modifier le dossier</a>", esc(e))
+    });
     format!(
         "<nav class=\"delib-apercu\" aria-label=\"Aperçu\"><a href=\"/\">← Tous les dossiers</a> \
-<a href=\"{}\">PDF</a> <a href=\"{}\">Markdown</a></nav>\n\
+<a href=\"{}\">PDF</a> <a href=\"{}\">Markdown</a>{edit}</nav>\n\
 <style>nav.delib-apercu{{display:flex;gap:1.2em;max-width:55.25rem;margin:-1.4rem auto .6rem;padding:0 .2em;\
 font:13px/1.4 \"Liberation Sans\",Arial,sans-serif}}nav.delib-apercu a{{color:#0b4f9c}}\
 @media (max-width:40em){{nav.delib-apercu{{margin:0;padding:.6em 1.2em}}}}\
@@ -136,8 +226,15 @@ font:13px/1.4 \"Liberation Sans\",Arial,sans-serif}}nav.delib-apercu a{{color:#0
 /// A rendered HTML document as served: the navigation bar after `<body…>`
 /// and the reload script before `</body>`. The bytes `delib render` writes
 /// are the same document without these two additions.
-pub fn served_document(html: &str, page: &str, version: u64, pdf: &str, md: &str) -> String {
-    let bar = document_bar(pdf, md);
+pub fn served_document(
+    html: &str,
+    page: &str,
+    version: u64,
+    pdf: &str,
+    md: &str,
+    edit: Option<&str>,
+) -> String {
+    let bar = document_bar(pdf, md, edit);
     let script = script_tag(page, version);
     let mut out = String::with_capacity(html.len() + bar.len() + script.len());
     let body_open = html
@@ -190,12 +287,17 @@ pub struct IndexEntry<'a> {
     pub details: Option<String>,
     pub documents: Vec<DocLink>,
     pub diagnostics: &'a [Diagnostic],
+    /// The form of its file, when the forms are on.
+    pub edit: Option<String>,
+    /// A séance's « Nouveau point » form.
+    pub new_point: Option<String>,
 }
 
 /// The index: every séance with its documents, then every dossier, its
 /// status, its documents and its findings.
 pub fn index(
     folder: &str,
+    settings: &[(String, String)],
     seances: &[IndexEntry<'_>],
     entries: &[IndexEntry<'_>],
     note: Option<&str>,
@@ -216,6 +318,19 @@ la page se met à jour à chaque enregistrement.</p></header>\n<main>\n",
     );
     if let Some(note) = note {
         let _ = writeln!(b, "<p class=\"vide\">{}</p>", esc(note));
+    }
+    if !settings.is_empty() {
+        b.push_str("<section class=\"reglages\">\n<h2>Réglages communs</h2>\n<ul>\n");
+        for (file, url) in settings {
+            let _ = writeln!(
+                b,
+                "<li><code>{}</code> (collectivité, rendu) <a href=\"{}\" class=\"modifier\">Modifier<span class=\"lecteur\"> {}</span></a></li>",
+                esc(file),
+                esc(url),
+                esc(file)
+            );
+        }
+        b.push_str("</ul>\n</section>\n");
     }
     for e in seances {
         section(&mut b, e, "seance");
@@ -248,7 +363,24 @@ fn section(b: &mut String, e: &IndexEntry<'_>, class: &str) {
     if let Some(d) = &e.details {
         let _ = write!(b, "{} · ", esc(d));
     }
-    let _ = writeln!(b, "<code>{}</code></p>", esc(&e.file));
+    let _ = write!(b, "<code>{}</code>", esc(&e.file));
+    if let Some(url) = &e.edit {
+        let _ = write!(
+            b,
+            " <a href=\"{}\" class=\"modifier\">Modifier<span class=\"lecteur\"> {}</span></a>",
+            esc(url),
+            esc(&e.title)
+        );
+    }
+    if let Some(url) = &e.new_point {
+        let _ = write!(
+            b,
+            " <a href=\"{}\" class=\"modifier\">Nouveau point<span class=\"lecteur\"> pour {}</span></a>",
+            esc(url),
+            esc(&e.title)
+        );
+    }
+    b.push_str("</p>\n");
     let partners = e.documents.iter().filter(|d| d.per_partner).count();
     let fold = partners > FOLD_PARTNERS;
     let mut folded = false;
@@ -492,7 +624,7 @@ mod tests {
     #[test]
     fn served_document_adds_bar_and_script_only() {
         let html = "<!DOCTYPE html>\n<html>\n<body class=\"brouillon\">\n<main>x</main>\n</body>\n</html>\n";
-        let out = served_document(html, "/a/b.html", 0xab, "/a/b.pdf", "/a/b.md");
+        let out = served_document(html, "/a/b.html", 0xab, "/a/b.pdf", "/a/b.md", None);
         assert!(out.starts_with("<!DOCTYPE html>\n<html>\n<body class=\"brouillon\">\n<nav"));
         assert!(out.contains(
             "<main>x</main>\n<script src=\"/_rechargement.js\" data-page=\"/a/b.html\" data-version=\"00000000000000ab\" defer></script>\n</body>"

@@ -39,6 +39,11 @@ pub struct Site {
     pub extra_files: BTreeSet<PathBuf>,
     /// Dossiers rendered by this build, reused from the previous one, in error.
     pub counts: (usize, usize, usize),
+    /// The pages offer « Modifier » (the forms of `crate::edit`).
+    pub editing: bool,
+    /// The files the forms may edit: the dossiers, their séance files and
+    /// their delib.toml, by key (the path relative to the folder served).
+    pub targets: Vec<crate::edit::Target>,
 }
 
 struct Entry {
@@ -150,6 +155,11 @@ impl Site {
     /// documents of `previous` whose inputs did not change. Never panics on
     /// a bad input: findings become error pages.
     pub fn build(folder: &Path, previous: Option<&Site>) -> Site {
+        Site::build_with(folder, previous, previous.is_some_and(|p| p.editing))
+    }
+
+    /// [`Site::build`], the pages offering « Modifier » when `editing`.
+    pub fn build_with(folder: &Path, previous: Option<&Site>, editing: bool) -> Site {
         let base = if folder.is_dir() {
             folder
         } else {
@@ -173,6 +183,10 @@ impl Site {
         let mut counts = (0, 0, 0);
         let shown_of = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
         let mut seances = Vec::new();
+        let mut targets = Vec::new();
+        if let Some(project) = &project {
+            targets = edit_targets(project, base);
+        }
         if let Some(project) = project {
             for d in &project.findings {
                 let shown = d
@@ -222,10 +236,32 @@ impl Site {
             counts.1 += seance_counts.1;
         }
         let folder_label = shown_folder(folder);
-        let seance_entries: Vec<IndexEntry<'_>> = seances.iter().map(index_entry).collect();
+        let edit_of = |e: &Entry| {
+            editing
+                .then(|| targets.iter().find(|t| t.path == Path::new(&e.file)))
+                .flatten()
+        };
+        let seance_entries: Vec<IndexEntry<'_>> = seances
+            .iter()
+            .map(|e| {
+                let mut i = index_entry(e);
+                if let Some(t) = edit_of(e) {
+                    i.edit = Some(edit_url(&t.key));
+                    i.new_point = Some(format!(
+                        "/_nouveau?seance={}",
+                        crate::edit::encode_query(&t.key)
+                    ));
+                }
+                i
+            })
+            .collect();
         let index_entries: Vec<IndexEntry<'_>> = entries
             .iter()
-            .map(index_entry)
+            .map(|e| {
+                let mut i = index_entry(e);
+                i.edit = edit_of(e).map(|t| edit_url(&t.key));
+                i
+            })
             .chain(unclassified.iter().map(|(file, diagnostics)| {
                 IndexEntry {
                     file: file.clone(),
@@ -237,12 +273,24 @@ impl Site {
                     details: None,
                     documents: Vec::new(),
                     diagnostics,
+                    edit: None,
+                    new_point: None,
                 }
             }))
             .collect();
+        let settings: Vec<(String, String)> = if editing {
+            targets
+                .iter()
+                .filter(|t| t.kind == crate::edit::fields::FileKind::Projet)
+                .map(|t| (t.key.clone(), edit_url(&t.key)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         // The version is that of the page without its script, which names it.
         let bare = pages::index(
             &folder_label,
+            &settings,
             &seance_entries,
             &index_entries,
             note.as_deref(),
@@ -251,6 +299,7 @@ impl Site {
         let index_version = hash_of(&[bare.as_bytes()]);
         let index_html = pages::index(
             &folder_label,
+            &settings,
             &seance_entries,
             &index_entries,
             note.as_deref(),
@@ -265,6 +314,8 @@ impl Site {
             index_version,
             extra_files,
             counts,
+            editing,
+            targets,
         }
     }
 
@@ -342,7 +393,7 @@ impl Site {
 
     /// Answers a request. Pure but for the lazy PDF rendering.
     pub fn respond(&self, req: &Request) -> Reply {
-        if req.method == Method::Other {
+        if matches!(req.method, Method::Other | Method::Post) {
             return Reply::Response(
                 Response::new(
                     405,
@@ -414,6 +465,15 @@ impl Site {
                         f.ext()
                     )
                 };
+                let edit = self
+                    .editing
+                    .then(|| {
+                        self.targets
+                            .iter()
+                            .find(|t| t.path == Path::new(&entry.file))
+                    })
+                    .flatten()
+                    .map(|t| edit_url(&t.key));
                 Reply::Response(match format {
                     Format::Html => Response::new(
                         200,
@@ -424,6 +484,7 @@ impl Site {
                             doc.version,
                             &link(Format::Pdf),
                             &link(Format::Md),
+                            edit.as_deref(),
                         ),
                     ),
                     Format::Md => Response::new(200, http::TEXT, doc.md.clone()).header(
@@ -821,6 +882,95 @@ fn seance_entry(
     Some(entry(Body::Rendered(Arc::new(rendered)), Vec::new()))
 }
 
+/// The address of the form of a file.
+fn edit_url(key: &str) -> String {
+    format!("/_modifier?fichier={}", crate::edit::encode_query(key))
+}
+
+/// `a/b.toml` for a path under `base`; `../delib.toml` for a delib.toml above it.
+fn key_of(path: &Path, base: &Path) -> String {
+    match path.strip_prefix(base) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => format!(
+            "../{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        ),
+    }
+}
+
+/// The files the forms may edit: each dossier, the séance files and the
+/// delib.toml they read; a séance with its points (for « Nouveau point »).
+fn edit_targets(project: &Project, base: &Path) -> Vec<crate::edit::Target> {
+    use crate::edit::{Point, Target, fields::FileKind};
+    let mut out: Vec<Target> = Vec::new();
+    let root_of = |p: &Path| {
+        if p.starts_with(base) {
+            base.to_path_buf()
+        } else {
+            crate::load::parent_dir(p).to_path_buf()
+        }
+    };
+    let push = |out: &mut Vec<Target>, path: &Path, kind: FileKind, preview: Option<String>| {
+        let key = key_of(path, base);
+        if !out.iter().any(|t| t.key == key) {
+            out.push(Target {
+                key,
+                path: path.to_path_buf(),
+                kind,
+                root: root_of(path),
+                preview,
+                points: Vec::new(),
+            });
+        }
+    };
+    for u in &project.units {
+        let preview = Some(format!("/{}/deliberation.html", http::encode_path(&u.out)));
+        push(&mut out, &u.path, FileKind::Dossier, preview);
+        let Some(l) = &u.loaded else { continue };
+        if let Some((_, src)) = &l.projet {
+            push(&mut out, &src.path, FileKind::Projet, None);
+        }
+    }
+    for found in &project.seances {
+        let preview = Some(format!(
+            "/{}/proces-verbal.html",
+            http::encode_path(&found.out)
+        ));
+        push(&mut out, &found.path, FileKind::Seance, preview);
+        let points: Vec<Point> = project
+            .members_of_seance(&found.real)
+            .into_iter()
+            .filter_map(|i| {
+                let u = &project.units[i];
+                let l = u.loaded.as_ref()?;
+                let reference = match &l.dossier.seance {
+                    Some(crate::input::SeanceRef::Fichier(t)) => t.get_ref().clone(),
+                    _ => return None,
+                };
+                Some(Point {
+                    path: u.path.clone(),
+                    seance: reference,
+                    numero: l
+                        .dossier
+                        .deliberation
+                        .get_ref()
+                        .numero
+                        .as_ref()
+                        .map(|n| n.get_ref().clone()),
+                })
+            })
+            .collect();
+        if let Some(t) = out.iter_mut().find(|t| t.path == found.path) {
+            t.points = points;
+        }
+    }
+    out
+}
+
 fn index_entry(e: &Entry) -> IndexEntry<'_> {
     match &e.body {
         Body::Rendered(r) => IndexEntry {
@@ -856,6 +1006,8 @@ fn index_entry(e: &Entry) -> IndexEntry<'_> {
                 })
                 .collect(),
             diagnostics: &e.diagnostics,
+            edit: None,
+            new_point: None,
         },
         Body::Failed(_) => IndexEntry {
             file: e.shown.clone(),
@@ -867,6 +1019,8 @@ fn index_entry(e: &Entry) -> IndexEntry<'_> {
             details: None,
             documents: Vec::new(),
             diagnostics: &e.diagnostics,
+            edit: None,
+            new_point: None,
         },
     }
 }
@@ -880,11 +1034,7 @@ mod tests {
     }
 
     fn get(site: &Site, target: &str) -> Response {
-        let req = Request {
-            method: Method::Get,
-            target: target.into(),
-            host: None,
-        };
+        let req = Request::new(Method::Get, target);
         match site.respond(&req) {
             Reply::Response(r) => r,
             Reply::Events { .. } => panic!("{target}: an event stream"),
@@ -916,11 +1066,7 @@ mod tests {
         ] {
             assert_eq!(get(&site, missing).status, 404, "{missing}");
         }
-        let post = site.respond(&Request {
-            method: Method::Other,
-            target: "/".into(),
-            host: None,
-        });
+        let post = site.respond(&Request::new(Method::Other, "/"));
         assert!(matches!(post, Reply::Response(r) if r.status == 405));
     }
 
@@ -944,11 +1090,10 @@ mod tests {
         assert_eq!(again.counts.1, site.counts.0);
         assert_eq!(again.version_of(page), v);
         assert_eq!(again.version_of("/"), site.version_of("/"));
-        match site.respond(&Request {
-            method: Method::Get,
-            target: format!("/_evenements?page={page}&version={v:x}"),
-            host: None,
-        }) {
+        match site.respond(&Request::new(
+            Method::Get,
+            &format!("/_evenements?page={page}&version={v:x}"),
+        )) {
             Reply::Events { page: p, version } => assert_eq!((p.as_str(), version), (page, v)),
             Reply::Response(r) => panic!("status {}", r.status),
         }
