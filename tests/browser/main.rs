@@ -5,6 +5,7 @@
 //! (the `CI` environment variable set), where they must run.
 //! Screenshots and print PDFs are left in target/captures/ to be looked at.
 
+mod edit;
 mod server;
 mod site;
 mod webdriver;

@@ -19,6 +19,16 @@ pub struct Driver {
 impl Driver {
     /// Starts chromedriver and a headless Chromium with a fresh profile.
     pub fn start(chromedriver: &Path, chromium: &Path, profile: PathBuf) -> Driver {
+        Driver::start_with(chromedriver, chromium, profile, true)
+    }
+
+    /// [`Driver::start`], with JavaScript off when `javascript` is false.
+    pub fn start_with(
+        chromedriver: &Path,
+        chromium: &Path,
+        profile: PathBuf,
+        javascript: bool,
+    ) -> Driver {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -63,7 +73,10 @@ impl Driver {
                     "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--hide-scrollbars", "--lang=fr-FR",
                     format!("--user-data-dir={}", driver.profile.display()),
-                ]
+                ],
+                "prefs": {
+                    "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 }
+                }
             }
         }}});
         let v = driver.call("POST", "/session", Some(caps));
@@ -148,6 +161,105 @@ impl Driver {
         )
     }
 
+    /// Runs an asynchronous script (it calls `arguments[arguments.length - 1]`
+    /// with its result) with `args`.
+    pub fn run_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.session_call(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Runs a script with arguments.
+    pub fn run_with(&self, script: &str, args: Vec<Value>) -> Value {
+        self.session_call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// The element matching a CSS selector (panics when there is none).
+    pub fn find(&self, css: &str) -> String {
+        let v = self.session_call(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        element_id(&v)
+    }
+
+    /// The element that has the focus.
+    pub fn active(&self) -> String {
+        element_id(&self.session_call("GET", "/element/active", None))
+    }
+
+    /// Clicks an element.
+    pub fn click(&self, element: &str) {
+        self.session_call(
+            "POST",
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        );
+    }
+
+    /// Empties an input or a textarea.
+    pub fn clear(&self, element: &str) {
+        self.session_call(
+            "POST",
+            &format!("/element/{element}/clear"),
+            Some(json!({})),
+        );
+    }
+
+    /// Types `text` into an element (keys such as Tab are `\u{E004}`).
+    pub fn type_in(&self, element: &str, text: &str) {
+        self.session_call(
+            "POST",
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    /// Types `text` where the focus is, as a person at the keyboard.
+    pub fn keys(&self, text: &str) {
+        let actions: Vec<Value> = text
+            .chars()
+            .flat_map(|c| {
+                [
+                    json!({"type": "keyDown", "value": c.to_string()}),
+                    json!({"type": "keyUp", "value": c.to_string()}),
+                ]
+            })
+            .collect();
+        self.session_call(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "clavier", "actions": actions}]})),
+        );
+        self.session_call("DELETE", "/actions", None);
+    }
+
+    /// Opens a new tab and returns its handle (the current one stays current).
+    pub fn new_tab(&self) -> String {
+        let v = self.session_call("POST", "/window/new", Some(json!({"type": "tab"})));
+        v["handle"].as_str().expect("a window handle").to_owned()
+    }
+
+    /// The current tab's handle.
+    pub fn tab(&self) -> String {
+        self.session_call("GET", "/window", None)
+            .as_str()
+            .expect("a window handle")
+            .to_owned()
+    }
+
+    /// Makes `handle` the current tab.
+    pub fn switch_to(&self, handle: &str) {
+        self.session_call("POST", "/window", Some(json!({ "handle": handle })));
+    }
+
     /// The browser console's entries since the last call (level, message).
     pub fn console(&self) -> Vec<(String, String)> {
         let v = self.session_call("POST", "/se/log", Some(json!({"type": "browser"})));
@@ -186,6 +298,14 @@ impl Drop for Driver {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+/// The id of a WebDriver element reference.
+fn element_id(v: &Value) -> String {
+    v["element-6066-11e4-a52e-4f735466cecf"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an element: {v}"))
+        .to_owned()
 }
 
 /// Decodes standard base64 (padding optional, whitespace ignored).
