@@ -74,7 +74,7 @@ fn every_help_page_is_french_and_delib_help_prints_it() {
     }
     let scdl = out(&delib(&dir, &["export", "scdl", "--help"]));
     assert!(
-        scdl.contains("Fichier CSV à écrire (par défaut : deliberations.csv)"),
+        scdl.contains("Fichier CSV à écrire (par défaut : deliberations.csv ;"),
         "{scdl}"
     );
     // An unknown command after help: the error and the nearest name.
