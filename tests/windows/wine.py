@@ -103,8 +103,10 @@ def main():
     print("== paths as Windows writes them")
     code, _, err = run(["check", r"inputs\dijon\convention-pep21.toml"], cwd=ROOT)
     check("backslashes: check inputs\\dijon\\convention-pep21.toml", code == 0 and "1 dossier vérifié" in err, err)
+    # A dossier with a finding (the Ivry séance names no secrétaire).
+    code, _, err = run(["check", r"inputs\ivry-sur-seine\cmpp-college-moliere.toml"], cwd=ROOT)
     check("a finding names the file with backslashes and its line",
-          r"--> inputs\dijon\convention-pep21.toml:" in err, err)
+          r"--> inputs\ivry-sur-seine\cmpp-college-moliere.toml:4:" in err, err)
     full = "Z:" + str(ROOT / "inputs" / "ivry-sur-seine").replace("/", "\\")
     code, _, err = run(["check", full], cwd=ROOT)
     check(f"a drive letter: check {full}", code == 0 and "1 dossier vérifié" in err, err)
