@@ -286,6 +286,43 @@ pub fn is_siret(s: &str) -> bool {
     luhn(s) || la_poste
 }
 
+/// What is wrong with a SIRET (`digits`: as typed without its spaces), as a
+/// finding's message and hint; `whose` names its holder (the
+/// collectivité: empty; a party: « de « Association X » », with its
+/// leading space). `None` when it is right.
+pub fn siret_problem(digits: &str, typed: &str, whose: &str) -> Option<(String, &'static str)> {
+    if is_siret(digits) {
+        return None;
+    }
+    const MISCOPIED: &str =
+        "un chiffre est sans doute mal recopié : vérifiez le SIRET sur l'avis de situation SIRENE";
+    Some(
+        if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            (
+                format!(
+                    "« {typed} » n'est pas un SIRET : il faut 14 chiffres (les 9 du SIREN, puis les 5 du NIC)"
+                ),
+                "recopiez le SIRET depuis le registre SIRENE (avis de situation)",
+            )
+        } else if !is_siren(&digits[..9]) {
+            (
+                format!(
+                    "le SIREN {} (les 9 premiers chiffres du SIRET{whose}) a une clé de contrôle fausse",
+                    &digits[..9]
+                ),
+                MISCOPIED,
+            )
+        } else {
+            (
+                format!(
+                    "le SIRET {digits}{whose} a une clé de contrôle fausse (les 5 derniers chiffres, le NIC, ne vont pas avec le SIREN)"
+                ),
+                MISCOPIED,
+            )
+        },
+    )
+}
+
 /// The parts of an identifiant as typed, when it has the schema's shape.
 pub fn parse(id: &str) -> Option<[&str; 5]> {
     let mut it = id.split('-');
@@ -316,37 +353,37 @@ pub fn parse(id: &str) -> Option<[&str; 5]> {
 pub fn check(l: &Loaded) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some((digits, typed, src)) = siret(l)
-        && !is_siret(&digits)
+        && let Some((msg, hint)) = siret_problem(&digits, typed.get_ref(), "")
     {
-        let (msg, hint) = if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            (
-                format!(
-                    "« {} » n'est pas un SIRET : il faut 14 chiffres (les 9 du SIREN, puis les 5 du NIC)",
-                    typed.get_ref()
-                ),
-                "recopiez le SIRET de la collectivité depuis le registre SIRENE (avis de situation)",
-            )
-        } else if !is_siren(&digits[..9]) {
-            (
-                format!(
-                    "le SIREN {} (les 9 premiers chiffres du SIRET) a une clé de contrôle fausse",
-                    &digits[..9]
-                ),
-                "un chiffre est sans doute mal recopié : vérifiez le SIRET sur l'avis de situation SIRENE",
-            )
-        } else {
-            (
-                format!(
-                    "le SIRET {digits} a une clé de contrôle fausse (les 5 derniers chiffres, le NIC, ne vont pas avec le SIREN)"
-                ),
-                "un chiffre est sans doute mal recopié : vérifiez le SIRET sur l'avis de situation SIRENE",
-            )
-        };
         out.push(
             Diagnostic::error("siret-invalide", msg)
                 .at(src, typed.span())
                 .hint(hint),
         );
+    }
+    // The SIRETs of the convention's parties, as typed in the dossier
+    // (a partners file's are checked where it is read).
+    let parties = l
+        .dossier
+        .convention
+        .iter()
+        .flat_map(|c| &c.get_ref().parties);
+    for p in parties {
+        let Some(typed) = &p.siret else { continue };
+        let digits: String = typed
+            .get_ref()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if let Some((msg, hint)) =
+            siret_problem(&digits, typed.get_ref(), &format!(" de « {} »", p.nom))
+        {
+            out.push(
+                Diagnostic::error("siret-invalide", msg)
+                    .at(&l.source, typed.span())
+                    .hint(hint),
+            );
+        }
     }
     let d = l.dossier.deliberation.get_ref();
     let Some(typed) = d.publication.as_ref().and_then(|p| p.identifiant.as_ref()) else {

@@ -729,8 +729,11 @@ pub struct Partie {
     pub forme: Option<String>,
     #[schemars(description = "adresse du siège")]
     pub adresse: Option<String>,
-    #[schemars(description = "SIRET")]
-    pub siret: Option<String>,
+    #[schemars(with = "Option<String>")]
+    #[schemars(
+        description = "SIRET (14 chiffres, registre SIRENE), vérifié par sa clé de contrôle"
+    )]
+    pub siret: Option<Text>,
     #[schemars(description = "téléphone")]
     pub telephone: Option<String>,
     #[schemars(description = "adresse électronique")]

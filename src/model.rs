@@ -1944,7 +1944,7 @@ fn partie(p: &Partie, i: usize, n: usize, d: &DeliberationCtx) -> PartieCtx {
         s.push_str(&format!(", dont le siège est situé {}", plain(a)));
     }
     if let Some(x) = &p.siret {
-        s.push_str(&format!(", SIRET {}", plain(x)));
+        s.push_str(&format!(", SIRET {}", plain(x.get_ref())));
     }
     let contact: Vec<String> = [("tél. ", &p.telephone), ("courriel ", &p.courriel)]
         .into_iter()

@@ -9,6 +9,7 @@ use crate::input::Partie;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
+use toml::Spanned;
 
 /// The party fields a row may fill.
 pub const PARTY_COLUMNS: [&str; 12] = [
@@ -250,6 +251,7 @@ pub fn parse(
         let mut map = BTreeMap::new();
         let mut nom_span = shift(&row_span);
         let mut genre = None;
+        let mut siret_span = None;
         for (i, (value, span)) in fields.iter().enumerate() {
             match columns.get(i) {
                 Some(Some(key)) => {
@@ -266,6 +268,29 @@ pub fn parse(
                                 )
                                 .at(src, shift(span))
                                 .hint("écrivez feminin ou masculin, ou laissez la case vide"),
+                            );
+                        }
+                    }
+                    if key == "siret" && !value.trim().is_empty() {
+                        siret_span = Some(shift(span));
+                        let digits: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+                        let nom = columns
+                            .iter()
+                            .position(|c| c.as_deref() == Some("nom"))
+                            .and_then(|i| fields.get(i))
+                            .map_or("", |(v, _)| v.trim());
+                        let whose = if nom.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" de « {nom} »")
+                        };
+                        if let Some((msg, hint)) =
+                            crate::identifiant::siret_problem(&digits, value, &whose)
+                        {
+                            diags.push(
+                                Diagnostic::error("siret-invalide", msg)
+                                    .at(src, shift(span))
+                                    .hint(hint),
                             );
                         }
                     }
@@ -340,7 +365,7 @@ pub fn parse(
             nom,
             forme: get("forme"),
             adresse: get("adresse"),
-            siret: get("siret"),
+            siret: get("siret").map(|v| Spanned::new(siret_span.clone().unwrap_or_default(), v)),
             telephone: get("telephone"),
             courriel: get("courriel"),
             objet_social: get("objet_social"),

@@ -163,6 +163,63 @@ fn a_wrong_siret_is_found_by_check_at_its_line() {
     assert!(err.contains("il faut 14 chiffres"), "{err}");
 }
 
+/// A party's SIRET, typed in the dossier or in a partners file, is checked
+/// like the collectivité's: at its line and column, the party named.
+#[test]
+fn a_partys_wrong_siret_is_found_at_its_line_in_the_dossier_and_in_the_partners_file() {
+    let work = copy_inputs("prefecture-siret-partie");
+    let path = work.join("inputs/dijon/convention-pep21.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let pep = "adresse = \"30 B rue Elsa Triolet, 21000 Dijon\"\n";
+    assert!(text.contains(pep));
+    let with = |siret: &str| text.replace(pep, &format!("{pep}siret = \"{siret}\"\n"));
+    std::fs::write(&path, with("775 718 970 00019")).unwrap();
+    let o = delib(&work, &["check", "inputs/dijon/convention-pep21.toml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("erreur[siret-invalide] : le SIREN 775718970 (les 9 premiers chiffres du SIRET de « L'association les PEP 21 ») a une clé de contrôle fausse"),
+        "{err}"
+    );
+    assert!(
+        err.contains("inputs/dijon/convention-pep21.toml:82:9"),
+        "{err}"
+    );
+    // A right one (spaces allowed) checks clean and is printed as typed.
+    std::fs::write(&path, with("443 061 841 00047")).unwrap();
+    let o = delib(&work, &["check", "inputs/dijon/convention-pep21.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // The partners file: the row's SIRET, at its column; the other rows render.
+    let csv = work.join("inputs/alsace/partenaires.csv");
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    let mut lines: Vec<String> = rows.lines().map(str::to_owned).collect();
+    lines[0].push_str(";siret");
+    lines[1].push_str(";44306184100048");
+    lines[2].push_str(";44306184100047");
+    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    let o = delib(
+        &work.join("inputs/alsace"),
+        &[
+            "render",
+            "soutien-parentalite.toml",
+            "-o",
+            "out",
+            "--format",
+            "md",
+        ],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("erreur[siret-invalide] : le SIRET 44306184100048 de « La Médiathèque Olympe de Gouges » a une clé de contrôle fausse"),
+        "{err}"
+    );
+    let at = format!("partenaires.csv:2:{}", lines[1].chars().count() - 13);
+    assert!(err.contains(&at), "{at}\n{err}");
+    assert_eq!(err.matches("siret-invalide").count(), 1, "{err}");
+}
+
 #[test]
 fn a_matiere_outside_the_nomenclature_is_refused_by_both_exports() {
     let work = copy_inputs("prefecture-matiere");
