@@ -12,7 +12,7 @@
 use crate::diag::{Diagnostic, Source, closest};
 use crate::load::{self, PROJECT_FILE};
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A `.toml` file larger than this is not read (a dossier is a few KiB).
@@ -344,7 +344,7 @@ impl Walker<'_> {
 
 /// Reads a candidate and says what it is.
 fn classify(path: &Path, real: &Path) -> Class {
-    let bytes = match load::read_regular(real, MAX_TOML) {
+    let bytes = match crate::disk::read_regular(real, MAX_TOML) {
         Ok(b) => b,
         Err(e) => {
             return Class::Other(Some(
@@ -510,15 +510,6 @@ fn misspelled(path: &Path, text: &str, span: std::ops::Range<usize>, key: &str) 
     .hint("vouliez-vous dire « deliberation » ? (sans accent ni majuscule)")
 }
 
-/// Keeps only `Normal` components: true when `rel` stays where it is joined.
-pub fn is_plain_relative(rel: &Path) -> bool {
-    rel.components().count() > 0
-        && rel.components().all(|c| match c {
-            Component::Normal(s) => !s.to_string_lossy().starts_with('.'),
-            _ => false,
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -646,6 +637,7 @@ mod tests {
 
     #[test]
     fn output_names() {
+        use crate::disk::is_plain_relative;
         assert_eq!(output_name_problem("a/b"), None);
         assert_eq!(output_name_problem("..").as_deref(), Some(".."));
         assert_eq!(output_name_problem("").as_deref(), Some(""));

@@ -24,8 +24,8 @@
 use crate::build::{self, Doc, Format, OutputFile};
 use crate::diag::Diagnostic;
 use crate::discover::{Discovery, FoundSeance};
+use crate::hash::Hash;
 use crate::load::{self, Loaded};
-use crate::manifest::Hash;
 use crate::model::Model;
 use crate::partners::Partner;
 use crate::templates::Templates;
@@ -362,11 +362,13 @@ impl TemplateSets {
 /// Either must be inside the project, symlinks resolved.
 pub fn templates_dir(l: &Loaded) -> Result<Option<PathBuf>, Diagnostic> {
     let Some(t) = &l.rendu.templates else {
-        return Ok(load::resolve_inside(&l.root, &l.root, "templates").filter(|d| d.is_dir()));
+        return Ok(
+            crate::disk::resolve_inside(&l.root, &l.root, "templates").filter(|d| d.is_dir())
+        );
     };
     let src = config_source(l);
-    let base = load::parent_dir(&src.path).to_path_buf();
-    match load::resolve_inside(&l.root, &base, t.get_ref()).filter(|d| d.is_dir()) {
+    let base = crate::disk::parent_dir(&src.path).to_path_buf();
+    match crate::disk::resolve_inside(&l.root, &base, t.get_ref()).filter(|d| d.is_dir()) {
         Some(d) => Ok(Some(d)),
         None => Err(Diagnostic::error(
             "modeles-introuvables",
@@ -442,8 +444,8 @@ pub fn output_root(l: &Loaded, cli: Option<&Path>) -> Result<PathBuf, Diagnostic
         .at(&l.source, s.span())
         .hint("indiquez un sous-répertoire du projet, par exemple sortie = \"actes\""));
     }
-    let inside = crate::discover::is_plain_relative(rel)
-        .then(|| load::resolve_inside(&l.root, &l.root, s.get_ref()))
+    let inside = crate::disk::is_plain_relative(rel)
+        .then(|| crate::disk::resolve_inside(&l.root, &l.root, s.get_ref()))
         .flatten();
     inside.ok_or_else(|| {
         Diagnostic::error(
@@ -646,12 +648,7 @@ fn render_checks(u: &Unit, project: &Project) -> Vec<Diagnostic> {
         }
         return out;
     };
-    let plan = match plan(
-        l,
-        model,
-        &project.templates,
-        crate::manifest::Hash::default(),
-    ) {
+    let plan = match plan(l, model, &project.templates, crate::hash::Hash::default()) {
         Ok(p) => p,
         Err(d) => {
             out.push(d);

@@ -2,6 +2,7 @@
 //! up, and the shared séance file. Every input error becomes a diagnostic.
 
 use crate::diag::{Diagnostic, Source, closest};
+use crate::disk::{MAX_LOGO, MAX_TEXT, parent_dir, read_regular, real, resolve_inside};
 use crate::input::{Collectivite, Dossier, Projet, Rendu, Seance, SeanceRef};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -92,7 +93,7 @@ fn parse_shared<T: DeserializeOwned + schemars::JsonSchema + Clone>(
 ) -> Result<(T, Arc<Source>), Vec<Diagnostic>> {
     let key = (
         src.path.clone(),
-        crate::manifest::content_hash(src.text.as_bytes()),
+        crate::hash::content_hash(src.text.as_bytes()),
     );
     if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned())
         && hit.1.text == src.text
@@ -321,124 +322,6 @@ pub fn project_file_places(dir: &Path) -> Vec<PathBuf> {
     places
 }
 
-/// `dir` joined with the relative path `rel`, `.` dropped and `..` taken
-/// off a folder name before it — or kept when there is none (`../x` from
-/// the current folder stays `../x`: the `..` of a bare file name is never
-/// lost). None when `rel` is absolute or goes above the root.
-fn lexical(dir: &Path, rel: &Path) -> Option<PathBuf> {
-    let mut out = dir.to_path_buf();
-    for part in rel.components() {
-        match part {
-            Component::Normal(p) => out.push(p),
-            Component::CurDir => {}
-            Component::ParentDir => match out.components().next_back() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::CurDir) => {
-                    out.pop();
-                    out.push("..");
-                }
-                None | Some(Component::ParentDir) => out.push(".."),
-                _ => return None,
-            },
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
-/// Joins a relative path from a dossier and checks it stays under `root`,
-/// symlinks resolved: the real path of the target (or of its folder when it
-/// does not exist yet) must be inside the real path of `root`. Returns the
-/// joined path, as shown to the clerk.
-pub fn resolve_inside(root: &Path, dir: &Path, rel: &str) -> Option<PathBuf> {
-    let rel = Path::new(rel);
-    if rel.is_absolute() || rel.as_os_str().is_empty() {
-        return None;
-    }
-    let out = lexical(dir, rel)?;
-    let canon_root = real(root)?;
-    // The real path of the target, or of its nearest folder that exists: a
-    // file in a folder not created yet is missing, not outside the project.
-    let target = out.ancestors().find_map(real)?;
-    target.starts_with(&canon_root).then_some(out)
-}
-
-/// The real path of `p`, an empty path meaning the current folder.
-fn real(p: &Path) -> Option<PathBuf> {
-    if p.as_os_str().is_empty() {
-        Path::new(".").canonicalize().ok()
-    } else {
-        p.canonicalize().ok()
-    }
-}
-
-/// The folder of a file, "." for a bare file name (never an empty path).
-pub fn parent_dir(path: &Path) -> &Path {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
-/// Why delib refused to read a file, in French (an I/O error's payload).
-#[derive(Debug)]
-pub struct Refused(pub String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
-
-/// An I/O error whose message is `why`, in French.
-pub fn refused(kind: std::io::ErrorKind, why: String) -> std::io::Error {
-    std::io::Error::new(kind, Refused(why))
-}
-
-/// Reads a regular file of at most `max` bytes. A FIFO, a device or a
-/// folder is refused before it is opened (it could block or never end), and
-/// the size is checked before reading.
-pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
-    let not_regular = || {
-        refused(
-            std::io::ErrorKind::InvalidInput,
-            "ce n'est pas un fichier ordinaire (répertoire, tube ou périphérique)".into(),
-        )
-    };
-    let too_big = || {
-        refused(
-            std::io::ErrorKind::FileTooLarge,
-            format!("fichier trop gros (plus de {} Mo)", max >> 20),
-        )
-    };
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(not_regular());
-    }
-    if meta.len() > max {
-        return Err(too_big());
-    }
-    let file = std::fs::File::open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(not_regular());
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Err(too_big());
-    }
-    Ok(bytes)
-}
-
-/// Largest dossier, séance file, delib.toml, CSV or template read.
-pub const MAX_TEXT: u64 = 16 << 20;
-/// Largest logo read.
-pub const MAX_LOGO: u64 = 8 << 20;
-
 /// What a file read by `load` is, to say so in a message.
 #[derive(Debug, Clone, Copy)]
 enum Kind {
@@ -596,7 +479,7 @@ pub fn normalize(text: String) -> String {
 /// is that of its file.
 pub fn fingerprint(bytes: &[u8]) -> String {
     let text = match std::str::from_utf8(bytes) {
-        Ok(t) if !t.contains(['\u{feff}', '\r']) => return crate::manifest::content_hash(bytes),
+        Ok(t) if !t.contains(['\u{feff}', '\r']) => return crate::hash::content_hash(bytes),
         Ok(t) => std::borrow::Cow::Borrowed(t),
         Err(_) => {
             encoding_rs::WINDOWS_1252
@@ -604,7 +487,7 @@ pub fn fingerprint(bytes: &[u8]) -> String {
                 .0
         }
     };
-    crate::manifest::content_hash(normalize(text.into_owned()).as_bytes())
+    crate::hash::content_hash(normalize(text.into_owned()).as_bytes())
 }
 
 /// A French wording of common I/O errors.
@@ -942,13 +825,13 @@ mod tests {
             assert_eq!(normalize(to.into()), to, "{to:?}");
             assert_eq!(
                 fingerprint(from.as_bytes()),
-                crate::manifest::content_hash(to.as_bytes())
+                crate::hash::content_hash(to.as_bytes())
             );
         }
         // Windows-1252 bytes: the hash of their UTF-8 reading.
         assert_eq!(
             fingerprint(b"nom;ville\r\nMairie;S\xe8te\r\n"),
-            crate::manifest::content_hash("nom;ville\nMairie;Sète\n".as_bytes())
+            crate::hash::content_hash("nom;ville\nMairie;Sète\n".as_bytes())
         );
     }
 

@@ -20,9 +20,11 @@
 //! ignored as a whole (with a warning), and a file is deleted only when its
 //! bytes still hash to what was recorded (see `output::OutputDir::remove`).
 
+/// The hash of the cache, where it used to be (the tests name it here).
+pub use crate::hash::Hash;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The manifest's file name inside the output folder.
 pub const FILE: &str = ".delib-manifest.json";
@@ -72,49 +74,6 @@ pub struct FileRecord {
     pub bytes: String,
 }
 
-/// The path of `path` from the folder `base` (a real path), `/`-separated,
-/// `..` to go up: how the manifest and the re-run record name a file the
-/// run read or rendered, so that a project moved together with its output
-/// folder is the same project. `path` is taken at its real place (links
-/// resolved; for a file that does not exist, from its nearest folder that
-/// does). None when it is not UTF-8, or no relative path leads there
-/// (another drive).
-pub fn relative(base: &Path, path: &Path) -> Option<String> {
-    path_from(base, &real_place(path)?)
-}
-
-/// [`relative`] of a path already real (canonical): no file system call.
-pub fn path_from(base: &Path, real: &Path) -> Option<String> {
-    let common = base
-        .components()
-        .zip(real.components())
-        .take_while(|(a, b)| a == b)
-        .count();
-    if common == 0 {
-        return None;
-    }
-    let mut parts = vec![".."; base.components().count() - common];
-    for c in real.components().skip(common) {
-        parts.push(c.as_os_str().to_str()?);
-    }
-    Some(parts.join("/"))
-}
-
-/// The real path of `path`, or of its nearest folder that exists joined
-/// with the rest.
-pub fn real_place(path: &Path) -> Option<PathBuf> {
-    let path = if path.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        path
-    };
-    if let Ok(real) = path.canonicalize() {
-        return Some(real);
-    }
-    let name = path.file_name()?;
-    Some(real_place(crate::load::parent_dir(path))?.join(name))
-}
-
 impl Manifest {
     /// Reads the manifest of an output folder. A missing one is empty; one
     /// that does not parse or validate is empty too, with the French
@@ -135,7 +94,7 @@ impl Manifest {
             Err(e) => {
                 return (
                     Manifest::empty(),
-                    Some(ignored(&path, &crate::load::io_message(&e))),
+                    Some(ignored(&path, &crate::messages::io_message(&e))),
                 );
             }
         };
@@ -177,14 +136,12 @@ impl Manifest {
     fn invalid(&self) -> Option<String> {
         for (dir, entry) in self.dossiers.iter().chain(&self.seances) {
             if crate::discover::output_name_problem(dir).is_some()
-                || !crate::discover::is_plain_relative(Path::new(dir))
+                || !crate::disk::is_plain_relative(Path::new(dir))
             {
                 return Some(format!("il nomme le répertoire « {dir} »"));
             }
             for name in entry.files.keys() {
-                if name.contains(['/', '\\'])
-                    || !crate::discover::is_plain_relative(Path::new(name))
-                {
+                if name.contains(['/', '\\']) || !crate::disk::is_plain_relative(Path::new(name)) {
                     return Some(format!("il nomme le fichier « {name} »"));
                 }
             }
@@ -213,79 +170,6 @@ fn ignored(path: &Path, why: &str) -> String {
         "attention : le manifeste {} est ignoré ({why}) : tout est réécrit, et rien n'est supprimé d'après lui",
         path.display()
     )
-}
-
-/// The hash of a file's bytes, as recorded in the manifest: 64 bits, eight
-/// bytes at a time (fast enough to hash every PDF written).
-pub fn content_hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0100_0000_01b3);
-        h ^= h >> 29;
-    }
-    for b in chunks.remainder() {
-        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
-
-/// FNV-1a's constants, 64 bits, eight bytes at a time (each step a
-/// bijection of the state, so any one changed word changes the result):
-/// stable across runs, platforms and compiler versions, which `std`'s
-/// hasher does not promise. Enough to detect a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hash(u64);
-
-impl Default for Hash {
-    fn default() -> Self {
-        Hash(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hash {
-    /// Adds a piece; pieces are separated so ("ab","c") differs from ("a","bc").
-    pub fn feed(self, bytes: &[u8]) -> Hash {
-        const PRIME: u64 = 0x0100_0000_01b3;
-        let step = |h: u64, w: u64| {
-            let h = (h ^ w).wrapping_mul(PRIME);
-            h ^ (h >> 29)
-        };
-        let mut h = step(self.0, bytes.len() as u64);
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            h = step(h, u64::from_le_bytes(w));
-        }
-        for b in chunks.remainder() {
-            h = (h ^ u64::from(*b)).wrapping_mul(PRIME);
-        }
-        Hash(h)
-    }
-
-    /// The hash as 16 hex digits.
-    pub fn hex(self) -> String {
-        format!("{:016x}", self.0)
-    }
-}
-
-/// What identifies this build of the tool: its version and its executable,
-/// so a new build rewrites everything it renders differently.
-pub fn tool_id() -> Hash {
-    let mut h = Hash::default().feed(env!("CARGO_PKG_VERSION").as_bytes());
-    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
-        h = h.feed(&meta.len().to_le_bytes());
-        if let Ok(t) = meta
-            .modified()
-            .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default())
-        {
-            h = h.feed(&t.as_nanos().to_le_bytes());
-        }
-    }
-    h
 }
 
 #[cfg(test)]
@@ -330,7 +214,7 @@ mod tests {
                     "deliberation.md".into(),
                     FileRecord {
                         inputs: "01".into(),
-                        bytes: content_hash(b"x"),
+                        bytes: crate::hash::content_hash(b"x"),
                     },
                 )]
                 .into(),
@@ -362,49 +246,5 @@ mod tests {
         }
         drop(out);
         std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn relative_paths_go_up_and_down_from_the_real_folder() {
-        let dir = std::env::temp_dir().join(format!("delib-relative-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let dir = dir.canonicalize().unwrap();
-        let base = dir.join("p/out");
-        std::fs::create_dir_all(&base).unwrap();
-        std::fs::create_dir_all(dir.join("p/sub")).unwrap();
-        std::fs::write(dir.join("p/sub/a.toml"), "").unwrap();
-        assert_eq!(
-            relative(&base, &dir.join("p/sub/a.toml")).as_deref(),
-            Some("../sub/a.toml")
-        );
-        assert_eq!(
-            relative(&base, &dir.join("p/out/x/y")).as_deref(),
-            Some("x/y")
-        );
-        assert_eq!(
-            relative(&base, &dir.join("p/sub/../sub/b.toml")).as_deref(),
-            Some("../sub/b.toml"),
-            "a file that does not exist, from its folder"
-        );
-        assert_eq!(relative(&base, &base).as_deref(), Some(""));
-        #[cfg(unix)]
-        {
-            std::os::unix::fs::symlink(dir.join("p/sub"), dir.join("lien")).unwrap();
-            assert_eq!(
-                relative(&base, &dir.join("lien/a.toml")).as_deref(),
-                Some("../sub/a.toml"),
-                "at its real place"
-            );
-        }
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn content_hash_tells_bytes_apart() {
-        assert_eq!(content_hash(b"abcdefghij"), content_hash(b"abcdefghij"));
-        assert_ne!(content_hash(b"abcdefghij"), content_hash(b"abcdefghik"));
-        assert_ne!(content_hash(b""), content_hash(b"\0"));
-        assert_ne!(content_hash(b"12345678"), content_hash(b"12345679"));
     }
 }

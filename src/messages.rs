@@ -7,10 +7,10 @@ use std::io::ErrorKind;
 
 /// A French wording of an I/O error (never the system's English text).
 pub fn io_message(e: &std::io::Error) -> String {
-    // delib's own I/O errors (`load::read_regular`) already say it in French.
+    // delib's own I/O errors (`crate::disk::read_regular`) already say it in French.
     if let Some(own) = e
         .get_ref()
-        .and_then(|i| i.downcast_ref::<crate::load::Refused>())
+        .and_then(|i| i.downcast_ref::<crate::disk::Refused>())
     {
         return own.0.clone();
     }

@@ -23,7 +23,7 @@
 //! absent: never a symlink, a FIFO, a device or a folder (`export scdl -o
 //! /dev/null` run as root must not turn the device into a file).
 
-use crate::load::refused;
+use crate::disk::refused;
 use std::collections::BTreeSet;
 use std::ffi::{OsStr, OsString};
 use std::io::{Read as _, Write as _};
@@ -68,7 +68,7 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
 /// are one step (no other program can slip a file in between); a file left
 /// half-written by an error is removed.
 pub fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
-    std::fs::create_dir_all(crate::load::parent_dir(path))?;
+    std::fs::create_dir_all(crate::disk::parent_dir(path))?;
     let mut f = match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -94,7 +94,7 @@ fn split(path: &Path) -> std::io::Result<(&Path, &OsStr)> {
             "ce chemin ne nomme pas un fichier".into(),
         )
     })?;
-    Ok((crate::load::parent_dir(path), name))
+    Ok((crate::disk::parent_dir(path), name))
 }
 
 /// The temporary file name of `name` for this process.
@@ -248,7 +248,7 @@ impl OutputDir {
     /// The path of `rel` inside the folder, when `rel` is a plain relative
     /// path (no `..`, no root, no hidden part).
     pub fn path_of(&self, rel: &Path) -> Option<PathBuf> {
-        crate::discover::is_plain_relative(rel).then(|| self.root.join(rel))
+        crate::disk::is_plain_relative(rel).then(|| self.root.join(rel))
     }
 
     /// The sub-folder `rel` (a plain relative path; empty: the folder
@@ -264,7 +264,7 @@ impl OutputDir {
     }
 
     fn reach(&self, rel: &Path, create: bool) -> std::io::Result<Folder<'_>> {
-        let plain = rel.as_os_str().is_empty() || crate::discover::is_plain_relative(rel);
+        let plain = rel.as_os_str().is_empty() || crate::disk::is_plain_relative(rel);
         if !plain {
             return Err(refused(
                 std::io::ErrorKind::InvalidInput,
@@ -393,7 +393,7 @@ impl OutputDir {
     /// folder whose bytes hash to `hash` (what this tool wrote there). True
     /// when deleted.
     pub fn remove(&self, rel: &Path, hash: &str) -> bool {
-        self.remove_if(rel, |b| crate::manifest::content_hash(b) == hash)
+        self.remove_if(rel, |b| crate::hash::content_hash(b) == hash)
     }
 
     /// Deletes the file at `rel` only when it is a regular file inside the
@@ -478,7 +478,7 @@ impl Folder<'_> {
 /// system (disk full…).
 pub fn refusal(e: &std::io::Error) -> Option<&str> {
     e.get_ref()
-        .and_then(|i| i.downcast_ref::<crate::load::Refused>())
+        .and_then(|i| i.downcast_ref::<crate::disk::Refused>())
         .map(|r| r.0.as_str())
 }
 
@@ -871,7 +871,7 @@ mod tests {
                 .write("../c.md", b"x")
                 .is_err()
         );
-        let right = crate::manifest::content_hash(b"texte");
+        let right = crate::hash::content_hash(b"texte");
         assert!(!out.remove(Path::new("a/b.md"), "0000"), "other bytes");
         assert!(!out.remove(Path::new("../a/b.md"), &right));
         assert!(out.remove(Path::new("a/b.md"), &right));
@@ -903,9 +903,9 @@ mod tests {
         );
         assert!(out.write(Path::new("a/sub/c.md"), b"x").is_err());
         assert!(out.write(Path::new("b/c.md"), b"x").is_err());
-        let hash = crate::manifest::content_hash(b"texte");
+        let hash = crate::hash::content_hash(b"texte");
         assert!(!out.remove(Path::new("a/b.md"), &hash));
-        assert!(!out.remove(Path::new("b/x.md"), &crate::manifest::content_hash(b"x")));
+        assert!(!out.remove(Path::new("b/x.md"), &crate::hash::content_hash(b"x")));
         out.remove_empty_dir(Path::new("a"));
         assert!(out.existing(Path::new("a")).is_none());
         drop(out);

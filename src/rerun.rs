@@ -16,7 +16,7 @@
 //! its end.
 //!
 //! Every file is named by its path from the output folder
-//! (`manifest::relative`, as the manifest names its dossiers), never by
+//! (`crate::disk::relative`, as the manifest names its dossiers), never by
 //! where the project is: a project moved together with its output folder
 //! (a renamed folder, another mount point, another CI workspace) still has
 //! nothing to do.
@@ -26,8 +26,9 @@
 //! ignored, and it is only ever used to do nothing.
 
 use crate::cli::RenderArgs;
+use crate::hash::Hash;
 use crate::load::{self, Loaded};
-use crate::manifest::{Hash, Manifest};
+use crate::manifest::Manifest;
 use crate::templates::{BUILTIN, Templates};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,7 +44,7 @@ struct Record {
     version: u32,
     key: String,
     /// Files read or looked for besides the `.toml` found, from the output
-    /// folder (`manifest::relative`).
+    /// folder (`crate::disk::relative`).
     deps: Vec<String>,
     /// Every output file, relative to the output folder.
     files: Vec<String>,
@@ -67,12 +68,13 @@ pub fn root(args: &RenderArgs) -> Option<PathBuf> {
     let dir = if first.is_dir() {
         first.as_path()
     } else {
-        load::parent_dir(first)
+        crate::disk::parent_dir(first)
     };
     let Some(projet) = load::find_project_file(dir) else {
         return Some(PathBuf::from("output"));
     };
-    let text = String::from_utf8(load::read_regular(&projet, load::MAX_TEXT).ok()?).ok()?;
+    let text =
+        String::from_utf8(crate::disk::read_regular(&projet, crate::disk::MAX_TEXT).ok()?).ok()?;
     let text = load::normalize(text);
     let src = std::sync::Arc::new(crate::diag::Source {
         path: projet.clone(),
@@ -80,14 +82,24 @@ pub fn root(args: &RenderArgs) -> Option<PathBuf> {
     });
     let p: crate::input::Projet = load::parse(&src).ok()?;
     match p.rendu.and_then(|r| r.sortie) {
-        Some(s) => Some(load::parent_dir(&projet).join(s.get_ref())),
+        Some(s) => Some(crate::disk::parent_dir(&projet).join(s.get_ref())),
         None => Some(PathBuf::from("output")),
     }
 }
 
-/// The re-run fast path: Some(exit status) when nothing changed since the
-/// recorded run (its report and summary printed), None to run normally.
-pub fn replay(args: &RenderArgs, quiet: bool, start: std::time::Instant) -> Option<u8> {
+/// What the recorded run did, for a re-run with nothing to do to say it again.
+pub struct Replay {
+    /// What the recorded run printed before its summary (None when it ran with -q).
+    pub report: Option<String>,
+    pub dossiers: usize,
+    pub seances: usize,
+    /// Documents of the formats and kinds asked for.
+    pub unchanged: usize,
+}
+
+/// The re-run fast path: Some when nothing changed since the recorded run
+/// (its report and figures, for the command to print), None to run normally.
+pub fn replay(args: &RenderArgs, quiet: bool) -> Option<Replay> {
     if args.force {
         return None;
     }
@@ -114,29 +126,16 @@ pub fn replay(args: &RenderArgs, quiet: bool, start: std::time::Instant) -> Opti
         return None;
     }
     for f in &rec.files {
-        if !crate::discover::is_plain_relative(Path::new(f)) || !out.root().join(f).is_file() {
+        if !crate::disk::is_plain_relative(Path::new(f)) || !out.root().join(f).is_file() {
             return None;
         }
     }
-    if !quiet {
-        eprint!(
-            "{}",
-            crate::diag::for_terminal(rec.report.as_deref().unwrap_or(""))
-        );
-        eprintln!(
-            "{}",
-            crate::cmd::render::summary(
-                rec.dossiers,
-                rec.seances,
-                0,
-                rec.unchanged,
-                0,
-                0,
-                start.elapsed()
-            )
-        );
-    }
-    Some(0)
+    Some(Replay {
+        report: rec.report,
+        dossiers: rec.dossiers,
+        seances: rec.seances,
+        unchanged: rec.unchanged,
+    })
 }
 
 /// What a successful run leaves for the next one, or None when it cannot
@@ -167,7 +166,9 @@ impl Recorder<'_> {
         for (l, t) in &self.units {
             use_text(&mut used, &l.source.path, l.source.text.as_bytes());
             // delib.toml: every place looked at, up to the one found.
-            deps.extend(load::project_file_places(load::parent_dir(&l.source.path)));
+            deps.extend(load::project_file_places(crate::disk::parent_dir(
+                &l.source.path,
+            )));
             if let Some((_, src)) = &l.projet {
                 use_text(&mut used, &src.path, src.text.as_bytes());
             }
@@ -206,7 +207,7 @@ impl Recorder<'_> {
         }
         let deps = deps
             .iter()
-            .map(|d| crate::manifest::relative(self.base, d))
+            .map(|d| crate::disk::relative(self.base, d))
             .collect::<Option<BTreeSet<String>>>()?
             .into_iter()
             .collect::<Vec<_>>();
@@ -251,14 +252,14 @@ pub fn tomls(paths: &[PathBuf], base: &Path, used: &BTreeMap<PathBuf, String>) -
     let found = crate::discover::candidates(paths, &mut walk).ok()?;
     let mut h = Hash::default().feed(&found.len().to_le_bytes());
     for (path, real, out, given) in &found {
-        let bytes = load::read_regular(real, crate::discover::MAX_TOML).ok();
+        let bytes = crate::disk::read_regular(real, crate::discover::MAX_TOML).ok();
         let hash = bytes.as_deref().map(load::fingerprint).unwrap_or_default();
         if used.get(real).is_some_and(|u| *u != hash) {
             return None;
         }
         h = h
             .feed(os(path))
-            .feed(crate::manifest::path_from(base, real)?.as_bytes())
+            .feed(crate::disk::path_from(base, real)?.as_bytes())
             .feed(out.as_bytes())
             .feed(&[u8::from(*given)])
             .feed(hash.as_bytes());
@@ -289,7 +290,7 @@ fn key(
     base: &Path,
     used: &BTreeMap<PathBuf, String>,
 ) -> Option<String> {
-    let mut h = crate::manifest::tool_id().feed(b"relance");
+    let mut h = crate::hash::tool_id().feed(b"relance");
     let list = |h: Hash, items: &[String]| {
         items
             .iter()
@@ -327,11 +328,11 @@ fn state(path: &Path, base: &Path, used: &BTreeMap<PathBuf, String>) -> Option<S
     let Ok(meta) = std::fs::metadata(&real) else {
         return Some("illisible".into());
     };
-    let place = crate::manifest::path_from(base, &real)?;
+    let place = crate::disk::path_from(base, &real)?;
     if meta.is_dir() {
         return Some(format!("dir {place}"));
     }
-    let hash = match load::read_regular(&real, load::MAX_TEXT) {
+    let hash = match crate::disk::read_regular(&real, crate::disk::MAX_TEXT) {
         Ok(bytes) => load::fingerprint(&bytes),
         Err(e) => format!("{:?}", e.kind()),
     };
@@ -368,7 +369,7 @@ mod tests {
         // Bytes on disk that are not those the run used: nothing to record.
         let used = BTreeMap::from([(
             a.canonicalize().unwrap(),
-            crate::manifest::content_hash(b"autre"),
+            crate::hash::content_hash(b"autre"),
         )]);
         assert_eq!(tomls(&paths, &used), None);
         std::fs::remove_dir_all(&dir).unwrap();

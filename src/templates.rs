@@ -66,16 +66,16 @@ impl Templates {
                 .filter(|p| std::fs::symlink_metadata(p).is_ok());
             match custom {
                 Some(path) => {
-                    let inside = dir.and_then(|d| crate::load::resolve_inside(d, d, name));
+                    let inside = dir.and_then(|d| crate::disk::resolve_inside(d, d, name));
                     let text = match inside {
                         Some(p) => {
-                            crate::load::read_regular(&p, crate::load::MAX_TEXT).and_then(|b| {
+                            crate::disk::read_regular(&p, crate::disk::MAX_TEXT).and_then(|b| {
                                 String::from_utf8(b)
                                     .map(crate::load::normalize)
                                     .map_err(|_| std::io::ErrorKind::InvalidData.into())
                             })
                         }
-                        None => Err(crate::load::refused(
+                        None => Err(crate::disk::refused(
                             std::io::ErrorKind::PermissionDenied,
                             "lien vers un fichier hors du répertoire de modèles, refusé".into(),
                         )),
@@ -115,9 +115,7 @@ impl Templates {
             .unwrap_or_default();
         let hash = sources
             .iter()
-            .fold(crate::manifest::Hash::default(), |h, s| {
-                h.feed(s.2.as_bytes())
-            })
+            .fold(crate::hash::Hash::default(), |h, s| h.feed(s.2.as_bytes()))
             .hex();
         let partner_columns = partner_columns(&sources);
         Ok(Templates {

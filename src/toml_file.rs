@@ -539,7 +539,7 @@ pub fn read_project_file(path: &Path, root: &Path) -> Result<String, EditError> 
             path.display()
         )));
     }
-    let bytes = crate::load::read_regular(path, 64 << 20).map_err(&io)?;
+    let bytes = crate::disk::read_regular(path, 64 << 20).map_err(&io)?;
     String::from_utf8(bytes).map_err(|_| {
         EditError(format!(
             "{} n'est pas en UTF-8 : il n'est pas modifié",
@@ -557,7 +557,7 @@ pub fn previous_path(path: &Path) -> PathBuf {
 
 /// The version of a text the forms carry: a hash of its bytes.
 pub fn version(text: &str) -> String {
-    crate::manifest::content_hash(text.as_bytes())
+    crate::hash::content_hash(text.as_bytes())
 }
 
 /// Why [`replace_checked`] wrote nothing.
@@ -595,7 +595,7 @@ pub fn replace_checked(path: &Path, root: &Path, expected: &str, new: &str) -> R
 /// (nor following a link); its folder must be inside `root`. Written to a
 /// temporary file first, then linked in place: a reader never sees half of it.
 pub fn create_checked(path: &Path, root: &Path, text: &str) -> Result<(), EditError> {
-    let dir = crate::load::parent_dir(path);
+    let dir = crate::disk::parent_dir(path);
     let io = io_error(path);
     let inside = match (dir.canonicalize(), root.canonicalize()) {
         (Ok(d), Ok(r)) => d.starts_with(r),

@@ -162,7 +162,7 @@ fn scdl(args: &ScdlArgs, quiet: bool) -> anyhow::Result<u8> {
 }
 
 /// The manifest of a folder of @ctes packages: per package folder, where
-/// its dossier was (from the output folder, `manifest::relative`) and the
+/// its dossier was (from the output folder, `crate::disk::relative`) and the
 /// bytes of each file, so that a later run removes only what it wrote (a
 /// package renamed, or of an act that became a draft or was deleted).
 pub const ACTES_MANIFEST: &str = ".delib-actes.json";
@@ -183,7 +183,7 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
     let mut project = load_project(&args.folder, quiet)?;
     project.check_all();
     let (acts, mut left_out) = exportable_acts(&args.folder, &project);
-    let tool = crate::manifest::tool_id();
+    let tool = crate::hash::tool_id();
 
     // Build every package in memory first.
     let mut packages: Vec<(&publish::Act, String, Entry, Files)> = Vec::new();
@@ -243,7 +243,7 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
                 .map(|(n, b)| {
                     let record = FileRecord {
                         inputs: String::new(),
-                        bytes: crate::manifest::content_hash(b),
+                        bytes: crate::hash::content_hash(b),
                     };
                     (n.clone(), record)
                 })
@@ -280,7 +280,7 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
     let mut removed = Vec::new();
     // Where a dossier is, from the output folder, as its entry notes it.
     let source = |act: &publish::Act| {
-        crate::manifest::relative(out.real(), &act.loaded.source.path).unwrap_or_default()
+        crate::disk::relative(out.real(), &act.loaded.source.path).unwrap_or_default()
     };
     let mut remove_where = |manifest: &mut Manifest, which: &dyn Fn(&str, &Entry) -> bool| {
         let dirs: Vec<String> = manifest
@@ -374,7 +374,7 @@ type Pdfs = (Vec<u8>, Vec<Vec<u8>>);
 fn package(
     act: &publish::Act,
     templates: &crate::engine::TemplateSets,
-    tool: crate::manifest::Hash,
+    tool: crate::hash::Hash,
 ) -> Result<Pdfs, Vec<Diagnostic>> {
     // The act as signed: what happens after transmission (reception,
     // publication, executory mention, identifiant) is not in it yet.

@@ -19,7 +19,7 @@
 use crate::build::{Format, Kind};
 use crate::cli::PublishArgs;
 use crate::diag::Diagnostic;
-use crate::manifest::Hash;
+use crate::hash::Hash;
 use crate::publish::site::{self, FileInfo, Published, SiteDoc};
 use crate::publish::{self, Act};
 use anyhow::Context as _;
@@ -126,7 +126,7 @@ pub fn run(args: &PublishArgs, quiet: bool) -> anyhow::Result<u8> {
         }
     };
     let templates = &project.templates;
-    let tool = crate::manifest::tool_id();
+    let tool = crate::hash::tool_id();
 
     // Render what changed, in parallel; nothing is written until every act rendered.
     let results: Vec<Result<Rendered, Diagnostic>> = online
@@ -455,7 +455,7 @@ fn load_manifest(out: &crate::output::OutputDir) -> Result<SiteManifest, String>
     }
     let plain = |path: &str, under: &str| {
         path.strip_prefix(under).is_some_and(|rest| {
-            !rest.is_empty() && crate::discover::is_plain_relative(std::path::Path::new(rest))
+            !rest.is_empty() && crate::disk::is_plain_relative(std::path::Path::new(rest))
         })
     };
     for (folder, e) in &m.acts {

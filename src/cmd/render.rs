@@ -10,8 +10,9 @@ use crate::cli::RenderArgs;
 use crate::diag::{Diagnostic, Severity};
 use crate::discover::FoundSeance;
 use crate::engine::{self, Project, TemplateSets, Unit};
+use crate::hash::Hash;
 use crate::load::Loaded;
-use crate::manifest::{self, Entry, FileRecord, Hash, Manifest};
+use crate::manifest::{self, Entry, FileRecord, Manifest};
 use crate::output::OutputDir;
 use anyhow::Context as _;
 use rayon::prelude::*;
@@ -88,7 +89,7 @@ struct Batch<'a> {
 
 /// Where one dossier goes, and what the last run left there.
 struct Target<'a> {
-    /// Where the dossier is, from its output folder (`manifest::relative`).
+    /// Where the dossier is, from its output folder (`crate::disk::relative`).
     source: &'a str,
     /// Output folder and the dossier's sub-folder, or why it has none.
     place: Result<&'a (PathBuf, String), &'a Diagnostic>,
@@ -115,13 +116,23 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
     let cli_formats = parse_formats(&args.format)?;
     let only = parse_only(&args.only)?;
     // Nothing changed since the last run: its report again, and stop.
-    if let Some(status) = crate::rerun::replay(args, quiet, start) {
-        return Ok(status);
+    if let Some(r) = crate::rerun::replay(args, quiet) {
+        if !quiet {
+            eprint!(
+                "{}",
+                crate::diag::for_terminal(r.report.as_deref().unwrap_or(""))
+            );
+            eprintln!(
+                "{}",
+                summary(r.dossiers, r.seances, 0, r.unchanged, 0, 0, start.elapsed())
+            );
+        }
+        return Ok(0);
     }
     // The `.toml` as found before anything is loaded: the record for the
     // next run is kept only if they are still the same at the end.
     let tomls_before = crate::rerun::root(args)
-        .and_then(|r| manifest::real_place(&r))
+        .and_then(|r| crate::disk::real_place(&r))
         .and_then(|base| crate::rerun::tomls(&args.paths, &base, &BTreeMap::new()));
     // Load everything (checks across the batch need every dossier), but check
     // and derive a dossier only when it has to be rendered again.
@@ -180,7 +191,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
         only,
         args,
         quiet,
-        tool: manifest::tool_id(),
+        tool: crate::hash::tool_id(),
         outputs,
     };
 
@@ -211,7 +222,7 @@ pub fn run(args: &RenderArgs, quiet: bool) -> anyhow::Result<u8> {
                 .as_ref()
                 .ok()
                 .and_then(|(root, _)| batch.outputs.get(root))
-                .and_then(|out| manifest::relative(out.real(), &u.path))
+                .and_then(|out| crate::disk::relative(out.real(), &u.path))
                 .unwrap_or_default()
         })
         .collect();
@@ -518,7 +529,7 @@ pub(crate) fn remove_entry(out: &OutputDir, dir: &str, entry: &Entry) -> Vec<Pat
     let dir = Path::new(dir);
     if let Some(folder) = out.existing(dir) {
         for (name, record) in &entry.files {
-            if folder.remove_if(name, |b| manifest::content_hash(b) == record.bytes) {
+            if folder.remove_if(name, |b| crate::hash::content_hash(b) == record.bytes) {
                 removed.push(folder.path(name));
             }
         }
@@ -744,7 +755,7 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
                 format!("impossible d'écrire {}", folder.path(&f.name).display())
             })?;
             if let Some(r) = entry.files.get_mut(&f.name) {
-                r.bytes = manifest::content_hash(&f.bytes);
+                r.bytes = crate::hash::content_hash(&f.bytes);
             }
             o.written += 1;
         }
@@ -757,7 +768,7 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
         for (file, record) in &p.files {
             let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
             if !stems.contains(stem)
-                && folder.remove_if(file, |b| manifest::content_hash(b) == record.bytes)
+                && folder.remove_if(file, |b| crate::hash::content_hash(b) == record.bytes)
             {
                 o.removed.push(folder.path(file));
             }
@@ -899,7 +910,7 @@ struct SeanceJob<'a> {
     formats: Vec<Format>,
     /// [`engine::seance_inputs`] with the options that shape the outputs.
     inputs: String,
-    /// Where the séance file is, from the output folder (`manifest::relative`).
+    /// Where the séance file is, from the output folder (`crate::disk::relative`).
     source: String,
     previous: Option<&'a Entry>,
     /// Nothing to do: same inputs as the last successful run, every file there.
@@ -953,7 +964,7 @@ fn plan_seances<'a>(
         let source = b
             .outputs
             .get(root)
-            .and_then(|out| manifest::relative(out.real(), &found.real))
+            .and_then(|out| crate::disk::relative(out.real(), &found.real))
             .unwrap_or_default();
         // A dossier that could not even be loaded: the séance waits for it.
         let skipped = members
@@ -1078,7 +1089,7 @@ fn render_seance(j: &SeanceJob, units: &[Unit], b: &Batch) -> anyhow::Result<Out
     // procès-verbal, not the convocation.
     let mut changed = Vec::new();
     for f in &files {
-        let bytes = manifest::content_hash(&f.bytes);
+        let bytes = crate::hash::content_hash(&f.bytes);
         let same = !b.args.force
             && previous
                 .and_then(|p| p.files.get(&f.name))
@@ -1132,7 +1143,7 @@ fn render_seance(j: &SeanceJob, units: &[Unit], b: &Batch) -> anyhow::Result<Out
     {
         for (file, record) in p.files.iter().filter(|(f, _)| asked(f)) {
             if !entry.files.contains_key(file)
-                && folder.remove_if(file, |b| manifest::content_hash(b) == record.bytes)
+                && folder.remove_if(file, |b| crate::hash::content_hash(b) == record.bytes)
             {
                 o.removed.push(folder.path(file));
             }

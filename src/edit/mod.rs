@@ -112,7 +112,7 @@ impl Editor {
         let base = if self.folder.is_dir() {
             self.folder.clone()
         } else {
-            crate::load::parent_dir(&self.folder).to_path_buf()
+            crate::disk::parent_dir(&self.folder).to_path_buf()
         };
         let path = parts.iter().fold(base.clone(), |p, part| p.join(part));
         let meta = std::fs::symlink_metadata(&path).ok()?;
@@ -124,7 +124,7 @@ impl Editor {
         {
             return None;
         }
-        let text = crate::load::read_regular(&path, crate::load::MAX_TEXT).ok()?;
+        let text = crate::disk::read_regular(&path, crate::disk::MAX_TEXT).ok()?;
         let kind = if path
             .file_name()
             .is_some_and(|n| n == crate::load::PROJECT_FILE)
@@ -645,7 +645,7 @@ un dossier est créé pour ce point ; vous le compléterez ensuite (exposé, vis
                 )),
             );
         }
-        let dir = crate::load::parent_dir(&first.path);
+        let dir = crate::disk::parent_dir(&first.path);
         let path = dir.join(format!("{name}.toml"));
         let quoted = |s: &str| toml_edit::Value::from(s).to_string();
         let mut text = format!("seance = {}\n\n[deliberation]\n", quoted(&first.seance));
@@ -660,7 +660,7 @@ un dossier est créé pour ce point ; vous le compléterez ensuite (exposé, vis
         let base = if self.folder.is_dir() {
             self.folder.clone()
         } else {
-            crate::load::parent_dir(&self.folder).to_path_buf()
+            crate::disk::parent_dir(&self.folder).to_path_buf()
         };
         let key = path
             .strip_prefix(&base)

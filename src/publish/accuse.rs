@@ -28,7 +28,7 @@ const MAX: u64 = 1 << 20;
 /// Reads the message at `path`: an acknowledgment, or the finding that says
 /// why it is not one (anomaly, another message, not XML, wrong values).
 pub fn read(path: &Path) -> Result<Accuse, Diagnostic> {
-    let bytes = crate::load::read_regular(path, MAX).map_err(|e| {
+    let bytes = crate::disk::read_regular(path, MAX).map_err(|e| {
         Diagnostic::error(
             "accuse-illisible",
             format!(

@@ -165,7 +165,7 @@ impl Site {
         } else {
             folder.parent().unwrap_or(Path::new("."))
         };
-        let tool = crate::manifest::tool_id();
+        let tool = crate::hash::tool_id();
         let (project, note) = match Project::load(&[folder.to_path_buf()]) {
             Ok(mut p) => {
                 p.check_all();
@@ -601,7 +601,7 @@ fn render(
     l: &Loaded,
     model: Model,
     templates: &engine::TemplateSets,
-    tool: crate::manifest::Hash,
+    tool: crate::hash::Hash,
     previous: &HashMap<&str, &Arc<Doc>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(Arc<Rendered>, usize, usize), Vec<Diagnostic>> {
@@ -709,7 +709,7 @@ fn dossier_entry(
     u: &engine::Unit,
     templates: &engine::TemplateSets,
     previous: Option<&Site>,
-    tool: crate::manifest::Hash,
+    tool: crate::hash::Hash,
     shown: String,
 ) -> (Entry, usize, usize, bool) {
     let id = u.out.clone();
@@ -759,7 +759,7 @@ fn seance_entry(
     p: &Project,
     found: &crate::discover::FoundSeance,
     previous: Option<&Site>,
-    tool: crate::manifest::Hash,
+    tool: crate::hash::Hash,
     shown: String,
     counts: &mut (usize, usize, usize),
 ) -> Option<Entry> {
@@ -911,7 +911,7 @@ fn edit_targets(project: &Project, base: &Path) -> Vec<crate::edit::Target> {
         if p.starts_with(base) {
             base.to_path_buf()
         } else {
-            crate::load::parent_dir(p).to_path_buf()
+            crate::disk::parent_dir(p).to_path_buf()
         }
     };
     let push = |out: &mut Vec<Target>, path: &Path, kind: FileKind, preview: Option<String>| {

@@ -306,7 +306,7 @@ pub(crate) fn save(lo: &Document, salt: &[u8]) -> Vec<u8> {
     // The id: a hash of the file written with the placeholder in its place,
     // eight bytes at a time (a byte at a time, it was 6 % of a batch).
     if !id_at.is_empty() {
-        use crate::manifest::Hash;
+        use crate::hash::Hash;
         let a = Hash::default().feed(&out);
         let b = Hash::default().feed(salt).feed(&out);
         let id = format!("{}{}", a.hex(), b.hex());
