@@ -107,7 +107,7 @@ impl Project {
         // Checks across the batch (deliberation numbers of one séance).
         let loaded: Vec<&Loaded> = units.iter().filter_map(|u| u.loaded.as_ref()).collect();
         let complete: Vec<PathBuf> = seances.iter().map(|s| s.real.clone()).collect();
-        let batch = crate::check::check_batch(&loaded, &complete);
+        let batch = crate::check::seance::check_batch(&loaded, &complete);
         for d in batch {
             let path = d.source.as_ref().map(|s| s.path.clone());
             // A finding in a séance file goes to the first dossier of that séance.
@@ -287,7 +287,7 @@ pub fn render_seance(
     formats: &[Format],
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     with_seance(members, sets, |g, t| {
-        crate::seance::render_all(g, t, formats)
+        crate::seance::documents::render_all(g, t, formats)
     })
 }
 

@@ -351,7 +351,7 @@ fn seance_documents(
     today: crate::french::Date,
     templates: &crate::engine::TemplateSets,
 ) -> Result<SeanceOutput, Vec<Diagnostic>> {
-    use crate::seance::{self, SeanceDoc};
+    use crate::seance::{self, documents::SeanceDoc};
     // The partners only serve the recueil, which is not published.
     let items: Vec<seance::Item> = acts
         .iter()
@@ -394,7 +394,7 @@ fn seance_documents(
             continue;
         }
         let m = seance::build(&g)?;
-        let due = seance::documents(&m);
+        let due = seance::documents::list(&m);
         let tpl = templates.of(first.loaded).map_err(|d| vec![d])?;
         let rel = publish::relative_path(folder, &g.file);
         let url_dir: String = std::iter::once("seances".to_owned())
@@ -407,7 +407,7 @@ fn seance_documents(
             if !due.contains(&d) {
                 continue;
             }
-            let out = seance::render_doc(
+            let out = seance::documents::render_doc(
                 &m,
                 d,
                 &tpl,

@@ -6,7 +6,8 @@
 use crate::common::root;
 use delib::build::Format;
 use delib::engine::{Project, Unit};
-use delib::seance::{self, Item, SeanceDoc};
+use delib::seance::documents::SeanceDoc;
+use delib::seance::{self, Item};
 use delib::templates::Templates;
 use lopdf::{Document as Pdf, Object};
 use std::collections::BTreeMap;
@@ -43,7 +44,7 @@ fn outputs(formats: &[Format]) -> BTreeMap<String, Vec<u8>> {
     let groups = seance::group(&items);
     assert_eq!(groups.len(), 1, "one séance for the five Dijon dossiers");
     let t = Templates::load(None).unwrap();
-    seance::render_all(&groups[0], &t, formats)
+    seance::documents::render_all(&groups[0], &t, formats)
         .unwrap()
         .into_iter()
         .map(|f| (f.name, f.bytes))
@@ -329,7 +330,7 @@ fn recueil_is_pdfa_tagged_with_one_part_per_document_and_drafts_marked() {
     let items = self::items(&partly);
     let g = seance::group(&items);
     let t = Templates::load(None).unwrap();
-    let bytes = seance::recueil(&g[0], &t).unwrap();
+    let bytes = seance::documents::recueil(&g[0], &t).unwrap();
     // The délibérations (top entries) after the first are drafts, and so
     // are their conventions and annexes, as in their own files.
     let marks = outline(&bytes);
@@ -363,7 +364,7 @@ fn unvoted_items_make_drafts_and_no_vote_means_no_minutes() {
     let groups = seance::group(&items);
     let m = seance::build(&groups[0]).unwrap();
     assert!(!m.projet);
-    assert_eq!(seance::documents(&m), SeanceDoc::ALL.to_vec());
+    assert_eq!(seance::documents::list(&m), SeanceDoc::ALL.to_vec());
     // The same séance before any vote: only the convocation.
     let mut unvoted: Vec<Unit> = dijon();
     for c in &mut unvoted {
@@ -375,7 +376,7 @@ fn unvoted_items_make_drafts_and_no_vote_means_no_minutes() {
     let g = seance::group(&items2);
     let m = seance::build(&g[0]).unwrap();
     assert!(m.projet && !m.vote_commence);
-    assert_eq!(seance::documents(&m), vec![SeanceDoc::Convocation]);
+    assert_eq!(seance::documents::list(&m), vec![SeanceDoc::Convocation]);
     // One item voted: every document, the minutes and the register sheet as drafts.
     let mut partly: Vec<Unit> = dijon();
     for c in partly.iter_mut().skip(1) {
@@ -386,7 +387,7 @@ fn unvoted_items_make_drafts_and_no_vote_means_no_minutes() {
     let items3 = self::items(&partly);
     let g = seance::group(&items3);
     let t = Templates::load(None).unwrap();
-    let files = seance::render_all(&g[0], &t, &[Format::Md]).unwrap();
+    let files = seance::documents::render_all(&g[0], &t, &[Format::Md]).unwrap();
     let pv = files
         .iter()
         .find(|f| f.name == "proces-verbal.md")
@@ -766,7 +767,7 @@ fn register_sheets_are_numbered_and_recall_the_numeros_d_ordre() {
     let groups = seance::group(&items);
     let t = Templates::load(None).unwrap();
     let out: BTreeMap<String, Vec<u8>> =
-        seance::render_all(&groups[0], &t, &[Format::Md, Format::Pdf])
+        seance::documents::render_all(&groups[0], &t, &[Format::Md, Format::Pdf])
             .unwrap()
             .into_iter()
             .map(|f| (f.name, f.bytes))

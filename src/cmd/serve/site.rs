@@ -131,7 +131,7 @@ enum DocSource {
         model: Arc<crate::seance::SeanceModel>,
         templates: Arc<crate::templates::Templates>,
         logo: Option<crate::doc::Logo>,
-        doc: crate::seance::SeanceDoc,
+        doc: crate::seance::documents::SeanceDoc,
     },
     /// The séance's recueil (a PDF only): each act's model and partners,
     /// laid out on first request.
@@ -536,13 +536,18 @@ impl Doc {
                     templates,
                     logo,
                     doc,
-                } => {
-                    crate::seance::render_doc(model, *doc, templates, &[Format::Pdf], logo.as_ref())
-                }
+                } => crate::seance::documents::render_doc(
+                    model,
+                    *doc,
+                    templates,
+                    &[Format::Pdf],
+                    logo.as_ref(),
+                ),
                 DocSource::Recueil { acts, templates } => {
                     let acts: Vec<_> = acts.iter().map(|(m, p)| (m, p.as_deref())).collect();
                     let bytes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        crate::seance::recueil_of(&acts, templates).map_err(|d| d.message)
+                        crate::seance::documents::recueil_of(&acts, templates)
+                            .map_err(|d| d.message)
                     }));
                     return bytes.unwrap_or_else(|_| {
                         Err("erreur interne pendant le rendu du recueil".to_owned())
@@ -808,11 +813,17 @@ fn seance_entry(
         // The documents in parallel: a save waits for the slowest one only.
         let docs = {
             use rayon::prelude::*;
-            crate::seance::documents(&m)
+            crate::seance::documents::list(&m)
                 .into_par_iter()
                 .map(|d| {
-                    crate::seance::render_doc(&m, d, t, &[Format::Md, Format::Html], logo.as_ref())
-                        .map(|files| (d, files))
+                    crate::seance::documents::render_doc(
+                        &m,
+                        d,
+                        t,
+                        &[Format::Md, Format::Html],
+                        logo.as_ref(),
+                    )
+                    .map(|files| (d, files))
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| vec![e])?
@@ -848,7 +859,7 @@ fn seance_entry(
         }));
     }
     docs.push(Arc::new(Doc {
-        stem: crate::seance::RECUEIL.to_owned(),
+        stem: crate::seance::documents::RECUEIL.to_owned(),
         label: "Recueil des actes de la séance".to_owned(),
         fingerprint: inputs.clone(),
         version: hash_of(&[inputs.as_bytes(), b"recueil"]),

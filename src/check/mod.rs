@@ -11,6 +11,8 @@ use std::ops::Range;
 use std::sync::Arc;
 use toml::Spanned;
 
+pub mod seance;
+
 /// Every check on one loaded dossier.
 pub fn check(l: &Loaded) -> Vec<Diagnostic> {
     let mut c = Checker { l, out: Vec::new() };
@@ -44,36 +46,6 @@ pub fn check(l: &Loaded) -> Vec<Diagnostic> {
         )
     });
     c.out
-}
-
-/// Checks across a batch: deliberation numbers unique within a séance, and
-/// the séance-level checks (`seance::check`). `complete`: the séance files
-/// (real paths) whose every dossier was found (a folder was walked), where
-/// a point missing from the batch is missing from the séance.
-pub fn check_batch(items: &[&Loaded], complete: &[std::path::PathBuf]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<(Option<Date>, String), &Loaded> = HashMap::new();
-    let mut out = Vec::new();
-    for l in items {
-        let d = l.dossier.deliberation.get_ref();
-        let Some(n) = &d.numero else { continue };
-        let date = l.seance.as_ref().and_then(|(s, _)| date(&s.date));
-        let key = (date, n.get_ref().trim().to_owned());
-        match seen.get(&key) {
-            Some(first) => out.push(
-                Diagnostic::error(
-                    "numero-double",
-                    format!("le numéro « {} » est déjà celui d'une autre délibération de la même séance", n.get_ref()),
-                )
-                .at(&l.source, n.span())
-                .hint(format!("déjà utilisé par {} ; chaque acte d'une séance a son propre numéro", first.source.path.display())),
-            ),
-            None => {
-                seen.insert(key, l);
-            }
-        }
-    }
-    out.extend(crate::seance::check(items, complete));
-    out
 }
 
 /// From the first count typed to the last (`pour = 5` … `abstentions = 1`),
@@ -374,7 +346,7 @@ impl Checker<'_> {
         let d = self.l.dossier.deliberation.get_ref();
         let dsrc = self.src().clone();
         // The convocation's delay is a fact of the séance, checked once for
-        // it (`seance::check`), not once per dossier.
+        // it (`check::seance`), not once per dossier.
         if let Some(c) = &s.convocation
             && let Some(conv) = date(c)
             && conv >= seance
