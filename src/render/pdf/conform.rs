@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 use super::paginate::Page;
+use super::save::Written;
 use super::{Item, Node, PAGE_H, Role};
 use crate::doc::Meta;
 
@@ -400,6 +401,7 @@ pub(crate) fn tag(
     marks: &[Vec<u32>],
     found: &Found,
     meta: &Meta,
+    written: &mut Written,
 ) {
     let page_ids: Vec<ObjectId> = lo.get_pages().into_values().collect();
     if tree.is_empty() || page_ids.len() != marks.len() {
@@ -583,7 +585,7 @@ pub(crate) fn tag(
             }
             _ => {}
         }
-        lo.objects.insert(id, Object::Dictionary(d));
+        written.push(id, &Object::Dictionary(d));
     }
 
     let mut nums = Vec::new();
@@ -610,7 +612,7 @@ pub(crate) fn tag(
         Object::Integer((marks.len() + field_parents.len()) as i64),
     );
     root.set("RoleMap", role_map);
-    lo.objects.insert(root_id, Object::Dictionary(root));
+    written.push(root_id, &Object::Dictionary(root));
 
     for (p, &id) in page_ids.iter().enumerate() {
         if let Ok(page) = lo.get_object_mut(id).and_then(Object::as_dict_mut) {

@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
-use lopdf::{Dictionary, Document, Object, StringFormat};
+use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use miniz_oxide::deflate::core::{
     CompressorOxide, TDEFLFlush, TDEFLStatus, compress, create_comp_flags_from_zip_params,
 };
@@ -106,26 +106,29 @@ const MIN_DEFLATE: usize = 64;
 /// through the process's cache.
 pub(crate) fn compress_streams(lo: &mut Document) {
     for obj in lo.objects.values_mut() {
-        let Ok(stream) = obj.as_stream_mut() else {
-            continue;
-        };
-        if !stream.allows_compression
-            || stream.dict.has(b"Filter")
-            || stream.content.len() < MIN_DEFLATE
-        {
-            continue;
+        if let Ok(stream) = obj.as_stream_mut() {
+            compress_stream(stream);
         }
-        let reused =
-            stream.dict.has(b"Length1") || stream.content.starts_with(b"/CIDInit /ProcSet");
-        let packed = if reused {
-            Arc::unwrap_or_clone(deflate_cached(&stream.content))
-        } else {
-            deflate(&stream.content)
-        };
-        if packed.len() + 20 < stream.content.len() {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(packed);
-        }
+    }
+}
+
+/// One stream of [`compress_streams`], deflated when that makes it smaller.
+pub(crate) fn compress_stream(stream: &mut lopdf::Stream) {
+    if !stream.allows_compression
+        || stream.dict.has(b"Filter")
+        || stream.content.len() < MIN_DEFLATE
+    {
+        return;
+    }
+    let reused = stream.dict.has(b"Length1") || stream.content.starts_with(b"/CIDInit /ProcSet");
+    let packed = if reused {
+        Arc::unwrap_or_clone(deflate_cached(&stream.content))
+    } else {
+        deflate(&stream.content)
+    };
+    if packed.len() + 20 < stream.content.len() {
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(packed);
     }
 }
 
@@ -154,17 +157,60 @@ enum Entry {
     Packed(u32, u32),
 }
 
-/// The bytes of the PDF file for `lo`. Streams must already be compressed
-/// ([`compress_streams`]). The trailer's `/ID` is a hash of the file written
-/// with a placeholder in its place, and of `salt`.
-pub(crate) fn save(lo: &Document, salt: &[u8]) -> Vec<u8> {
+/// Objects written out as soon as they are made, kept as their bytes and
+/// packed into the object stream among `lo`'s own: the structure elements,
+/// some 60 000 in the recueil of a 300-act séance, took 2 KB each as lopdf
+/// dictionaries and take about 100 bytes this way. The file is the same.
+#[derive(Default)]
+pub(crate) struct Written {
+    /// (object number, where its bytes start), in the order written.
+    index: Vec<(u32, usize)>,
+    bytes: Vec<u8>,
+}
+
+impl Written {
+    /// Writes `obj` as object `id` (generation 0, not a stream).
+    pub(crate) fn push(&mut self, id: ObjectId, obj: &Object) {
+        debug_assert!(id.1 == 0 && !matches!(obj, Object::Stream(_)));
+        self.index.push((id.0, self.bytes.len()));
+        write_object(&mut self.bytes, obj);
+    }
+
+    /// Each object's number and bytes, by number.
+    fn objects(&self) -> Vec<(u32, &[u8])> {
+        let mut list: Vec<(u32, &[u8])> = self
+            .index
+            .iter()
+            .enumerate()
+            .map(|(i, &(id, start))| {
+                let end = self.index.get(i + 1).map_or(self.bytes.len(), |e| e.1);
+                (id, &self.bytes[start..end])
+            })
+            .collect();
+        list.sort_by_key(|e| e.0);
+        list
+    }
+}
+
+/// The bytes of the PDF file for `lo` and the objects already `written`.
+/// Streams must already be compressed ([`compress_streams`]). The trailer's
+/// `/ID` is a hash of the file written with a placeholder in its place, and
+/// of `salt`.
+pub(crate) fn save(lo: &Document, written: &Written, salt: &[u8]) -> Vec<u8> {
     let mut out: Vec<u8> = Vec::with_capacity(64 * 1024);
     out.extend_from_slice(b"%PDF-");
     out.extend_from_slice(lo.version.as_bytes());
     // Binary marker (four bytes above 127, as PDF/A asks).
     out.extend_from_slice(b"\n%\xE2\xE3\xCF\xD3\n");
 
-    let max_id = lo.objects.keys().map(|id| id.0).max().unwrap_or(0);
+    let ready = written.objects();
+    let max_id = lo
+        .objects
+        .keys()
+        .map(|id| id.0)
+        .chain(ready.iter().map(|e| e.0))
+        .max()
+        .unwrap_or(0);
     let objstm_id = max_id + 1;
     let xref_id = max_id + 2;
     let mut entries = vec![Entry::Free; xref_id as usize + 1];
@@ -174,7 +220,14 @@ pub(crate) fn save(lo: &Document, salt: &[u8]) -> Vec<u8> {
     let mut header = Vec::new();
     let mut body = Vec::new();
     let mut packed = 0u32;
+    let mut ready = ready.into_iter().peekable();
     for (&(id, generation), obj) in &lo.objects {
+        for (n, bytes) in std::iter::from_fn(|| ready.next_if(|e| e.0 < id)) {
+            entries[n as usize] = Entry::Packed(objstm_id, packed);
+            pack(&mut header, &mut body, &mut packed, n, |b| {
+                b.extend_from_slice(bytes)
+            });
+        }
         match obj {
             Object::Stream(s) => {
                 entries[id as usize] = Entry::Direct(out.len());
@@ -198,15 +251,17 @@ pub(crate) fn save(lo: &Document, salt: &[u8]) -> Vec<u8> {
             }
             _ => {
                 entries[id as usize] = Entry::Packed(objstm_id, packed);
-                packed += 1;
-                push_uint(&mut header, u64::from(id));
-                header.push(b' ');
-                push_uint(&mut header, body.len() as u64);
-                header.push(b' ');
-                write_object(&mut body, obj);
-                body.push(b'\n');
+                pack(&mut header, &mut body, &mut packed, id, |b| {
+                    write_object(b, obj)
+                });
             }
         }
+    }
+    for (n, bytes) in ready {
+        entries[n as usize] = Entry::Packed(objstm_id, packed);
+        pack(&mut header, &mut body, &mut packed, n, |b| {
+            b.extend_from_slice(bytes)
+        });
     }
     if packed > 0 {
         let first = header.len();
@@ -315,6 +370,24 @@ pub(crate) fn save(lo: &Document, salt: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Object `id` into the object stream: its number and offset in `header`,
+/// what `write` writes in `body`; `packed` counts them.
+fn pack(
+    header: &mut Vec<u8>,
+    body: &mut Vec<u8>,
+    packed: &mut u32,
+    id: u32,
+    write: impl FnOnce(&mut Vec<u8>),
+) {
+    *packed += 1;
+    push_uint(header, u64::from(id));
+    header.push(b' ');
+    push_uint(header, body.len() as u64);
+    header.push(b' ');
+    write(body);
+    body.push(b'\n');
 }
 
 /// A non-negative integer in decimal.
@@ -572,9 +645,23 @@ mod tests {
             ]),
         );
         compress_streams(&mut doc);
-        let bytes = save(&doc, b"salt");
-        assert_eq!(save(&doc, b"salt"), bytes, "same bytes");
-        assert_ne!(save(&doc, b"other"), bytes, "the id depends on the salt");
+        let none = Written::default();
+        let bytes = save(&doc, &none, b"salt");
+        assert_eq!(save(&doc, &none, b"salt"), bytes, "same bytes");
+        assert_ne!(
+            save(&doc, &none, b"other"),
+            bytes,
+            "the id depends on the salt"
+        );
+        // Objects written ahead, the page (between others) and the catalog
+        // (the last), make the same file as when lopdf holds them.
+        let mut ahead = doc.clone();
+        let mut written = Written::default();
+        for id in [cat, page] {
+            let obj = ahead.objects.remove(&id).unwrap();
+            written.push(id, &obj);
+        }
+        assert_eq!(save(&ahead, &written, b"salt"), bytes);
         let back = Document::load_mem(&bytes).expect("lopdf reads it back");
         assert_eq!(back.get_pages().len(), 1);
         let id = back.trailer.get(b"ID").unwrap().as_array().unwrap();

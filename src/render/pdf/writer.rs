@@ -479,8 +479,20 @@ fn subset_tag(f: Face, slots: &Slots) -> String {
         .collect()
 }
 
+/// Pages a long document (a séance's recueil) has converted by printpdf at a
+/// time: their operations and uncompressed contents are all that is held
+/// at once, not those of every page (docs/speed.md, « Memory »).
+const BATCH: usize = 64;
+
 /// The PDF file for laid-out pages.
 /// `bookmarks`: the outline, instead of the headings' (a collection).
+///
+/// A document of more than [`BATCH`] pages is written in two passes, with
+/// the same bytes: the first draws every page to know the glyphs of each
+/// face (the subset fonts are made from all of them), keeping nothing of the
+/// drawing; the second has printpdf convert [`BATCH`] pages at a time and
+/// keeps only each page's compressed content stream, which then takes the
+/// place of the empty one of the whole document.
 pub(crate) fn write(
     pages: &[Page],
     tree: &[Node],
@@ -488,47 +500,24 @@ pub(crate) fn write(
     logo: Option<ExternalXObject>,
     bookmarks: Option<Vec<conform::Bookmark>>,
 ) -> Vec<u8> {
+    write_by(pages, tree, meta, logo, bookmarks, BATCH)
+}
+
+/// [`write`], converting `batch` pages at a time when there are more.
+fn write_by(
+    pages: &[Page],
+    tree: &[Node],
+    meta: &Meta,
+    logo: Option<ExternalXObject>,
+    bookmarks: Option<Vec<conform::Bookmark>>,
+    batch: usize,
+) -> Vec<u8> {
     let mut slots: [Slots; 6] = Default::default();
     let mut marks: Vec<Vec<u32>> = vec![Vec::new(); pages.len()];
-    let pdf_pages: Vec<PdfPage> = pages
-        .iter()
-        .zip(&mut marks)
-        .map(|(p, m)| {
-            PdfPage::new(
-                Mm(210.0),
-                Mm(297.0),
-                page_ops(
-                    p,
-                    tree,
-                    meta.draft || p.draft,
-                    &mut slots,
-                    logo.is_some(),
-                    m,
-                ),
-            )
-        })
-        .collect();
-
-    let mut doc = PdfDocument::new(&meta.title);
-    for f in Face::ALL {
-        let s = &slots[f.index()];
-        if !s.is_used() {
-            continue;
-        }
-        let (font, _subset) = pdf_font(f, s);
-        doc.resources
-            .fonts
-            .map
-            .insert(font_id(f), PdfFont::new(font));
-    }
-    if let Some(x) = logo {
-        doc.resources
-            .xobjects
-            .map
-            .insert(XObjectId(LOGO_ID.to_string()), XObject::External(x));
-    }
-    doc.pages = pdf_pages;
-
+    let draw = |p: &Page, slots: &mut [Slots; 6], m: &mut Vec<u32>| {
+        let ops = page_ops(p, tree, meta.draft || p.draft, slots, logo.is_some(), m);
+        PdfPage::new(Mm(210.0), Mm(297.0), ops)
+    };
     let opts = PdfSaveOptions {
         optimize: true,
         subset_fonts: false,
@@ -536,7 +525,58 @@ pub(crate) fn write(
         image_optimization: None,
     };
     let mut warnings = Vec::new();
+    let mut contents = None;
+    let (pdf_pages, fonts) = if pages.len() <= batch {
+        let pdf_pages: Vec<PdfPage> = pages
+            .iter()
+            .zip(&mut marks)
+            .map(|(p, m)| draw(p, &mut slots, m))
+            .collect();
+        (pdf_pages, fonts_of(&slots))
+    } else {
+        for (p, m) in pages.iter().zip(&mut marks) {
+            draw(p, &mut slots, m);
+        }
+        let fonts = fonts_of(&slots);
+        let mut done = Vec::with_capacity(pages.len());
+        for chunk in pages.chunks(batch) {
+            // The page of every glyph first: each batch's fonts are those of
+            // the whole document, whatever its own pages use.
+            let mut doc = document(meta, &fonts, logo.clone());
+            doc.pages.push(every_glyph(&slots));
+            doc.pages
+                .extend(chunk.iter().map(|p| draw(p, &mut slots, &mut Vec::new())));
+            let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+            drop(doc);
+            for id in page_contents(&lo).into_iter().skip(1) {
+                if let Some(mut content) = lo.objects.remove(&id) {
+                    if let Ok(stream) = content.as_stream_mut() {
+                        save::compress_stream(stream);
+                    }
+                    done.push(content);
+                }
+            }
+        }
+        contents = Some(done);
+        // The whole document's pages draw nothing but, on the first, every
+        // glyph: printpdf makes each font's widths and /ToUnicode from the
+        // characters drawn, the same set as the pages' own.
+        let mut blank: Vec<PdfPage> = (0..pages.len())
+            .map(|_| PdfPage::new(Mm(210.0), Mm(297.0), Vec::new()))
+            .collect();
+        blank[0] = every_glyph(&slots);
+        (blank, fonts)
+    };
+
+    let mut doc = document(meta, &fonts, logo);
+    doc.pages = pdf_pages;
+
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    if let Some(contents) = contents {
+        for (id, content) in page_contents(&lo).into_iter().zip(contents) {
+            lo.objects.insert(id, content);
+        }
+    }
     // The operations of every page are in `lo`'s content streams now: freed
     // before the structure tree is built (a séance's recueil has thousands).
     drop(doc);
@@ -549,11 +589,105 @@ pub(crate) fn write(
     conform::finish(&mut lo, meta);
     let mut found = conform::scan(pages, tree);
     found.bookmarks = bookmarks;
-    conform::tag(&mut lo, tree, &marks, &found, meta);
+    let mut written = save::Written::default();
+    conform::tag(&mut lo, tree, &marks, &found, meta, &mut written);
     // Object streams: the dictionaries of the structure tree, fonts and pages
     // are compressed too (PDF 1.5, allowed by PDF/A-2); the trailer becomes a
     // cross-reference stream, whose dictionary holds the /ID (a hash of the
     // file and of the title).
     save::compress_streams(&mut lo);
-    save::save(&lo, meta.title.as_bytes())
+    save::save(&lo, &written, meta.title.as_bytes())
+}
+
+/// The subset font of each face `slots` uses, in the order of the faces.
+fn fonts_of(slots: &[Slots; 6]) -> Vec<(Face, ParsedFont)> {
+    Face::ALL
+        .into_iter()
+        .filter(|f| slots[f.index()].is_used())
+        .map(|f| (f, pdf_font(f, &slots[f.index()]).0))
+        .collect()
+}
+
+/// A printpdf document with `fonts` and the logo as its resources.
+fn document(
+    meta: &Meta,
+    fonts: &[(Face, ParsedFont)],
+    logo: Option<ExternalXObject>,
+) -> PdfDocument {
+    let mut doc = PdfDocument::new(&meta.title);
+    for (f, font) in fonts {
+        doc.resources
+            .fonts
+            .map
+            .insert(font_id(*f), PdfFont::new(font.clone()));
+    }
+    if let Some(x) = logo {
+        doc.resources
+            .xobjects
+            .map
+            .insert(XObjectId(LOGO_ID.to_string()), XObject::External(x));
+    }
+    doc
+}
+
+/// A page showing, in each face used, every character drawn with it.
+fn every_glyph(slots: &[Slots; 6]) -> PdfPage {
+    let mut ops = Vec::new();
+    for f in Face::ALL {
+        let s = &slots[f.index()];
+        if s.is_used() {
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font_id(f)),
+                size: Pt(10.0),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(s.glyphs[1..].iter().map(|g| g.1).collect())],
+            });
+        }
+    }
+    PdfPage::new(Mm(210.0), Mm(297.0), ops)
+}
+
+/// The content stream of each page of `lo`, in page order.
+fn page_contents(lo: &lopdf::Document) -> Vec<lopdf::ObjectId> {
+    lo.get_pages()
+        .values()
+        .filter_map(|&page| {
+            lo.get_dictionary(page)
+                .and_then(|d| d.get(b"Contents"))
+                .and_then(|c| c.as_reference())
+                .ok()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A long document written a few pages at a time is the same file as
+    /// written in one go: fonts, widths, /ToUnicode, contents, structure.
+    #[test]
+    fn a_document_written_in_batches_is_the_same_file() {
+        let mut md = String::from("# Recueil\n\n");
+        for i in 0..40 {
+            md.push_str(&format!(
+                "## Article {i}\n\nLe conseil **approuve** la convention n° {i} avec *l’association* « Œuvre {i} » : 1 234,56 €.\n\n| Nom | Montant |\n|:--|--:|\n| Partenaire {i} | {i} € |\n\n"
+            ));
+            md.push_str(&"Texte de l’exposé, assez long pour remplir la page. ".repeat(20));
+            md.push_str("\n\n");
+        }
+        let meta = Meta {
+            title: "Essai".into(),
+            draft: true,
+            ..Default::default()
+        };
+        let paged = super::super::paged(&crate::doc::parse(&md, meta.clone()));
+        assert!(paged.pages.len() > 10, "{} pages", paged.pages.len());
+        let whole = write_by(&paged.pages, &paged.tree, &meta, None, None, usize::MAX);
+        for batch in [1, 3, 7] {
+            let parts = write_by(&paged.pages, &paged.tree, &meta, None, None, batch);
+            assert!(parts == whole, "batches of {batch}: another file");
+        }
+    }
 }
