@@ -30,7 +30,6 @@ pub mod output;
 pub mod partners;
 pub mod publish;
 pub mod render;
-pub mod rerun;
 pub mod seance;
 pub mod templates;
 pub mod toml_file;

@@ -24,7 +24,7 @@
 pub use crate::hash::Hash;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The manifest's file name inside the output folder.
 pub const FILE: &str = ".delib-manifest.json";
@@ -163,6 +163,25 @@ impl Manifest {
         json.push(b'\n');
         Some(json)
     }
+}
+
+/// Deletes the files of the manifest entry of sub-folder `dir` that are
+/// still what was written, then the folder and the parents it leaves
+/// empty; returns what was deleted.
+pub fn remove_entry(out: &crate::output::OutputDir, dir: &str, entry: &Entry) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let dir = Path::new(dir);
+    if let Some(folder) = out.existing(dir) {
+        for (name, record) in &entry.files {
+            if folder.remove_if(name, |b| crate::hash::content_hash(b) == record.bytes) {
+                removed.push(folder.path(name));
+            }
+        }
+    }
+    for d in dir.ancestors().filter(|d| !d.as_os_str().is_empty()) {
+        out.remove_empty_dir(d);
+    }
+    removed
 }
 
 fn ignored(path: &Path, why: &str) -> String {

@@ -291,7 +291,7 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
             .collect();
         for dir in dirs {
             if let Some(old) = manifest.dossiers.remove(&dir) {
-                removed.extend(super::render::remove_entry(&out, &dir, &old));
+                removed.extend(crate::manifest::remove_entry(&out, &dir, &old));
             }
         }
     };

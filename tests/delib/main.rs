@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per concern.
 
+mod architecture;
 mod batch;
 mod check;
 mod cli;

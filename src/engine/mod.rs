@@ -21,6 +21,9 @@
 //! whose bytes then differ (one vote changed: the procès-verbal is rewritten,
 //! the convocation is not).
 
+pub mod folder;
+pub mod rerun;
+
 use crate::build::{self, Doc, Format, OutputFile};
 use crate::diag::Diagnostic;
 use crate::discover::{Discovery, FoundSeance};
@@ -33,6 +36,24 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// What a render into output folders is asked (`delib render`'s options,
+/// as the front end parsed them from its command line).
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Dossier files or folders to walk.
+    pub paths: Vec<PathBuf>,
+    /// The output folder given (`-o`), over `[rendu] sortie`.
+    pub output: Option<PathBuf>,
+    /// `--format`, as typed (the re-run record keys on it).
+    pub format: Vec<String>,
+    /// `--only`, as typed.
+    pub only: Vec<String>,
+    /// Rewrite everything, even what did not change.
+    pub force: bool,
+    /// Warnings stop a dossier like errors.
+    pub deny_warnings: bool,
+}
 
 /// Everything found under the paths given, loaded, with the checks across
 /// the batch done.

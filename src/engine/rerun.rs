@@ -25,7 +25,7 @@
 //! does not parse, or names an output that is not a plain relative path, is
 //! ignored, and it is only ever used to do nothing.
 
-use crate::cli::RenderArgs;
+use crate::engine::RenderOptions;
 use crate::hash::Hash;
 use crate::load::{self, Loaded};
 use crate::manifest::Manifest;
@@ -60,7 +60,7 @@ struct Record {
 /// a dossier: `-o`, else `[rendu] sortie` of the `delib.toml` above the
 /// first path given, else `output/`. The record is looked for there, and
 /// written only when every dossier did go there.
-pub fn root(args: &RenderArgs) -> Option<PathBuf> {
+pub fn root(args: &RenderOptions) -> Option<PathBuf> {
     if let Some(o) = &args.output {
         return Some(o.clone());
     }
@@ -99,7 +99,7 @@ pub struct Replay {
 
 /// The re-run fast path: Some when nothing changed since the recorded run
 /// (its report and figures, for the command to print), None to run normally.
-pub fn replay(args: &RenderArgs, quiet: bool) -> Option<Replay> {
+pub fn replay(args: &RenderOptions, quiet: bool) -> Option<Replay> {
     if args.force {
         return None;
     }
@@ -142,7 +142,7 @@ pub fn replay(args: &RenderArgs, quiet: bool) -> Option<Replay> {
 /// be replayed (several output folders, entries of other runs in the
 /// manifest, a file changed while the run read it).
 pub struct Recorder<'a> {
-    pub args: &'a RenderArgs,
+    pub args: &'a RenderOptions,
     /// The real path of the output folder: every file is named from there.
     pub base: &'a Path,
     /// [`tomls`] before the run loaded anything: a `.toml` added or edited
@@ -284,7 +284,7 @@ fn os(p: &Path) -> &[u8] {
 /// every file they lead to is named from the output folder, so a project
 /// moved with its output folder and run the same way has the same key.
 fn key(
-    args: &RenderArgs,
+    args: &RenderOptions,
     tomls: Hash,
     deps: &[String],
     base: &Path,
