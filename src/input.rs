@@ -11,6 +11,9 @@ use std::fmt;
 use toml::Spanned;
 use toml::value::Datetime;
 
+/// The project file, found by walking up from a dossier.
+pub const PROJECT_FILE: &str = "delib.toml";
+
 /// A spanned string.
 pub type Text = Spanned<String>;
 /// A spanned TOML date.

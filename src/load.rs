@@ -10,7 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// The name of the project defaults file.
-pub const PROJECT_FILE: &str = "delib.toml";
+pub use crate::input::PROJECT_FILE;
 
 /// A dossier with everything it refers to, parsed.
 #[derive(Debug)]

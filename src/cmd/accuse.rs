@@ -77,7 +77,7 @@ fn files(given: &[std::path::PathBuf]) -> anyhow::Result<Vec<std::path::PathBuf>
                 anyhow::anyhow!(
                     "impossible de lire le répertoire {} : {}",
                     p.display(),
-                    crate::load::io_message(&e)
+                    crate::messages::io_message(&e)
                 )
             })?
             .flatten()
@@ -177,7 +177,7 @@ fn record(a: &Accuse, units: &[Unit], quiet: bool) -> Outcome {
     let date_of = |x: &crate::input::TomlDate| crate::model::to_date(x);
     if d.vote.is_none() {
         return refuse(
-            l_at_deliberation(l, Diagnostic::error(
+            at_deliberation(&l.source, Diagnostic::error(
                 "accuse-projet",
                 format!(
                     "{} est encore un projet (pas de [deliberation.vote]) : un projet n'est pas transmis",
@@ -274,11 +274,10 @@ fn record(a: &Accuse, units: &[Unit], quiet: bool) -> Outcome {
     }
 }
 
-/// A finding at the `[deliberation]` header of a dossier.
-fn l_at_deliberation(l: &crate::load::Loaded, d: Diagnostic) -> Diagnostic {
-    let text = &l.source.text;
-    match text.find("[deliberation]") {
-        Some(i) => d.at(&l.source, i..i + "[deliberation]".len()),
-        None => d.in_file(&l.source),
+/// A finding at the `[deliberation]` header of a dossier (its `source`).
+fn at_deliberation(source: &std::sync::Arc<crate::diag::Source>, d: Diagnostic) -> Diagnostic {
+    match source.text.find("[deliberation]") {
+        Some(i) => d.at(source, i..i + "[deliberation]".len()),
+        None => d.in_file(source),
     }
 }

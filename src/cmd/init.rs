@@ -31,7 +31,7 @@ pub fn run(args: &InitArgs, quiet: bool) -> anyhow::Result<u8> {
         let path = path_of(rel);
         let new = crate::output::create_new(&path, text.as_bytes())
             .with_context(|| format!("impossible d'écrire {}", shown(rel)))?;
-        projet_written |= new && rel == crate::load::PROJECT_FILE;
+        projet_written |= new && rel == crate::input::PROJECT_FILE;
         if quiet {
             continue;
         }

@@ -446,7 +446,7 @@ fn load_manifest(out: &crate::output::OutputDir) -> Result<SiteManifest, String>
                 ..SiteManifest::default()
             });
         }
-        Err(e) => return Err(crate::load::io_message(&e)),
+        Err(e) => return Err(crate::messages::io_message(&e)),
     };
     let m: SiteManifest = serde_json::from_slice(&bytes)
         .map_err(|_| "illisible, ou écrit par une autre version de delib".to_owned())?;

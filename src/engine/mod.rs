@@ -22,6 +22,7 @@
 //! the convocation is not).
 
 pub mod folder;
+pub mod memory;
 pub mod rerun;
 
 use crate::build::{self, Doc, Format, OutputFile};
