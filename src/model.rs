@@ -1794,7 +1794,32 @@ fn convention(
 /// no article: neither cited (`{duree}`, `{montant}`) nor already written
 /// out (« du 1er septembre 2016 au 31 août 2017 », « 49 975 € », « quarante-neuf
 /// mille neuf cent soixante-quinze euros »). delib then adds a clause stating them.
+///
+/// Remembered for the process ([`crate::memo`]): the check and the model ask
+/// it of each dossier, and a batch's conventions share their articles. The
+/// key holds all it reads: each article's text (with its length), the dates
+/// and the amount.
 pub fn uncited(c: &crate::input::Convention) -> (bool, bool) {
+    static FOUND: crate::memo::Memo<(bool, bool)> = crate::memo::Memo::new(1 << 18);
+    let mut key =
+        Vec::with_capacity(64 + c.articles.iter().map(|a| a.texte.len() + 8).sum::<usize>());
+    if let Some(d) = &c.duree {
+        let d = d.get_ref();
+        key.extend_from_slice(format!("{}\0{}", d.debut.get_ref(), d.fin.get_ref()).as_bytes());
+    }
+    key.push(0xFF);
+    if let Some(m) = &c.montant {
+        key.extend_from_slice(&m.get_ref().0.to_le_bytes());
+    }
+    key.push(0xFF);
+    for a in &c.articles {
+        key.extend_from_slice(&a.texte.len().to_le_bytes());
+        key.extend_from_slice(a.texte.as_bytes());
+    }
+    FOUND.get_or(&key, |_| 2, || find_uncited(c))
+}
+
+fn find_uncited(c: &crate::input::Convention) -> (bool, bool) {
     let cites = |k: &str| c.articles.iter().any(|a| a.texte.contains(k));
     let text = normalise(
         &c.articles
@@ -2075,6 +2100,30 @@ mod tests {
             contre: Some(Spanned::new(0..0, c)),
             abstentions: Some(Spanned::new(0..0, a)),
             ..Vote::default()
+        }
+    }
+
+    /// `uncited` is remembered: a convention that differs only by its
+    /// amount or its dates is never given another one's answer.
+    #[test]
+    fn uncited_is_remembered_per_amount_and_dates() {
+        let conv = |montant: &str, fin: &str| -> crate::input::Convention {
+            toml::from_str(&format!(
+                r#"
+titre = "C"
+duree = {{ debut = 2020-02-01, fin = {fin} }}
+montant = {montant}
+[[articles]]
+titre = "Objet"
+texte = "Du 1er février 2020 au 31 janvier 2021, 12 500 € sont versés."
+"#
+            ))
+            .unwrap()
+        };
+        for _ in 0..3 {
+            assert_eq!(uncited(&conv("12500", "2021-01-31")), (false, false));
+            assert_eq!(uncited(&conv("9000", "2021-01-31")), (false, true));
+            assert_eq!(uncited(&conv("12500", "2021-03-31")), (true, false));
         }
     }
 

@@ -613,7 +613,24 @@ fn is_day(w: &str) -> bool {
 }
 
 /// Lints user text for typography (warnings): ordinary spaces before `; : ! ? »` or after `«`, `1 septembre`, abbreviated months.
+///
+/// Remembered for the process ([`crate::memo`]), as [`typographie`] is: the
+/// clauses a batch's dossiers share are linted once.
 pub fn lint(s: &str) -> Vec<Lint> {
+    static FOUND: crate::memo::Memo<Vec<Lint>> = crate::memo::Memo::new(1 << 18);
+    FOUND.get_or(
+        s.as_bytes(),
+        |v| {
+            v.len() * std::mem::size_of::<Lint>()
+                + v.iter()
+                    .map(|l| l.message.len() + l.hint.len())
+                    .sum::<usize>()
+        },
+        || find_lints(s),
+    )
+}
+
+fn find_lints(s: &str) -> Vec<Lint> {
     let t = Text::new(s);
     let mut out = Vec::new();
     for e in edits(&t) {

@@ -36,11 +36,15 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
     }
     COMPRESSOR.with(|cell| {
         let mut slot = cell.borrow_mut();
+        // A new compressor is already in its initial state: reset (zeroing
+        // its tables again) only one that has compressed before.
+        if let Some(c) = slot.as_mut() {
+            c.reset();
+        }
         let c = slot.get_or_insert_with(|| {
             let flags = create_comp_flags_from_zip_params(i32::from(DEFLATE_LEVEL), 1, 0);
             Box::new(CompressorOxide::new(flags))
         });
-        c.reset();
         let mut out = vec![0; (data.len() / 2).max(64)];
         let (mut input, mut at) = (data, 0);
         loop {
