@@ -443,13 +443,20 @@ pub const SAVE_AS_UTF8: &str = "ouvrez le fichier dans le Bloc-notes, menu Fichi
 choisissez UTF-8 dans la liste « Codage » (« Encodage » sous Windows 11) en bas de la fenêtre, \
 cliquez sur Enregistrer et acceptez de remplacer le fichier";
 
+/// Whether `text` holds a byte-order mark or a carriage return: two fast
+/// byte searches (a set of two characters is tested character by
+/// character, and every dossier's text goes through here several times).
+fn needs_normalizing(text: &str) -> bool {
+    text.contains('\r') || text.contains('\u{feff}')
+}
+
 /// Text as delib reads it, wherever the file was saved: every byte-order
 /// mark (U+FEFF, which Notepad and Excel write first) dropped, and the
 /// carriage returns that end a line (Windows' CRLF) removed, so that a file
 /// saved on Windows reads, checks and renders exactly as on Linux. A lone
 /// carriage return stays (and `check` warns about it). Idempotent.
 pub fn normalize(text: String) -> String {
-    if !text.contains(['\u{feff}', '\r']) {
+    if !needs_normalizing(&text) {
         return text;
     }
     let mut out = String::with_capacity(text.len());
@@ -479,7 +486,7 @@ pub fn normalize(text: String) -> String {
 /// is that of its file.
 pub fn fingerprint(bytes: &[u8]) -> String {
     let text = match std::str::from_utf8(bytes) {
-        Ok(t) if !t.contains(['\u{feff}', '\r']) => return crate::hash::content_hash(bytes),
+        Ok(t) if !needs_normalizing(t) => return crate::hash::content_hash(bytes),
         Ok(t) => std::borrow::Cow::Borrowed(t),
         Err(_) => {
             encoding_rs::WINDOWS_1252
