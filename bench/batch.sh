@@ -2,8 +2,7 @@
 # Issue 5 benchmark: N synthetic dossiers (default 1000), each with a rapport,
 # a délibération, a convention and an annexe, in Markdown, HTML and PDF.
 # Measures a full batch, a no-change re-run and one changed template, with
-# peak resident memory; then a peer, typst (pip install typst), compiling an
-# equivalent 3-page document, to compare the time per document.
+# peak resident memory. The race with typst is bench/race.sh.
 # Targets (2 cores, release): full < 10 s, no-change < 0.5 s, peak RSS < 200 MB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,37 +73,8 @@ for i in $(seq -f '%04g' 0 $((k - 1))); do cp "inputs/dossier-$i.toml" seance50/
 measure "séance of $k items" "$bin" render seance50 -o out50 --only seance
 measure "séance, no-change re-run" "$bin" render seance50 -o out50 --only seance
 
-# Peer: typst compiling an equivalent document (the Dijon délibération as
-# typst markup: same text, A4, Liberation Serif), timed per document in one process.
-cp "$OLDPWD/fonts/"*.ttf .
-python3 - "$OLDPWD" "$full" "$n" "$docs_per_dossier" <<'PY'
-import sys, time, re, typst
-root, full, n, per = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-md = open("out/dossier-0000/deliberation.md", encoding="utf-8").read()
-md = re.sub(r"</?div[^>]*>", "", md)
-esc = lambda s: re.sub(r'([#\[\]$<>@*_`\\])', r'\\\1', s)
-body = []
-for line in md.splitlines():
-    if line.startswith("# "):
-        body.append("= " + esc(line[2:]))
-    elif line.startswith("## "):
-        body.append("== " + esc(line[3:]))
-    elif line.startswith("|"):
-        continue
-    else:
-        body.append(esc(line.replace("**", "")).replace("\\\\", ""))
-src = '#set page(paper: "a4", margin: 2cm, numbering: "1/1")\n#set text(font: "Liberation Serif", size: 11pt, lang: "fr")\n#set par(justify: true)\n' + "\n".join(body)
-open("peer.typ", "w", encoding="utf-8").write(src)
-typst.compile("peer.typ", output="peer.pdf", font_paths=["."])  # warm-up: fonts, caches
-runs = 30
-t = time.perf_counter()
-for _ in range(runs):
-    typst.compile("peer.typ", output="peer.pdf", font_paths=["."])
-per_doc_typst = (time.perf_counter() - t) / runs
-per_doc_delib = full / (n * per)  # all three formats, wall time on all cores
-print(f"typst {typst.__version__}: {per_doc_typst * 1000:.1f} ms per document (PDF only, one thread)")
-import os
-per_core = per_doc_delib * os.cpu_count()
-print(f"delib: {per_doc_delib * 1000:.2f} ms per document wall, {per_core * 1000:.2f} ms per document per core (Markdown + HTML + PDF)")
-print(f"ratio typst/delib, per core: {per_doc_typst / per_core:.1f}x")
-PY
+# The race with typst (one délibération PDF, typst as its users run it: one
+# Compiler kept warm for a batch, a fresh process for one document) is
+# bench/race.sh. The figure this script printed before issue 26 called
+# typst.compile() for every document, which loads and scans the fonts again
+# each time: not how a batch is run with typst.

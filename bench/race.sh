@@ -19,14 +19,16 @@
 #          --format pdf`: the whole process, hyperfine median.
 #   typst  the first compile of a fresh Python process (fonts found and loaded,
 #          the document laid out and written), interpreter start-up excluded:
-#          median over the processes.
-# Usage: bench/race.sh [N]   (N dossiers in the batch, default 200)
+#          median over 15 processes, default PDF and PDF/A-2u.
+# Usage: bench/race.sh [N]   (N dossiers in the batch, default 200);
+#        DELIB=path/to/delib bench/race.sh  races that build instead.
 # Needs python3 with typst (pip install typst) and hyperfine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-200}
-cargo build --release --quiet
-bin=$PWD/target/release/delib
+# DELIB=path/to/delib races another build (before/after a change).
+if [ -z "${DELIB:-}" ]; then cargo build --release --quiet; fi
+bin=$(realpath "${DELIB:-target/release/delib}")
 root=$PWD
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -97,23 +99,29 @@ r = json.load(open(sys.argv[1]))["results"][0]
 print(f"{statistics.median(r['times']) * 1000:.2f} {(r['user'] + r['system']) * 1000:.2f}")
 PY
 
-# typst, cold: the first compile of 15 fresh processes (PDF/A-2u, as delib).
+# typst, cold: the first compile of 15 fresh processes, default PDF and
+# PDF/A-2u in turn; the median of each.
 python3 bench/md2typ.py "$work/md/d0000/deliberation.md" >"$work/cold.typ"
 for _ in $(seq 15); do
-    python3 - "$work" <<'PY'
+    for std in "" a-2u; do
+        python3 - "$work" "$std" <<'PY'
 import sys, time, typst
-w = sys.argv[1]
+w, std = sys.argv[1], sys.argv[2] or []
 t, c = time.perf_counter(), time.process_time()
-typst.compile(f"{w}/cold.typ", output=f"{w}/cold.pdf", font_paths=[f"{w}/fonts"], ignore_system_fonts=True, pdf_standards="a-2u")
-print(f"{(time.perf_counter() - t) * 1000:.2f} {(time.process_time() - c) * 1000:.2f}")
+typst.compile(f"{w}/cold.typ", output=f"{w}/cold.pdf", font_paths=[f"{w}/fonts"], ignore_system_fonts=True, pdf_standards=std)
+print(f"{sys.argv[2] or 'default'} {(time.perf_counter() - t) * 1000:.2f} {(time.process_time() - c) * 1000:.2f}")
 PY
-done | sort -n | sed -n 8p >"$work/typst-cold.txt"
+    done
+done >"$work/typst-cold-all.txt"
+for std in default a-2u; do
+    grep "^$std " "$work/typst-cold-all.txt" | cut -d' ' -f2- | sort -n | sed -n 8p
+done >"$work/typst-cold.txt"
 
 python3 - "$n" "$work" <<'PY'
 import sys
 n, w = sys.argv[1], sys.argv[2]
 val = lambda f: [float(x) for x in open(f"{w}/{f}.txt").read().split()]
-(dw,), (tw, twc, twa, twac), (dc, dcc), (tc, tcc) = (
+(dw,), (tw, twc, twa, twac), (dc, dcc), (tc, tcc, tca, tcac) = (
     val("delib-warm"), val("typst-warm"), val("delib-cold"), val("typst-cold"))
 print(f"warm, per délibération PDF in a batch of {n}:")
 print(f"  typst, one Compiler, default PDF  {tw:6.2f} ms wall {twc:6.2f} ms CPU")
@@ -121,7 +129,8 @@ print(f"  typst, one Compiler, PDF/A-2u     {twa:6.2f} ms wall {twac:6.2f} ms CP
 print(f"  delib, -j 1, PDF/A-2u                             {dw:6.2f} ms CPU"
       f"   typst CPU / delib: {twc / dw:.2f} (PDF/A {twac / dw:.2f}; target 2)")
 print("cold, one délibération PDF, fresh process:")
-print(f"  typst, first compile, PDF/A-2u    {tc:6.2f} ms wall {tcc:6.2f} ms CPU (interpreter start excluded)")
-print(f"  delib, whole process              {dc:6.2f} ms wall {dcc:6.2f} ms CPU"
-      f"   typst / delib (wall): {tc / dc:.2f} (target 3)")
+print(f"  typst, first compile, default PDF {tc:6.2f} ms wall {tcc:6.2f} ms CPU (interpreter start excluded)")
+print(f"  typst, first compile, PDF/A-2u    {tca:6.2f} ms wall {tcac:6.2f} ms CPU")
+print(f"  delib, whole process, PDF/A-2u    {dc:6.2f} ms wall {dcc:6.2f} ms CPU"
+      f"   typst / delib (wall): {tc / dc:.2f} (PDF/A {tca / dc:.2f}; target 3)")
 PY
