@@ -58,7 +58,7 @@ def lines_of(pdf):
 
 def is_hyphenated(words, nxt):
     last = words[-1][4]
-    if not (last.endswith("-") or last.endswith("\u00ad")) or len(last) < 3:
+    if not last.endswith(("-", "\u2010", "\u00ad")) or len(last) < 3:
         return False
     if not last[-2].isalpha():
         return False

@@ -14,4 +14,4 @@ pub use number::{
     Orthographe, est_nombre_en_lettres, grouper, montant_en_chiffres, montant_en_lettres,
     nombre_en_lettres,
 };
-pub use typo::{Lint, lint, ordinaux, typographie};
+pub use typo::{Lint, keeps_hyphens, lint, ordinaux, typographie};

@@ -5,6 +5,14 @@
 //!
 //! Text that is never touched: fenced code blocks, inline code spans, link
 //! destinations `](…)` and URL-like words (`http://…`, `www.…`, `mailto:…`).
+//!
+//! What [`typographie`] does, in the order a reader meets it (the rules are
+//! listed for clerks in `docs/typesetting.md`): no-break spaces before
+//! `: ; ! ?` and inside « », curly apostrophes, digit groups of amounts,
+//! a civility held to its name; straight quotes `"…"` become « … » (“…”
+//! inside them), `...` becomes `…`, a hyphen between two spaces becomes a
+//! dash `–`; a day and its month, a postcode and its town, « Cedex » and
+//! its number are joined by no-break spaces.
 
 use super::date::MOIS;
 
@@ -83,8 +91,9 @@ impl Text {
         let left = (0..i).rev().take_while(|&j| digit(j)).count();
         let before = i.checked_sub(left + 1).and_then(|j| self.get(j));
         let left_ok = (1..=3).contains(&left)
-            && before
-                .is_none_or(|c| !matches!(c, ',' | '.' | '/' | '-' | '_') && !c.is_alphanumeric());
+            && before.is_none_or(|c| {
+                !matches!(c, ',' | '.' | '…' | '/' | '-' | '_') && !c.is_alphanumeric()
+            });
         let right = (i + 1..).take_while(|&j| digit(j)).count();
         left_ok
             && right == 3
@@ -102,8 +111,10 @@ impl Text {
         if start == i || !self.free(start) {
             return false;
         }
-        let word: String = self.chars[start..i].iter().collect();
-        CIVILITIES.contains(&word.as_str())
+        let word = &self.chars[start..i];
+        CIVILITIES
+            .iter()
+            .any(|c| c.len() == word.len() && c.chars().eq(word.iter().copied()))
     }
 
     fn get(&self, i: usize) -> Option<char> {
@@ -347,6 +358,198 @@ impl Text {
     }
 }
 
+/// What a straight quote `"` is, once paired with its partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    /// Not a quotation mark (inches, a lone quote): left as typed.
+    None,
+    /// Opens a quotation, nested `level` deep (0: « , 1 and more: “).
+    Open(usize),
+    /// Closes a quotation (0: » , 1 and more: ”).
+    Close(usize),
+}
+
+/// Characters that may stand before an opening quote, or after a closing one,
+/// besides spaces and the ends of the text.
+const BEFORE_OPENING: &str = "([{—–-/";
+const AFTER_CLOSING: &str = ".,;:!?)]}…";
+
+/// What each straight quote `"` of the text is, pairing them as a reader
+/// would: a quote after a space (or an opening bracket) and before a letter
+/// opens, one after a letter and before a space (or punctuation) closes, a
+/// quote between two spaces (« dit " oui " ») closes the open quotation if
+/// there is one and opens one otherwise. A quotation does not run over a
+/// blank line; unpaired quotes and quotes inside a word (`12"`) stay as typed.
+/// Emphasis markers (`*`, `_`), other quotes and narrow no-break spaces
+/// around a quote are looked through, so that a quote is read the same
+/// once its neighbours are set (idempotence).
+fn quotes(t: &Text) -> Vec<Quote> {
+    let n = t.chars.len();
+    let mut roles = vec![Quote::None; n];
+    let mut open: Vec<usize> = Vec::new();
+    let emphasis = |c: char| matches!(c, '*' | '_' | '"' | '«' | '»' | '“' | '”' | NNBSP);
+    for i in 0..n {
+        let c = t.chars[i];
+        if c == '\n' {
+            // A blank line ends the paragraph and its open quotations.
+            let blank = t.chars[i + 1..]
+                .iter()
+                .take_while(|&&c| c != '\n')
+                .all(|&c| c.is_whitespace());
+            if blank {
+                open.clear();
+            }
+            continue;
+        }
+        if c != '"' || !t.free(i) {
+            continue;
+        }
+        let prev = t.chars[..i].iter().rev().find(|&&c| !emphasis(c)).copied();
+        let next = t.chars[i + 1..].iter().find(|&&c| !emphasis(c)).copied();
+        let left = prev.is_none_or(|p| p.is_whitespace() || BEFORE_OPENING.contains(p));
+        let right = next.is_none_or(|x| x.is_whitespace() || AFTER_CLOSING.contains(x));
+        let opens = match (left, right) {
+            (true, false) => true,
+            (false, true) => false,
+            (true, true) => open.is_empty(),
+            (false, false) => continue,
+        };
+        if opens {
+            open.push(i);
+        } else if let Some(o) = open.pop() {
+            roles[o] = Quote::Open(open.len());
+            roles[i] = Quote::Close(open.len());
+        }
+    }
+    roles
+}
+
+/// The role of the character at `i` if it is a straight quote.
+fn quote_at(roles: &[Quote], i: usize) -> Quote {
+    roles.get(i).copied().unwrap_or(Quote::None)
+}
+
+/// The run of letters and digits that ends just before `i`, if the
+/// character before it is not one that glues it to more (`2016-06-27`,
+/// `art. 2.1`, a digit group).
+fn word_before(t: &Text, i: usize) -> Option<(usize, usize)> {
+    let start = (0..i)
+        .rev()
+        .find(|&j| !t.chars[j].is_alphanumeric())
+        .map_or(0, |j| j + 1);
+    let glued = start
+        .checked_sub(1)
+        .is_some_and(|j| matches!(t.chars[j], ',' | '.' | '…' | '/' | '-' | '_'));
+    (start < i && !glued && t.free(start)).then_some((start, i))
+}
+
+/// The run of letters and digits that starts at `i`.
+fn word_after(t: &Text, i: usize) -> (usize, usize) {
+    let end = (i..t.chars.len())
+        .find(|&j| !t.chars[j].is_alphanumeric())
+        .unwrap_or(t.chars.len());
+    (i, end)
+}
+
+/// Whether the spaces `i..end` must not break a line: a day and its month
+/// (« 27 juin », « 1er septembre »), a postcode and its town (« 21000
+/// Dijon »), « Cedex » and its number (« Cedex 9 »).
+fn glued(t: &Text, i: usize, end: usize) -> bool {
+    let prev = t.chars[i - 1];
+    let next = t.chars[end];
+    let chars = |(a, b): (usize, usize)| &t.chars[a..b];
+    let is_cedex = |w: &[char]| {
+        w.len() == 5
+            && w.iter()
+                .zip("cedex".chars())
+                .all(|(a, b)| a.to_ascii_lowercase() == b)
+    };
+    let digits = |w: &[char]| w.iter().all(char::is_ascii_digit);
+    // Cheap tests first: this runs at every space of every text.
+    let first = prev == 'r' && i >= 3 && t.chars[i - 3] == '1' && t.chars[i - 2] == 'e';
+    if (prev.is_ascii_digit() || first)
+        && let Some(w) = word_before(t, i)
+    {
+        let before = chars(w);
+        // A day: 1 to 31, or « 1er ».
+        let day = match *before {
+            ['1', 'e', 'r'] => true,
+            [d] => d.is_ascii_digit() && d != '0',
+            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                (1..=31).contains(&(10 * (a as u32 - '0' as u32) + (b as u32 - '0' as u32)))
+            }
+            _ => false,
+        };
+        if day && next.is_alphabetic() {
+            let month: String = chars(word_after(t, end)).iter().collect();
+            if month_of(&month).is_some_and(|(_, abbr)| !abbr) {
+                return true;
+            }
+        }
+        if before.len() == 5 && digits(before) && next.is_uppercase() {
+            return true;
+        }
+    }
+    if matches!(prev, 'x' | 'X') && next.is_ascii_digit() {
+        let number = chars(word_after(t, end));
+        return number.len() <= 3
+            && digits(number)
+            && word_before(t, i).is_some_and(|w| is_cedex(chars(w)));
+    }
+    false
+}
+
+/// Whether the hyphen at `i`, between two spaces, is a dash: it stands
+/// between words on one line, and is not a list marker, a minus sign
+/// (« : - 500 € ») or the hyphen of a range typed by hand (« 10 - 20 »,
+/// « 1er - 15 juin », « 18 h - 20 h », « juin - 3 juillet »).
+fn is_dash(t: &Text, i: usize) -> bool {
+    let n = t.chars.len();
+    if !(i > 0 && i + 1 < n && is_hspace(t.chars[i - 1]) && is_hspace(t.chars[i + 1])) {
+        return false;
+    }
+    let emphasis = |c: char| c == '*' || c == '_';
+    let Some(p) = (0..i - 1)
+        .rev()
+        .find(|&j| !is_hspace(t.chars[j]) && !emphasis(t.chars[j]))
+    else {
+        return false;
+    };
+    let Some(q) = (i + 2..n).find(|&j| !is_hspace(t.chars[j]) && !emphasis(t.chars[j])) else {
+        return false;
+    };
+    let (prev, next) = (t.chars[p], t.chars[q]);
+    if prev == '\n' || next == '\n' || t.only_block_markers_before(i - 1) {
+        return false;
+    }
+    let after_word = prev.is_alphanumeric() || ")]»”’\"'.…!?€%".contains(prev);
+    let before_word = next.is_alphanumeric() || "(«“\"".contains(next);
+    if !(after_word && before_word) {
+        return false;
+    }
+    if next.is_ascii_digit() {
+        // Before a number: a dash only after a word that is not a number,
+        // a unit or a month.
+        let Some(w) = word_before(t, p + 1) else {
+            return false;
+        };
+        let word: String = t.chars[w.0..w.1].iter().collect();
+        return w.1 == p + 1
+            && word.chars().count() > 2
+            && !word.starts_with(|c: char| c.is_ascii_digit())
+            && month_of(&word).is_none();
+    }
+    true
+}
+
+/// Whether a word's own hyphens and slashes may not end a line: a name or
+/// a place (a capital: « Vals-les-Bains », « AKPINAR-ISTIQUAM ») or a word
+/// with figures (an act number « 2016-06-27/10 », a date, a code). A common
+/// compound (« ci-après », « socio-culturels ») may still break at its hyphen.
+pub fn keeps_hyphens(word: &str) -> bool {
+    word.chars().any(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
 /// What a change is, for the lint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -362,6 +565,15 @@ enum Kind {
     Group,
     /// The space after a civility or title ("M. DUPONT", "Mme MARTIN").
     Civility,
+    /// A straight quote becomes a guillemet (or a curly quote inside
+    /// guillemets), or the space inside it a narrow no-break space.
+    Quote,
+    /// `...` becomes `…`.
+    Ellipsis,
+    /// A hyphen between two spaces becomes a dash.
+    Dash,
+    /// The space of « 27 juin », « 21000 Dijon », « Cedex 9 »: no break.
+    Glue,
 }
 
 /// One change: the characters `start..end` (possibly empty) become `with`.
@@ -377,6 +589,11 @@ struct Edit {
 fn edits(t: &Text) -> Vec<Edit> {
     let mut out = Vec::new();
     let n = t.chars.len();
+    let roles = if t.chars.contains(&'"') {
+        quotes(t)
+    } else {
+        Vec::new()
+    };
     let mut i = 0;
     while i < n {
         let c = t.chars[i];
@@ -391,12 +608,18 @@ fn edits(t: &Text) -> Vec<Edit> {
                 let next = t.chars[end];
                 let with = if prev == '«' && !next.is_whitespace() {
                     Some((NNBSP, Kind::SpaceAfterOpeningQuote))
+                } else if (prev == '"' && quote_at(&roles, i - 1) == Quote::Open(0))
+                    || (next == '"' && quote_at(&roles, end) == Quote::Close(0))
+                {
+                    Some((NNBSP, Kind::Quote))
                 } else if end - i == 1 && prev.is_ascii_digit() && matches!(next, '€' | '%') {
                     Some((NBSP, Kind::SpaceBefore(next)))
                 } else if end - i == 1 && t.is_digit_group(i) {
                     Some((NNBSP, Kind::Group))
                 } else if t.civility_before(i) && next.is_uppercase() {
                     Some((NBSP, Kind::Civility))
+                } else if glued(t, i, end) {
+                    Some((NBSP, Kind::Glue))
                 } else if t.only_block_markers_before(i) {
                     None
                 } else {
@@ -424,8 +647,75 @@ fn edits(t: &Text) -> Vec<Edit> {
             continue;
         }
         if !t.url[i] {
-            let prev = i.checked_sub(1).map(|p| t.chars[p]);
+            // The character before as it will be set: a straight quote
+            // already read as « (and its space), », “ or ”, so that the
+            // rules below decide as they will on the set text (idempotence).
+            let prev = match quote_at(&roles, i.wrapping_sub(1)) {
+                Quote::Open(0) => Some(NNBSP),
+                Quote::Open(_) => Some('“'),
+                Quote::Close(0) => Some('»'),
+                Quote::Close(_) => Some('”'),
+                Quote::None => i.checked_sub(1).map(|p| t.chars[p]),
+            };
             let next = t.get(i + 1);
+            if c == '.'
+                && t.chars[i..].starts_with(&['.'; 3])
+                && prev != Some('.')
+                && t.get(i + 3) != Some('.')
+                && (i..i + 3).all(|j| t.free(j))
+            {
+                out.push(Edit {
+                    start: i,
+                    end: i + 3,
+                    with: '…',
+                    kind: Kind::Ellipsis,
+                });
+                i += 3;
+                continue;
+            }
+            if c == '-' && is_dash(t, i) {
+                out.push(Edit {
+                    start: i,
+                    end: i + 1,
+                    with: '–',
+                    kind: Kind::Dash,
+                });
+            }
+            match quote_at(&roles, i) {
+                Quote::None => {}
+                Quote::Open(level) => {
+                    out.push(Edit {
+                        start: i,
+                        end: i + 1,
+                        with: if level == 0 { '«' } else { '“' },
+                        kind: Kind::Quote,
+                    });
+                    if level == 0 && next.is_some_and(|x| !x.is_whitespace()) {
+                        out.push(Edit {
+                            start: i + 1,
+                            end: i + 1,
+                            with: NNBSP,
+                            kind: Kind::Quote,
+                        });
+                    }
+                }
+                Quote::Close(level) => {
+                    if level == 0 && prev.is_some_and(|p| !p.is_whitespace() && p != '«') {
+                        out.push(Edit {
+                            start: i,
+                            end: i,
+                            with: NNBSP,
+                            kind: Kind::Quote,
+                        });
+                    }
+                    out.push(Edit {
+                        start: i,
+                        end: i + 1,
+                        with: if level == 0 { '»' } else { '”' },
+                        kind: Kind::Quote,
+                    });
+                }
+            }
             let insert_before = match c {
                 ';' => prev.is_some_and(is_closing) && !t.ends_entity(i),
                 '!' => prev.is_some_and(is_closing) && next != Some('['),
@@ -463,7 +753,10 @@ fn edits(t: &Text) -> Vec<Edit> {
     out
 }
 
-/// Applies French typography to Markdown text: no-break spaces around `: ; ! ? « »`, curly apostrophes; idempotent.
+/// Applies French typography to Markdown text (see the module's
+/// documentation for the rules): no-break spaces around `: ; ! ? « »`,
+/// curly apostrophes, « » for straight quotes, `…`, dashes, no-break spaces
+/// in dates and addresses; idempotent.
 ///
 /// Remembered for the process ([`crate::memo`]): the fields and template
 /// lines every dossier of a batch repeats are set once.
@@ -644,7 +937,11 @@ fn find_lints(s: &str) -> Vec<Lint> {
             | Kind::Insert
             | Kind::Apostrophe
             | Kind::Group
-            | Kind::Civility => {
+            | Kind::Civility
+            | Kind::Quote
+            | Kind::Ellipsis
+            | Kind::Dash
+            | Kind::Glue => {
                 continue;
             }
             Kind::SpaceBefore('»') => (
@@ -758,7 +1055,7 @@ mod amount_tests {
         assert_eq!(typographie("12 %"), "12\u{a0}%");
         // Years, dates and other numbers are left alone.
         assert_eq!(typographie("en 2016 500 familles"), "en 2016 500 familles");
-        assert_eq!(typographie("le 28 juin 2012"), "le 28 juin 2012");
+        assert_eq!(typographie("le 28 juin 2012"), "le 28\u{a0}juin 2012");
         assert_eq!(typographie("de 2 à 16 ans"), "de 2 à 16 ans");
         assert_eq!(typographie("n° 2016-06 123"), "n° 2016-06 123");
         assert_eq!(typographie("1,5 000"), "1,5 000");
@@ -801,7 +1098,7 @@ mod tests {
         assert_eq!(ty("**Important**!"), format!("**Important**{F}!"));
         assert_eq!(ty("« non »!"), format!("«{F}non{F}»{F}!"));
         assert_eq!(ty("Quoi ?!"), format!("Quoi{F}?!"));
-        assert_eq!(ty("Vraiment...?"), "Vraiment...?");
+        assert_eq!(ty("Vraiment...?"), "Vraiment…?");
     }
 
     #[test]
@@ -890,11 +1187,157 @@ mod tests {
         for s in [
             "",
             "Le Conseil municipal, légalement convoqué, s’est réuni.",
-            "œuvre, éducation, 1er septembre",
+            "œuvre, éducation, 1er\u{a0}septembre",
             "a\tb\r\nc",
-            "a - b -- c ... d",
+            "a -- b .... c",
         ] {
             assert_eq!(ty(s), s);
+        }
+    }
+
+    #[test]
+    fn straight_quotes_become_guillemets() {
+        for (typed, set) in [
+            (
+                "l'association \"les PEP 21\"",
+                format!("l’association «{F}les PEP 21{F}»"),
+            ),
+            ("dit \" oui \" hier", format!("dit «{F}oui{F}» hier")),
+            ("dit \"\u{a0}oui\u{a0}\"", format!("dit «{F}oui{F}»")),
+            ("\"non\" !", format!("«{F}non{F}»{F}!")),
+            ("\"non\"!", format!("«{F}non{F}»{F}!")),
+            ("(\"a\")", format!("(«{F}a{F}»)")),
+            ("**\"la Ville\"**", format!("**«{F}la Ville{F}»**")),
+            ("\"a\" et \"b\".", format!("«{F}a{F}» et «{F}b{F}».")),
+            // Inside guillemets, curly quotes.
+            (
+                "\"Il a dit \"oui\" hier\"",
+                format!("«{F}Il a dit “oui” hier{F}»"),
+            ),
+            // One quotation per paragraph, over a line break.
+            ("\"a\nb\"", format!("«{F}a\nb{F}»")),
+        ] {
+            assert_eq!(ty(typed), set, "{typed:?}");
+        }
+        // Left as typed: inches, lone quotes, quotes across a blank line,
+        // code, link titles and URLs.
+        for s in [
+            "un écran 12\" et 15\"",
+            "un \" seul",
+            "\"a\n\nb\"",
+            "`\"a\"` x",
+            "[lien](https://x.fr \"titre\")",
+            "https://x.fr/?q=\"a\"",
+            "a\"b\"c",
+        ] {
+            assert_eq!(ty(s), s, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn three_dots_become_an_ellipsis() {
+        assert_eq!(ty("café des parents..."), "café des parents…");
+        assert_eq!(ty("[...] fin"), "[…] fin");
+        assert_eq!(ty("Vraiment...?"), "Vraiment…?");
+        for s in [
+            "a.... b",
+            "a.. b",
+            "`a...`",
+            "https://x.fr/a...b",
+            "[x](a...b)",
+        ] {
+            assert_eq!(ty(s), s, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_spaced_hyphen_is_a_dash() {
+        for (typed, set) in [
+            ("a - b", "a – b"),
+            (
+                "Hôtel de ville - 17 place Gabriel Péri - Le Blanc-Mesnil",
+                "Hôtel de ville – 17 place Gabriel Péri – Le Blanc-Mesnil",
+            ),
+            ("Article 3 - Durée", "Article 3 – Durée"),
+            ("**Objet** - suite", "**Objet** – suite"),
+            ("« la Ville » - fin", "«\u{202f}la Ville\u{202f}» – fin"),
+        ] {
+            assert_eq!(ty(typed), set, "{typed:?}");
+        }
+        // Not a dash: compounds, ranges and amounts typed by hand, list
+        // markers, minus signs, double hyphens, a hyphen at a line's end.
+        for s in [
+            "Vals-les-Bains, 2016-06-27/10",
+            "de 10 - 20 ans",
+            "du 1er - 15\u{a0}juin",
+            "de 18 h - 20 h",
+            "du 27\u{a0}juin - 3\u{a0}juillet",
+            "500\u{a0}€ - 200\u{a0}€",
+            "solde : - 500\u{a0}€",
+            "- premier point\n- second",
+            "  - point\n> - cité\n1. - numéroté",
+            "a -- b",
+            "a -\nb",
+            "`a - b`",
+        ] {
+            assert_eq!(ty(s), s.replace(" : ", "\u{a0}: "), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn dates_and_addresses_do_not_break() {
+        const NB: char = '\u{a0}';
+        for (typed, set) in [
+            ("le 27 juin 2016", format!("le 27{NB}juin 2016")),
+            ("le 1er septembre", format!("le 1er{NB}septembre")),
+            ("le 3 Mai", format!("le 3{NB}Mai")),
+            (
+                "rue Elsa Triolet, 21000 Dijon",
+                format!("rue Elsa Triolet, 21000{NB}Dijon"),
+            ),
+            (
+                "Place du Quartier Blanc, 67964 Strasbourg Cedex 9",
+                format!("Place du Quartier Blanc, 67964{NB}Strasbourg Cedex{NB}9"),
+            ),
+            (
+                "CS 73310, 21033 Dijon Cedex",
+                format!("CS 73310, 21033{NB}Dijon Cedex"),
+            ),
+            (
+                "94205 Ivry-sur-Seine CEDEX 12",
+                format!("94205{NB}Ivry-sur-Seine CEDEX{NB}12"),
+            ),
+        ] {
+            assert_eq!(ty(typed), set, "{typed:?}");
+        }
+        for s in [
+            "en 2016 Dijon",
+            "les 27 personnes",
+            "art. 2.1 mai",
+            "le 32 juin",
+            "2016-06-27 juin",
+            "sept. 2016",
+            "le 3 sept. 2016",
+            "123456 Dijon",
+            "Cedex 12345",
+        ] {
+            assert_eq!(ty(s), s, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn names_and_numbers_keep_their_hyphens() {
+        for w in [
+            "Vals-les-Bains",
+            "2016-06-27/10",
+            "AKPINAR-ISTIQUAM",
+            "l’Île-de-France",
+            "CP-2022-1-5-1",
+        ] {
+            assert!(keeps_hyphens(w), "{w}");
+        }
+        for w in ["ci-après", "socio-culturels", "enfance/éducation"] {
+            assert!(!keeps_hyphens(w), "{w}");
         }
     }
 
@@ -949,6 +1392,7 @@ mod tests {
             "«'a»?",
             "*;*! _?_ &amp; R&D;",
             "- ; x\n* ! y\n> ? z",
+            "\"a \"b\" c\" \" d \" e\" 12\" ... - x - 1 27 juin 21000 Dijon Cedex 9",
         ] {
             let once = ty(s);
             assert_eq!(ty(&once), once, "{s:?}");
@@ -973,7 +1417,8 @@ mod tests {
         const ALPHABET: &[&str] = &[
             "a", "é", "œ", "1", " ", " ", "\u{a0}", "\u{202f}", "\t", "\n", ":", ";", "!", "?",
             "«", "»", "'", "’", "`", "```", "~~~", "[", "]", "(", ")", "*", "_", "-", "#", ">",
-            ".", "&", "#", "://", "www.", "€", "|", "\\", "http", "1.",
+            ".", "&", "#", "://", "www.", "€", "|", "\\", "http", "1.", "\"", "\" ", " \"", "...",
+            " - ", "27 ", "juin", "21000 ", "Dijon", " Cedex", "9", "**",
         ];
         let mut rng = Lcg(0x5eed);
         for round in 0..600 {

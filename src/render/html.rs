@@ -463,7 +463,7 @@ fn styled(out: &mut String, text: &str, style: Style) {
     if style.sup {
         out.push_str("<sup>");
     }
-    escape(out, text);
+    held_words(out, text);
     if style.sup {
         out.push_str("</sup>");
     }
@@ -473,6 +473,64 @@ fn styled(out: &mut String, text: &str, style: Style) {
     if style.bold {
         out.push_str("</strong>");
     }
+}
+
+/// Appends `text` escaped, each word whose hyphens and slashes must not
+/// end a line (a name, a place, an act number: `french::keeps_hyphens`) in
+/// a `<span class="insecable">` (`white-space: nowrap`): a browser breaks a
+/// line after any hyphen, whatever `hyphens` says. The text itself is left
+/// alone (no U+2011, which the fonts lack, nor U+2060): copied or searched,
+/// it is what was typed.
+fn held_words(out: &mut String, text: &str) {
+    // Most text has no hyphen or slash: '-', '/', or the lead byte of '‐' and '–'.
+    if !text.bytes().any(|b| matches!(b, b'-' | b'/' | 0xE2)) {
+        return escape(out, text);
+    }
+    let mut from = 0;
+    let mut start = None;
+    let bounds = text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')));
+    for (i, c) in bounds {
+        let space = i == text.len() || crate::render::pdf::is_break_space(c);
+        match (start, space) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                let word = &text[s..i];
+                if word.contains(['-', '/', '\u{2010}', '–']) && held(word) {
+                    escape(out, &text[from..s]);
+                    out.push_str("<span class=\"insecable\">");
+                    escape(out, word);
+                    out.push_str("</span>");
+                    from = i;
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    escape(out, &text[from..]);
+}
+
+/// Longest word held on one line in the HTML: a longer one (an @ctes
+/// identifiant, 39 characters) may still break at its hyphens, so that it
+/// never runs out of a phone's screen (the PDF breaks a word only when it
+/// is wider than the line; a browser's column is not known in advance).
+const HELD_MAX_CHARS: usize = 30;
+
+/// Whether `word` has a hyphen or a slash between two letters or figures
+/// and keeps them (`french::keeps_hyphens`).
+fn held(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() > HELD_MAX_CHARS {
+        return false;
+    }
+    let inner = chars.windows(3).any(|w| {
+        matches!(w[1], '-' | '/' | '\u{2010}' | '–')
+            && w[0].is_alphanumeric()
+            && w[2].is_alphanumeric()
+    });
+    inner && crate::french::keeps_hyphens(word)
 }
 
 /// Appends `text` escaped for HTML text and attribute values.
@@ -754,6 +812,21 @@ mod tests {
             body("<div class=\"fiche\">\n\nx\n\n</div>")
                 .starts_with("<div class=\"fiche\">\n<p>x</p>")
         );
+    }
+
+    #[test]
+    fn names_places_and_numbers_are_not_broken_at_their_hyphens() {
+        assert_eq!(
+            body("À Vals-les-Bains, ci-après, l’acte 2016-06-27/10 de M. Jean-Claude X."),
+            "<p>À <span class=\"insecable\">Vals-les-Bains,</span> ci-après, \
+             l&#39;acte <span class=\"insecable\">2016-06-27/10</span> de M. \
+             <span class=\"insecable\">Jean-Claude</span> X.</p>\n"
+                .replace("l&#39;", "l’")
+        );
+        // Not between two letters or figures: no span.
+        assert!(!body("a - B, -12, 3-").contains("insecable"));
+        // Nor an identifiant longer than a phone's line.
+        assert!(!body("021-212102313-20160627-2016_06_27_14-DE").contains("insecable"));
     }
 
     #[test]

@@ -382,3 +382,137 @@ fn the_print_view_has_the_pages_of_the_pdf() {
     eprintln!("{}", report.join("\n"));
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Issue 20, point 17: in the HTML, in any column width, a postcode and its
+/// town, « Cedex 9 », a day and its month stay on one line, and so do a
+/// name, a place and an act number with their hyphens — while a common
+/// compound (« ci-après ») may still break at its hyphen, which shows that
+/// the column is narrow enough for the browser to break there.
+#[test]
+fn the_html_keeps_addresses_dates_names_and_numbers_on_one_line() {
+    let Some((chromium, chromedriver)) = browser() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("delib-insecable-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("delib.toml"),
+        "[collectivite]\nnom = \"Commune de Vals-les-Bains\"\ntype = \"commune\"\nville = \"Vals-les-Bains\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("dossier.toml"),
+        r#"[seance]
+date = 2016-06-27
+membres_en_exercice = 3
+presents = ["M. DUPONT", "Mme MARTIN", "M. PETIT"]
+president = "M. DUPONT"
+
+[deliberation]
+numero = "2016-06-27/10"
+objet = "Convention"
+expose = """
+La Médiathèque, 20 allée Nathan Katz, 68100 Mulhouse Cedex 9, au nom de la commune de Vals-les-Bains et de l'Île-de-France, vu la délibération 2016-06-27/10 du 27 juin 2016 et celle du 1er juillet, représentée par M. Jean-Claude MOREL, ci-après dénommée la Médiathèque, ci-après la Médiathèque, ci-après encore.
+"""
+articles = ["**APPROUVE** la convention."]
+
+[deliberation.vote]
+unanimite = true
+"#,
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_delib"))
+        .current_dir(&dir)
+        .args([
+            "render",
+            "dossier.toml",
+            "-q",
+            "--format",
+            "html",
+            "-o",
+            "out",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = dir.join("out/dossier/rapport.html");
+    assert!(page.exists(), "no rapport.html");
+    let d = Driver::start(&chromedriver, &chromium, dir.join("profil"));
+    d.window(800, 1000);
+    d.goto(&format!("file://{}", page.display()));
+    let held = [
+        "68100\u{a0}Mulhouse",
+        "Cedex\u{a0}9",
+        "Vals-les-Bains",
+        "l’Île-de-France",
+        "2016-06-27/10",
+        "27\u{a0}juin",
+        "1er\u{a0}juillet",
+        "Jean-Claude",
+    ];
+    // For each column width, the phrases whose text runs over two lines
+    // (rectangles that do not overlap vertically), and whether a
+    // « ci-après » did.
+    let script = format!(
+        r#"const held = {};
+const main = document.querySelector('main');
+const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+const nodes = [];
+let text = '';
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {{
+  nodes.push([n, text.length]);
+  text += n.data;
+}}
+const at = (i) => {{
+  let k = nodes.length - 1;
+  while (nodes[k][1] > i) k--;
+  return [nodes[k][0], i - nodes[k][1]];
+}};
+const split = (start, end) => {{
+  const r = document.createRange();
+  r.setStart(...at(start));
+  r.setEnd(...at(end - 1));
+  r.setEnd(r.endContainer, r.endOffset + 1);
+  const rects = [...r.getClientRects()].filter(b => b.width > 0);
+  return rects.some(b => b.top >= rects[0].bottom || b.bottom <= rects[0].top);
+}};
+const found = [];
+let compound = false;
+for (let w = 120; w <= 420; w += 4) {{
+  main.style.width = w + 'px';
+  main.style.maxWidth = w + 'px';
+  for (const h of held) {{
+    let i = text.indexOf(h);
+    if (i < 0) found.push('absent: ' + h);
+    for (; i >= 0; i = text.indexOf(h, i + 1)) {{
+      if (split(i, i + h.length)) found.push(w + 'px: ' + h);
+    }}
+  }}
+  for (let i = text.indexOf('ci-après'); i >= 0; i = text.indexOf('ci-après', i + 1)) {{
+    compound = compound || split(i, i + 8);
+  }}
+}}
+return [found, compound];"#,
+        serde_json::to_string(&held).unwrap()
+    );
+    let v = d.run(&script);
+    let found: Vec<String> = v[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        found.is_empty(),
+        "split across lines:\n{}",
+        found.join("\n")
+    );
+    assert_eq!(
+        v[1].as_bool(),
+        Some(true),
+        "« ci-après » never broke: the columns were not narrow enough to test anything"
+    );
+    d.run("document.querySelector('main').style.width = '200px'; document.querySelector('main').style.maxWidth = '200px'; return 0;");
+    d.screenshot(&captures().join("insecable-200px.png"));
+}

@@ -492,7 +492,7 @@ fn a_rerun_replays_and_any_edit_rebuilds() {
     );
     let err = rebuilt("dossier");
     assert!(err.contains("avertissement[typo-1er]"), "{err}");
-    assert!(read("dijon/convention-pep21/deliberation.md").contains("1 septembre 2016"));
+    assert!(read("dijon/convention-pep21/deliberation.md").contains("1\u{a0}septembre 2016"));
     // The séance file.
     edit(
         "dijon/seances/2016-06-27.toml",

@@ -116,7 +116,10 @@ fn a_rejected_proposal_is_worded_as_a_rejection() {
     assert!(!d.contains("Transmis") && !d.contains("exécutoire"), "{d}");
     // A transmission the clerk records is printed.
     let b = &out["b/deliberation.md"];
-    assert!(b.contains("Transmis en préfecture le 29 juin 2016"), "{b}");
+    assert!(
+        b.contains("Transmis en préfecture le 29\u{a0}juin 2016"),
+        "{b}"
+    );
     let liste = &out["seances/s/liste-des-deliberations.md"];
     assert!(liste.contains("| 1 | Objet 1 | Rejetée |"), "{liste}");
     let pv = &out["seances/s/proces-verbal.md"];
@@ -219,7 +222,7 @@ fn the_law_follows_the_date_of_the_seance() {
         "{liste}"
     );
     let pv = &new["seances/s/proces-verbal.md"];
-    assert!(pv.contains("**Procès-verbal arrêté lors de la séance du 15 janvier 2030**, signé par le président et le secrétaire de séance, publié sur le site internet"), "{pv}");
+    assert!(pv.contains("**Procès-verbal arrêté lors de la séance du 15\u{a0}janvier 2030**, signé par le président et le secrétaire de séance, publié sur le site internet"), "{pv}");
     let registre = &new["seances/s/registre.md"];
     assert!(registre.contains("**Secrétaire de séance**"), "{registre}");
 
@@ -233,7 +236,7 @@ fn the_law_follows_the_date_of_the_seance() {
     assert_eq!(d.matches("<div class=\"signature\">").count(), 1, "{d}");
     let liste = &old["seances/s/liste-des-deliberations.md"];
     assert!(
-        liste.contains("# COMPTE RENDU DE LA SÉANCE DU CONSEIL MUNICIPAL DU 30 JUIN 2022"),
+        liste.contains("# COMPTE RENDU DE LA SÉANCE DU CONSEIL MUNICIPAL DU 30\u{a0}JUIN 2022"),
         "{liste}"
     );
     assert!(
@@ -243,7 +246,7 @@ fn the_law_follows_the_date_of_the_seance() {
     assert!(!liste.contains("site internet"), "{liste}");
     let pv = &old["seances/s/proces-verbal.md"];
     assert!(
-        pv.contains("**Procès-verbal adopté lors de la séance du 15 janvier 2030.**"),
+        pv.contains("**Procès-verbal adopté lors de la séance du 15\u{a0}janvier 2030.**"),
         "{pv}"
     );
     assert!(!pv.contains("site internet"), "{pv}");
@@ -276,7 +279,7 @@ fn signature_blocks_are_quality_room_then_name() {
     let out = render(&dir);
     let d = &out["a/deliberation.md"];
     assert!(
-        d.contains("<div class=\"droite\">\n\nFait à Test, le 27 juin 2016\n\n<div class=\"signature\">\n\nLe Maire,\\\n**M.\u{a0}DUPONT**\n\n</div>"),
+        d.contains("<div class=\"droite\">\n\nFait à Test, le 27\u{a0}juin 2016\n\n<div class=\"signature\">\n\nLe Maire,\\\n**M.\u{a0}DUPONT**\n\n</div>"),
         "{d}"
     );
     let convocation = &out["seances/s/convocation.md"];
@@ -526,7 +529,7 @@ texte = "Objet."
         "{k}"
     );
     assert!(
-        k.contains("**L’École de musique**, représentée par Mme\u{a0}Claire PETIT, Directrice, dûment habilitée par décision du conseil d’administration du 3 mars 2016, ci-après dénommée"),
+        k.contains("**L’École de musique**, représentée par Mme\u{a0}Claire PETIT, Directrice, dûment habilitée par décision du conseil d’administration du 3\u{a0}mars 2016, ci-après dénommée"),
         "{k}"
     );
     assert_eq!(k.matches("dûment habilitée").count(), 1, "{k}");
@@ -617,7 +620,8 @@ texte = "Texte."
     let read = |f: &str| std::fs::read_to_string(dir.join("out/a").join(f)).unwrap();
     let model = read("convention.md");
     assert!(
-        model.contains("*Modèle type annexé à la délibération n<sup>o</sup> 1 du 27 juin 2016"),
+        model
+            .contains("*Modèle type annexé à la délibération n<sup>o</sup> 1 du 27\u{a0}juin 2016"),
         "{model}"
     );
     assert!(

@@ -91,14 +91,14 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
                 "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS DU CONSEIL MUNICIPAL",
                 "APPROUVE la convention avec le collège Molière",
                 "Adopté à l’unanimité.",
-                "Publié le 20 novembre 2009 par voie d’affichage",
+                "Publié le 20\u{a0}novembre 2009 par voie d’affichage",
             ],
         ),
         (
             "dijon/convention-pep21/deliberation.pdf",
             2..=4,
             &[
-                "Séance du lundi 27 juin 2016",
+                "Séance du lundi 27\u{a0}juin 2016",
                 "Mme\u{a0}POPARD (pouvoir à M.\u{a0}PRIBETICH)",
                 "Secrétaire de séance\u{a0}: Mme\u{a0}FERRIERE.",
                 "ne peut excéder 49\u{202f}975\u{a0}€",
@@ -110,7 +110,7 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
             "dijon/convention-pep21/convention.pdf",
             2..=6,
             &[
-                "septembre 2016 au 31 août 2017",
+                "septembre 2016 au 31\u{a0}août 2017",
                 "Pour la Ville de Dijon",
                 "Pour l’association les PEP 21",
                 "«\u{202f}la Ville\u{202f}»",

@@ -774,7 +774,7 @@ fn the_acknowledgment_is_recorded_and_closes_the_loop() {
     // The next render prints the executory mention; the next export leaves the act out.
     let md = render(&work);
     assert!(
-        md.contains("Acte rendu exécutoire après réception en préfecture le 1<sup>er</sup> juillet 2016 et publication le 1<sup>er</sup> juillet 2016."),
+        md.contains("Acte rendu exécutoire après réception en préfecture le 1<sup>er</sup>\u{a0}juillet 2016 et publication le 1<sup>er</sup>\u{a0}juillet 2016."),
         "{md}"
     );
     let (status, err) = export_actes(&work, &[]);

@@ -74,7 +74,7 @@ fn the_examples_publish_with_their_documents_and_sums() {
     for needle in [
         "<html lang=\"fr\">",
         "<dt>Mis en ligne le</dt><dd>1er juillet 2016</dd>",
-        "Acte rendu exécutoire après réception en préfecture le 1er juillet 2016",
+        "Acte rendu exécutoire après réception en préfecture le 1er\u{a0}juillet 2016",
         "<dt>Signataire</dt><dd>François REBSAMEN, Le Maire</dd>",
         "<a href=\"deliberation.pdf\">Délibération (PDF,",
         "href=\"../../../style.css\"",

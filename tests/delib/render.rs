@@ -77,8 +77,8 @@ fn examples_hold_the_seed_sentences() {
                 "Vu le code général des collectivités territoriales,",
                 "Considérant la politique de santé publique de la Ville",
                 "Adopté à l’unanimité.",
-                "Transmis en préfecture le 18 novembre 2009",
-                "Publié le 20 novembre 2009 par voie d’affichage",
+                "Transmis en préfecture le 18\u{a0}novembre 2009",
+                "Publié le 20\u{a0}novembre 2009 par voie d’affichage",
             ],
         ),
         (
@@ -88,7 +88,7 @@ fn examples_hold_the_seed_sentences() {
         (
             "dijon/convention-pep21/deliberation.md",
             &[
-                "Séance du lundi 27 juin 2016",
+                "Séance du lundi 27\u{a0}juin 2016",
                 "sous la présidence de M.\u{a0}REBSAMEN, Maire",
                 "## LE CONSEIL MUNICIPAL,",
                 "Après en avoir délibéré, **DÉCIDE**\u{a0}:",
@@ -100,7 +100,7 @@ fn examples_hold_the_seed_sentences() {
                 "| 59 | 46 | 58 |",
                 "Je vous demanderai, Mesdames, Messieurs, de bien vouloir\u{a0}:",
                 "ne peut excéder 49\u{202f}975\u{a0}€",
-                "Acte rendu exécutoire après réception en préfecture le 1<sup>er</sup> juillet 2016 et publication le 1<sup>er</sup> juillet 2016.",
+                "Acte rendu exécutoire après réception en préfecture le 1<sup>er</sup>\u{a0}juillet 2016 et publication le 1<sup>er</sup>\u{a0}juillet 2016.",
                 "tribunal administratif de Dijon",
             ],
         ),
@@ -108,12 +108,12 @@ fn examples_hold_the_seed_sentences() {
             "dijon/convention-pep21/convention.md",
             &[
                 "# CONVENTION DE PARTENARIAT POUR LA MISE EN ŒUVRE",
-                "dûment habilité par la délibération n<sup>o</sup> 2016-06-27/12 du 27 juin 2016",
+                "dûment habilité par la délibération n<sup>o</sup> 2016-06-27/12 du 27\u{a0}juin 2016",
                 "ci-après dénommée «\u{202f}la Ville\u{202f}»",
-                "du 1<sup>er</sup> septembre 2016 au 31 août 2017",
+                "du 1<sup>er</sup>\u{a0}septembre 2016 au 31\u{a0}août 2017",
                 "49\u{202f}975\u{a0}€",
                 "### Article 1<sup>er</sup> – Objet",
-                "Fait à Dijon, le 15 juillet 2016, en deux exemplaires originaux.",
+                "Fait à Dijon, le 15\u{a0}juillet 2016, en deux exemplaires originaux.",
             ],
         ),
         (

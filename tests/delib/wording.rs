@@ -103,8 +103,9 @@ fn executory_mention_follows_the_box() {
         ),
     ));
     assert!(
-        received
-            .contains("exécutoire après réception en préfecture le 1<sup>er</sup> juillet 2016"),
+        received.contains(
+            "exécutoire après réception en préfecture le 1<sup>er</sup>\u{a0}juillet 2016"
+        ),
         "{received}"
     );
     assert!(
@@ -119,7 +120,7 @@ fn executory_mention_follows_the_box() {
         ),
     ));
     assert!(
-        sent.contains("exécutoire après transmission en préfecture le 30 juin 2016"),
+        sent.contains("exécutoire après transmission en préfecture le 30\u{a0}juin 2016"),
         "{sent}"
     );
 }
@@ -144,7 +145,7 @@ texte = "Objet de la convention."
     let md = render_md(&dir);
     assert!(md.contains("### Article 2 – Durée et montant"), "{md}");
     assert!(
-        md.contains("du 1<sup>er</sup> février 2020 au 31 janvier 2021"),
+        md.contains("du 1<sup>er</sup>\u{a0}février 2020 au 31\u{a0}janvier 2021"),
         "{md}"
     );
     assert!(
@@ -162,7 +163,10 @@ texte = "Objet de la convention."
     let dir = project("w-clause-cited", &cited);
     let md = render_md(&dir);
     assert!(!md.contains("Durée et montant"), "{md}");
-    assert!(md.contains("Pour du 1<sup>er</sup> février 2020"), "{md}");
+    assert!(
+        md.contains("Pour du 1<sup>er</sup>\u{a0}février 2020"),
+        "{md}"
+    );
     let o = delib(&dir, &["check", "dossier.toml"]);
     assert!(!stderr(&o).contains("clause-ajoutee"), "{}", stderr(&o));
 }
@@ -213,6 +217,11 @@ fn fold(s: &str) -> String {
         .replace("ème", "e")
         .replace("n°", "no")
         .replace("N°", "No")
+        // Typography: « » for straight quotes, … for three dots, – for a
+        // spaced hyphen.
+        .replace(['«', '»', '"', '“', '”'], "")
+        .replace('…', "...")
+        .replace('–', "-")
         .to_lowercase();
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -191,9 +191,11 @@ impl FaceData {
 
     /// The glyph drawn for `c`: the font's own, a look-alike, or `.notdef`.
     ///
-    /// U+00AD is the hyphen layout adds at a line end; it is drawn as "-".
+    /// U+00AD is the hyphen layout adds at a line end; it is drawn as "-",
+    /// and so is U+2010, a word's own hyphen at a line end (see
+    /// `text::place`).
     pub(crate) fn glyph(&self, c: char) -> Glyph {
-        if c == '\u{AD}' {
+        if c == '\u{AD}' || c == '\u{2010}' {
             return self.lookup('-').unwrap_or(Glyph {
                 gid: 0,
                 adv: self.notdef_adv,

@@ -307,7 +307,11 @@ enum Hyphens {
 }
 
 /// Places a word may be broken at: (byte offset, whether a hyphen is added).
-fn break_points(word: &Word, level: Hyphens) -> Vec<(usize, bool)> {
+///
+/// The hyphens and slashes of a name, a place or a word with figures
+/// (« Vals-les-Bains », « 2016-06-27/10 », `french::keeps_hyphens`) are
+/// break points only in a word `wide`r than the line.
+fn break_points(word: &Word, level: Hyphens, wide: bool) -> Vec<(usize, bool)> {
     let text = word.text();
     let mut points: Vec<(usize, bool)> = word.soft.iter().map(|&s| (s, true)).collect();
     // An amount in words (« deux-mille-cinq-cents ») is never broken.
@@ -316,9 +320,11 @@ fn break_points(word: &Word, level: Hyphens) -> Vec<(usize, bool)> {
         return points;
     }
     // After an explicit hyphen or slash, with no hyphen added.
+    let held = !wide && crate::french::keeps_hyphens(&text);
     for (i, c) in text.char_indices() {
         let after = i + c.len_utf8();
-        if matches!(c, '-' | '/' | '\u{2010}' | '\u{2013}') && i > 0 && after < text.len() {
+        if matches!(c, '-' | '/' | '\u{2010}' | '\u{2013}') && i > 0 && after < text.len() && !held
+        {
             points.push((after, false));
         }
     }
@@ -332,6 +338,10 @@ fn break_points(word: &Word, level: Hyphens) -> Vec<(usize, bool)> {
         points.retain(|&(at, _)| at > 0 && at < text.len());
         return points;
     }
+    // Names are hyphenated as a last resort, but not when a no-break space
+    // joins them to what they belong with (« 67000 Strasbourg », « M.
+    // François »): the unit stays whole.
+    let names = level == Hyphens::Emergency && !text.contains('\u{a0}');
     let mut start = None;
     for (i, c) in text
         .char_indices()
@@ -340,7 +350,7 @@ fn break_points(word: &Word, level: Hyphens) -> Vec<(usize, bool)> {
         if c.is_alphabetic() && i < text.len() {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
-            hyphenate_run(&text[s..i], s, level == Hyphens::Emergency, &mut points);
+            hyphenate_run(&text[s..i], s, names, &mut points);
         }
     }
     points.sort_unstable();
@@ -380,7 +390,7 @@ fn hyphenate_run(run: &str, offset: usize, names: bool, points: &mut Vec<(usize,
 
 /// The largest prefix of `word` (at a break point) that fits in `room`.
 fn hyphenate(word: &Word, room: f32) -> Option<(Word, Word)> {
-    let points = break_points(word, Hyphens::Normal);
+    let points = break_points(word, Hyphens::Normal, true);
     if points.is_empty() {
         return None;
     }
@@ -482,36 +492,73 @@ struct Piece {
     brk: Brk,
     /// How much [`TRACKING`] may widen the piece (pt).
     track: f32,
+    /// Natural width of the no-break spaces (U+00A0) inside the piece: they
+    /// stretch and shrink as the line's spaces do ([`TIE`]).
+    ties: f32,
     /// The break after it is a last-resort hyphenation point.
     emergency: bool,
 }
+
+/// Gaps between two letters of `text` that tracking may widen: not those
+/// beside a no-break space, which stretches as a space.
+fn letter_gaps(text: &str) -> usize {
+    let mut chars = text.chars();
+    let mut prev = chars.next();
+    let mut n = 0;
+    for c in chars {
+        if prev != Some(TIE) && c != TIE {
+            n += 1;
+        }
+        prev = Some(c);
+    }
+    n
+}
+
+/// A no-break space between words (« 27 juin », « M. DUPONT », « 21000
+/// Dijon »): never a break, but in a justified line it stretches and
+/// shrinks as the line's other spaces, as TeX's `~` does (and browsers do).
+/// The narrow no-break space (U+202F) keeps its width.
+const TIE: char = '\u{a0}';
 
 /// Cut words into pieces at their break opportunities.
 fn pieces(words: &[Word], width: f32, level: Hyphens) -> Vec<Piece> {
     let mut out = Vec::new();
     for (n, word) in words.iter().enumerate() {
         let len = word.len();
+        let wide = word.w > width;
         let mut cuts: Vec<(usize, bool)> = if level != Hyphens::None {
-            break_points(word, level)
-        } else if word.w > width {
-            break_points(word, Hyphens::Normal)
+            break_points(word, level, wide)
+        } else if wide {
+            break_points(word, Hyphens::Normal, wide)
         } else {
             Vec::new()
         };
         let normal = if level == Hyphens::Emergency {
-            break_points(word, Hyphens::Normal)
+            break_points(word, Hyphens::Normal, wide)
         } else {
             Vec::new()
         };
         cuts.push((len, false));
         let text = word.text();
         let size = word.frags.first().map_or(0.0, |f| f.size);
-        // Tracking room between the letters of text[a..b].
+        // Tracking room between the letters of text[a..b], and width of
+        // its no-break spaces.
+        let tied = text.contains(TIE);
         let track = |a: usize, b: usize| {
-            text.get(a..b)
-                .map_or(0, |t| t.chars().count().saturating_sub(1)) as f32
-                * TRACKING
-                * size
+            let gaps = match text.get(a..b) {
+                Some(t) if tied => letter_gaps(t),
+                Some(t) => t.chars().count().saturating_sub(1),
+                None => 0,
+            };
+            gaps as f32 * TRACKING * size
+        };
+        let tie = word
+            .frags
+            .first()
+            .map_or(0.0, |f| face(f.face).width(" ", size));
+        let ties = |a: usize, b: usize| match text.get(a..b) {
+            Some(t) if tied => t.matches(TIE).count() as f32 * tie,
+            _ => 0.0,
         };
         let adv = if cuts.len() > 1 || word.w > width {
             word.advances()
@@ -547,6 +594,7 @@ fn pieces(words: &[Word], width: f32, level: Hyphens) -> Vec<Piece> {
                             w: pw - start_w,
                             brk: Brk::Inner(0.0),
                             track: track(start, prev),
+                            ties: ties(start, prev),
                             emergency: false,
                         });
                         start = prev;
@@ -570,6 +618,7 @@ fn pieces(words: &[Word], width: f32, level: Hyphens) -> Vec<Piece> {
                 w,
                 brk,
                 track: track(start, at),
+                ties: ties(start, at),
                 emergency: !last
                     && level == Hyphens::Emergency
                     && !normal.iter().any(|p| p.0 == at),
@@ -618,7 +667,8 @@ fn optimal(words: &[Word], width: f32, level: Hyphens) -> Option<Broken> {
     for (k, p) in ps.iter().enumerate() {
         let g = if let Brk::Glue(g) = p.brk { g } else { 0.0 };
         prefix[k + 1] = prefix[k] + p.w + g;
-        glue[k + 1] = glue[k] + g;
+        // The no-break spaces inside the piece stretch as the glue does.
+        glue[k + 1] = glue[k] + g + p.ties;
         track[k + 1] = track[k] + p.track;
     }
     // best[a]: (demerits, previous break, ratio, widest space) of the best
@@ -924,18 +974,36 @@ fn place(
             let first_word = words.first().map_or(0, |w| w.idx);
             let natural: f32 = words.iter().map(|w| w.w).sum::<f32>()
                 + words.iter().rev().skip(1).map(|w| w.space).sum::<f32>();
-            let gaps = words.len().saturating_sub(1);
+            // The spaces between words, and the no-break spaces inside them
+            // ([`TIE`]), take the same share of the justification.
+            let (ties, tie_width) = if align == HAlign::Justify && !last {
+                words
+                    .iter()
+                    .flat_map(|w| &w.frags)
+                    .fold((0, 0.0), |(n, width), f| {
+                        let k = f.text.matches(TIE).count();
+                        (n + k, width + k as f32 * face(f.face).width(" ", f.size))
+                    })
+            } else {
+                (0, 0.0)
+            };
+            let gaps = words.len().saturating_sub(1) + ties;
             let (mut x, extra, track) = match align {
                 HAlign::Justify if !last && gaps > 0 => {
-                    let spaces: f32 = words.iter().rev().skip(1).map(|w| w.space).sum();
+                    let spaces: f32 =
+                        words.iter().rev().skip(1).map(|w| w.space).sum::<f32>() + tie_width;
                     // Spaces up to twice their width, then letters spaced
                     // apart, then wider spaces (see TRACKING).
                     let excess = width - natural;
                     let room = spaces * (MAX_SPACE_RATIO - 1.0);
-                    let letters: usize = words
-                        .iter()
-                        .map(|w| w.text().chars().count().saturating_sub(1))
-                        .sum();
+                    let letters: usize = if ties > 0 {
+                        words.iter().map(|w| letter_gaps(&w.text())).sum()
+                    } else {
+                        words
+                            .iter()
+                            .map(|w| w.text().chars().count().saturating_sub(1))
+                            .sum()
+                    };
                     let track = if excess > room && letters > 0 {
                         ((excess - room) / letters as f32).min(TRACKING * base.size)
                     } else {
@@ -953,15 +1021,43 @@ fn place(
             let mut items = Vec::new();
             for (i, w) in words.iter().enumerate() {
                 let nf = w.frags.len();
+                // What a no-break space inside the word gets: what a space
+                // between words gets (none on the last line).
+                let tie = if ties > 0 { extra } else { 0.0 };
                 for (k, f) in w.frags.iter().enumerate() {
                     // A real space glyph after the word, so that every text
                     // extractor sees the word boundary; the next word is
                     // placed on its own, so the space's width does not matter.
                     let space = k + 1 == nf && i + 1 < words.len() && w.space > 0.0;
-                    // Tracking after every letter but the word's last.
-                    let letters = f.text.chars().count() - usize::from(k + 1 == nf);
-                    set_kerned(&mut items, f, x, baseline - f.rise, space, track);
+                    // Tracking after every letter but the word's last, and
+                    // not around a no-break space.
+                    let letters = if ties > 0 {
+                        let next = w.frags.get(k + 1).and_then(|n| n.text.chars().next());
+                        letter_gaps(&f.text)
+                            + usize::from(next.is_some_and(|n| n != TIE) && !f.text.ends_with(TIE))
+                    } else {
+                        f.text.chars().count() - usize::from(k + 1 == nf)
+                    };
+                    // A word's own hyphen ending a line (« ci- / après »)
+                    // is written U+2010: text extraction (`pdftotext`)
+                    // takes a line-final U+002D for a hyphenation and
+                    // drops it (« ciaprès »). Same glyph, same width.
+                    let hyphen;
+                    let f = if !last && i + 1 == words.len() && k + 1 == nf && f.text.ends_with('-')
+                    {
+                        hyphen = Frag {
+                            text: format!("{}\u{2010}", &f.text[..f.text.len() - 1]),
+                            ..f.clone()
+                        };
+                        &hyphen
+                    } else {
+                        f
+                    };
+                    set_kerned(&mut items, f, x, baseline - f.rise, space, track, tie);
                     x += f.w + track * letters as f32;
+                    if ties > 0 {
+                        x += tie * f.text.matches(TIE).count() as f32;
+                    }
                 }
                 if i + 1 < words.len() {
                     x += w.space + extra;
@@ -978,19 +1074,21 @@ fn place(
 }
 
 /// Draw a run of one face as pieces cut where the font kerns a pair (or a
-/// narrow no-break space is narrowed), or at every letter if the line is
-/// tracked (`track` pt after each letter): each piece starts where the
-/// kerned text puts it, so what is drawn is exactly what was measured.
-fn set_kerned(items: &mut Vec<Item>, f: &Frag, x: f32, y: f32, space: bool, track: f32) {
+/// narrow no-break space is narrowed), after a no-break space widened by
+/// `tie` pt, or at every letter if the line is tracked (`track` pt after
+/// each letter): each piece starts where the kerned text puts it, so what
+/// is drawn is exactly what was measured.
+fn set_kerned(items: &mut Vec<Item>, f: &Frag, x: f32, y: f32, space: bool, track: f32, tie: f32) {
     let fd = face(f.face);
     let mut run = String::new();
     let mut run_x = x;
     let mut prev: Option<char> = None;
     for c in f.text.chars() {
         if let Some(p) = prev {
-            let adj = fd.pair(p, c);
-            if adj != 0 || track > 0.0 {
-                let next_x = run_x + fd.width(&run, f.size) + adj as f32 * f.size / 1000.0 + track;
+            let adj = fd.pair(p, c) as f32 * f.size / 1000.0 + if p == TIE { tie } else { 0.0 };
+            let track = if p == TIE || c == TIE { 0.0 } else { track };
+            if adj != 0.0 || track > 0.0 {
+                let next_x = run_x + fd.width(&run, f.size) + adj + track;
                 items.push(Item::Text {
                     x: run_x,
                     y,
@@ -1052,6 +1150,63 @@ mod tests {
             italic: false,
             leading: 14.85,
         }
+    }
+
+    /// Issue 20, point 17: a postcode and its town, « Cedex 9 », a day and
+    /// its month are never split across lines, nor a name, a place or an
+    /// act number at its hyphens, whatever the measure; a common compound
+    /// still may be.
+    #[test]
+    fn addresses_dates_names_and_numbers_hold_together() {
+        let typed = "La Médiathèque, 20 allée Nathan Katz, 68100 Mulhouse Cedex 9, \
+            au nom de la commune de Vals-les-Bains et de l’Île-de-France, vu la \
+            délibération 2016-06-27/10 du 27 juin 2016 et celle du 1er juillet, \
+            représentée par M. Jean-Claude MOREL, ci-après dénommée « la Ville ».";
+        let text = crate::french::typographie(typed);
+        let held = [
+            "68100\u{a0}Mulhouse",
+            "Cedex\u{a0}9",
+            "Vals-les-Bains",
+            "l’Île-de-France",
+            "2016-06-27/10",
+            "27\u{a0}juin",
+            "1er\u{a0}juillet",
+            "Jean-Claude",
+        ];
+        let widest = held
+            .iter()
+            .map(|&h| max_width(&[Inline::text(h)], style()))
+            .fold(0.0, f32::max);
+        let mut compound_broken = false;
+        for w in (widest.ceil() as u32..=420).step_by(3) {
+            for align in [HAlign::Justify, HAlign::Left] {
+                let lines: Vec<String> = layout(&[Inline::text(&text)], style(), align, w as f32)
+                    .iter()
+                    .map(|l| {
+                        l.items
+                            .iter()
+                            .map(|it| match it {
+                                Item::Text { text, .. } => text.as_str(),
+                                _ => "",
+                            })
+                            .collect::<String>()
+                    })
+                    .collect();
+                let joined = lines.join("\n");
+                for h in held {
+                    assert!(
+                        joined.contains(h),
+                        "{h:?} split at {w} pt ({align:?}):\n{joined}"
+                    );
+                }
+                // A word's own hyphen ending a line is written U+2010.
+                compound_broken |= lines.iter().any(|l| l.ends_with("ci\u{2010}"));
+            }
+        }
+        assert!(
+            compound_broken,
+            "« ci-après » never broke: the test measures nothing"
+        );
     }
 
     /// Every argument of `layout` in turn changes, the text staying: a
@@ -1284,6 +1439,7 @@ mod tests {
         let pts = break_points(
             &words(&[Inline::text("anticonstitutionnellement")], style())[0],
             Hyphens::Normal,
+            false,
         );
         let text = "anticonstitutionnellement";
         for (at, hy) in pts {
