@@ -1,12 +1,15 @@
 //! The example PDFs read back the way a reader would: pages, embedded subset
 //! fonts, and the text a `pdftotext` would give, through lopdf.
 
-use crate::common::{delib, root, stderr, temp_dir};
+use crate::common::{delib, project, root, stderr, temp_dir};
 use lopdf::{Document as Pdf, Object};
 use std::path::Path;
 
-fn render_pdfs() -> std::path::PathBuf {
-    let out = temp_dir("pdf-examples");
+/// The examples' PDFs, rendered into a folder of the test's own (`name`):
+/// tests run at the same time in one process, and a shared folder would be
+/// emptied by one while another reads it.
+fn render_pdfs(name: &str) -> std::path::PathBuf {
+    let out = temp_dir(name);
     let o = delib(
         &root(),
         &[
@@ -81,7 +84,7 @@ fn fonts(path: &Path) -> Vec<String> {
 
 #[test]
 fn example_pdfs_hold_their_text_fonts_and_pages() {
-    let out = render_pdfs();
+    let out = render_pdfs("pdf-examples");
     let cases: [(&str, std::ops::RangeInclusive<usize>, &[&str]); 6] = [
         (
             "ivry-sur-seine/cmpp-college-moliere/deliberation.pdf",
@@ -188,4 +191,177 @@ fn example_pdfs_hold_their_text_fonts_and_pages() {
     }
     let voted = pages(&out.join("dijon/convention-pep21/deliberation.pdf"));
     assert!(voted.iter().all(|t| !t.contains("PROJET")));
+}
+
+/// The text `pdftotext` (poppler-utils) reads from `pdf` with `args`, as a
+/// reader's tool would. Without it the test is skipped with a message,
+/// except under CI, where it must run (`.ci/run` installs poppler-utils).
+fn pdftotext(pdf: &Path, args: &[&str]) -> Option<String> {
+    match std::process::Command::new("pdftotext")
+        .args(args)
+        .arg(pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(o) => {
+            assert!(o.status.success(), "pdftotext {args:?} {}", pdf.display());
+            Some(String::from_utf8(o.stdout).unwrap())
+        }
+        Err(_) if std::env::var_os("CI").is_some() => panic!(
+            "CI is set but pdftotext is missing: .ci/run must install the Debian package poppler-utils"
+        ),
+        Err(_) => {
+            eprintln!(
+                "SKIPPED: this test needs pdftotext (apt-get install poppler-utils); it is mandatory when CI is set"
+            );
+            None
+        }
+    }
+}
+
+/// A line as read: U+00A0 and U+202F as spaces, spaces made single (as
+/// `-layout` spreads them), none inside « » (`-raw` drops the narrow ones).
+fn read(line: &str) -> String {
+    line.replace(['\u{a0}', '\u{202f}'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("« ", "«")
+        .replace(" »", "»")
+}
+
+/// Titles of the bookmarks of a PDF, in order, nested ones included.
+fn bookmarks(pdf: &Pdf) -> Vec<String> {
+    fn walk(pdf: &Pdf, mut item: Option<lopdf::ObjectId>, out: &mut Vec<String>) {
+        while let Some(id) = item {
+            let d = pdf.get_dictionary(id).unwrap();
+            let title = d.get(b"Title").unwrap();
+            out.push(lopdf::decode_text_string(title).unwrap());
+            walk(
+                pdf,
+                d.get(b"First").and_then(Object::as_reference).ok(),
+                out,
+            );
+            item = d.get(b"Next").and_then(Object::as_reference).ok();
+        }
+    }
+    let outlines = pdf
+        .catalog()
+        .unwrap()
+        .get(b"Outlines")
+        .and_then(Object::as_reference)
+        .unwrap();
+    let first = pdf
+        .get_dictionary(outlines)
+        .unwrap()
+        .get(b"First")
+        .and_then(Object::as_reference)
+        .ok();
+    let mut out = Vec::new();
+    walk(pdf, first, &mut out);
+    out
+}
+
+/// Issue 20 point 16: the text a reader gets out of a PDF, with
+/// `pdftotext`, `pdftotext -layout`, `pdftotext -raw`, lopdf and the
+/// bookmarks, reads as typed: « ARTICLE 1er » and « nᵒ » on their line
+/// (their raised letters are glyphs on the baseline), straight quotes as
+/// « », three dots as …, a spaced hyphen as a dash, and « ci-après » broken
+/// at its hyphen keeps it.
+#[test]
+fn pdf_text_reads_as_typed() {
+    let dir = project(
+        "pdf-as-typed",
+        r#"[seance]
+date = 2024-03-12
+membres_en_exercice = 3
+presents = ["M. DUPONT", "Mme MARTIN", "M. PETIT"]
+president = "M. DUPONT"
+secretaire = "Mme MARTIN"
+
+[deliberation]
+numero = "2024-12"
+objet = "Convention - accueil"
+expose = """
+Les "mercredis de la Source"... - un accueil.
+"""
+articles = [
+  "**APPROUVE** la convention n° 12 dite \"Petite enfance\".",
+  "**AUTORISE** le Maire à la signer...",
+]
+
+[deliberation.vote]
+unanimite = true
+"#,
+    );
+    let o = delib(
+        &dir,
+        &[
+            "render",
+            "dossier.toml",
+            "-q",
+            "-o",
+            "out",
+            "--format",
+            "pdf",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let act = dir.join("out/dossier/deliberation.pdf");
+    let out = render_pdfs("pdf-as-typed-examples");
+    let pv = out.join("dijon/seances/2016-06-27/proces-verbal.pdf");
+    let convention = out.join("dijon/convention-pep21/convention.pdf");
+    let expected = [
+        (
+            &act,
+            vec![
+                "ARTICLE 1er : APPROUVE la convention no 12 dite « Petite enfance ».",
+                "ARTICLE 2 : AUTORISE le Maire à la signer…",
+                "Les « mercredis de la Source »… – un accueil.",
+            ],
+        ),
+        (&pv, vec!["Délibérations no 2016-06-27/10 à 2016-06-27/14"]),
+        (&convention, vec!["Article 1er – Objet"]),
+    ];
+    for (pdf, want) in &expected {
+        for mode in [&[][..], &["-layout"], &["-raw"]] {
+            let Some(text) = pdftotext(pdf, mode) else {
+                return;
+            };
+            // A compound broken at its own hyphen keeps it (the hyphen
+            // ending a line is U+2010, which pdftotext does not take for a
+            // hyphenation to drop).
+            assert!(
+                !text.contains("ciaprès"),
+                "pdftotext {mode:?} {}: « ci-après » read « ciaprès »",
+                pdf.display()
+            );
+            let got: Vec<String> = text.lines().map(read).collect();
+            for line in want {
+                let line = &read(line);
+                // -layout puts the header's two columns on one line.
+                assert!(
+                    got.iter()
+                        .any(|l| l == line || (mode == ["-layout"] && l.ends_with(line))),
+                    "pdftotext {mode:?} {}: no line {line:?} in\n{}",
+                    pdf.display(),
+                    got.join("\n")
+                );
+            }
+        }
+        let all = read(&pages(pdf).join(" "));
+        for line in want {
+            let line = &read(line);
+            assert!(
+                all.contains(line),
+                "lopdf {}: {line:?} in\n{all}",
+                pdf.display()
+            );
+        }
+    }
+    let marks = bookmarks(&Pdf::load(&convention).unwrap());
+    assert!(
+        marks.iter().any(|m| m == "Article 1er – Objet"),
+        "{marks:?}"
+    );
 }

@@ -323,9 +323,10 @@ pub(crate) fn scan(pages: &[Page], tree: &[Node]) -> Found {
                 && let Some(sig) = signature_of(tree, *node)
             {
                 let lines = found.signature_lines.entry(sig).or_default();
+                let text = super::fonts::as_typed(text);
                 match lines.last_mut() {
-                    Some(l) if sig_last == Some((sig, *y)) => l.push_str(text),
-                    _ => lines.push(text.clone()),
+                    Some(l) if sig_last == Some((sig, *y)) => l.push_str(&text),
+                    _ => lines.push(text.into_owned()),
                 }
                 sig_last = Some((sig, *y));
             }
@@ -359,7 +360,10 @@ pub(crate) fn scan(pages: &[Page], tree: &[Node]) -> Found {
                     })
                 ) =>
                 {
-                    let clean: String = text.chars().filter(|&c| c != '\u{ad}').collect();
+                    let clean: String = super::fonts::as_typed(text)
+                        .chars()
+                        .filter(|&c| c != '\u{ad}')
+                        .collect();
                     match found.headings.last_mut() {
                         Some((n, _, _, t)) if *n == *node => {
                             if last.is_some_and(|(_, ly)| ly != *y) && !t.ends_with(' ') {

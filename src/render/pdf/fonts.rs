@@ -5,6 +5,7 @@
 //! truncates them when it writes `/W`: the positions computed here are then
 //! the positions a viewer computes, with no drift along a line.
 
+use super::subset::{RAISED_SCALE, raised_adv};
 use crate::memo::Quick;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -89,6 +90,60 @@ impl Face {
 pub(crate) struct Glyph {
     pub gid: u16,
     pub adv: u16,
+}
+
+// Superscript letters (the « er » of « 1er », the « o » of « nᵒ ») are
+// glyphs of their own in the subset fonts: the letter scaled to
+// `RAISED_SCALE` and raised by `subset::RAISED_RISE` em, drawn on the
+// baseline of the text at its size. Drawn as smaller text raised above the
+// line, they were read as a line of their own by text extraction
+// (`pdftotext` put the « o » of « Délibérations nᵒ … » on the line above,
+// and `-raw` ended the line after « 1er »); on the baseline they are read
+// in place, and the `/ToUnicode` map gives the letter itself (« 1er »).
+// The scale, the rise and the advance are the subset's (`subset.rs`, the
+// floor below).
+
+/// In laid-out text, a raised letter is carried as a code point of the
+/// Supplementary Private Use Area-A: U+F0000 plus the letter's code point.
+const RAISED: u32 = 0xF_0000;
+
+/// The raised form of `c` (a character outside the Basic Multilingual Plane
+/// has none and stays as it is).
+pub(crate) fn raised(c: char) -> char {
+    let v = c as u32;
+    if v < 0x1_0000 {
+        char::from_u32(RAISED + v).unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+/// The letter a raised form stands for.
+pub(crate) fn unraised(c: char) -> Option<char> {
+    let v = c as u32;
+    (RAISED..RAISED + 0x1_0000)
+        .contains(&v)
+        .then(|| char::from_u32(v - RAISED))
+        .flatten()
+}
+
+/// Whether `text` holds a raised letter: in UTF-8 they all start with the
+/// byte 0xF3, which only characters from U+C0000 to U+FFFFF (unassigned but
+/// for the private use plane) start with.
+pub(crate) fn has_raised(text: &str) -> bool {
+    text.as_bytes().contains(&0xF3)
+}
+
+/// `text` as typed: raised letters given back as plain letters.
+pub(crate) fn as_typed(text: &str) -> std::borrow::Cow<'_, str> {
+    if has_raised(text) {
+        text.chars()
+            .map(|c| unraised(c).unwrap_or(c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
 }
 
 /// Code points below this are looked up in a flat table (Latin, punctuation, €).
@@ -194,7 +249,34 @@ impl FaceData {
     /// U+00AD is the hyphen layout adds at a line end; it is drawn as "-",
     /// and so is U+2010, a word's own hyphen at a line end (see
     /// `text::place`).
+    ///
+    /// A raised letter ([`raised`]) is its letter's glyph, with the advance
+    /// of the scaled glyph the subset font adds for it.
     pub(crate) fn glyph(&self, c: char) -> Glyph {
+        if c as u32 >= RAISED {
+            return self.raised_glyph(c);
+        }
+        self.plain_glyph(c)
+    }
+
+    /// [`FaceData::glyph`] of a raised letter (or of a character past the
+    /// raised ones), apart so that the common case stays small.
+    #[cold]
+    #[inline(never)]
+    fn raised_glyph(&self, c: char) -> Glyph {
+        match unraised(c) {
+            Some(letter) => {
+                let g = self.plain_glyph(letter);
+                Glyph {
+                    gid: g.gid,
+                    adv: scale(raised_adv(self.raw_adv(g.gid)), self.upm),
+                }
+            }
+            None => self.plain_glyph(c),
+        }
+    }
+
+    fn plain_glyph(&self, c: char) -> Glyph {
         if c == '\u{AD}' || c == '\u{2010}' {
             return self.lookup('-').unwrap_or(Glyph {
                 gid: 0,
@@ -212,6 +294,15 @@ impl FaceData {
         Glyph {
             gid: 0,
             adv: self.notdef_adv,
+        }
+    }
+
+    /// Advance of the glyph drawn for `c` in font units.
+    pub(crate) fn raw_adv_of(&self, c: char) -> u16 {
+        let gid = self.glyph(c).gid;
+        match unraised(c) {
+            Some(_) => raised_adv(self.raw_adv(gid)),
+            None => self.raw_adv(gid),
         }
     }
 
@@ -237,8 +328,19 @@ impl FaceData {
             adj += NNBSP_ADV - self.adv(a) as i32;
         }
         if !self.kern.is_empty() {
-            let key = u32::from(self.glyph(a).gid) << 16 | u32::from(self.glyph(b).gid);
-            adj += i32::from(self.kern.get(&key).copied().unwrap_or(0));
+            // Two raised letters kern as their letters, scaled; a raised
+            // letter and a plain one do not kern.
+            let raised = |c: char| (c as u32).wrapping_sub(RAISED) < 0x1_0000;
+            let (ra, rb) = (raised(a), raised(b));
+            if ra == rb {
+                let key = u32::from(self.glyph(a).gid) << 16 | u32::from(self.glyph(b).gid);
+                let kern = i32::from(self.kern.get(&key).copied().unwrap_or(0));
+                adj += if ra {
+                    (kern as f32 * RAISED_SCALE).round() as i32
+                } else {
+                    kern
+                };
+            }
         }
         adj
     }
@@ -373,7 +475,12 @@ impl Slots {
 ///
 /// Returns `None` if the font cannot be read; the caller then embeds it whole.
 pub(crate) fn subset(face: Face, slots: &Slots) -> Option<Vec<u8>> {
-    super::subset::subset(face.bytes(), &slots.glyphs)
+    let glyphs: Vec<(u16, char, bool)> = slots
+        .glyphs
+        .iter()
+        .map(|&(g, c)| (g, c, unraised(c).is_some()))
+        .collect();
+    super::subset::subset(face.bytes(), &glyphs)
 }
 
 #[cfg(test)]

@@ -155,6 +155,47 @@ fn composite(g: &[u8], order: &mut Vec<u16>, index: &mut HashMap<u16, u16>) -> O
     }
 }
 
+/// The scale and rise (in em) of a raised glyph: a superscript letter drawn
+/// on the baseline (see `fonts::raised`).
+pub(crate) const RAISED_SCALE: f32 = 0.65;
+pub(crate) const RAISED_RISE: f32 = 0.36;
+
+/// Advance of a raised glyph in font units, from its letter's.
+pub(crate) fn raised_adv(adv: u16) -> u16 {
+    (f32::from(adv) * RAISED_SCALE).round() as u16
+}
+
+/// A composite glyph drawing glyph `component` (its number in the subset)
+/// scaled by [`RAISED_SCALE`] and raised by [`RAISED_RISE`] em, with the
+/// bounding box of the source glyph `g` transformed the same way.
+fn raised(g: &[u8], component: u16, upm: u16) -> Vec<u8> {
+    const WORDS: u16 = 0x0001;
+    const XY_VALUES: u16 = 0x0002;
+    const SCALE: u16 = 0x0008;
+    // The offset is in the composite's units, not scaled with the
+    // component (explicit: Apple and Microsoft rasterisers default apart).
+    const UNSCALED_OFFSET: u16 = 0x1000;
+    if g.len() < 10 {
+        // A blank glyph stays blank.
+        return Vec::new();
+    }
+    let rise = (RAISED_RISE * f32::from(upm)).round() as i16;
+    let at = |i: usize| i16::from_be_bytes([g[i], g[i + 1]]);
+    let s = |v: i16| (f32::from(v) * RAISED_SCALE).round() as i16;
+    let mut out = Vec::with_capacity(22);
+    out.extend_from_slice(&(-1i16).to_be_bytes());
+    for (v, dy) in [(at(2), 0), (at(4), rise), (at(6), 0), (at(8), rise)] {
+        out.extend_from_slice(&s(v).saturating_add(dy).to_be_bytes());
+    }
+    out.extend_from_slice(&(WORDS | XY_VALUES | SCALE | UNSCALED_OFFSET).to_be_bytes());
+    out.extend_from_slice(&component.to_be_bytes());
+    out.extend_from_slice(&0i16.to_be_bytes());
+    out.extend_from_slice(&rise.to_be_bytes());
+    let f2dot14 = (RAISED_SCALE * 16384.0).round() as i16;
+    out.extend_from_slice(&f2dot14.to_be_bytes());
+    out
+}
+
 /// A format 4 `cmap` mapping each character to its subset glyph.
 fn cmap(chars: &[(char, u16)]) -> Vec<u8> {
     let mut map: Vec<(u16, u16)> = chars
@@ -260,20 +301,38 @@ fn sfnt(mut tables: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
 }
 
 /// The subset of TrueType `font` holding `glyphs` (original glyph id, the
-/// character it is drawn for), glyph `n` being `glyphs[n]`. `None` if the
-/// font cannot be read.
-pub(crate) fn subset(font: &[u8], glyphs: &[(u16, char)]) -> Option<Vec<u8>> {
+/// character it is drawn for, whether it is drawn raised), glyph `n` being
+/// `glyphs[n]`. A raised glyph is a composite of the original one, scaled
+/// and raised (see [`raised`]). `None` if the font cannot be read.
+pub(crate) fn subset(font: &[u8], glyphs: &[(u16, char, bool)]) -> Option<Vec<u8>> {
     let src = Source::new(font)?;
+    let upm = u16_at(src.head, 18)?;
     let mut order: Vec<u16> = glyphs.iter().map(|g| g.0).collect();
+    // Subset glyph of each original glyph drawn plainly: what composites,
+    // raised glyphs included, refer to.
     let mut index: HashMap<u16, u16> = HashMap::new();
-    for (n, &g) in order.iter().enumerate().rev() {
-        index.insert(g, u16::try_from(n).ok()?);
+    for (n, &(g, _, up)) in glyphs.iter().enumerate().rev() {
+        if !up {
+            index.insert(g, u16::try_from(n).ok()?);
+        }
     }
+    let is_raised = |i: usize| glyphs.get(i).is_some_and(|g| g.2);
     let mut outlines: Vec<Vec<u8>> = Vec::with_capacity(order.len());
     let mut i = 0;
     while i < order.len() {
         let g = src.glyph(order[i]).unwrap_or(&[]);
-        let outline = if g.len() < 10 {
+        let outline = if is_raised(i) {
+            let component = match index.get(&order[i]) {
+                Some(&n) => n,
+                None => {
+                    let n = u16::try_from(order.len()).ok()?;
+                    order.push(order[i]);
+                    index.insert(order[i], n);
+                    n
+                }
+            };
+            raised(g, component, upm)
+        } else if g.len() < 10 {
             Vec::new()
         } else {
             let contours = i16::from_be_bytes([g[0], g[1]]);
@@ -300,8 +359,12 @@ pub(crate) fn subset(font: &[u8], glyphs: &[(u16, char)]) -> Option<Vec<u8>> {
     }
     loca.extend_from_slice(&(glyf.len() as u32).to_be_bytes());
     let mut hmtx = Vec::with_capacity(4 * order.len());
-    for &g in &order {
-        let (adv, lsb) = src.metrics(g);
+    for (i, &g) in order.iter().enumerate() {
+        let (mut adv, mut lsb) = src.metrics(g);
+        if is_raised(i) {
+            adv = raised_adv(adv);
+            lsb = (f32::from(lsb as i16) * RAISED_SCALE).round() as i16 as u16;
+        }
         hmtx.extend_from_slice(&adv.to_be_bytes());
         hmtx.extend_from_slice(&lsb.to_be_bytes());
     }
@@ -312,6 +375,13 @@ pub(crate) fn subset(font: &[u8], glyphs: &[(u16, char)]) -> Option<Vec<u8>> {
     put_u16(&mut hhea, 34, n);
     let mut maxp = src.maxp.to_vec();
     put_u16(&mut maxp, 4, n);
+    if glyphs.iter().any(|g| g.2) && maxp.len() >= 32 {
+        // A raised accented letter is a composite of a composite.
+        let depth = u16_at(&maxp, 30).unwrap_or(0).max(2);
+        put_u16(&mut maxp, 30, depth);
+        let elements = u16_at(&maxp, 28).unwrap_or(0).max(1);
+        put_u16(&mut maxp, 28, elements);
+    }
     let mut post = src
         .post
         .and_then(|p| p.get(..32))
@@ -321,6 +391,7 @@ pub(crate) fn subset(font: &[u8], glyphs: &[(u16, char)]) -> Option<Vec<u8>> {
     let chars: Vec<(char, u16)> = glyphs
         .iter()
         .enumerate()
+        .filter(|(_, g)| !g.2)
         .map(|(n, g)| (g.1, n as u16))
         .collect();
 
@@ -346,11 +417,11 @@ mod tests {
         let f = Face::Serif;
         let d = face(f);
         let text = "Délibération œuvre 49\u{202F}975\u{A0}€ « ÉÀÇ » ’";
-        let mut glyphs = vec![(0u16, '\0')];
+        let mut glyphs = vec![(0u16, '\0', false)];
         for c in text.chars() {
             let g = d.glyph(c).gid;
-            if !glyphs.contains(&(g, c)) {
-                glyphs.push((g, c));
+            if !glyphs.contains(&(g, c, false)) {
+                glyphs.push((g, c, false));
             }
         }
         let bytes = subset(f.bytes(), &glyphs).expect("subset");
@@ -358,7 +429,7 @@ mod tests {
         let sub = ttf_parser::Face::parse(&bytes, 0).expect("parses");
         let full = ttf_parser::Face::parse(f.bytes(), 0).unwrap();
         assert!(sub.number_of_glyphs() as usize >= glyphs.len());
-        for (n, &(g, c)) in glyphs.iter().enumerate().skip(1) {
+        for (n, &(g, c, _)) in glyphs.iter().enumerate().skip(1) {
             let (new, old) = (ttf_parser::GlyphId(n as u16), ttf_parser::GlyphId(g));
             assert_eq!(
                 sub.glyph_hor_advance(new),
@@ -372,5 +443,72 @@ mod tests {
             );
             assert_eq!(sub.glyph_index(c), Some(new), "{c:?}");
         }
+    }
+
+    struct Sink;
+    impl ttf_parser::OutlineBuilder for Sink {
+        fn move_to(&mut self, _: f32, _: f32) {}
+        fn line_to(&mut self, _: f32, _: f32) {}
+        fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {}
+        fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
+        fn close(&mut self) {}
+    }
+
+    #[test]
+    fn raised_glyphs_are_their_letters_scaled_and_raised() {
+        use crate::render::pdf::fonts::raised as up;
+        let f = Face::Serif;
+        let d = face(f);
+        let full = ttf_parser::Face::parse(f.bytes(), 0).unwrap();
+        let (e, o, eacute) = (d.glyph('e').gid, d.glyph('o').gid, d.glyph('é').gid);
+        // A raised « e » before the plain one, a raised « o » whose letter is
+        // not drawn plainly (its outline is appended), a raised « é » (a
+        // composite of a composite).
+        let glyphs = [
+            (0, '\0', false),
+            (e, up('e'), true),
+            (e, 'e', false),
+            (o, up('o'), true),
+            (eacute, up('é'), true),
+        ];
+        let bytes = subset(f.bytes(), &glyphs).expect("subset");
+        let sub = ttf_parser::Face::parse(&bytes, 0).expect("parses");
+        assert!(sub.number_of_glyphs() >= 6, "{}", sub.number_of_glyphs());
+        let rise = (RAISED_RISE * 2048.0).round();
+        for (n, g) in [(1, e), (3, o), (4, eacute)] {
+            let new = ttf_parser::GlyphId(n);
+            let old = ttf_parser::GlyphId(g);
+            let adv = f32::from(full.glyph_hor_advance(old).unwrap());
+            assert_eq!(
+                sub.glyph_hor_advance(new),
+                Some((adv * RAISED_SCALE).round() as u16)
+            );
+            let a = full.outline_glyph(old, &mut Sink).unwrap();
+            let b = sub.outline_glyph(new, &mut Sink).expect("drawn");
+            let near = |x: i16, y: f32| (f32::from(x) - y).abs() <= 1.5;
+            assert!(
+                near(b.x_min, f32::from(a.x_min) * RAISED_SCALE),
+                "{a:?} {b:?}"
+            );
+            assert!(
+                near(b.x_max, f32::from(a.x_max) * RAISED_SCALE),
+                "{a:?} {b:?}"
+            );
+            assert!(
+                near(b.y_min, f32::from(a.y_min) * RAISED_SCALE + rise),
+                "{a:?} {b:?}"
+            );
+            assert!(
+                near(b.y_max, f32::from(a.y_max) * RAISED_SCALE + rise),
+                "{a:?} {b:?}"
+            );
+            // The header's box is the outline's.
+            assert_eq!(sub.glyph_bounding_box(new), Some(b), "{n}");
+        }
+        // The plain « e » is the font's own.
+        assert_eq!(
+            sub.glyph_hor_advance(ttf_parser::GlyphId(2)),
+            full.glyph_hor_advance(ttf_parser::GlyphId(e))
+        );
     }
 }

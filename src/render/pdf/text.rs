@@ -43,12 +43,11 @@ pub(crate) struct LineBox {
     pub first_word: u32,
 }
 
-/// A run of one face, size and rise inside a word.
+/// A run of one face and size inside a word.
 #[derive(Debug, Clone)]
 struct Frag {
     face: Face,
     size: f32,
-    rise: f32,
     text: String,
     w: f32,
 }
@@ -132,7 +131,6 @@ impl Word {
             let mut frag = Frag {
                 face: f.face,
                 size: f.size,
-                rise: f.rise,
                 text: f.text[s..e].to_string(),
                 w: f.w,
             };
@@ -239,11 +237,7 @@ fn words(inlines: &[Inline], base: TextStyle) -> Vec<Word> {
             Inline::Text { text, style } => {
                 let Style { bold, italic, sup } = *style;
                 let fc = Face::serif(base.bold || bold, base.italic || italic);
-                let (size, rise) = if sup {
-                    (base.size * 0.65, base.size * 0.36)
-                } else {
-                    (base.size, 0.0)
-                };
+                let size = base.size;
                 for c in text.chars() {
                     if is_break_space(c) {
                         finish(&mut out, &mut cur);
@@ -261,15 +255,17 @@ fn words(inlines: &[Inline], base: TextStyle) -> Vec<Word> {
                     } else if c.is_control() || c == '\u{200B}' {
                         continue;
                     } else {
+                        // Superscript letters are raised glyphs on the
+                        // baseline (see `fonts::raised`).
+                        let c = if sup { super::fonts::raised(c) } else { c };
                         cur_len += c.len_utf8();
                         match cur.frags.last_mut() {
-                            Some(f) if f.face == fc && f.size == size && f.rise == rise => {
+                            Some(f) if f.face == fc && f.size == size => {
                                 f.text.push(c);
                             }
                             _ => cur.frags.push(Frag {
                                 face: fc,
                                 size,
-                                rise,
                                 text: c.to_string(),
                                 w: 0.0,
                             }),
@@ -1053,7 +1049,7 @@ fn place(
                     } else {
                         f
                     };
-                    set_kerned(&mut items, f, x, baseline - f.rise, space, track, tie);
+                    set_kerned(&mut items, f, x, baseline, space, track, tie);
                     x += f.w + track * letters as f32;
                     if ties > 0 {
                         x += tie * f.text.matches(TIE).count() as f32;

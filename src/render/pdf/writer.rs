@@ -10,10 +10,10 @@
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Color, CurTransMat, DictItem, ExternalXObject, FontId, FontMetrics, FontType, Line, LinePoint,
-    Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfFontMetricsStub,
-    PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix,
-    WindingOrder, XObject, XObjectId, XObjectTransform,
+    Codepoint, Color, CurTransMat, DictItem, ExternalXObject, FontId, FontMetrics, FontType, Line,
+    LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
+    PdfFontMetricsStub, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb,
+    TextItem, TextMatrix, WindingOrder, XObject, XObjectId, XObjectTransform,
 };
 
 use super::conform;
@@ -267,7 +267,7 @@ fn page_ops(
                 });
             }
         }
-        run.push(TextItem::Text(text.clone()));
+        push_text(&mut run, text, |c| slots.slot(fd.glyph(c), c));
         pen = Some((x + width, *y));
     }
     if !run.is_empty() {
@@ -282,6 +282,34 @@ fn page_ops(
     // Every page's operations live until printpdf has converted them all.
     ops.shrink_to_fit();
     ops
+}
+
+/// Appends `text` to a `TJ` run. Raised letters (`fonts::raised`) are given
+/// by their glyph, with their letter as the text they stand for (what
+/// printpdf writes in `/ToUnicode`), so that « 1er » reads « 1er ».
+fn push_text(run: &mut Vec<TextItem>, text: &str, mut slot: impl FnMut(char) -> u16) {
+    if !fonts::has_raised(text) {
+        run.push(TextItem::Text(text.to_string()));
+        return;
+    }
+    let mut plain = 0;
+    for (i, c) in text.char_indices() {
+        let Some(letter) = fonts::unraised(c) else {
+            continue;
+        };
+        if i > plain {
+            run.push(TextItem::Text(text[plain..i].to_string()));
+        }
+        run.push(TextItem::GlyphIds(vec![Codepoint::with_cid(
+            slot(c),
+            0.0,
+            letter.to_string(),
+        )]));
+        plain = i + c.len_utf8();
+    }
+    if plain < text.len() {
+        run.push(TextItem::Text(text[plain..].to_string()));
+    }
 }
 
 /// Open the marked-content sequence of structure element `node`: an
@@ -422,7 +450,14 @@ fn pdf_font(f: Face, slots: &Slots) -> (ParsedFont, bool) {
     let mut cmap = BTreeMap::new();
     for (slot, &(gid, c)) in slots.glyphs.iter().enumerate() {
         let id = if ok { slot as u16 } else { gid };
-        widths.insert(id, fd.raw_adv(gid));
+        widths.insert(
+            id,
+            if ok {
+                fd.raw_adv_of(c)
+            } else {
+                fd.raw_adv(gid)
+            },
+        );
         if slot > 0 {
             cmap.insert(c as u32, id);
         }
