@@ -1067,18 +1067,32 @@ pub(crate) fn seance(
         )
     };
     let presents: Vec<String> = item.names.iter().flatten().map(|n| plain(n)).collect();
+    // A member who left during the séance and gave a proxy is printed
+    // once, among the represented: « M. X (a quitté la séance, pouvoir à
+    // Mme Y) ».
+    let mandants: Vec<&str> = item
+        .pouvoirs
+        .iter()
+        .map(|(p, _)| name_of(&p.get_ref().mandant))
+        .collect();
     let representes = item
         .pouvoirs
         .iter()
         .map(|(p, _)| {
             let p = p.get_ref();
+            let mandant = name_of(&p.mandant);
+            let parti = if left.contains(&mandant) {
+                "a quitté la séance, "
+            } else {
+                ""
+            };
             match &p.mandataire {
                 Some(m) => format!(
-                    "{} (pouvoir à {})",
-                    plain(name_of(&p.mandant)),
+                    "{} ({parti}pouvoir à {})",
+                    plain(mandant),
                     plain(name_of(m))
                 ),
-                None => format!("{} (pouvoir)", plain(name_of(&p.mandant))),
+                None => format!("{} ({parti}pouvoir)", plain(mandant)),
             }
         })
         .collect();
@@ -1191,6 +1205,7 @@ pub(crate) fn seance(
             .map(|n| plain(name_of(n)))
             .chain(
                 left.iter()
+                    .filter(|n| !mandants.contains(n))
                     .map(|n| format!("{} (a quitté la séance)", plain(n))),
             )
             .collect(),

@@ -362,6 +362,44 @@ fn arrivals_and_departures_typed_once_show_only_in_the_point_where_they_happen()
     );
 }
 
+/// Issue 20: a member who leaves during the séance and gives a proxy is
+/// printed once in the later points, among the represented, the way a
+/// real extract does: « Mme X (a quitté la séance, pouvoir à M. Y) » —
+/// not also among the absents.
+#[test]
+fn a_member_who_leaves_with_a_proxy_is_printed_once_as_represented() {
+    let seance = MOUVEMENTS.replace(
+        "partis = [\"M. Paul PETIT\"]\n",
+        "partis = [\"M. Joachim LÜDER\"]\npouvoirs = [{ mandant = \"M. Joachim LÜDER\", mandataire = \"M. Jean DUPONT\" }]\n",
+    );
+    assert_ne!(seance, MOUVEMENTS);
+    let points: Vec<(String, String)> = (1..=4).map(|n| (format!("p{n}.toml"), point(n))).collect();
+    let refs: Vec<(&str, &str)> = points
+        .iter()
+        .map(|(f, t)| (f.as_str(), t.as_str()))
+        .collect();
+    let dir = seance_project("parti-avec-pouvoir", &seance, &refs);
+    let (status, err) = check(&dir);
+    assert_eq!(status, 0, "{err}");
+    render_md(&dir);
+    for n in [3, 4] {
+        let e = md(&dir, &format!("p{n}/deliberation.md"));
+        assert_eq!(e.matches("LÜDER (").count(), 1, "printed once: {e}");
+        assert!(
+            e.contains(
+                "**Absents représentés :** Mme Claire DURAND (pouvoir à M. Paul PETIT), M. Joachim LÜDER (a quitté la séance, pouvoir à M. Jean DUPONT)."
+            ),
+            "{e}"
+        );
+        assert!(!e.contains("**Absents :**"), "{e}");
+        // Présents: DUPONT, MARTIN, PETIT, LEROY; votants: with two proxies.
+        assert!(e.contains("| 6 | 4 | 6 |"), "{e}");
+    }
+    // Before he leaves, he is present, not represented.
+    let e2 = md(&dir, "p2/deliberation.md");
+    assert!(!e2.contains("LÜDER ("), "{e2}");
+}
+
 #[test]
 fn a_movement_before_an_unknown_point_is_an_error() {
     let points: Vec<(String, String)> = (1..=4).map(|n| (format!("p{n}.toml"), point(n))).collect();
