@@ -73,9 +73,37 @@ enum Class {
 /// are dossiers unless they are plainly something else). Fails only when a
 /// path given does not exist.
 pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Discovery> {
-    let mut d = Discovery::default();
-    let candidates = candidates(paths, &mut d.findings)?;
-    classify_all(candidates, d)
+    classify_walk(walk(paths)?)
+}
+
+/// The `.toml` files under the paths given, not read yet: what one walk of
+/// the tree found ([`candidates`]), and its findings.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Path shown, real path, output name, given by path.
+    pub candidates: Vec<(PathBuf, PathBuf, String, bool)>,
+    /// Links out of the folder, FIFOs…
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Walks the paths given once (see [`candidates`]). Fails only when a path
+/// given does not exist.
+pub fn walk(paths: &[PathBuf]) -> anyhow::Result<Walk> {
+    let mut findings = Vec::new();
+    let candidates = candidates(paths, &mut findings)?;
+    Ok(Walk {
+        candidates,
+        findings,
+    })
+}
+
+/// Classifies what a walk found (see [`discover`]).
+pub fn classify_walk(walk: Walk) -> anyhow::Result<Discovery> {
+    let d = Discovery {
+        findings: walk.findings,
+        ..Discovery::default()
+    };
+    classify_all(walk.candidates, d)
 }
 
 /// Every `.toml` under `paths` (path shown, real path, output name, given by

@@ -154,15 +154,17 @@ pub fn render(
     progress: bool,
     say: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Done> {
+    // One walk of the tree: the re-run record and the engine share it.
+    let walk = crate::discover::walk(&args.paths)?;
     // Nothing changed since the last run: its report again, and stop.
-    if let Some(r) = crate::engine::rerun::replay(args, quiet) {
+    if let Some(r) = crate::engine::rerun::replay(args, &walk, quiet) {
         return Ok(Done::Replayed(r));
     }
     // The `.toml` as found before anything is loaded: the record for the
     // next run is kept only if they are still the same at the end.
     let tomls_before = crate::engine::rerun::root(args)
         .and_then(|r| crate::disk::real_place(&r))
-        .and_then(|base| crate::engine::rerun::tomls(&args.paths, &base, &BTreeMap::new()));
+        .and_then(|base| crate::engine::rerun::tomls_of(&walk, &base, &BTreeMap::new()));
     // Load everything (checks across the batch need every dossier), but check
     // and derive a dossier only when it has to be rendered again.
     let Project {
@@ -170,7 +172,7 @@ pub fn render(
         seances,
         findings,
         templates,
-    } = Project::load(&args.paths)?;
+    } = Project::load_walked(walk, crate::load::Shared::default())?;
     // What this run prints before its summary, for the next run to replay.
     let mut printed = String::new();
     let found_failed = report_findings(&findings, args.deny_warnings, quiet, &mut printed, say);

@@ -102,11 +102,20 @@ impl Project {
     /// [`Project::load`], reading the files of `shared`'s overlay in place
     /// of those on disk (a form's values, checked before they are saved).
     pub fn load_with(paths: &[PathBuf], shared: load::Shared) -> anyhow::Result<Project> {
+        Project::load_walked(crate::discover::walk(paths)?, shared)
+    }
+
+    /// [`Project::load_with`] from a walk of the tree already made (one walk
+    /// per run: `render` hashes the same walk for its re-run record).
+    pub fn load_walked(
+        walk: crate::discover::Walk,
+        shared: load::Shared,
+    ) -> anyhow::Result<Project> {
         let Discovery {
             dossiers,
             seances,
             findings,
-        } = crate::discover::discover(paths)?;
+        } = crate::discover::classify_walk(walk)?;
         let mut units: Vec<Unit> = dossiers
             .into_par_iter()
             .map(|f| {

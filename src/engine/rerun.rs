@@ -25,6 +25,7 @@
 //! does not parse, or names an output that is not a plain relative path, is
 //! ignored, and it is only ever used to do nothing.
 
+use crate::discover::Walk;
 use crate::engine::RenderOptions;
 use crate::hash::Hash;
 use crate::load::{self, Loaded};
@@ -99,7 +100,7 @@ pub struct Replay {
 
 /// The re-run fast path: Some when nothing changed since the recorded run
 /// (its report and figures, for the command to print), None to run normally.
-pub fn replay(args: &RenderOptions, quiet: bool) -> Option<Replay> {
+pub fn replay(args: &RenderOptions, walk: &Walk, quiet: bool) -> Option<Replay> {
     if args.force {
         return None;
     }
@@ -121,7 +122,7 @@ pub fn replay(args: &RenderOptions, quiet: bool) -> Option<Replay> {
         return None;
     }
     let base = out.real();
-    let tomls = tomls(&args.paths, base, &BTreeMap::new())?;
+    let tomls = tomls_of(walk, base, &BTreeMap::new())?;
     if key(args, tomls, &rec.deps, base, &BTreeMap::new())? != rec.key {
         return None;
     }
@@ -248,10 +249,14 @@ fn use_text(used: &mut BTreeMap<PathBuf, String>, path: &Path, bytes: &[u8]) {
 /// bytes on disk are not those in `used` (changed while the run read it),
 /// or a file has no path from `base`.
 pub fn tomls(paths: &[PathBuf], base: &Path, used: &BTreeMap<PathBuf, String>) -> Option<Hash> {
-    let mut walk = Vec::new();
-    let found = crate::discover::candidates(paths, &mut walk).ok()?;
+    tomls_of(&crate::discover::walk(paths).ok()?, base, used)
+}
+
+/// [`tomls`] of a walk already made.
+pub fn tomls_of(walk: &Walk, base: &Path, used: &BTreeMap<PathBuf, String>) -> Option<Hash> {
+    let found = &walk.candidates;
     let mut h = Hash::default().feed(&found.len().to_le_bytes());
-    for (path, real, out, given) in &found {
+    for (path, real, out, given) in found {
         let bytes = crate::disk::read_regular(real, crate::discover::MAX_TOML).ok();
         let hash = bytes.as_deref().map(load::fingerprint).unwrap_or_default();
         if used.get(real).is_some_and(|u| *u != hash) {
@@ -264,7 +269,7 @@ pub fn tomls(paths: &[PathBuf], base: &Path, used: &BTreeMap<PathBuf, String>) -
             .feed(&[u8::from(*given)])
             .feed(hash.as_bytes());
     }
-    for d in &walk {
+    for d in &walk.findings {
         h = h.feed(d.message.as_bytes());
     }
     Some(h)
