@@ -23,7 +23,8 @@ enum Outcome {
 /// Runs the command; returns the exit status.
 pub fn run(args: &AccuseArgs, quiet: bool) -> anyhow::Result<u8> {
     let files = files(&args.fichiers)?;
-    let project = super::export::load_project(&args.dossiers, quiet)?;
+    let project =
+        crate::engine::Project::load_folder(&args.dossiers, quiet, &mut |t: &str| eprint!("{t}"))?;
     let (mut recorded, mut already, mut refused) = (0usize, 0usize, 0usize);
     for path in &files {
         let outcome = match accuse::read(path) {

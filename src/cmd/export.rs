@@ -6,24 +6,6 @@ use crate::diag::Diagnostic;
 use crate::publish;
 use anyhow::Context as _;
 
-/// Loads the folder's dossiers and prints what discovery found (errors only
-/// with `-q`); no dossier at all is a usage error.
-pub(crate) fn load_project(
-    folder: &std::path::Path,
-    quiet: bool,
-) -> anyhow::Result<crate::engine::Project> {
-    let project = crate::engine::Project::load(std::slice::from_ref(&folder.to_path_buf()))?;
-    for d in &project.findings {
-        if !quiet || d.severity == crate::diag::Severity::Error {
-            eprintln!("{}", d.render());
-        }
-    }
-    if project.units.is_empty() && project.findings.is_empty() {
-        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
-    }
-    Ok(project)
-}
-
 /// The acts of a checked project, and how many dossiers are left out: each
 /// dossier in error (its findings printed) and each file discovery refused
 /// (a misspelled `[deliberation]`…).
@@ -91,7 +73,8 @@ fn scdl(args: &ScdlArgs, quiet: bool) -> anyhow::Result<u8> {
             "adresse incorrecte « {u} » pour --url : elle commence par https:// (ou http://), ex. https://www.ville.fr/actes"
         );
     }
-    let mut project = load_project(&args.folder, quiet)?;
+    let mut project =
+        crate::engine::Project::load_folder(&args.folder, quiet, &mut |t: &str| eprint!("{t}"))?;
     project.check_all();
     let (acts, mut left_out) = exportable_acts(&args.folder, &project);
     let mut rows = Vec::new();
@@ -180,7 +163,8 @@ fn actes(args: &ActesArgs, quiet: bool) -> anyhow::Result<u8> {
         })?),
         None => None,
     };
-    let mut project = load_project(&args.folder, quiet)?;
+    let mut project =
+        crate::engine::Project::load_folder(&args.folder, quiet, &mut |t: &str| eprint!("{t}"))?;
     project.check_all();
     let (acts, mut left_out) = exportable_acts(&args.folder, &project);
     let tool = crate::hash::tool_id();

@@ -166,6 +166,28 @@ impl Project {
         })
     }
 
+    /// Loads the dossiers of one folder (`publish`, `export`) and says what
+    /// discovery found (errors only with `quiet`); no dossier at all is a
+    /// usage error.
+    pub fn load_folder(
+        folder: &Path,
+        quiet: bool,
+        say: &mut dyn FnMut(&str),
+    ) -> anyhow::Result<Project> {
+        let project = Project::load(std::slice::from_ref(&folder.to_path_buf()))?;
+        for d in &project.findings {
+            if !quiet || d.severity == crate::diag::Severity::Error {
+                say(&format!("{}\n", d.render()));
+            }
+        }
+        if project.units.is_empty() && project.findings.is_empty() {
+            anyhow::bail!(
+                "aucun dossier trouvé (fichier .toml contenant une table [deliberation])"
+            );
+        }
+        Ok(project)
+    }
+
     /// Runs every dossier's checks and derivation (in parallel).
     pub fn check_all(&mut self) {
         self.units.par_iter_mut().for_each(Unit::check);

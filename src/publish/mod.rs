@@ -9,6 +9,7 @@ pub mod accuse;
 pub mod actes;
 pub mod nomenclature;
 pub mod scdl;
+pub mod sink;
 pub mod site;
 
 use crate::diag::{Diagnostic, Source};
