@@ -15,8 +15,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A `.toml` file larger than this is not read (a dossier is a few KiB).
-pub const MAX_TOML: u64 = 4 << 20;
+pub use crate::disk::MAX_TOML;
 /// At most this many entries are looked at under one folder.
 const MAX_ENTRIES: usize = 200_000;
 

@@ -126,6 +126,8 @@ pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
 pub const MAX_TEXT: u64 = 16 << 20;
 /// Largest logo read.
 pub const MAX_LOGO: u64 = 8 << 20;
+/// A `.toml` file larger than this is not read (a dossier is a few KiB).
+pub const MAX_TOML: u64 = 4 << 20;
 
 /// Keeps only `Normal` components: true when `rel` stays where it is joined.
 pub fn is_plain_relative(rel: &Path) -> bool {

@@ -257,7 +257,7 @@ pub fn tomls_of(walk: &Walk, base: &Path, used: &BTreeMap<PathBuf, String>) -> O
     let found = &walk.candidates;
     let mut h = Hash::default().feed(&found.len().to_le_bytes());
     for (path, real, out, given) in found {
-        let bytes = crate::disk::read_regular(real, crate::discover::MAX_TOML).ok();
+        let bytes = crate::disk::read_regular(real, crate::disk::MAX_TOML).ok();
         let hash = bytes.as_deref().map(load::fingerprint).unwrap_or_default();
         if used.get(real).is_some_and(|u| *u != hash) {
             return None;
