@@ -1818,15 +1818,23 @@ pub fn uncited(c: &crate::input::Convention) -> (bool, bool) {
     static FOUND: crate::memo::Memo<(bool, bool)> = crate::memo::Memo::new(1 << 18);
     let mut key =
         Vec::with_capacity(64 + c.articles.iter().map(|a| a.texte.len() + 8).sum::<usize>());
+    // Each part tagged present or absent, each length given: no two
+    // conventions share a key.
     if let Some(d) = &c.duree {
         let d = d.get_ref();
-        key.extend_from_slice(format!("{}\0{}", d.debut.get_ref(), d.fin.get_ref()).as_bytes());
+        let dates = format!("{}\0{}", d.debut.get_ref(), d.fin.get_ref());
+        key.push(1);
+        key.extend_from_slice(&dates.len().to_le_bytes());
+        key.extend_from_slice(dates.as_bytes());
+    } else {
+        key.push(0);
     }
-    key.push(0xFF);
     if let Some(m) = &c.montant {
+        key.push(1);
         key.extend_from_slice(&m.get_ref().0.to_le_bytes());
+    } else {
+        key.push(0);
     }
-    key.push(0xFF);
     for a in &c.articles {
         key.extend_from_slice(&a.texte.len().to_le_bytes());
         key.extend_from_slice(a.texte.as_bytes());
