@@ -1,9 +1,140 @@
 //! Built-in templates, embedded in the binary, overridable by file name.
 
 use crate::diag::{Diagnostic, Source};
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tera::Tera;
+
+/// The bounds of one template render (issue 22): a template is code, and
+/// one that loops or writes without end must stop with an error naming it
+/// and the bound, not keep `check` busy, fill the memory or freeze the
+/// preview. Real documents stay far below them: the procès-verbal of a
+/// 300-act séance renders in milliseconds into about a megabyte.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Time for one document.
+    pub time: Duration,
+    /// Bytes one document may write.
+    pub output: usize,
+    /// Numbers `range()` may give in all for one document (each call is
+    /// also held to tera's own 100 000): loops nested on `range` end here.
+    pub range: usize,
+}
+
+/// The bounds of every render.
+pub const LIMITS: Limits = Limits {
+    time: Duration::from_secs(10),
+    output: 32 << 20,
+    range: 1_000_000,
+};
+
+/// Which bound a render crossed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Crossed {
+    Time,
+    Output,
+    Range,
+}
+
+/// The bounds of the render running on this thread: its deadline, what is
+/// left of its `range()` numbers, the bound it crossed.
+#[derive(Clone, Copy)]
+struct Budget {
+    deadline: Instant,
+    range: usize,
+    crossed: Option<Crossed>,
+}
+
+thread_local! {
+    static BUDGET: Cell<Option<Budget>> = const { Cell::new(None) };
+}
+
+/// Records that the running render crossed `c`; the error tera carries
+/// back is then replaced by the one naming the bound.
+fn cross(c: Crossed) {
+    BUDGET.with(|b| {
+        if let Some(mut budget) = b.get() {
+            budget.crossed.get_or_insert(c);
+            b.set(Some(budget));
+        }
+    });
+}
+
+/// Whether the running render is past its deadline (recorded when so).
+fn late() -> bool {
+    let late = BUDGET.with(|b| b.get().is_some_and(|b| Instant::now() > b.deadline));
+    if late {
+        cross(Crossed::Time);
+    }
+    late
+}
+
+/// The render's output, refused past [`Limits::output`] bytes; the clock is
+/// read every 64 writes.
+struct Bounded {
+    bytes: Vec<u8>,
+    max: usize,
+    writes: u32,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.max {
+            cross(Crossed::Output);
+            return Err(std::io::Error::other("limite de taille"));
+        }
+        self.writes = self.writes.wrapping_add(1);
+        if self.writes.is_multiple_of(64) && late() {
+            return Err(std::io::Error::other("limite de temps"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// tera's `range(end, start=0, step_by=1)`, counted against the render's
+/// [`Limits::range`] and deadline.
+fn range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128>> {
+    let start = kwargs.get::<i128>("start")?.unwrap_or_default();
+    let end = kwargs.must_get::<i128>("end")?;
+    let step = kwargs.get::<i128>("step_by")?.unwrap_or(1);
+    if step == 0 {
+        return Err(tera::Error::message("range() avec step_by = 0"));
+    }
+    // The count, in i128: no bound of i64 overflows it.
+    let len = if step > 0 && end > start {
+        (end - start + step - 1) / step
+    } else if step < 0 && start > end {
+        (start - end - step - 1) / -step
+    } else {
+        0
+    };
+    let len = usize::try_from(len).unwrap_or(usize::MAX);
+    let left = BUDGET.with(|b| match b.get() {
+        Some(mut budget) if len <= budget.range && len <= 100_000 => {
+            budget.range -= len;
+            b.set(Some(budget));
+            true
+        }
+        Some(_) => false,
+        // Outside a bounded render (none today): tera's own bound.
+        None => len <= 100_000,
+    });
+    if !left {
+        cross(Crossed::Range);
+        return Err(tera::Error::message("limite de range()"));
+    }
+    if late() {
+        return Err(tera::Error::message("limite de temps"));
+    }
+    Ok((0..len as i128).map(|i| start + i * step).collect())
+}
 
 /// The built-in templates: (file name, text).
 pub const BUILTIN: [(&str, &str); 9] = [
@@ -99,6 +230,7 @@ impl Templates {
         // Values are escaped by the model (`escape`), not by tera.
         tera.autoescape_on(Vec::<&str>::new());
         tera.register_filter("default", default);
+        tera.register_function("range", range);
         // All at once: tera checks filters, tests and includes once, when
         // every template is known.
         tera.add_raw_templates(
@@ -127,11 +259,42 @@ impl Templates {
         })
     }
 
-    /// Renders a template with the model as context.
+    /// Renders a template with the model as context, within [`LIMITS`].
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, ctx)
-            .map_err(|e| template_error(&self.sources, name, &e))
+        self.render_within(name, ctx, &LIMITS)
+    }
+
+    /// Renders a template within `limits`: past one, an error naming the
+    /// template and the bound.
+    pub fn render_within(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        limits: &Limits,
+    ) -> Result<String, Diagnostic> {
+        let budget = Budget {
+            deadline: Instant::now() + limits.time,
+            range: limits.range,
+            crossed: None,
+        };
+        let previous = BUDGET.with(|b| b.replace(Some(budget)));
+        let mut out = Bounded {
+            bytes: Vec::new(),
+            max: limits.output,
+            writes: 0,
+        };
+        let result = self.tera.render_to(name, ctx, &mut out);
+        let crossed = BUDGET.with(|b| b.replace(previous)).and_then(|b| b.crossed);
+        match (result, crossed) {
+            (Ok(()), _) => String::from_utf8(out.bytes).map_err(|_| {
+                Diagnostic::error(
+                    "modele",
+                    format!("le modèle {name} a écrit de l'UTF-8 invalide"),
+                )
+            }),
+            (Err(_), Some(c)) => Err(limit_error(&self.sources, name, c, limits)),
+            (Err(e), None) => Err(template_error(&self.sources, name, &e)),
+        }
     }
 
     /// A hash of the whole template set, for the manifest.
@@ -307,6 +470,40 @@ fn template_error(
     }))
 }
 
+/// A render stopped at a bound: the template, the bound, what to look at.
+fn limit_error(
+    sources: &[(&'static str, Option<PathBuf>, String)],
+    name: &str,
+    crossed: Crossed,
+    limits: &Limits,
+) -> Diagnostic {
+    let what = match crossed {
+        Crossed::Time => format!(
+            "son rendu a dépassé {} s (limite de delib pour un document)",
+            limits.time.as_secs_f32()
+        ),
+        Crossed::Output => format!(
+            "il écrit plus de {} Mo (limite de delib pour un document)",
+            limits.output >> 20
+        ),
+        Crossed::Range => format!(
+            "ses range() donnent plus de {} nombres en tout (limite de delib pour un document, 100 000 par appel)",
+            crate::french::grouper(limits.range as u64)
+        ),
+    };
+    let mut d = Diagnostic::error("modele", format!("modèle {name} arrêté : {what}"));
+    if let Some((n, path, text)) = sources.iter().find(|s| s.0 == name) {
+        let display = path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("(modèle intégré) {n}")));
+        d = d.in_file(&Arc::new(Source {
+            path: display,
+            text: text.clone(),
+        }));
+    }
+    d.hint("une boucle {% for %} sans fin ou trop imbriquée ? Corrigez le modèle, ou supprimez-le du répertoire templates/ pour revenir au modèle intégré")
+}
+
 /// Where tera says an error is.
 enum Where {
     Range(std::ops::Range<usize>),
@@ -325,4 +522,73 @@ fn line_col_to_offset(text: &str, line: usize, col: usize) -> usize {
         .char_indices()
         .nth(col.saturating_sub(1))
         .map_or(text.len(), |(i, _)| start + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A templates folder holding `rapport.md.tera` = `text`.
+    fn with_rapport(text: &str) -> (Templates, PathBuf) {
+        let dir = std::env::temp_dir().join(format!(
+            "delib-limits-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("rapport.md.tera"), text).unwrap();
+        let t = Templates::load(Some(&dir)).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        (t, dir)
+    }
+
+    #[test]
+    fn each_bound_stops_a_render_and_names_the_template() {
+        let ctx = tera::Context::new();
+        // The issue's nested loops: 10^10 empty turns, stopped by range().
+        let (t, _) = with_rapport(
+            "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+        );
+        let e = t.render("rapport.md.tera", &ctx).unwrap_err();
+        assert!(
+            e.message.contains("rapport.md.tera") && e.message.contains("range()"),
+            "{}",
+            e.message
+        );
+        // Writing without end: 100 000 × 100 000 bytes, stopped at the size.
+        let (t, _) = with_rapport(
+            "{% for i in range(end=100000) %}{% for j in range(end=9) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}",
+        );
+        let small = Limits {
+            output: 1 << 20,
+            ..LIMITS
+        };
+        let e = t
+            .render_within("rapport.md.tera", &ctx, &small)
+            .unwrap_err();
+        assert!(
+            e.message.contains("rapport.md.tera") && e.message.contains("1 Mo"),
+            "{}",
+            e.message
+        );
+        // Time: a render given no time at all stops at its first check.
+        let (t, _) = with_rapport("{% for i in range(end=1000) %}x{% endfor %}");
+        let none = Limits {
+            time: Duration::ZERO,
+            ..LIMITS
+        };
+        let e = t.render_within("rapport.md.tera", &ctx, &none).unwrap_err();
+        assert!(
+            e.message.contains("rapport.md.tera") && e.message.contains("0 s"),
+            "{}",
+            e.message
+        );
+        // Within the bounds, the same text as tera's own range.
+        let (t, _) = with_rapport(
+            "{% for i in range(start=10, end=0, step_by=-3) %}{{ i }},{% endfor %}{% for i in range(end=3) %}{{ i }}{% endfor %}",
+        );
+        assert_eq!(t.render("rapport.md.tera", &ctx).unwrap(), "10,7,4,1,012");
+        // And the next render of the thread starts with a whole budget.
+        assert!(t.render_within("rapport.md.tera", &ctx, &LIMITS).is_ok());
+    }
 }

@@ -450,6 +450,37 @@ fn delib_toml_templates_and_csv_rebuild_what_depends_on_them() {
     assert_eq!(s.get(other).status, 200);
 }
 
+/// A template that loops without end (issue 22, point 5): its documents
+/// show the error naming it and the bound, the rest is served all along,
+/// and the document comes back when the template is removed. (The other
+/// bounds: `templates::tests`.)
+#[test]
+fn a_runaway_template_is_stopped_and_the_preview_keeps_answering() {
+    let dir = examples("runaway");
+    let s = Server::start(&dir, &[]);
+    let templates = dir.join("dijon/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let tpl = templates.join("deliberation.md.tera");
+    save(
+        &tpl,
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\n",
+    );
+    let html = wait_for(&s, DELIB, "range()");
+    assert!(html.contains("deliberation.md.tera"), "{html}");
+    assert!(
+        html.contains("1\u{202f}000\u{202f}000") || html.contains("1 000 000"),
+        "{html}"
+    );
+    assert_eq!(s.get("/").status, 200);
+    assert_eq!(
+        s.get("/ivry-sur-seine/cmpp-college-moliere/deliberation.html")
+            .status,
+        200
+    );
+    std::fs::remove_file(&tpl).unwrap();
+    wait_for(&s, DELIB, "<main class=\"document\">");
+}
+
 #[test]
 fn a_busy_port_exits_2_with_a_hint() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
