@@ -17,7 +17,44 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static JEMALLOC_OPTIONS: &[u8; 10] = b"narenas:1\0";
 
+/// The status of a run whose standard output was closed before it was all
+/// written (`delib schema | head -1`): what a shell reports for a program
+/// that SIGPIPE ended, as `cat` or `grep` are.
+const CLOSED_PIPE: u8 = 141;
+
+/// Whether `e`, or what caused it, is the write to a closed pipe.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The print macros panic when standard output is a closed pipe (Rust
+/// ignores SIGPIPE): that one panic ends the run quietly instead, with
+/// [`CLOSED_PIPE`], whatever the command. Any other panic is reported as
+/// before.
+fn quiet_on_closed_pipe() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let text = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        // "failed printing to stdout: Broken pipe (os error 32)"; Windows
+        // says the pipe is being closed (232) or was ended (109).
+        let pipe = ["(os error 32)", "(os error 232)", "(os error 109)"];
+        if text.starts_with("failed printing to std") && pipe.iter().any(|p| text.ends_with(p)) {
+            std::process::exit(i32::from(CLOSED_PIPE));
+        }
+        report(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = match delib::cli::command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))
@@ -50,6 +87,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(status) => ExitCode::from(status),
+        Err(e) if closed_pipe(&e) => ExitCode::from(CLOSED_PIPE),
         Err(e) => {
             eprintln!(
                 "erreur : {}",

@@ -300,3 +300,63 @@ fn the_manual_page_is_french_and_reads_in_man() {
         stderr(&o)
     );
 }
+
+/// Standard output closed before anything is read (`delib schema | head -1`
+/// with `head` already gone): every command ends quietly, as one that
+/// SIGPIPE ended (141), or as usual when it writes nothing there; never a
+/// panic or a message about the pipe (issue 22).
+#[test]
+fn a_closed_standard_output_ends_every_command_quietly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = temp_dir("closed-pipe");
+    let out = dir.join("out");
+    let out = out.to_str().unwrap();
+    let writes: &[&[&str]] = &[
+        &["schema"],
+        &["schema", "--seance"],
+        &["help"],
+        &["help", "render"],
+        &["--help"],
+        &["render", "--help"],
+        &["--version"],
+        &["man"],
+        &["completions", "bash"],
+        &["export", "scdl", "inputs", "-o", "-"],
+    ];
+    let others: &[&[&str]] = &[
+        &["check", "inputs"],
+        &["render", "inputs", "-o", out],
+        &["export", "actes", "inputs", "-o", out, "--inclure-transmis"],
+        &["publish", "inputs", "-o", out],
+        &["templates", out],
+    ];
+    for (args, writes) in writes
+        .iter()
+        .map(|a| (a, true))
+        .chain(others.iter().map(|a| (a, false)))
+    {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_delib"))
+            .current_dir(root)
+            .args(*args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe") && !err.contains("os error"),
+            "{args:?}: {err}"
+        );
+        if writes {
+            assert_eq!(o.status.code(), Some(141), "{args:?}: {err}");
+        } else {
+            assert!(
+                matches!(o.status.code(), Some(0 | 1 | 141)),
+                "{args:?}: {:?} {err}",
+                o.status
+            );
+        }
+    }
+}
