@@ -444,6 +444,44 @@ impl Folder<'_> {
         write_in(&self.dir, name, bytes)
     }
 
+    /// Writes `bytes` here under the temporary name of `name`, for
+    /// [`Folder::commit`] to put in place or [`Folder::discard`] to drop: a
+    /// dossier's files are all written before the first replaces anything,
+    /// without holding them all in memory.
+    pub fn stage(&self, name: impl AsRef<OsStr>, bytes: &[u8]) -> std::io::Result<()> {
+        let name = plain_name(name.as_ref())?;
+        self.out.mark_dirty()?;
+        let tmp = temp_name(name);
+        let _ = self.dir.unlink(&tmp);
+        let result = self.dir.create(&tmp).and_then(|mut f| f.write_all(bytes));
+        if result.is_err() {
+            let _ = self.dir.unlink(&tmp);
+        }
+        result
+    }
+
+    /// Puts the staged `name` in place, unless something other than a
+    /// regular file is there now.
+    pub fn commit(&self, name: impl AsRef<OsStr>) -> std::io::Result<()> {
+        let name = plain_name(name.as_ref())?;
+        let tmp = temp_name(name);
+        let result = match self.dir.kind(name)? {
+            None | Some(Kind::File) => self.dir.rename(&tmp, name),
+            Some(_) => Err(not_regular()),
+        };
+        if result.is_err() {
+            let _ = self.dir.unlink(&tmp);
+        }
+        result
+    }
+
+    /// Removes the staged `name`.
+    pub fn discard(&self, name: impl AsRef<OsStr>) {
+        if let Ok(name) = plain_name(name.as_ref()) {
+            let _ = self.dir.unlink(&temp_name(name));
+        }
+    }
+
     /// Writes `name` here unless it holds exactly `bytes`; true if written.
     pub fn write_if_changed(&self, name: impl AsRef<OsStr>, bytes: &[u8]) -> std::io::Result<bool> {
         let name = plain_name(name.as_ref())?;

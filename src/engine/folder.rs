@@ -539,6 +539,10 @@ fn report_findings(
     findings.iter().any(|d| d.stops(deny_warnings))
 }
 
+/// Documents rendered at a time in a dossier (see `render_one`): enough to
+/// keep every core busy, few enough to bound the memory.
+const GROUP: usize = 64;
+
 /// Renders one dossier: only the files whose inputs changed.
 fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
     let (args, only) = (b.args, &b.only[..]);
@@ -653,22 +657,13 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
             stale.push((planned, todo));
         }
     }
-    // Render everything first: nothing is written unless every document rendered.
-    // The documents of a dossier render in parallel (one dossier alone keeps
-    // both cores busy); results come back in order, so the bytes, and the
-    // error reported, are the same at any thread count.
-    let rendered: Vec<_> = stale
-        .par_iter()
-        .map(|(planned, fmts)| engine::render_doc(model, &plan, planned, fmts))
+    // Every file to write must be replaceable (absent or a regular file)
+    // before any is written.
+    let names: Vec<String> = stale
+        .iter()
+        .flat_map(|(planned, fmts)| fmts.iter().map(|f| planned.file_name(*f)))
         .collect();
-    let mut files = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(f) => files.extend(f),
-            Err(d) => return stop(o, &[d]),
-        }
-    }
-    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let folder = match writable(out, dir, &names) {
         Ok(f) => f,
         Err(Refusal::Finding(d)) => return stop(o, &[d]),
@@ -681,13 +676,50 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
             });
         }
     };
+    // Nothing replaces a document unless every document rendered: each
+    // group of documents is rendered, then written under temporary names;
+    // the files are put in place once the last group is written. A group
+    // at a time, so a dossier of 20 000 partners holds a group's bytes, not
+    // its 60 000 files (issue 22). The documents of a group render in
+    // parallel (one dossier alone keeps both cores busy); results come back
+    // in order, so the bytes, and the error reported, are the same at any
+    // thread count.
     if let Some(folder) = &folder {
-        for f in &files {
-            folder.write(&f.name, &f.bytes).with_context(|| {
-                format!("impossible d'écrire {}", folder.path(&f.name).display())
-            })?;
-            if let Some(r) = entry.files.get_mut(&f.name) {
-                r.bytes = crate::hash::content_hash(&f.bytes);
+        let mut staged: Vec<String> = Vec::with_capacity(names.len());
+        let discard = |staged: &[String]| staged.iter().for_each(|n| folder.discard(n));
+        for group in stale.chunks(GROUP) {
+            let rendered: Vec<_> = group
+                .par_iter()
+                .map(|(planned, fmts)| engine::render_doc(model, &plan, planned, fmts))
+                .collect();
+            for r in rendered {
+                let files = match r {
+                    Ok(f) => f,
+                    Err(d) => {
+                        discard(&staged);
+                        return stop(o, &[d]);
+                    }
+                };
+                for f in files {
+                    if let Err(e) = folder.stage(&f.name, &f.bytes) {
+                        discard(&staged);
+                        return Err(e).with_context(|| {
+                            format!("impossible d'écrire {}", folder.path(&f.name).display())
+                        });
+                    }
+                    if let Some(r) = entry.files.get_mut(&f.name) {
+                        r.bytes = crate::hash::content_hash(&f.bytes);
+                    }
+                    staged.push(f.name);
+                }
+            }
+        }
+        for (i, name) in staged.iter().enumerate() {
+            if let Err(e) = folder.commit(name) {
+                discard(&staged[i + 1..]);
+                return Err(e).with_context(|| {
+                    format!("impossible d'écrire {}", folder.path(name).display())
+                });
             }
             o.written += 1;
         }

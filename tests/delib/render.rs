@@ -441,3 +441,74 @@ fn logo_is_embedded_and_checked() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("erreur[logo-format]"), "{}", stderr(&o));
 }
+
+/// A dossier of many partners is rendered a group of documents at a time
+/// (issue 22: 20 000 partners held 1.6 GB of files in memory), and still
+/// replaces nothing unless every document rendered: a convention failing
+/// after several groups were written leaves every file as it was, and no
+/// temporary file.
+#[test]
+fn many_partners_replace_nothing_when_a_late_one_fails() {
+    let dir = temp_dir("many-partners");
+    for f in ["delib.toml", "soutien-parentalite.toml"] {
+        std::fs::copy(root().join("inputs/alsace").join(f), dir.join(f)).unwrap();
+    }
+    let mut csv = String::from("nom;forme;adresse;representant;qualite;denomination\n");
+    for i in 1..=150 {
+        csv.push_str(&format!(
+            "Partenaire {i};association;1 rue Kuhn, 67000 Strasbourg;Mme Claire HOFFMANN;Directrice;le Partenaire\n"
+        ));
+    }
+    std::fs::write(dir.join("partenaires.csv"), csv).unwrap();
+    let out = dir.join("out");
+    let run = || delib(&dir, &["render", ".", "-q", "-o", out.to_str().unwrap()]);
+    let o = run();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = files(&out);
+    assert!(before.len() > 450, "{} files", before.len());
+    // Every convention changes, and the 140th fails.
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let builtin = std::fs::read_to_string(root().join("templates/convention.md.tera")).unwrap();
+    std::fs::write(
+        templates.join("convention.md.tera"),
+        format!(
+            "{builtin}\nVERSION DEUX\n{{% for p in k.parties %}}{{% if p.nom == \"Partenaire 140\" %}}{{{{ throw(message=\"essai\") }}}}{{% endif %}}{{% endfor %}}\n"
+        ),
+    )
+    .unwrap();
+    let o = run();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("essai"), "{}", stderr(&o));
+    assert!(files(&out) == before, "a file was replaced or added");
+    let left: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // Without the failure, every convention is replaced.
+    std::fs::write(
+        templates.join("convention.md.tera"),
+        format!("{builtin}\nVERSION DEUX\n"),
+    )
+    .unwrap();
+    let o = run();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = std::fs::read_to_string(out.join("soutien-parentalite/convention-partenaire-150.md"))
+        .unwrap();
+    assert!(md.contains("VERSION DEUX"));
+}
+
+/// Every file under `dir`, hidden ones included.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
