@@ -924,8 +924,12 @@ impl<'de> Deserialize<'de> for Montant {
                     .ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(n), &self))
             }
             fn visit_f64<E: de::Error>(self, x: f64) -> Result<Montant, E> {
+                // Whole cents, up to the rounding of x × 100 (a few units in
+                // the last place): 52.5 and 0.29 are, 1e-9 is not (it was
+                // taken for 0 €).
                 let cents = (x * 100.0).round();
-                if !(0.0..9.0e15).contains(&cents) || ((x * 100.0) - cents).abs() > 1e-6 {
+                let slack = cents.abs() * 8.0 * f64::EPSILON;
+                if !(0.0..9.0e15).contains(&cents) || ((x * 100.0) - cents).abs() > slack {
                     return Err(E::invalid_value(de::Unexpected::Float(x), &self));
                 }
                 Ok(Montant(cents as i64))
@@ -969,4 +973,38 @@ pub enum SchemaSeanceRef {
     Fichier(String),
     /// la séance décrite dans le dossier
     Table(Box<Seance>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Montant;
+
+    fn montant(v: &str) -> Option<i64> {
+        #[derive(serde::Deserialize)]
+        struct T {
+            m: Montant,
+        }
+        toml::from_str::<T>(&format!("m = {v}")).ok().map(|t| t.m.0)
+    }
+
+    /// Whole cents are amounts, whatever the rounding of their binary
+    /// value; less than a cent is refused, not printed « 0 € » (issue 22).
+    #[test]
+    fn an_amount_is_whole_cents() {
+        for (v, cents) in [
+            ("49975", 4_997_500),
+            ("52.50", 5250),
+            ("0.29", 29),
+            ("0.1", 10),
+            ("1234567.89", 123_456_789),
+            ("123456789012.34", 12_345_678_901_234),
+            ("0", 0),
+            ("0.0", 0),
+        ] {
+            assert_eq!(montant(v), Some(cents), "{v}");
+        }
+        for v in ["1e-9", "0.001", "1e-300", "52.505", "-1", "-0.5", "nan", "inf", "1e20"] {
+            assert_eq!(montant(v), None, "{v}");
+        }
+    }
 }
