@@ -1003,7 +1003,9 @@ mod tests {
         ] {
             assert_eq!(montant(v), Some(cents), "{v}");
         }
-        for v in ["1e-9", "0.001", "1e-300", "52.505", "-1", "-0.5", "nan", "inf", "1e20"] {
+        for v in [
+            "1e-9", "0.001", "1e-300", "52.505", "-1", "-0.5", "nan", "inf", "1e20",
+        ] {
             assert_eq!(montant(v), None, "{v}");
         }
     }

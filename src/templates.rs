@@ -221,6 +221,9 @@ impl Templates {
                             ),
                         )
                     })?;
+                    if let Some(d) = control_character(&path, &text) {
+                        return Err(d);
+                    }
                     sources.push((name, Some(path), text));
                 }
                 None => sources.push((name, None, text.to_owned())),
@@ -326,6 +329,31 @@ impl Templates {
             .find(|s| s.0 == name)
             .map_or("", |s| s.2.as_str())
     }
+}
+
+/// A control character in a template (a NUL, an escape…: a file saved by
+/// the wrong tool) would reach every document it makes: refused at its
+/// place. Tabs and line ends are text.
+fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
+    let (at, c) = text
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && !matches!(c, '\n' | '\t'))?;
+    let source = Arc::new(Source {
+        path: path.to_path_buf(),
+        text: text.to_owned(),
+    });
+    Some(
+        Diagnostic::error(
+            "modele",
+            format!(
+                "le modèle {} contient un caractère de contrôle (U+{:04X}), qui passerait dans les documents",
+                path.file_name().unwrap_or_default().to_string_lossy(),
+                u32::from(c)
+            ),
+        )
+        .at(&source, at..at + c.len_utf8())
+        .hint("supprimez ce caractère invisible (le fichier a peut-être été enregistré par un autre outil qu'un éditeur de texte)"),
+    )
 }
 
 /// The `default` filter as tera 1 had it, which templates rely on: the
@@ -590,5 +618,21 @@ mod tests {
         assert_eq!(t.render("rapport.md.tera", &ctx).unwrap(), "10,7,4,1,012");
         // And the next render of the thread starts with a whole budget.
         assert!(t.render_within("rapport.md.tera", &ctx, &LIMITS).is_ok());
+    }
+
+    /// A NUL byte in a template is refused at its place (issue 22).
+    #[test]
+    fn a_control_character_in_a_template_is_refused() {
+        let dir = std::env::temp_dir().join(format!("delib-nul-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("annexe.md.tera"), "# Annexe\n\nTexte\u{0}ici\n").unwrap();
+        let e = Templates::load(Some(&dir)).err().expect("refused");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            e.message.contains("annexe.md.tera") && e.message.contains("U+0000"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.span, Some(15..16));
     }
 }
