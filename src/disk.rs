@@ -122,7 +122,8 @@ pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Largest dossier, séance file, delib.toml, CSV or template read.
+/// Largest partners CSV or template read (a `.toml`: `discover::MAX_TOML`).
+/// docs/outputs.md says both: `sizes_in_the_docs_are_those_of_the_code`.
 pub const MAX_TEXT: u64 = 16 << 20;
 /// Largest logo read.
 pub const MAX_LOGO: u64 = 8 << 20;

@@ -361,7 +361,11 @@ fn read_source(path: &Path, kind: Kind) -> Result<Arc<Source>, Diagnostic> {
 /// Reads a text file ([`normalize`]d); true when it was read as Windows-1252
 /// (a partners CSV only: any other file must be UTF-8).
 fn read_text(path: &Path, kind: Kind) -> Result<(Arc<Source>, bool), Diagnostic> {
-    let bytes = read_regular(path, MAX_TEXT).map_err(|e| {
+    let max = match kind {
+        Kind::Partenaires => MAX_TEXT,
+        Kind::Dossier | Kind::Projet | Kind::Seance => crate::discover::MAX_TOML,
+    };
+    let bytes = read_regular(path, max).map_err(|e| {
         Diagnostic::error(
             "fichier-illisible",
             format!(
@@ -812,6 +816,30 @@ fn merge_rendu(base: Option<Rendu>, over: Option<Rendu>) -> Rendu {
 
 #[cfg(test)]
 mod tests {
+    /// docs/outputs.md gives the sizes the code checks (issue 22: it said
+    /// 16 MB where a dossier stopped at 4).
+    #[test]
+    fn sizes_in_the_docs_are_those_of_the_code() {
+        let docs = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/outputs.md"),
+        )
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+        for (max, what) in [
+            (crate::discover::MAX_TOML, "for a `.toml`"),
+            (super::MAX_TEXT, "for a partners CSV or a template"),
+            (super::MAX_LOGO, "for a logo"),
+        ] {
+            let said = format!("{} MB {what}", max >> 20);
+            assert!(
+                docs.contains(&said),
+                "docs/outputs.md should say « {said} »"
+            );
+        }
+    }
+
     use super::*;
 
     /// BOMs dropped anywhere, line-ending CRs (one or more) dropped, a lone
