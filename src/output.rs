@@ -209,7 +209,9 @@ impl OutputDir {
         } else {
             root
         })?;
-        let lock = dir.open_or_create(OsStr::new(LOCK_FILE))?;
+        let lock = dir
+            .open_or_create(OsStr::new(LOCK_FILE))
+            .map_err(not_writable)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -575,11 +577,43 @@ fn create_dirs(dir: &Path, created: &mut BTreeSet<PathBuf>) -> std::io::Result<(
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        // A link that leads nowhere: say where it leads.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_symlink() => {
+            let to = std::fs::read_link(dir).unwrap_or_default();
+            Err(refused(
+                std::io::ErrorKind::NotFound,
+                format!(
+                    "{} est un lien symbolique vers {}, qui n'existe pas : créez ce répertoire, ou donnez un autre répertoire de sortie",
+                    dir.display(),
+                    to.display()
+                ),
+            ))
+        }
         // A file where a folder should be: say that, not "already exists".
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             Err(std::io::ErrorKind::NotADirectory.into())
         }
         Err(e) => Err(e),
+    }
+}
+
+/// The error of writing the first file in an output folder that exists: a
+/// folder one may not write in is told as such (the system only says «
+/// permission refusée », which reads as if delib had tried to create it).
+fn not_writable(e: std::io::Error) -> std::io::Error {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => refused(
+            e.kind(),
+            "ce répertoire existe mais vous n'avez pas le droit d'y écrire (lecture seule) : \
+             changez ses droits, ou donnez un autre répertoire de sortie"
+                .into(),
+        ),
+        std::io::ErrorKind::ReadOnlyFilesystem => refused(
+            e.kind(),
+            "ce répertoire est sur un disque en lecture seule : donnez un autre répertoire de sortie"
+                .into(),
+        ),
+        _ => e,
     }
 }
 
@@ -870,6 +904,18 @@ mod sys {
 
 #[cfg(test)]
 mod tests {
+    /// An output folder one may not write in is told as such (issue 22:
+    /// « impossible de créer … : permission refusée » for a folder that
+    /// exists). Tests run as root, whom no permission stops: the mapping.
+    #[test]
+    fn a_read_only_output_folder_is_told_as_such() {
+        use std::io::{Error, ErrorKind};
+        let m = |k| crate::messages::io_message(&not_writable(Error::from(k)));
+        assert!(m(ErrorKind::PermissionDenied).contains("vous n'avez pas le droit d'y écrire"));
+        assert!(m(ErrorKind::ReadOnlyFilesystem).contains("disque en lecture seule"));
+        assert_eq!(m(ErrorKind::StorageFull), "plus de place sur le disque");
+    }
+
     use super::*;
 
     fn temp(name: &str) -> PathBuf {

@@ -201,7 +201,7 @@ pub fn render(
         })
         .with_context(|| {
             format!(
-                "impossible de créer le répertoire de sortie {}",
+                "impossible d'écrire dans le répertoire de sortie {}",
                 root.display()
             )
         })?;

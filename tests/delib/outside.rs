@@ -662,3 +662,29 @@ fn export_actes_sweeps_what_a_killed_run_left() {
     assert!(!left.exists());
     assert!(!t.join("actes/.delib-en-cours").exists());
 }
+
+/// `-o` naming a symlink that leads nowhere: the message says so and where
+/// it leads (issue 22: it said a part of the path was a file); nothing is
+/// created at the link's target.
+#[cfg(unix)]
+#[test]
+fn a_dangling_output_link_is_told_as_such() {
+    let dir = temp_dir("dangling-output");
+    let target = dir.join("absent/sortie");
+    std::os::unix::fs::symlink(&target, dir.join("sortie")).unwrap();
+    let o = delib(
+        &dir,
+        &[
+            "render",
+            root().join("inputs/dijon").to_str().unwrap(),
+            "-o",
+            "sortie",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("sortie est un lien symbolique vers"), "{err}");
+    assert!(err.contains("absent/sortie, qui n'existe pas"), "{err}");
+    assert!(!err.contains("fichier, pas un répertoire"), "{err}");
+    assert!(!dir.join("absent").exists());
+}
