@@ -18,6 +18,10 @@ use std::sync::Arc;
 pub use crate::disk::MAX_TOML;
 /// At most this many entries are looked at under one folder.
 const MAX_ENTRIES: usize = 200_000;
+/// Folders deeper than this below the one given are not looked into (a
+/// project nests a few levels; 3 000 levels made paths the system refuses
+/// to open, skipped without a word).
+const MAX_DEPTH: usize = 64;
 
 /// A dossier found: where it is, and where its outputs go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -302,6 +306,16 @@ impl Walker<'_> {
         for entry in entries {
             self.entries += 1;
             if self.entries > MAX_ENTRIES {
+                if self.entries == MAX_ENTRIES + 1 {
+                    self.findings.push(Diagnostic::warning(
+                        "fichier-non-reconnu",
+                        format!(
+                            "plus de {} fichiers et répertoires sous {} : les suivants sont ignorés",
+                            crate::french::grouper(MAX_ENTRIES as u64),
+                            self.real_root.display()
+                        ),
+                    ).hint("donnez à delib le répertoire du projet, pas un répertoire qui en contient beaucoup d'autres"));
+                }
                 return;
             }
             let name = entry.file_name();
@@ -310,8 +324,22 @@ impl Walker<'_> {
                 continue;
             }
             let path = entry.path();
-            let Ok(link_meta) = std::fs::symlink_metadata(&path) else {
-                continue;
+            let unreadable = |e: std::io::Error| {
+                Diagnostic::warning(
+                    "fichier-non-reconnu",
+                    format!(
+                        "impossible de lire {} : {} ; il est ignoré",
+                        path.display(),
+                        load::io_message(&e)
+                    ),
+                )
+            };
+            let link_meta = match std::fs::symlink_metadata(&path) {
+                Ok(m) => m,
+                Err(e) => {
+                    self.findings.push(unreadable(e));
+                    continue;
+                }
             };
             let real = if link_meta.file_type().is_symlink() {
                 match path.canonicalize() {
@@ -335,10 +363,27 @@ impl Walker<'_> {
             } else {
                 real_dir.join(name)
             };
-            let Ok(meta) = std::fs::metadata(&path) else {
-                continue;
+            let meta = match std::fs::metadata(&path) {
+                Ok(m) => m,
+                Err(e) => {
+                    self.findings.push(unreadable(e));
+                    continue;
+                }
             };
             if meta.is_dir() {
+                if rel.len() >= MAX_DEPTH {
+                    self.findings.push(
+                        Diagnostic::warning(
+                            "fichier-non-reconnu",
+                            format!(
+                                "{} est à plus de {MAX_DEPTH} niveaux de répertoires : il est ignoré, avec ce qu'il contient",
+                                path.display()
+                            ),
+                        )
+                        .hint("rangez les dossiers moins profondément"),
+                    );
+                    continue;
+                }
                 if self.visited.insert(real.clone()) {
                     rel.push(name.to_owned());
                     self.walk(&path, &real, rel);

@@ -550,3 +550,33 @@ fn a_second_run_on_the_same_output_folder_waits_for_the_first() {
         assert!(dir.join("out/.delib-manifest.json").is_file());
     }
 }
+
+/// A dossier 3 000 folders deep was skipped without a word (issue 22): past
+/// 64 levels a folder is left out with a warning naming it; a dossier a
+/// few levels down is found as before.
+#[test]
+fn a_folder_too_deep_is_told_not_skipped_silently() {
+    let dir = crate::common::temp_dir("deep");
+    std::fs::copy(
+        root().join("inputs/dijon/delib.toml"),
+        dir.join("delib.toml"),
+    )
+    .unwrap();
+    let dossier = std::fs::read(root().join("inputs/dijon/convention-pep21.toml")).unwrap();
+    let mut deep = dir.clone();
+    for _ in 0..70 {
+        deep.push("d");
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("profond.toml"), &dossier).unwrap();
+    std::fs::create_dir_all(dir.join("a/b/c")).unwrap();
+    std::fs::write(dir.join("a/b/c/proche.toml"), &dossier).unwrap();
+    let o = delib(&dir, &["check", "."]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("est à plus de 64 niveaux de répertoires : il est ignoré"),
+        "{err}"
+    );
+    assert!(err.contains("1 dossier vérifié"), "{err}");
+    assert!(!err.contains("profond.toml"), "{err}");
+}
