@@ -580,3 +580,25 @@ fn a_folder_too_deep_is_told_not_skipped_silently() {
     assert!(err.contains("1 dossier vérifié"), "{err}");
     assert!(!err.contains("profond.toml"), "{err}");
 }
+
+/// A hard link is the file itself: read like any file of the project, as
+/// docs/outputs.md says (issue 22 asked that it be said or refused).
+#[cfg(unix)]
+#[test]
+fn a_hard_link_is_read_as_the_file_it_is() {
+    let dir = crate::common::temp_dir("hard-link");
+    let outside = crate::common::temp_dir("hard-link-outside");
+    let project = dir.join("p");
+    std::fs::create_dir_all(project.join("seances")).unwrap();
+    for f in ["delib.toml", "convention-pep21.toml"] {
+        std::fs::copy(root().join("inputs/dijon").join(f), project.join(f)).unwrap();
+    }
+    let seance = outside.join("2016-06-27.toml");
+    std::fs::copy(root().join("inputs/dijon/seances/2016-06-27.toml"), &seance).unwrap();
+    std::fs::hard_link(&seance, project.join("seances/2016-06-27.toml")).unwrap();
+    let o = delib(&project, &["check", "convention-pep21.toml"]);
+    assert!(!stderr(&o).contains("chemin-hors-projet"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("introuvable"), "{}", stderr(&o));
+    let doc = std::fs::read_to_string(root().join("docs/outputs.md")).unwrap();
+    assert!(doc.contains("a_hard_link_is_read_as_the_file_it_is"));
+}
