@@ -54,6 +54,11 @@ pub enum ImageFormat {
 }
 
 impl Logo {
+    /// The largest logo, in pixels: a logo is a few hundred pixels a side;
+    /// past this, an error (it was left out of the PDF without a word, and
+    /// inlined whole in the HTML).
+    pub const MAX_PIXELS: u64 = 25_000_000;
+
     /// Recognises a PNG or JPEG file and reads its size; None for anything else.
     pub fn read(bytes: Vec<u8>) -> Option<Logo> {
         let (format, width, height) =

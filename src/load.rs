@@ -265,6 +265,22 @@ fn read_logo(
         .at(src, rel.span())
         .hint("enregistrez le logo au format PNG ou JPEG")
     })?;
+    let pixels = u64::from(logo.width) * u64::from(logo.height);
+    if pixels > crate::doc::Logo::MAX_PIXELS {
+        return Err(Diagnostic::error(
+            "logo-trop-grand",
+            format!(
+                "le logo {} fait {} × {} pixels ({} millions) : plus que les {} millions qu'accepte delib",
+                path.display(),
+                logo.width,
+                logo.height,
+                pixels / 1_000_000,
+                crate::doc::Logo::MAX_PIXELS / 1_000_000
+            ),
+        )
+        .at(src, rel.span())
+        .hint("réduisez l'image : quelques centaines de pixels de côté suffisent pour un logo imprimé"));
+    }
     Ok((logo, path))
 }
 

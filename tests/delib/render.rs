@@ -440,6 +440,18 @@ fn logo_is_embedded_and_checked() {
     let o = delib(&dir, &["render", "dossier.toml", "-o", "out"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("erreur[logo-format]"), "{}", stderr(&o));
+    // Over 25 million pixels (6 000 × 5 000): refused at its line (issue 22:
+    // left out of the PDF without a word and inlined whole in the HTML).
+    let mut big = tiny_png();
+    big[16..20].copy_from_slice(&6000u32.to_be_bytes());
+    big[20..24].copy_from_slice(&5000u32.to_be_bytes());
+    std::fs::write(dir.join("images/logo.png"), big).unwrap();
+    let o = delib(&dir, &["check", "dossier.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("erreur[logo-trop-grand]"), "{err}");
+    assert!(err.contains("6000 × 5000 pixels (30 millions)"), "{err}");
+    assert!(err.contains("delib.toml:"), "{err}");
 }
 
 /// A dossier of many partners is rendered a group of documents at a time

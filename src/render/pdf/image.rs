@@ -13,8 +13,8 @@ use printpdf::{DictItem, ExternalStream, ExternalXObject};
 
 use crate::doc::{ImageFormat, Logo};
 
-/// Largest image decoded, in pixels (a logo is far smaller).
-const MAX_PIXELS: u64 = 25_000_000;
+/// Largest image decoded, in pixels (a larger logo is refused when read).
+const MAX_PIXELS: u64 = Logo::MAX_PIXELS;
 
 fn name(s: &str) -> DictItem {
     DictItem::Name(s.as_bytes().to_vec())
