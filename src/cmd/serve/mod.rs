@@ -277,11 +277,17 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn watch_loop(folder: &Path, shared: &Shared, mut snap: watch::Snapshot, quiet: bool) {
     let mut extra = shared.site().extra_files.clone();
     snap.track(&extra);
+    let mut waker = watch::Waker::new(folder);
+    waker.track(&extra);
     if !quiet {
         eprintln!(
-            "surveille {} (toutes les {} ms)",
+            "surveille {} ({})",
             plural(snap.len(), "fichier", "fichiers"),
-            watch::POLL.as_millis()
+            if waker.notified() {
+                "prévenu par le système".to_owned()
+            } else {
+                format!("toutes les {} ms", watch::POLL.as_millis())
+            }
         );
     }
     if snap.truncated {
@@ -292,7 +298,7 @@ fn watch_loop(folder: &Path, shared: &Shared, mut snap: watch::Snapshot, quiet: 
         );
     }
     loop {
-        std::thread::sleep(watch::POLL);
+        waker.wait();
         let now = watch::Snapshot::take(folder, &extra);
         if now == snap {
             continue;
@@ -350,6 +356,7 @@ fn watch_loop(folder: &Path, shared: &Shared, mut snap: watch::Snapshot, quiet: 
         if site.extra_files != extra {
             extra = site.extra_files.clone();
             snap.track(&extra);
+            waker.track(&extra);
         }
         shared.publish(site);
     }
