@@ -46,6 +46,15 @@ Attacks:
   killsite   kill -9 during publish and export actes: SHA256SUMS agrees with
              the files right after the kill, no temporary file left after
              the next run
+  template   templates that loop or write without end (nested range, a
+             flood of output, a NUL byte): check and render stop with an
+             error naming the template, in bounded time; delib serve keeps
+             answering its other pages meanwhile
+  pipe       every command with its standard output closed before it
+             writes (`delib schema | head -1`): no panic, no message
+  smaller    the smaller findings of issue 22: montant = 1e-9, a logo over
+             25 million pixels, a dossier 3 000 folders deep, a dangling -o
+             link: each refused or told, never silent
 
 Each attack also counts, for the reliability table (docs/reliability.md):
 runs, panics, hangs (timeouts), files lost (documents that should be there
@@ -903,6 +912,140 @@ def attack_killsite(work, kills):
            f"re-run; SHA256SUMS disagreeing with the files right after a kill: {disagree}", failures)
 
 
+# -------------------------------------------------------------- template
+RUNAWAY = [
+    ("range", "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\n"),
+    ("range3", "{% for i in range(end=1000) %}{% for j in range(end=1000) %}{% for k in range(end=1000) %}x{% endfor %}{% endfor %}{% endfor %}\n"),
+    ("flood", "{% for i in range(end=100000) %}{% for j in range(end=9) %}{{ d.objet }}{{ d.objet }}{{ d.objet }}{{ d.objet }}{% endfor %}{% endfor %}\n"),
+    ("nul", "# Rapport\n\nTexte\u0000caché\n"),
+]
+
+
+def attack_template(work, n):
+    rng = random.Random(5)
+    failures = []
+    for k in range(n):
+        label, text = RUNAWAY[k % len(RUNAWAY)] if k < len(RUNAWAY) else rng.choice(RUNAWAY)
+        proj = os.path.join(work, f"p{k}")
+        shutil.copytree(os.path.join(ROOT, "inputs/dijon"), proj)
+        os.makedirs(os.path.join(proj, "templates"), exist_ok=True)
+        name = rng.choice(["rapport.md.tera", "deliberation.md.tera", "convention.md.tera"])
+        open(os.path.join(proj, "templates", name), "w", encoding="utf-8").write(text)
+        for cmd in (["check", "convention-pep21.toml"],
+                    ["render", "convention-pep21.toml", "-o", os.path.join(work, f"out{k}")]):
+            t = time.time()
+            code, err = run(cmd, proj, timeout=30)
+            took = time.time() - t
+            if code != 1 or name not in err:
+                failures.append(f"{label} in {name}, {cmd[0]}: exit {code}, {took:.1f} s, {err[-300:]!r}")
+    # The preview keeps answering while a template runs away.
+    p, port = start_serve(work)
+    try:
+        tpl = os.path.join(work, "site", "dijon", "templates")
+        os.makedirs(tpl, exist_ok=True)
+        open(os.path.join(tpl, "deliberation.md.tera"), "w", encoding="utf-8").write(RUNAWAY[0][1])
+        deadline = time.time() + 30
+        page, other = "", ""
+        while time.time() < deadline and "range()" not in page:
+            time.sleep(0.2)
+            page = request(port, b"GET /dijon/convention-pep21/deliberation.html HTTP/1.1\r\n"
+                           b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n", 30).decode("utf-8", "replace")
+            other = request(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                            10).decode("utf-8", "replace")
+        COUNTS["runs"] += 1
+        if "range()" not in page or " 200 " not in other.split("\r\n", 1)[0] + " ":
+            failures.append(f"serve: page {page[:200]!r}, index {other[:100]!r}")
+        if p.poll() is not None:
+            COUNTS["panics"] += 1
+            failures.append("serve died")
+    finally:
+        p.kill()
+        p.wait()
+    report("template", f"{n} runaway templates (nested range, output flood, NUL byte), check and render; "
+           "serve with one", failures)
+
+
+# ------------------------------------------------------------------ pipe
+def attack_pipe(work, n):
+    out = os.path.join(work, "out")
+    commands = [["schema"], ["schema", "--seance"], ["help"], ["--help"], ["man"], ["completions", "bash"],
+                ["export", "scdl", "inputs", "-o", "-"], ["check", "inputs"], ["render", "inputs", "-o", out],
+                ["publish", "inputs", "-o", os.path.join(work, "site")]]
+    failures = []
+    for k in range(n):
+        cmd = commands[k % len(commands)]
+        p = subprocess.Popen([BIN] + cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL)
+        p.stdout.close()
+        try:
+            _, err = p.communicate(timeout=TIMEOUT)
+            code, err = p.returncode, err.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            p.kill()
+            code, err = "timeout", ""
+        count(code if code != 141 else 0, err)
+        if code not in (0, 1, 141) or "panicked" in err or "os error" in err or "Broken pipe" in err:
+            failures.append(f"{cmd}: exit {code}, {err[-200:]!r}")
+    report("pipe", f"{n} commands with their standard output closed", failures)
+
+
+# --------------------------------------------------------------- smaller
+def png_header(w, h):
+    """The start of a PNG whose header says w × h (enough to be read as one)."""
+    import struct, zlib
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr
+            + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)))
+
+
+def attack_smaller(work, n):
+    failures = []
+    for k in range(n):
+        base = os.path.join(work, f"s{k}")
+        proj = os.path.join(base, "p")
+        shutil.copytree(os.path.join(ROOT, "inputs/dijon"), proj)
+        dossier = os.path.join(proj, "convention-pep21.toml")
+        text = open(dossier, encoding="utf-8").read()
+        # montant = 1e-9 (and smaller): refused at its line.
+        tiny = ["1e-9", "1e-300", "0.001", "4e-10"][k % 4]
+        open(dossier, "w", encoding="utf-8").write(text.replace("montant = 49975", f"montant = {tiny}"))
+        code, err = run(["check", "convention-pep21.toml"], proj)
+        if code != 1 or "convention-pep21.toml:" not in err or "0 € (zéro" in err:
+            failures.append(f"montant = {tiny}: exit {code}, {err[-200:]!r}")
+        open(dossier, "w", encoding="utf-8").write(text)
+        # A logo over 25 million pixels: refused, never inlined.
+        os.makedirs(os.path.join(proj, "images"), exist_ok=True)
+        open(os.path.join(proj, "images", "logo.png"), "wb").write(png_header(6000 + k, 5000))
+        cfg = os.path.join(proj, "delib.toml")
+        cfg_text = open(cfg, encoding="utf-8").read()
+        cfg_text = re.sub(r"(?m)^logo = .*\n", "", cfg_text)
+        open(cfg, "w", encoding="utf-8").write(cfg_text.replace("[collectivite]\n", "[collectivite]\nlogo = \"images/logo.png\"\n", 1))
+        out = os.path.join(base, "out")
+        code, err = run(["render", "convention-pep21.toml", "-o", out], proj)
+        if code != 1 or "logo-trop-grand" not in err:
+            failures.append(f"logo {6000 + k} × 5000: exit {code}, {err[-200:]!r}")
+        open(cfg, "w", encoding="utf-8").write(open(os.path.join(ROOT, "inputs/dijon/delib.toml"), encoding="utf-8").read())
+        # A dossier 3 000 folders deep: told, not skipped silently.
+        deep = os.path.join(proj, "profond")
+        os.makedirs(deep)
+        d = deep
+        for _ in range(100 + 29 * k % 2900):
+            os.mkdir(os.path.join(d, "d"))
+            d = os.path.join(d, "d")
+        code, err = run(["check", "."], proj)
+        if "niveaux de répertoires" not in err:
+            failures.append(f"deep folder: exit {code}, {err[-200:]!r}")
+        shutil.rmtree(deep)
+        # A dangling -o link: told as such, nothing created where it leads.
+        link = os.path.join(base, "sortie")
+        os.symlink(os.path.join(base, "absent", "x"), link)
+        code, err = run(["render", "convention-pep21.toml", "-o", link], proj)
+        if code != 2 or "lien symbolique vers" not in err or os.path.exists(os.path.join(base, "absent")):
+            COUNTS["outside"] += os.path.exists(os.path.join(base, "absent"))
+            failures.append(f"dangling -o: exit {code}, {err[-200:]!r}")
+    report("smaller", f"{n} rounds of montant = 1e-9, a 30-Mpx logo, a folder 100+ levels deep, a dangling -o", failures)
+
+
 ATTACKS = {
     "mutate": (attack_mutate, 40),
     "payloads": (attack_payloads, 3),
@@ -918,6 +1061,9 @@ ATTACKS = {
     "special": (attack_special, 8),
     "collide": (attack_collide, 8),
     "killsite": (attack_killsite, 3),
+    "template": (attack_template, 4),
+    "pipe": (attack_pipe, 10),
+    "smaller": (attack_smaller, 2),
 }
 
 
