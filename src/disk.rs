@@ -122,13 +122,14 @@ pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Largest partners CSV or template read (a `.toml`: `discover::MAX_TOML`).
-/// docs/outputs.md says both: `sizes_in_the_docs_are_those_of_the_code`.
+/// A `.toml` file (dossier, séance, delib.toml) larger than this is not
+/// read, wherever it is read: a dossier is a few KiB.
+pub const MAX_TOML: u64 = 4 << 20;
+/// Largest partners CSV or template read.
+/// docs/outputs.md says these sizes: `sizes_in_the_docs_are_those_of_the_code`.
 pub const MAX_TEXT: u64 = 16 << 20;
 /// Largest logo read.
 pub const MAX_LOGO: u64 = 8 << 20;
-/// A `.toml` file larger than this is not read (a dossier is a few KiB).
-pub const MAX_TOML: u64 = 4 << 20;
 
 /// Keeps only `Normal` components: true when `rel` stays where it is joined.
 pub fn is_plain_relative(rel: &Path) -> bool {

@@ -379,7 +379,7 @@ fn read_source(path: &Path, kind: Kind) -> Result<Arc<Source>, Diagnostic> {
 fn read_text(path: &Path, kind: Kind) -> Result<(Arc<Source>, bool), Diagnostic> {
     let max = match kind {
         Kind::Partenaires => MAX_TEXT,
-        Kind::Dossier | Kind::Projet | Kind::Seance => crate::discover::MAX_TOML,
+        Kind::Dossier | Kind::Projet | Kind::Seance => crate::disk::MAX_TOML,
     };
     let bytes = read_regular(path, max).map_err(|e| {
         Diagnostic::error(
@@ -844,7 +844,7 @@ mod tests {
         .collect::<Vec<_>>()
         .join(" ");
         for (max, what) in [
-            (crate::discover::MAX_TOML, "for a `.toml`"),
+            (crate::disk::MAX_TOML, "for a `.toml`"),
             (super::MAX_TEXT, "for a partners CSV or a template"),
             (super::MAX_LOGO, "for a logo"),
         ] {
