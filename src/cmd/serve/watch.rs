@@ -290,7 +290,10 @@ mod tests {
         assert!(woken(
             &|| std::fs::write(dir.join("delib.toml"), "d").unwrap()
         ));
-        // Nothing changes: the wait lasts the whole RESCAN.
+        // Nothing changes (once the notifications of the writes above have
+        // all come): the wait lasts the whole RESCAN.
+        std::thread::sleep(Duration::from_millis(300));
+        while w.rx.try_recv().is_ok() {}
         let t = std::time::Instant::now();
         w.wait();
         assert!(t.elapsed() >= RESCAN);
