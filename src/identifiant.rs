@@ -286,11 +286,13 @@ pub fn is_siret(s: &str) -> bool {
     luhn(s) || la_poste
 }
 
-/// What is wrong with a SIRET (`digits`: as typed without its spaces), as a
-/// finding's message and hint; `whose` names its holder (the
+/// What is wrong with a SIRET as typed (its spaces aside), as a finding's
+/// message and hint; `whose` names its holder (the
 /// collectivité: empty; a party: « de « Association X » », with its
 /// leading space). `None` when it is right.
-pub fn siret_problem(digits: &str, typed: &str, whose: &str) -> Option<(String, &'static str)> {
+pub fn siret_problem(typed: &str, whose: &str) -> Option<(String, &'static str)> {
+    let digits: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = digits.as_str();
     if is_siret(digits) {
         return None;
     }
@@ -352,8 +354,8 @@ pub fn parse(id: &str) -> Option<[&str; 5]> {
 /// identifiant (warning) or whose SIREN key is wrong (error).
 pub fn check(l: &Loaded) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if let Some((digits, typed, src)) = siret(l)
-        && let Some((msg, hint)) = siret_problem(&digits, typed.get_ref(), "")
+    if let Some((_, typed, src)) = siret(l)
+        && let Some((msg, hint)) = siret_problem(typed.get_ref(), "")
     {
         out.push(
             Diagnostic::error("siret-invalide", msg)
@@ -370,14 +372,7 @@ pub fn check(l: &Loaded) -> Vec<Diagnostic> {
         .flat_map(|c| &c.get_ref().parties);
     for p in parties {
         let Some(typed) = &p.siret else { continue };
-        let digits: String = typed
-            .get_ref()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if let Some((msg, hint)) =
-            siret_problem(&digits, typed.get_ref(), &format!(" de « {} »", p.nom))
-        {
+        if let Some((msg, hint)) = siret_problem(typed.get_ref(), &format!(" de « {} »", p.nom)) {
             out.push(
                 Diagnostic::error("siret-invalide", msg)
                     .at(&l.source, typed.span())

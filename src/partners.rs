@@ -273,7 +273,6 @@ pub fn parse(
                     }
                     if key == "siret" && !value.trim().is_empty() {
                         siret_span = Some(shift(span));
-                        let digits: String = value.chars().filter(|c| !c.is_whitespace()).collect();
                         let nom = columns
                             .iter()
                             .position(|c| c.as_deref() == Some("nom"))
@@ -284,8 +283,7 @@ pub fn parse(
                         } else {
                             format!(" de « {nom} »")
                         };
-                        if let Some((msg, hint)) =
-                            crate::identifiant::siret_problem(&digits, value, &whose)
+                        if let Some((msg, hint)) = crate::identifiant::siret_problem(value, &whose)
                         {
                             diags.push(
                                 Diagnostic::error("siret-invalide", msg)
