@@ -148,7 +148,7 @@ pub fn meta(act: &Act, today: Date) -> Result<Meta, Vec<Diagnostic>> {
                         e.at(src, typed.span())
                     }
                     (Missing::Siret | Missing::Departement, None, _) => {
-                        super::at_collectivite(l, e)
+                        super::at_collectivite(act, e)
                     }
                     (Missing::Numero, _, Some(n)) => e.at(&l.source, n.span()),
                     _ => act.at_deliberation(e),

@@ -1,12 +1,21 @@
 //! Publication of the voted acts: the static website (`delib publish`), the
 //! SCDL open-data file and the @ctes package (`delib export`).
 //!
-//! All three read the same loaded and checked dossiers as `render` and share
-//! what is decided here: which acts count, where an act lives on the site,
-//! and today's date.
+//! All three receive the engine's checked units, as `render` does, and
+//! share what is decided here: which acts count, where an act lives on the
+//! site, and today's date. Two sinks write them: `sink` (the site) and
+//! `export` (the packages).
+
+/// Says a line through a sink's `say`, formatted like `eprintln!`.
+macro_rules! say {
+    ($say:expr, $($arg:tt)*) => {
+        $say(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
 
 pub mod accuse;
 pub mod actes;
+pub mod export;
 pub mod nomenclature;
 pub mod scdl;
 pub mod sink;
@@ -20,10 +29,13 @@ use crate::model::Model;
 use std::path::Path;
 use std::sync::Arc;
 
-/// A dossier that loaded and passed its checks.
+/// A dossier that loaded and passed its checks: one of the engine's units,
+/// with its derived model.
 pub struct Act<'a> {
-    pub loaded: &'a Loaded,
+    pub unit: &'a Unit,
     pub model: &'a Model,
+    /// What the unit loaded (read by publication only, through the act).
+    loaded: &'a Loaded,
     /// The dossier's path relative to the folder, without `.toml`, with `/`:
     /// `dijon/convention-pep21`. The act's folder on the site is `actes/<rel>/`.
     pub rel: String,
@@ -104,8 +116,9 @@ pub fn acts<'a>(folder: &Path, checked: &'a [Unit]) -> (Vec<Act<'a>>, Vec<&'a Un
     for c in checked {
         match (&c.loaded, &c.model) {
             (Some(loaded), Some(model)) if !c.blocked(false) => ok.push(Act {
-                loaded,
+                unit: c,
                 model,
+                loaded,
                 rel: relative(folder, &c.path),
             }),
             _ => failed.push(c),
@@ -174,7 +187,8 @@ pub fn today(given: Option<&str>) -> anyhow::Result<Date> {
 
 /// The `[collectivite]` header of `delib.toml` (else of the dossier), for findings
 /// about a value of the collectivité.
-pub fn at_collectivite(l: &Loaded, d: Diagnostic) -> Diagnostic {
+pub fn at_collectivite(act: &Act, d: Diagnostic) -> Diagnostic {
+    let l = act.loaded;
     let candidates = l.projet.iter().map(|(_, s)| s).chain([&l.source]);
     for src in candidates {
         if let Some(i) = src.text.find("[collectivite]") {

@@ -49,7 +49,7 @@ pub fn row(
     let siret = match crate::identifiant::siret(l) {
         None => {
             errs.push(super::at_collectivite(
-                l,
+                act,
                 Diagnostic::error(
                     "scdl-siret",
                     "le SIRET de la collectivité manque : le schéma SCDL l'exige (COLL_SIRET)",

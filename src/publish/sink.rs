@@ -67,13 +67,6 @@ struct Counts {
     future: usize,
 }
 
-/// Says a line through `say`, formatted like `eprintln!`.
-macro_rules! say {
-    ($say:expr, $($arg:tt)*) => {
-        $say(&format!("{}\n", format_args!($($arg)*)))
-    };
-}
-
 /// What `delib publish` asks (its options, as the front end parsed them).
 pub struct PublishOptions {
     /// The folder of the dossiers.
