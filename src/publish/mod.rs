@@ -4,7 +4,8 @@
 //! All three receive the engine's checked units, as `render` does, and
 //! share what is decided here: which acts count, where an act lives on the
 //! site, and today's date. Two sinks write them: `sink` (the site) and
-//! `export` (the packages).
+//! `export` (the packages); `reception` writes the préfecture's
+//! acknowledgments back into the dossiers.
 
 /// Says a line through a sink's `say`, formatted like `eprintln!`.
 macro_rules! say {
@@ -17,6 +18,7 @@ pub mod accuse;
 pub mod actes;
 pub mod export;
 pub mod nomenclature;
+pub mod reception;
 pub mod scdl;
 pub mod sink;
 pub mod site;
