@@ -11,9 +11,11 @@
 
 pub mod fields;
 pub mod form;
+pub mod targets;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::escape::html as esc;
+use crate::url::encode_path;
 use fields::{Field, FileKind};
 use form::{Node, PathPart, Renderer, Shown};
 use std::collections::HashMap;
@@ -259,7 +261,7 @@ impl Editor {
         match crate::toml_file::replace_checked(&t.path, &t.root, &version, &new) {
             Ok(()) => Answer::Redirect(format!(
                 "/_modifier?fichier={}&enregistre=1",
-                encode_query(&t.key)
+                encode_path(&t.key)
             )),
             Err(crate::toml_file::Refused::Changed(now)) => {
                 self.conflict(t, &fields, &node, &version, &now, false)
@@ -284,7 +286,7 @@ impl Editor {
         match crate::toml_file::replace_checked(&t.path, &t.root, version, &old) {
             Ok(()) => Answer::Redirect(format!(
                 "/_modifier?fichier={}&annule=1",
-                encode_query(&t.key)
+                encode_path(&t.key)
             )),
             Err(crate::toml_file::Refused::Changed(_)) => self.open(
                 t,
@@ -350,7 +352,7 @@ impl Editor {
             b,
             "<p><a href=\"/_modifier?fichier={}\">Recharger le formulaire depuis le fichier</a> \
              (il montrera la version enregistrée ; recopiez-y ce que vous voulez garder de vos saisies).</p>",
-            esc(&encode_query(&t.key))
+            esc(&encode_path(&t.key))
         );
         if json {
             return Answer::Json(
@@ -511,7 +513,7 @@ et garde les commentaires du fichier.</p></header>\n",
             None => {}
         }
         b.push_str(&checked.summary());
-        let action = format!("/_modifier?fichier={}", encode_query(&t.key));
+        let action = t.url();
         let _ = write!(
             b,
             "<p id=\"etat-verification\" class=\"lecteur\" role=\"status\"></p>\n\
@@ -603,7 +605,7 @@ un dossier est créé pour ce point ; vous le compléterez ensuite (exposé, vis
 <p class=\"aide\" id=\"aide-fichier\">Sans espace ni accent, par exemple subvention-ecole ; laissé vide, il est tiré de l'objet.</p>\n\
 <input type=\"text\" id=\"c-fichier\" name=\"fichier\" value=\"{}\" aria-describedby=\"aide-fichier\"{}>\n</div>\n\
 <div class=\"actions\"><button type=\"submit\" class=\"principal\">Créer le dossier</button></div>\n</form>\n</main>\n",
-            esc(&encode_query(&t.key)),
+            esc(&encode_path(&t.key)),
             esc(&self.token),
             esc(&objet),
             invalid("objet"),
@@ -671,7 +673,7 @@ un dossier est créé pour ce point ; vous le compléterez ensuite (exposé, vis
                     .join("/")
             })
             .unwrap_or_else(|_| format!("{name}.toml"));
-        Answer::Redirect(format!("/_modifier?fichier={}&cree=1", encode_query(&key)))
+        Answer::Redirect(format!("/_modifier?fichier={}&cree=1", encode_path(&key)))
     }
 }
 
@@ -1021,17 +1023,4 @@ fn shown_value(v: &str) -> String {
         let more = if cut.len() < v.len() { "…" } else { "" };
         format!("« {}{more} »", esc(&cut))
     }
-}
-
-/// Percent-encodes a query value.
-pub fn encode_query(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

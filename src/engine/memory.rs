@@ -21,6 +21,16 @@ pub struct Memory {
     pub entries: Vec<Entry>,
     /// The séances (their documents), by séance file; not counted as dossiers.
     pub seances: Vec<Entry>,
+    /// Files discovery could not classify or refused: (file shown, findings).
+    pub unclassified: Vec<(String, Vec<Diagnostic>)>,
+    /// Why nothing is shown: no dossier found, or the folder unreadable.
+    pub note: Option<String>,
+    /// Files outside the folder that dossiers read (delib.toml above it,
+    /// séance files, templates): a watcher looks at them too.
+    pub extra_files: BTreeSet<PathBuf>,
+    /// Documents rendered by this build, reused from the previous one, and
+    /// dossiers in error.
+    pub counts: (usize, usize, usize),
 }
 
 impl Memory {
@@ -33,16 +43,68 @@ impl Memory {
     }
 }
 
+/// The folder the files of `folder` are named from: itself, or the folder
+/// of a single dossier given.
+pub fn base(folder: &Path) -> &Path {
+    if folder.is_dir() {
+        folder
+    } else {
+        folder.parent().unwrap_or(Path::new("."))
+    }
+}
+
+/// Loads and checks every dossier under `folder` and renders each one's
+/// Markdown and HTML and each séance's ([`build`]), reusing the documents
+/// of `previous` whose inputs did not change. Never panics on a bad input:
+/// findings are kept in place of documents. With the project loaded, when
+/// it could be, for the caller to look at its files.
+pub fn load(folder: &Path, previous: Option<&Memory>) -> (Memory, Option<Project>) {
+    let base = base(folder);
+    let (project, note) = match Project::load(&[folder.to_path_buf()]) {
+        Ok(mut p) => {
+            p.check_all();
+            let note = (p.units.is_empty() && p.findings.is_empty()).then(|| {
+                "aucun dossier trouvé (fichier .toml contenant une table [deliberation])".to_owned()
+            });
+            (Some(p), note)
+        }
+        Err(e) => (None, Some(crate::messages::error_chain(&e))),
+    };
+    let Some(project) = project else {
+        let kept = Memory {
+            note,
+            ..Memory::default()
+        };
+        return (kept, None);
+    };
+    let shown_of = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
+    let mut unclassified: Vec<(String, Vec<Diagnostic>)> = Vec::new();
+    for d in &project.findings {
+        let shown = d
+            .source
+            .as_ref()
+            .map_or_else(|| folder.display().to_string(), |s| shown_of(&s.path));
+        match unclassified.iter_mut().find(|(f, _)| *f == shown) {
+            Some((_, list)) => list.push(d.clone()),
+            None => unclassified.push((shown, vec![d.clone()])),
+        }
+    }
+    let mut kept = build(&project, previous, &shown_of);
+    kept.unclassified = unclassified;
+    kept.note = note;
+    (kept, Some(project))
+}
+
 /// Renders the Markdown and HTML of every dossier and séance of a checked
 /// `project` (the PDFs on first request), reusing the documents of
 /// `previous` whose inputs did not change; `shown_of` names a file for the
 /// pages. With the files the dossiers read (for a watcher) and the counts of
 /// documents rendered, reused, and dossiers in error.
-pub fn build(
+fn build(
     project: &Project,
     previous: Option<&Memory>,
     shown_of: &(dyn Fn(&Path) -> String + Sync),
-) -> (Memory, BTreeSet<PathBuf>, (usize, usize, usize)) {
+) -> Memory {
     let tool = crate::hash::tool_id();
     let mut extra_files = BTreeSet::new();
     let mut entries = Vec::new();
@@ -80,14 +142,13 @@ pub fn build(
     );
     counts.0 += seance_counts.0;
     counts.1 += seance_counts.1;
-    (
-        Memory {
-            entries,
-            seances: found,
-        },
+    Memory {
+        entries,
+        seances: found,
         extra_files,
         counts,
-    )
+        ..Memory::default()
+    }
 }
 
 pub struct Entry {

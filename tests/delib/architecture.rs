@@ -268,3 +268,51 @@ fn the_floor_check_sees_an_upward_import_a_circle_and_a_file_on_no_floor() {
         ["src/nouveau.rs is on no floor of docs/architecture.md"]
     );
 }
+
+/// Front ends are thin (issue 24): a file under src/cmd/ over 500 lines,
+/// or cmd/render.rs over 250, holds work that belongs to the engine or the
+/// floors below it.
+fn too_long(files: &BTreeMap<String, (String, String)>) -> Vec<String> {
+    files
+        .iter()
+        .filter_map(|(name, (_, text))| {
+            let limit = match name.as_str() {
+                "cmd/render" => 250,
+                n if n.starts_with("cmd/") => 500,
+                _ => return None,
+            };
+            let n = text.lines().count();
+            (n > limit).then(|| format!("src/{name}.rs has {n} lines, more than {limit}"))
+        })
+        .collect()
+}
+
+#[test]
+fn no_front_end_file_is_over_its_length() {
+    let long = too_long(&files());
+    assert!(long.is_empty(), "{}", long.join("\n"));
+}
+
+#[test]
+fn the_length_check_sees_a_long_front_end() {
+    let mut files = files();
+    let pad = |text: &mut String, limit: usize| {
+        let n = text.lines().count();
+        text.push_str(&"//\n".repeat((limit + 1).saturating_sub(n)));
+    };
+    pad(&mut files.get_mut("cmd/check").unwrap().1, 500);
+    pad(&mut files.get_mut("cmd/render").unwrap().1, 250);
+    // Outside src/cmd/, a long file is not a front end's.
+    pad(&mut files.get_mut("disk").unwrap().1, 500);
+    assert_eq!(
+        too_long(&files)
+            .into_iter()
+            .filter(|f| f.starts_with("src/cmd/check.rs") || f.starts_with("src/cmd/render.rs"))
+            .collect::<Vec<_>>(),
+        [
+            "src/cmd/check.rs has 501 lines, more than 500",
+            "src/cmd/render.rs has 251 lines, more than 250",
+        ]
+    );
+    assert!(!too_long(&files).iter().any(|f| f.contains("disk")));
+}

@@ -11,9 +11,9 @@
 //! Anything else is answered 403 and changes nothing.
 
 use super::http::{self, Method, Request, Response};
-use super::pages;
 use super::site::Site;
 use crate::edit::{Answer, Editor};
+use crate::preview::pages;
 
 /// Largest form body read (a whole dossier of exposés fits many times).
 pub const MAX_BODY: usize = 8 << 20;
@@ -92,7 +92,7 @@ impl Editing {
                 .content_type
                 .as_deref()
                 .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
-            match http::parse_form(body).filter(|_| form) {
+            match crate::url::parse_form(body).filter(|_| form) {
                 Some(p) => Some(p),
                 None => {
                     if let Some(r) = self.guard(req, None) {

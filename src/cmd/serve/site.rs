@@ -1,7 +1,7 @@
-//! The served site: the index and the pure routing from a request to a
-//! response, over the documents the engine keeps in memory
-//! (`engine::memory`: every dossier of the folder loaded, checked and
-//! rendered, Markdown and HTML at once, PDF on first request).
+//! The routes of the served site: from a request to a response, over the
+//! documents the engine keeps in memory (`engine::memory`: every dossier
+//! of the folder loaded, checked and rendered, Markdown and HTML at once,
+//! PDF on first request) and the index made of them (`preview::index`).
 //!
 //! A rebuild reuses a dossier's documents when neither its model nor its
 //! templates changed, so saving one dossier re-renders that dossier only
@@ -10,30 +10,21 @@
 //! templates).
 
 use super::http::{self, Method, Request, Response};
-use super::pages::{self, DocLink, IndexEntry};
 use crate::build::Format;
-use crate::diag::{Diagnostic, Severity};
-use crate::engine::Project;
-use crate::engine::memory::{self, Body, Entry, Memory, hash_of};
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use crate::diag::Severity;
+use crate::engine::memory::{self, Body, Entry, Memory};
+use crate::preview::pages;
+use std::path::Path;
 
 /// The version of a page that does not exist.
 pub const ABSENT: u64 = 0;
 
 /// Everything served, built from the folder at one moment.
 pub struct Site {
-    /// The dossiers and séances, rendered.
-    kept: Memory,
-    /// Files discovery could not classify or refused: (file shown, findings).
-    unclassified: Vec<(String, Vec<Diagnostic>)>,
+    /// The dossiers and séances, rendered; what could not be.
+    pub kept: Memory,
     index_html: String,
     index_version: u64,
-    /// Files outside the folder that dossiers read (delib.toml above it,
-    /// séance files, templates): the watcher polls them too.
-    pub extra_files: BTreeSet<PathBuf>,
-    /// Dossiers rendered by this build, reused from the previous one, in error.
-    pub counts: (usize, usize, usize),
     /// The pages offer « Modifier » (the forms of `crate::edit`).
     pub editing: bool,
     /// The files the forms may edit: the dossiers, their séance files and
@@ -51,127 +42,16 @@ impl Site {
 
     /// [`Site::build`], the pages offering « Modifier » when `editing`.
     pub fn build_with(folder: &Path, previous: Option<&Site>, editing: bool) -> Site {
-        let base = if folder.is_dir() {
-            folder
-        } else {
-            folder.parent().unwrap_or(Path::new("."))
-        };
-        let (project, note) = match Project::load(&[folder.to_path_buf()]) {
-            Ok(mut p) => {
-                p.check_all();
-                let note = (p.units.is_empty() && p.findings.is_empty()).then(|| {
-                    "aucun dossier trouvé (fichier .toml contenant une table [deliberation])"
-                        .to_owned()
-                });
-                (Some(p), note)
-            }
-            Err(e) => (None, Some(crate::messages::error_chain(&e))),
-        };
-        let mut extra_files = BTreeSet::new();
-        let mut kept = Memory::default();
-        let mut unclassified: Vec<(String, Vec<Diagnostic>)> = Vec::new();
-        let mut counts = (0, 0, 0);
-        let shown_of = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
-        let mut targets = Vec::new();
-        if let Some(project) = &project {
-            targets = edit_targets(project, base);
-        }
-        if let Some(project) = project {
-            for d in &project.findings {
-                let shown = d
-                    .source
-                    .as_ref()
-                    .map_or_else(|| folder.display().to_string(), |s| shown_of(&s.path));
-                match unclassified.iter_mut().find(|(f, _)| *f == shown) {
-                    Some((_, list)) => list.push(d.clone()),
-                    None => unclassified.push((shown, vec![d.clone()])),
-                }
-            }
-            let built = memory::build(&project, previous.map(|p| &p.kept), &shown_of);
-            kept = built.0;
-            extra_files = built.1;
-            counts = built.2;
-        }
-        let folder_label = shown_folder(folder);
-        let edit_of = |e: &Entry| {
-            editing
-                .then(|| targets.iter().find(|t| t.path == Path::new(&e.file)))
-                .flatten()
-        };
-        let seance_entries: Vec<IndexEntry<'_>> = kept
-            .seances
-            .iter()
-            .map(|e| {
-                let mut i = index_entry(e);
-                if let Some(t) = edit_of(e) {
-                    i.edit = Some(edit_url(&t.key));
-                    i.new_point = Some(format!(
-                        "/_nouveau?seance={}",
-                        crate::edit::encode_query(&t.key)
-                    ));
-                }
-                i
-            })
-            .collect();
-        let index_entries: Vec<IndexEntry<'_>> = kept
-            .entries
-            .iter()
-            .map(|e| {
-                let mut i = index_entry(e);
-                i.edit = edit_of(e).map(|t| edit_url(&t.key));
-                i
-            })
-            .chain(unclassified.iter().map(|(file, diagnostics)| {
-                IndexEntry {
-                    file: file.clone(),
-                    title: Path::new(file)
-                        .file_name()
-                        .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned()),
-                    status: "Non rendu",
-                    status_class: "statut-erreur",
-                    details: None,
-                    documents: Vec::new(),
-                    diagnostics,
-                    edit: None,
-                    new_point: None,
-                }
-            }))
-            .collect();
-        let settings: Vec<(String, String)> = if editing {
-            targets
-                .iter()
-                .filter(|t| t.kind == crate::edit::fields::FileKind::Projet)
-                .map(|t| (t.key.clone(), edit_url(&t.key)))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        // The version is that of the page without its script, which names it.
-        let bare = pages::index(
-            &folder_label,
-            &settings,
-            &seance_entries,
-            &index_entries,
-            note.as_deref(),
-            0,
-        );
-        let index_version = hash_of(&[bare.as_bytes()]);
-        let index_html = pages::index(
-            &folder_label,
-            &settings,
-            &seance_entries,
-            &index_entries,
-            note.as_deref(),
-            index_version,
-        );
-        drop(seance_entries);
+        let (kept, project) = memory::load(folder, previous.map(|p| &p.kept));
+        let targets = project.map_or_else(Vec::new, |p| {
+            crate::edit::targets::targets(&p, memory::base(folder))
+        });
+        let (index_html, index_version) =
+            crate::preview::index::page(&kept, folder, &targets, editing);
         Site {
             kept,
-            unclassified,
             index_html,
             index_version,
-            extra_files,
-            counts,
             editing,
             targets,
         }
@@ -200,7 +80,7 @@ impl Site {
                     if n > 1 { "s" } else { "" }
                 )
             })
-            .chain(self.unclassified.iter().filter_map(|(file, diags)| {
+            .chain(self.kept.unclassified.iter().filter_map(|(file, diags)| {
                 let n = diags
                     .iter()
                     .filter(|d| d.severity == Severity::Error)
@@ -222,7 +102,7 @@ impl Site {
 
     /// The version of the page at `path`: what its reload script compares.
     pub fn version_of(&self, path: &str) -> u64 {
-        let Some(segs) = http::segments(path) else {
+        let Some(segs) = crate::url::segments(path) else {
             return ABSENT;
         };
         if segs.is_empty() {
@@ -262,7 +142,7 @@ impl Site {
                 .header("Allow", "GET, HEAD"),
             );
         }
-        let Some(segs) = http::segments(req.path()) else {
+        let Some(segs) = crate::url::segments(req.path()) else {
             return Reply::Response(Response::new(404, http::HTML, pages::not_found(None)));
         };
         match segs.iter().map(String::as_str).collect::<Vec<_>>()[..] {
@@ -316,8 +196,8 @@ impl Site {
                 let link = |f: Format| {
                     format!(
                         "/{}/{}.{}",
-                        http::encode_path(&entry.id),
-                        http::encode_segment(stem),
+                        crate::url::encode_path(&entry.id),
+                        crate::url::encode_segment(stem),
                         f.ext()
                     )
                 };
@@ -329,7 +209,7 @@ impl Site {
                             .find(|t| t.path == Path::new(&entry.file))
                     })
                     .flatten()
-                    .map(|t| edit_url(&t.key));
+                    .map(crate::edit::Target::url);
                 Reply::Response(match format {
                     Format::Html => Response::new(
                         200,
@@ -385,143 +265,6 @@ fn is_document_stem(stem: &str) -> bool {
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// The address of the form of a file.
-fn edit_url(key: &str) -> String {
-    format!("/_modifier?fichier={}", crate::edit::encode_query(key))
-}
-
-/// `a/b.toml` for a path under `base`; `../delib.toml` for a delib.toml above it.
-fn key_of(path: &Path, base: &Path) -> String {
-    match path.strip_prefix(base) {
-        Ok(rel) => rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-        Err(_) => format!(
-            "../{}",
-            path.file_name().unwrap_or_default().to_string_lossy()
-        ),
-    }
-}
-
-/// The files the forms may edit: each dossier, the séance files and the
-/// delib.toml they read; a séance with its points (for « Nouveau point »).
-fn edit_targets(project: &Project, base: &Path) -> Vec<crate::edit::Target> {
-    use crate::edit::{Point, Target, fields::FileKind};
-    let mut out: Vec<Target> = Vec::new();
-    let root_of = |p: &Path| {
-        if p.starts_with(base) {
-            base.to_path_buf()
-        } else {
-            crate::disk::parent_dir(p).to_path_buf()
-        }
-    };
-    let push = |out: &mut Vec<Target>, path: &Path, kind: FileKind, preview: Option<String>| {
-        let key = key_of(path, base);
-        if !out.iter().any(|t| t.key == key) {
-            out.push(Target {
-                key,
-                path: path.to_path_buf(),
-                kind,
-                root: root_of(path),
-                preview,
-                points: Vec::new(),
-            });
-        }
-    };
-    for u in &project.units {
-        let preview = Some(format!("/{}/deliberation.html", http::encode_path(&u.out)));
-        push(&mut out, &u.path, FileKind::Dossier, preview);
-        let Some(l) = &u.loaded else { continue };
-        if let Some((_, src)) = &l.projet {
-            push(&mut out, &src.path, FileKind::Projet, None);
-        }
-    }
-    for found in &project.seances {
-        let preview = Some(format!(
-            "/{}/proces-verbal.html",
-            http::encode_path(&found.out)
-        ));
-        push(&mut out, &found.path, FileKind::Seance, preview);
-        let points: Vec<Point> = project
-            .members_of_seance(&found.real)
-            .into_iter()
-            .filter_map(|i| {
-                let u = &project.units[i];
-                let l = u.loaded.as_ref()?;
-                let reference = match &l.dossier.seance {
-                    Some(crate::input::SeanceRef::Fichier(t)) => t.get_ref().clone(),
-                    _ => return None,
-                };
-                Some(Point {
-                    path: u.path.clone(),
-                    seance: reference,
-                    numero: l
-                        .dossier
-                        .deliberation
-                        .get_ref()
-                        .numero
-                        .as_ref()
-                        .map(|n| n.get_ref().clone()),
-                })
-            })
-            .collect();
-        if let Some(t) = out.iter_mut().find(|t| t.path == found.path) {
-            t.points = points;
-        }
-    }
-    out
-}
-
-fn index_entry(e: &Entry) -> IndexEntry<'_> {
-    match &e.body {
-        Body::Rendered(r) => IndexEntry {
-            file: e.shown.clone(),
-            title: r.title.clone(),
-            status: r.status.0,
-            status_class: r.status.1,
-            details: Some(r.details.clone()),
-            documents: r
-                .docs
-                .iter()
-                .map(|d| {
-                    let base = format!(
-                        "/{}/{}",
-                        http::encode_path(&e.id),
-                        http::encode_segment(&d.stem)
-                    );
-                    let per_partner = d.per_partner();
-                    DocLink {
-                        label: d.label.clone(),
-                        html: format!("{base}.html"),
-                        pdf: format!("{base}.pdf"),
-                        md: format!("{base}.md"),
-                        per_partner,
-                        pdf_only: d.pdf_only(),
-                    }
-                })
-                .collect(),
-            diagnostics: &e.diagnostics,
-            edit: None,
-            new_point: None,
-        },
-        Body::Failed(_) => IndexEntry {
-            file: e.shown.clone(),
-            title: Path::new(&e.shown)
-                .file_name()
-                .map_or_else(|| e.file.clone(), |n| n.to_string_lossy().into_owned()),
-            status: "En erreur",
-            status_class: "statut-erreur",
-            details: None,
-            documents: Vec::new(),
-            diagnostics: &e.diagnostics,
-            edit: None,
-            new_point: None,
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -541,7 +284,7 @@ mod tests {
     #[test]
     fn routes_of_the_examples() {
         let site = examples();
-        assert_eq!(site.counts.2, 0, "no dossier in error");
+        assert_eq!(site.kept.counts.2, 0, "no dossier in error");
         let index = get(&site, "/");
         assert_eq!((index.status, index.content_type), (200, http::HTML));
         let doc = get(&site, "/dijon/convention-pep21/deliberation.html");
@@ -583,8 +326,8 @@ mod tests {
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs"),
             Some(&site),
         );
-        assert_eq!(again.counts.0, 0);
-        assert_eq!(again.counts.1, site.counts.0);
+        assert_eq!(again.kept.counts.0, 0);
+        assert_eq!(again.kept.counts.1, site.kept.counts.0);
         assert_eq!(again.version_of(page), v);
         assert_eq!(again.version_of("/"), site.version_of("/"));
         match site.respond(&Request::new(
@@ -617,39 +360,5 @@ mod tests {
         ] {
             assert!(!is_document_stem(bad), "{bad}");
         }
-    }
-}
-
-/// The folder as the index names it: its full path, so that `delib serve`
-/// run in the folder itself says where it is (« dans . » said nothing).
-/// Windows' `\\?\` prefix of a full path is not shown.
-fn shown_folder(folder: &Path) -> String {
-    let full = folder
-        .canonicalize()
-        .or_else(|_| std::path::absolute(folder))
-        .unwrap_or_else(|_| folder.to_path_buf());
-    let s = full.display().to_string();
-    match s.strip_prefix(r"\\?\") {
-        Some(rest) => match rest.strip_prefix("UNC\\") {
-            Some(share) => format!(r"\\{share}"),
-            None => rest.to_owned(),
-        },
-        None => s,
-    }
-}
-
-#[cfg(test)]
-mod folder_tests {
-    /// `delib serve .` names the folder it serves, not « . ».
-    #[test]
-    fn the_index_names_the_folder_in_full() {
-        let here = std::env::current_dir().unwrap();
-        assert_eq!(
-            super::shown_folder(std::path::Path::new(".")),
-            here.display().to_string()
-        );
-        let sub = super::shown_folder(std::path::Path::new("src/../src"));
-        assert_eq!(sub, here.join("src").display().to_string());
-        assert!(!sub.contains(".."));
     }
 }
