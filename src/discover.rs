@@ -143,8 +143,15 @@ pub fn candidates(
         }
     }
     // The same real file reached twice (a symlink, or given twice): once.
-    let mut seen = BTreeSet::new();
-    candidates.retain(|c| seen.insert(c.1.clone()));
+    // Real paths are canonical: one file, one spelling, compared as bytes.
+    let mut seen = std::collections::HashSet::with_capacity(candidates.len());
+    let first: Vec<bool> = candidates
+        .iter()
+        .map(|c| seen.insert(c.1.as_os_str()))
+        .collect();
+    drop(seen);
+    let mut first = first.into_iter();
+    candidates.retain(|_| first.next().unwrap_or(false));
     Ok(candidates)
 }
 
@@ -302,7 +309,7 @@ impl Walker<'_> {
             return;
         };
         let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(std::fs::DirEntry::file_name);
+        entries.sort_by_cached_key(std::fs::DirEntry::file_name);
         for entry in entries {
             self.entries += 1;
             if self.entries > MAX_ENTRIES {

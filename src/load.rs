@@ -34,6 +34,11 @@ pub struct Loaded {
     pub partenaires: Option<Arc<Source>>,
     /// The partners CSV was not UTF-8 and was read as Windows-1252 (Excel's ANSI).
     pub partenaires_ansi: bool,
+    /// Every file read (dossier, `delib.toml`, séance file, partners CSV,
+    /// logo), by the path it was read at, with the hash of its bytes as read
+    /// ([`crate::hash::content_hash`], the one hash of an input file): what
+    /// the cache of an output folder compares with the disk.
+    pub read: Vec<(PathBuf, String)>,
 }
 
 /// The `delib.toml` and séance files parsed during one run, by path and
@@ -60,16 +65,19 @@ impl Shared {
         }
     }
 
-    fn read(&self, path: &Path, kind: Kind) -> Result<Arc<Source>, Diagnostic> {
+    /// Reads a file, or its overlay; with the hash of the bytes read (of
+    /// the overlay's text: not the disk's).
+    fn read(&self, path: &Path, kind: Kind) -> Result<(Arc<Source>, String), Diagnostic> {
         if !self.overlay.is_empty()
             && let Some(text) = real_path(path).and_then(|r| self.overlay.get(&r))
         {
-            return Ok(Arc::new(Source {
+            let src = Arc::new(Source {
                 path: path.to_path_buf(),
                 text: text.clone(),
-            }));
+            });
+            return Ok((src, crate::hash::content_hash(text.as_bytes())));
         }
-        read_source(path, kind)
+        read_text(path, kind).map(|(src, _, hash)| (src, hash))
     }
 }
 
@@ -114,12 +122,14 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 
 /// [`load`], sharing the parsed `delib.toml` and séance files of a run.
 pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>> {
-    let source = shared.read(path, Kind::Dossier).map_err(|d| vec![d])?;
+    let (source, hash) = shared.read(path, Kind::Dossier).map_err(|d| vec![d])?;
+    let mut read = vec![(source.path.clone(), hash)];
     let dossier: Dossier = parse(&source).map_err(|d| vec![d])?;
     let dir = parent_dir(path);
     let projet = match find_project_file(dir) {
         Some(p) => {
-            let src = shared.read(&p, Kind::Projet).map_err(|d| vec![d])?;
+            let (src, hash) = shared.read(&p, Kind::Projet).map_err(|d| vec![d])?;
+            read.push((src.path.clone(), hash));
             Some(parse_shared(&shared.projets, src, Kind::Projet)?)
         }
         None => None,
@@ -147,7 +157,7 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
             })?;
             // A file that cannot be read is pointed at where the dossier names
             // it; a file that was read but is broken, at its own line.
-            let src = shared.read(&target, Kind::Seance).map_err(|d| {
+            let (src, hash) = shared.read(&target, Kind::Seance).map_err(|d| {
                 if d.source.is_some() {
                     return vec![d];
                 }
@@ -155,6 +165,7 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
                     "le chemin est relatif au répertoire du dossier ; vérifiez le nom du fichier de séance",
                 )]
             })?;
+            read.push((src.path.clone(), hash));
             Some(parse_shared(&shared.seances, src, Kind::Seance)?)
         }
     };
@@ -179,7 +190,7 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
                     .hint("indiquez un chemin relatif à l'intérieur du répertoire du projet"),
                 ]
             })?;
-            let (src, ansi) = read_text(&target, Kind::Partenaires).map_err(|d| {
+            let (src, ansi, hash) = read_text(&target, Kind::Partenaires).map_err(|d| {
                 if d.source.is_some() {
                     return vec![d];
                 }
@@ -189,6 +200,7 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
                 ]
             })?;
             partenaires_ansi = ansi;
+            read.push((src.path.clone(), hash));
             Some(src)
         }
     };
@@ -208,7 +220,8 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
     let (logo, logo_path) = match logo_ref {
         None => (None, None),
         Some((rel, src)) => {
-            let (logo, path) = read_logo(&root, &rel, &src).map_err(|d| vec![d])?;
+            let (logo, path, hash) = read_logo(&root, &rel, &src).map_err(|d| vec![d])?;
+            read.push((path.clone(), hash));
             (Some(logo), Some(path))
         }
     };
@@ -227,6 +240,7 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
         logo_path,
         partenaires,
         partenaires_ansi,
+        read,
     })
 }
 
@@ -235,7 +249,7 @@ fn read_logo(
     root: &Path,
     rel: &crate::input::Text,
     src: &Arc<Source>,
-) -> Result<(crate::doc::Logo, PathBuf), Diagnostic> {
+) -> Result<(crate::doc::Logo, PathBuf, String), Diagnostic> {
     let dir = parent_dir(&src.path);
     let path = resolve_inside(root, dir, rel.get_ref()).ok_or_else(|| {
         Diagnostic::error(
@@ -257,6 +271,7 @@ fn read_logo(
         .at(src, rel.span())
         .hint("le chemin est relatif au fichier qui le déclare")
     })?;
+    let hash = crate::hash::content_hash(&bytes);
     let logo = crate::doc::Logo::read(bytes).ok_or_else(|| {
         Diagnostic::error(
             "logo-format",
@@ -281,7 +296,7 @@ fn read_logo(
         .at(src, rel.span())
         .hint("réduisez l'image : quelques centaines de pixels de côté suffisent pour un logo imprimé"));
     }
-    Ok((logo, path))
+    Ok((logo, path, hash))
 }
 
 /// Walks up from `dir` to find `delib.toml`.
@@ -370,13 +385,10 @@ fn named(mut d: Diagnostic, kind: Kind) -> Diagnostic {
     d
 }
 
-fn read_source(path: &Path, kind: Kind) -> Result<Arc<Source>, Diagnostic> {
-    read_text(path, kind).map(|(src, _)| src)
-}
-
 /// Reads a text file ([`normalize`]d); true when it was read as Windows-1252
-/// (a partners CSV only: any other file must be UTF-8).
-fn read_text(path: &Path, kind: Kind) -> Result<(Arc<Source>, bool), Diagnostic> {
+/// (a partners CSV only: any other file must be UTF-8); and the hash of its
+/// bytes ([`crate::hash::content_hash`]).
+fn read_text(path: &Path, kind: Kind) -> Result<(Arc<Source>, bool, String), Diagnostic> {
     let max = match kind {
         Kind::Partenaires => MAX_TEXT,
         Kind::Dossier | Kind::Projet | Kind::Seance => crate::disk::MAX_TOML,
@@ -392,6 +404,7 @@ fn read_text(path: &Path, kind: Kind) -> Result<(Arc<Source>, bool), Diagnostic>
             ),
         )
     })?;
+    let hash = crate::hash::content_hash(&bytes);
     let (text, ansi) = match (String::from_utf8(bytes), kind) {
         (Ok(text), _) => (text, false),
         // Excel's « CSV (séparateur : point-virgule) » is Windows-1252:
@@ -406,7 +419,7 @@ fn read_text(path: &Path, kind: Kind) -> Result<(Arc<Source>, bool), Diagnostic>
         path: path.to_path_buf(),
         text: normalize(text),
     });
-    Ok((src, ansi))
+    Ok((src, ansi, hash))
 }
 
 /// What Notepad's « Unicode » writes: UTF-16 with its byte-order mark.
@@ -498,23 +511,6 @@ pub fn normalize(text: String) -> String {
     }
     out.extend(std::iter::repeat_n('\r', returns));
     out
-}
-
-/// The hash of a file's bytes as delib reads them ([`normalize`]d; read as
-/// Windows-1252 when not UTF-8, as a partners CSV is): a file saved again
-/// with other line ends is unchanged, and the hash of a [`Source`]'s text
-/// is that of its file.
-pub fn fingerprint(bytes: &[u8]) -> String {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) if !needs_normalizing(t) => return crate::hash::content_hash(bytes),
-        Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(_) => {
-            encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
-        }
-    };
-    crate::hash::content_hash(normalize(text.into_owned()).as_bytes())
 }
 
 /// A French wording of common I/O errors.
@@ -859,8 +855,7 @@ mod tests {
     use super::*;
 
     /// BOMs dropped anywhere, line-ending CRs (one or more) dropped, a lone
-    /// CR kept; a second pass changes nothing; the fingerprint of a file's
-    /// bytes is the hash of the text read from it.
+    /// CR kept; a second pass changes nothing.
     #[test]
     fn normalize_makes_windows_text_read_as_unix_text() {
         let cases = [
@@ -874,16 +869,49 @@ mod tests {
         for (from, to) in cases {
             assert_eq!(normalize(from.into()), to, "{from:?}");
             assert_eq!(normalize(to.into()), to, "{to:?}");
-            assert_eq!(
-                fingerprint(from.as_bytes()),
-                crate::hash::content_hash(to.as_bytes())
-            );
         }
-        // Windows-1252 bytes: the hash of their UTF-8 reading.
-        assert_eq!(
-            fingerprint(b"nom;ville\r\nMairie;S\xe8te\r\n"),
-            crate::hash::content_hash("nom;ville\nMairie;Sète\n".as_bytes())
-        );
+    }
+
+    /// Every file a dossier reads is noted with the hash of its bytes as
+    /// read (CRLF and byte-order mark included: the text is normalized, the
+    /// hash is not), the one hash the cache compares with the disk.
+    #[test]
+    fn every_file_read_is_noted_with_the_hash_of_its_bytes() {
+        let dir = std::env::temp_dir().join(format!("delib-read-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let files: [(&str, &[u8]); 4] = [
+            ("delib.toml", b"\xef\xbb\xbf[collectivite]\r\nnom = \"C\"\r\n"),
+            ("s.toml", b"date = 2016-06-27\r\n"),
+            ("p.csv", b"nom;ville\r\nMairie;S\xe8te\r\n"),
+            (
+                "a.toml",
+                b"seance = \"s.toml\"\r\n[deliberation]\r\nobjet = \"O\"\r\narticles = [\"A\"]\r\n[convention]\r\ntitre = \"T\"\r\npartenaires = \"p.csv\"\r\n",
+            ),
+        ];
+        for (name, bytes) in files {
+            std::fs::write(dir.join(name), bytes).unwrap();
+        }
+        let l = load(&dir.join("a.toml")).unwrap();
+        assert!(!l.source.text.contains('\r'));
+        let mut read: Vec<(String, String)> = l
+            .read
+            .iter()
+            .map(|(p, h)| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    h.clone(),
+                )
+            })
+            .collect();
+        read.sort();
+        let mut expected: Vec<(String, String)> = files
+            .iter()
+            .map(|(n, b)| ((*n).to_owned(), crate::hash::content_hash(b)))
+            .collect();
+        expected.sort();
+        assert_eq!(read, expected);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Two dossiers of one séance parse its file once; a séance file

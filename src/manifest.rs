@@ -1,27 +1,48 @@
-//! What the last run wrote, so the next one rewrites only what changed.
+//! The cache of an output folder: what the last run wrote there, so the
+//! next one rewrites only what changed, and does nothing at all when
+//! nothing changed.
 //!
-//! One manifest per output folder: for each dossier, by its output
-//! sub-folder (`dijon/convention-pep21`, relative to the output folder), a
-//! hash of everything the dossier depends on and, per file, a hash of
-//! everything the file depends on (dossier, séance file, delib.toml, CSV
-//! row, template, stylesheet, tool) and a hash of the bytes written. The
-//! documents of a séance are recorded the same way, by their sub-folder.
+//! Two files, read and written under the folder's lock (`output::OutputDir`):
+//!
+//! - the manifest ([`FILE`], [`Manifest`]): for each dossier, by its output
+//!   sub-folder (`dijon/convention-pep21`, relative to the output folder), a
+//!   hash of everything the dossier depends on and, per file, a hash of
+//!   everything the file depends on (dossier, séance file, delib.toml, CSV
+//!   row, template, stylesheet, tool) and a hash of the bytes written. The
+//!   documents of a séance are recorded the same way, by their sub-folder.
+//! - its record of the last run that went well ([`RECORD`], [`Record`]): the
+//!   key of everything that run read (the command line, every `.toml`
+//!   found, every other file read or looked for), the outputs it left and
+//!   what it printed. A run whose key is the same, with every output still
+//!   there, has nothing to do: it says again what the recorded run said and
+//!   stops, without parsing anything (`engine::rerun` computes the key).
+//!
+//! One hash of an input file, wherever it is taken: [`content_hash`] of its
+//! bytes as read, like the bytes of an output file. A file is read once per
+//! run; `load` and `templates` keep the hash of what they read, and the key
+//! compares the disk with that.
 //!
 //! Keyed by where the outputs go and by content, never by where the
-//! project is: a project moved, renamed or mounted elsewhere finds its
-//! outputs again (same content, nothing to do), and a second project
-//! rendered into the same folder finds another content there and writes
-//! its own. Each entry also notes where its dossier was, relative to the
-//! output folder ([`relative`]): only to tell, for a dossier not rendered
-//! by a run, whether it was deleted or moved (its outputs then go).
+//! project is: every file is named by its path from the output folder
+//! (`crate::disk::relative`), so a project moved, renamed or mounted
+//! elsewhere, with or without its output folder, finds its outputs again
+//! (same content, nothing to do), and a second project rendered into the
+//! same folder finds another content there and writes its own. Each entry
+//! also notes where its dossier was, relative to the output folder: only to
+//! tell, for a dossier not rendered by a run, whether it was deleted or
+//! moved (its outputs then go).
 //!
-//! A manifest is data read from disk, never trusted: one that does not
-//! parse, or names a folder or file that is not a plain relative path, is
-//! ignored as a whole (with a warning), and a file is deleted only when its
-//! bytes still hash to what was recorded (see `output::OutputDir::remove`).
+//! Both files are data read from disk, never trusted: a manifest that does
+//! not parse, or names a folder or file that is not a plain relative path,
+//! is ignored as a whole (with a warning), and a file is deleted only when
+//! its bytes still hash to what was recorded (see `output::OutputDir::remove`);
+//! a record that does not parse, or names an output that is not a plain
+//! relative path, is ignored, and it is only ever used to do nothing.
 
 /// The hash of the cache, where it used to be (the tests name it here).
 pub use crate::hash::Hash;
+/// The one hash of a file's bytes: an input as read, an output as written.
+pub use crate::hash::content_hash;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -154,6 +175,15 @@ impl Manifest {
         self.to_bytes_named(out, FILE)
     }
 
+    /// Every output file it records, from the output folder (`dir/file`).
+    pub fn files(&self) -> Vec<String> {
+        self.dossiers
+            .iter()
+            .chain(&self.seances)
+            .flat_map(|(dir, e)| e.files.keys().map(move |f| format!("{dir}/{f}")))
+            .collect()
+    }
+
     /// [`Manifest::to_bytes`] for a manifest named `name`.
     pub fn to_bytes_named(&self, out: &crate::output::OutputDir, name: &str) -> Option<Vec<u8>> {
         if self.dossiers.is_empty() && self.seances.is_empty() && !out.has_top(name) {
@@ -163,6 +193,92 @@ impl Manifest {
         json.push(b'\n');
         Some(json)
     }
+}
+
+/// The record's file name inside the output folder.
+pub const RECORD: &str = ".delib-relance.json";
+/// The format of the record; another version is ignored (an ordinary run).
+const RECORD_VERSION: u32 = 2;
+
+/// The record of the last run that went well into one output folder, for a
+/// re-run with nothing changed to do nothing (see the module).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub version: u32,
+    /// The key of everything the run read (`engine::rerun`).
+    pub key: String,
+    /// Files read or looked for besides the `.toml` found, from the output
+    /// folder (`crate::disk::relative`).
+    pub deps: Vec<String>,
+    /// Every output file, relative to the output folder ([`Manifest::files`]).
+    pub files: Vec<String>,
+    pub dossiers: usize,
+    pub seances: usize,
+    /// Documents of the formats and kinds asked for.
+    pub unchanged: usize,
+    /// What the run printed before its summary; None when it ran with -q.
+    pub report: Option<String>,
+}
+
+impl Record {
+    /// A record of the current version.
+    pub fn new(key: String, deps: Vec<String>, files: Vec<String>) -> Record {
+        Record {
+            version: RECORD_VERSION,
+            key,
+            deps,
+            files,
+            dossiers: 0,
+            seances: 0,
+            unchanged: 0,
+            report: None,
+        }
+    }
+
+    /// The record of an output folder, or None: there is none, it does not
+    /// parse, comes from another version, or names an output that is not a
+    /// plain relative path.
+    pub fn read(out: &crate::output::OutputDir) -> Option<Record> {
+        let bytes = out.read_top(RECORD, 256 << 20).ok()?;
+        let rec: Record = serde_json::from_slice(&bytes).ok()?;
+        (rec.version == RECORD_VERSION && rec.files.iter().all(|f| plain(f))).then_some(rec)
+    }
+
+    /// True when every output it names is still a file in `out`.
+    pub fn outputs_there(&self, out: &crate::output::OutputDir) -> bool {
+        let root = out.root();
+        if cfg!(windows) || root.as_os_str().is_empty() {
+            return self.files.iter().all(|f| root.join(f).is_file());
+        }
+        // One buffer, the folder then the name: no path parsed or
+        // allocated per file (a record names thousands).
+        let mut path = std::ffi::OsString::new();
+        self.files.iter().all(|f| {
+            path.clear();
+            path.push(root.as_os_str());
+            path.push("/");
+            path.push(f);
+            Path::new(&path).is_file()
+        })
+    }
+
+    /// The record's bytes.
+    pub fn to_bytes(&self) -> Option<Vec<u8>> {
+        let mut json = serde_json::to_vec(self).ok()?;
+        json.push(b'\n');
+        Some(json)
+    }
+}
+
+/// [`crate::disk::is_plain_relative`] of a `/`-separated name, read as a
+/// string (a record names thousands of outputs): every part neither empty
+/// nor hidden (`.`, `..`, `.x`), and on Windows no other separator or drive.
+fn plain(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('/').all(|p| {
+            !(p.is_empty() || p.starts_with('.') || cfg!(windows) && p.contains(['\\', ':']))
+        })
 }
 
 /// Deletes the files of the manifest entry of sub-folder `dir` that are
@@ -215,6 +331,47 @@ mod tests {
             Hash::default().feed(b"delibdelib-0123").hex(),
             "fd7e5531725bbb92"
         );
+    }
+
+    /// The record is read back as written, tells whether its outputs are
+    /// all there, and is ignored when it names an output that is not a
+    /// plain relative path or comes from another version.
+    #[test]
+    fn a_record_names_only_plain_outputs() {
+        let dir = std::env::temp_dir().join(format!("delib-record-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = crate::output::OutputDir::open(&dir, || {}).unwrap();
+        let write = |r: &Record| std::fs::write(dir.join(RECORD), r.to_bytes().unwrap()).unwrap();
+        let rec = Record::new("k".into(), vec!["../a.toml".into()], vec!["a/b.md".into()]);
+        write(&rec);
+        let back = Record::read(&out).unwrap();
+        assert_eq!((back.key.as_str(), back.deps.len()), ("k", 1));
+        assert!(!back.outputs_there(&out), "a/b.md is not there yet");
+        std::fs::create_dir_all(dir.join("a")).unwrap();
+        std::fs::write(dir.join("a/b.md"), "x").unwrap();
+        assert!(back.outputs_there(&out));
+        for bad in [
+            "../x.md",
+            "/etc/passwd",
+            "a/../../x",
+            ".cache/x",
+            "a//b",
+            "a/",
+            "",
+        ] {
+            write(&Record::new("k".into(), vec![], vec![bad.into()]));
+            assert!(Record::read(&out).is_none(), "{bad}");
+        }
+        write(&Record {
+            version: RECORD_VERSION - 1,
+            ..Record::new("k".into(), vec![], vec!["a/b.md".into()])
+        });
+        assert!(Record::read(&out).is_none(), "another version");
+        std::fs::write(dir.join(RECORD), "pas du json").unwrap();
+        assert!(Record::read(&out).is_none());
+        drop(out);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

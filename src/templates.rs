@@ -179,6 +179,9 @@ pub struct Templates {
     css: String,
     /// For each template, where it came from (None: built-in) and its text.
     sources: Vec<(&'static str, Option<PathBuf>, String)>,
+    /// Each override as read: its file and the hash of its bytes
+    /// ([`crate::hash::content_hash`], the one hash of an input file).
+    read: Vec<(PathBuf, String)>,
     /// Hash of every template text, computed once.
     hash: String,
     /// Columns of a partners CSV the templates use, found once.
@@ -189,6 +192,7 @@ impl Templates {
     /// The built-ins, overridden by same-named files in `dir` when given.
     pub fn load(dir: Option<&Path>) -> Result<Templates, Diagnostic> {
         let mut sources = Vec::with_capacity(BUILTIN.len());
+        let mut read = Vec::new();
         for (name, text) in BUILTIN {
             // An override is read only when its real path is inside the
             // templates folder (a symlink to /etc/passwd is refused).
@@ -201,6 +205,7 @@ impl Templates {
                     let text = match inside {
                         Some(p) => {
                             crate::disk::read_regular(&p, crate::disk::MAX_TEXT).and_then(|b| {
+                                read.push((path.clone(), crate::hash::content_hash(&b)));
                                 String::from_utf8(b)
                                     .map(crate::load::normalize)
                                     .map_err(|_| std::io::ErrorKind::InvalidData.into())
@@ -257,6 +262,7 @@ impl Templates {
             tera,
             css,
             sources,
+            read,
             hash,
             partner_columns,
         })
@@ -320,6 +326,12 @@ impl Templates {
         self.sources
             .iter()
             .filter_map(|s| Some((s.1.as_deref()?, s.2.as_str())))
+    }
+
+    /// The overrides read from the templates folder: (file, hash of its
+    /// bytes as read).
+    pub fn read(&self) -> impl Iterator<Item = (&Path, &str)> {
+        self.read.iter().map(|(p, h)| (p.as_path(), h.as_str()))
     }
 
     /// The text of a template as used (built-in or override), for hashing.

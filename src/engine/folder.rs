@@ -154,17 +154,16 @@ pub fn render(
     progress: bool,
     say: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Done> {
-    // One walk of the tree: the re-run record and the engine share it.
+    // One walk of the tree: the cache and the engine share it.
     let walk = crate::discover::walk(&args.paths)?;
-    // Nothing changed since the last run: its report again, and stop.
-    if let Some(r) = crate::engine::rerun::replay(args, &walk, quiet) {
-        return Ok(Done::Replayed(r));
-    }
-    // The `.toml` as found before anything is loaded: the record for the
-    // next run is kept only if they are still the same at the end.
-    let tomls_before = crate::engine::rerun::root(args)
-        .and_then(|r| crate::disk::real_place(&r))
-        .and_then(|base| crate::engine::rerun::tomls_of(&walk, &base, &BTreeMap::new()));
+    // The cache of the output folder, before anything is loaded: nothing
+    // changed since the recorded run, and its report is said again; else
+    // the hash of the `.toml` found, for the record of this run (kept only
+    // if they are still the same at its end).
+    let tomls_before = match crate::engine::rerun::open(args, &walk, quiet) {
+        crate::engine::rerun::Opened::Replay(r) => return Ok(Done::Replayed(r)),
+        crate::engine::rerun::Opened::Run(tomls) => tomls,
+    };
     // Load everything (checks across the batch need every dossier), but check
     // and derive a dossier only when it has to be rendered again.
     let Project {
@@ -206,7 +205,7 @@ pub fn render(
             )
         })?;
         // This run changes what a recorded re-run would replay.
-        dir.remove_top(crate::engine::rerun::FILE);
+        dir.remove_top(manifest::RECORD);
         let (m, warning) = Manifest::load(&dir);
         if let Some(w) = warning {
             say(&format!("{w}\n"));
@@ -420,10 +419,10 @@ pub fn render(
             report: (!quiet).then(|| printed.clone()),
         };
         if recorder.units.len() == units.len()
-            && let Some(bytes) = recorder.record()
+            && let Some(bytes) = recorder.record().and_then(|r| r.to_bytes())
         {
             // Best effort: without it the next run is an ordinary one.
-            let _ = out.write_top(crate::engine::rerun::FILE, &bytes);
+            let _ = out.write_top(manifest::RECORD, &bytes);
         }
     }
     drop(batch);

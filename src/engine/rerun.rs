@@ -1,61 +1,39 @@
-//! The re-run with nothing changed, without parsing anything.
+//! The key of the cache's record: a re-run with nothing changed, without
+//! parsing anything.
 //!
-//! A successful `delib render` whose outputs all go to one folder leaves
-//! there, beside the manifest, a record ([`FILE`]) of everything it read:
-//! the key is a hash of the tool, the command line, the bytes of every
-//! `.toml` found under the paths given, and the state of
-//! every other file it read or looked for (`delib.toml`, séance file,
-//! partners CSV, logo, each template of the templates folder, and the
-//! places where a `delib.toml` or a `templates/` folder was looked for and
-//! not found). The next run computes the same key from the files on disk —
-//! reading them, not parsing them — and when it is the same and every
-//! output is still there, prints what the recorded run printed (findings
-//! and warnings, like cargo replays the warnings of crates it does not
-//! rebuild) and stops: nothing to do. Any difference, and the run is the
-//! ordinary one, which removes the record first and writes a new one at
-//! its end.
+//! The record itself is part of the cache of the output folder
+//! (`crate::manifest::Record`, beside the manifest); this module computes
+//! its key: a hash of the tool, the command line, the bytes of every
+//! `.toml` found under the paths given, and the state of every other file
+//! the run read or looked for (`delib.toml`, séance file, partners CSV,
+//! logo, each template of the templates folder, and the places where a
+//! `delib.toml` or a `templates/` folder was looked for and not found).
+//! Each file is hashed one way, [`crate::hash::content_hash`] of its bytes,
+//! as `load` and `templates` hashed what they read: nothing is decoded to
+//! know that it did not change.
+//!
+//! When the cache is opened ([`open`]), before anything is loaded, the key
+//! of the files on disk is compared with the record's: the same, with every
+//! output still there, and the run says again what the recorded run said
+//! (findings and warnings, like cargo replays the warnings of crates it
+//! does not rebuild) and stops. Any difference, and the run is the ordinary
+//! one, which removes the record first and writes a new one at its end
+//! ([`Recorder`]) — from the same hash of the `.toml` found, taken once.
 //!
 //! Every file is named by its path from the output folder
 //! (`crate::disk::relative`, as the manifest names its dossiers), never by
 //! where the project is: a project moved together with its output folder
 //! (a renamed folder, another mount point, another CI workspace) still has
 //! nothing to do.
-//!
-//! The record is data on disk, never trusted beyond that: a record that
-//! does not parse, or names an output that is not a plain relative path, is
-//! ignored, and it is only ever used to do nothing.
 
 use crate::discover::Walk;
 use crate::engine::RenderOptions;
 use crate::hash::Hash;
 use crate::load::{self, Loaded};
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, Record};
 use crate::templates::{BUILTIN, Templates};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// The record's file name inside the output folder.
-pub const FILE: &str = ".delib-relance.json";
-const VERSION: u32 = 1;
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Record {
-    version: u32,
-    key: String,
-    /// Files read or looked for besides the `.toml` found, from the output
-    /// folder (`crate::disk::relative`).
-    deps: Vec<String>,
-    /// Every output file, relative to the output folder.
-    files: Vec<String>,
-    dossiers: usize,
-    seances: usize,
-    /// Documents of the formats and kinds asked for.
-    unchanged: usize,
-    /// What the run printed before its summary; None when it ran with -q.
-    report: Option<String>,
-}
 
 /// The output folder a run would use when it can be known without parsing
 /// a dossier: `-o`, else `[rendu] sortie` of the `delib.toml` above the
@@ -98,45 +76,59 @@ pub struct Replay {
     pub unchanged: usize,
 }
 
-/// The re-run fast path: Some when nothing changed since the recorded run
-/// (its report and figures, for the command to print), None to run normally.
-pub fn replay(args: &RenderOptions, walk: &Walk, quiet: bool) -> Option<Replay> {
-    if args.force {
-        return None;
-    }
-    let root = root(args)?;
-    if !root.join(FILE).is_file() {
-        return None;
+/// What the cache says before a run loads anything.
+pub enum Opened {
+    /// Nothing changed since the recorded run: its report and figures, for
+    /// the command to print.
+    Replay(Replay),
+    /// An ordinary run, with the hash of the `.toml` found ([`tomls_of`])
+    /// for its record, when it can have one.
+    Run(Option<Hash>),
+}
+
+/// Opens the cache of the output folder a run would use ([`root`]): the
+/// walk's `.toml` hashed once, compared with the record when there is one.
+pub fn open(args: &RenderOptions, walk: &Walk, quiet: bool) -> Opened {
+    let Some(root) = root(args) else {
+        return Opened::Run(None);
+    };
+    if args.force || !root.join(crate::manifest::RECORD).is_file() {
+        let tomls =
+            crate::disk::real_place(&root).and_then(|base| tomls_of(walk, &base, &BTreeMap::new()));
+        return Opened::Run(tomls);
     }
     // Locked like a run (and a killed run's temporary files swept).
-    let out = crate::output::OutputDir::open(&root, || {
+    let Ok(out) = crate::output::OutputDir::open(&root, || {
         eprintln!(
             "un autre delib render écrit dans {} : attente de la fin de ce rendu…",
             root.display()
         );
-    })
-    .ok()?;
-    let bytes = out.read_top(FILE, 256 << 20).ok()?;
-    let rec: Record = serde_json::from_slice(&bytes).ok()?;
-    if rec.version != VERSION || (!quiet && rec.report.is_none()) {
-        return None;
-    }
+    }) else {
+        return Opened::Run(None);
+    };
     let base = out.real();
-    let tomls = tomls_of(walk, base, &BTreeMap::new())?;
-    if key(args, tomls, &rec.deps, base, &BTreeMap::new())? != rec.key {
-        return None;
-    }
-    for f in &rec.files {
-        if !crate::disk::is_plain_relative(Path::new(f)) || !out.root().join(f).is_file() {
+    let tomls = tomls_of(walk, base, &BTreeMap::new());
+    let replay = || {
+        let rec = Record::read(&out)?;
+        if !quiet && rec.report.is_none() {
             return None;
         }
+        if key(args, tomls?, &rec.deps, base, &BTreeMap::new())? != rec.key
+            || !rec.outputs_there(&out)
+        {
+            return None;
+        }
+        Some(Replay {
+            report: rec.report,
+            dossiers: rec.dossiers,
+            seances: rec.seances,
+            unchanged: rec.unchanged,
+        })
+    };
+    match replay() {
+        Some(r) => Opened::Replay(r),
+        None => Opened::Run(tomls),
     }
-    Some(Replay {
-        report: rec.report,
-        dossiers: rec.dossiers,
-        seances: rec.seances,
-        unchanged: rec.unchanged,
-    })
 }
 
 /// What a successful run leaves for the next one, or None when it cannot
@@ -146,8 +138,9 @@ pub struct Recorder<'a> {
     pub args: &'a RenderOptions,
     /// The real path of the output folder: every file is named from there.
     pub base: &'a Path,
-    /// [`tomls`] before the run loaded anything: a `.toml` added or edited
-    /// while it ran (and so not rendered) makes the record wrong.
+    /// [`tomls_of`] before the run loaded anything ([`open`]): a `.toml`
+    /// added or edited while it ran (and so not rendered) makes the record
+    /// wrong.
     pub tomls_before: Option<Hash>,
     pub manifest: &'a Manifest,
     /// Every dossier of the run, loaded, with the templates it used.
@@ -159,33 +152,29 @@ pub struct Recorder<'a> {
 }
 
 impl Recorder<'_> {
-    /// The record's bytes, or None when this run cannot be replayed.
-    pub fn record(&self) -> Option<Vec<u8>> {
-        // What the run used, by real path, to check the disk still holds it.
+    /// The record, or None when this run cannot be replayed.
+    pub fn record(&self) -> Option<Record> {
+        // What the run read, by real path, to check the disk still holds it.
         let mut used: BTreeMap<PathBuf, String> = BTreeMap::new();
         let mut deps: BTreeSet<PathBuf> = BTreeSet::new();
         for (l, t) in &self.units {
-            use_text(&mut used, &l.source.path, l.source.text.as_bytes());
+            for (path, hash) in &l.read {
+                use_hash(&mut used, path, hash);
+            }
             // delib.toml: every place looked at, up to the one found.
             deps.extend(load::project_file_places(crate::disk::parent_dir(
                 &l.source.path,
             )));
-            if let Some((_, src)) = &l.projet {
-                use_text(&mut used, &src.path, src.text.as_bytes());
-            }
             if let Some((_, src)) = &l.seance
                 && !std::sync::Arc::ptr_eq(src, &l.source)
             {
                 deps.insert(src.path.clone());
-                use_text(&mut used, &src.path, src.text.as_bytes());
             }
             if let Some(src) = &l.partenaires {
                 deps.insert(src.path.clone());
-                use_text(&mut used, &src.path, src.text.as_bytes());
             }
-            if let (Some(path), Some(logo)) = (&l.logo_path, &l.logo) {
+            if let Some(path) = &l.logo_path {
                 deps.insert(path.clone());
-                use_text(&mut used, path, &logo.bytes);
             }
             match crate::engine::templates_dir(l).ok()? {
                 Some(d) => {
@@ -198,8 +187,8 @@ impl Recorder<'_> {
                     deps.insert(l.root.join("templates"));
                 }
             }
-            for (path, text) in t.overrides() {
-                use_text(&mut used, path, text.as_bytes());
+            for (path, hash) in t.read() {
+                use_hash(&mut used, path, hash);
             }
         }
         let tomls = tomls(&self.args.paths, self.base, &used)?;
@@ -213,34 +202,28 @@ impl Recorder<'_> {
             .into_iter()
             .collect::<Vec<_>>();
         let key = key(self.args, tomls, &deps, self.base, &used)?;
-        let files = self
-            .manifest
-            .dossiers
-            .iter()
-            .chain(&self.manifest.seances)
-            .flat_map(|(dir, e)| e.files.keys().map(move |f| format!("{dir}/{f}")))
-            .collect();
-        let rec = Record {
-            version: VERSION,
-            key,
-            deps,
-            files,
+        Some(Record {
             dossiers: self.units.len(),
             seances: self.seances,
             unchanged: self.documents,
             report: self.report.clone(),
-        };
-        let mut json = serde_json::to_vec(&rec).ok()?;
-        json.push(b'\n');
-        Some(json)
+            ..Record::new(key, deps, self.manifest.files())
+        })
     }
 }
 
-/// Notes the hash of the bytes a run used from `path` ([`load::fingerprint`],
-/// as the disk's bytes are compared).
-fn use_text(used: &mut BTreeMap<PathBuf, String>, path: &Path, bytes: &[u8]) {
+/// Notes the hash of the bytes a run read from `path`, by its real place.
+/// A file read twice with other bytes (edited between two dossiers that
+/// read it) matches no file on disk: nothing is recorded.
+fn use_hash(used: &mut BTreeMap<PathBuf, String>, path: &Path, hash: &str) {
     if let Ok(real) = path.canonicalize() {
-        used.insert(real, load::fingerprint(bytes));
+        used.entry(real)
+            .and_modify(|h| {
+                if h != hash {
+                    *h = "lu deux fois, différent".into();
+                }
+            })
+            .or_insert_with(|| hash.to_owned());
     }
 }
 
@@ -258,7 +241,10 @@ pub fn tomls_of(walk: &Walk, base: &Path, used: &BTreeMap<PathBuf, String>) -> O
     let mut h = Hash::default().feed(&found.len().to_le_bytes());
     for (path, real, out, given) in found {
         let bytes = crate::disk::read_regular(real, crate::disk::MAX_TOML).ok();
-        let hash = bytes.as_deref().map(load::fingerprint).unwrap_or_default();
+        let hash = bytes
+            .as_deref()
+            .map(crate::hash::content_hash)
+            .unwrap_or_default();
         if used.get(real).is_some_and(|u| *u != hash) {
             return None;
         }
@@ -338,7 +324,7 @@ fn state(path: &Path, base: &Path, used: &BTreeMap<PathBuf, String>) -> Option<S
         return Some(format!("dir {place}"));
     }
     let hash = match crate::disk::read_regular(&real, crate::disk::MAX_TEXT) {
-        Ok(bytes) => load::fingerprint(&bytes),
+        Ok(bytes) => crate::hash::content_hash(&bytes),
         Err(e) => format!("{:?}", e.kind()),
     };
     if used.get(&real).is_some_and(|u| *u != hash) {
