@@ -312,12 +312,35 @@ fn signature_of(tree: &[Node], mut n: u32) -> Option<u32> {
     None
 }
 
-/// Figures and headings of the laid-out pages.
-pub(crate) fn scan(pages: &[Page], tree: &[Node]) -> Found {
-    let mut found = Found::default();
-    let mut last: Option<(u32, f32)> = None;
-    let mut sig_last: Option<(u32, f32)> = None;
-    for (p, page) in pages.iter().enumerate() {
+/// Figures and headings of the laid-out pages, found a page at a time
+/// (a collection's pages are not all held at once): [`Scan::page`] for
+/// each page in order, then [`Scan::finish`].
+pub(crate) struct Scan<'a> {
+    tree: &'a [Node],
+    found: Found,
+    /// The heading and baseline of the last heading text seen.
+    last: Option<(u32, f32)>,
+    /// The signature block and baseline of the last signature text seen.
+    sig_last: Option<(u32, f32)>,
+    /// The index of the next page.
+    next: usize,
+}
+
+impl<'a> Scan<'a> {
+    pub(crate) fn new(tree: &'a [Node]) -> Self {
+        Scan {
+            tree,
+            found: Found::default(),
+            last: None,
+            sig_last: None,
+            next: 0,
+        }
+    }
+
+    /// What the next page holds.
+    pub(crate) fn page(&mut self, page: &Page) {
+        let (tree, found, p) = (self.tree, &mut self.found, self.next);
+        self.next += 1;
         for it in &page.items {
             if let Item::Text { y, text, node, .. } = it
                 && let Some(sig) = signature_of(tree, *node)
@@ -325,10 +348,10 @@ pub(crate) fn scan(pages: &[Page], tree: &[Node]) -> Found {
                 let lines = found.signature_lines.entry(sig).or_default();
                 let text = super::fonts::as_typed(text);
                 match lines.last_mut() {
-                    Some(l) if sig_last == Some((sig, *y)) => l.push_str(&text),
+                    Some(l) if self.sig_last == Some((sig, *y)) => l.push_str(&text),
                     _ => lines.push(text.into_owned()),
                 }
-                sig_last = Some((sig, *y));
+                self.sig_last = Some((sig, *y));
             }
             match it {
                 Item::Area { x, y, w, h, node }
@@ -366,23 +389,28 @@ pub(crate) fn scan(pages: &[Page], tree: &[Node]) -> Found {
                         .collect();
                     match found.headings.last_mut() {
                         Some((n, _, _, t)) if *n == *node => {
-                            if last.is_some_and(|(_, ly)| ly != *y) && !t.ends_with(' ') {
+                            if self.last.is_some_and(|(_, ly)| ly != *y) && !t.ends_with(' ') {
                                 t.push(' ');
                             }
                             t.push_str(&clean);
                         }
                         _ => found.headings.push((*node, p, PAGE_H - y + size, clean)),
                     }
-                    last = Some((*node, *y));
+                    self.last = Some((*node, *y));
                 }
                 _ => {}
             }
         }
     }
-    for h in &mut found.headings {
-        h.3 = h.3.split_whitespace().collect::<Vec<_>>().join(" ");
+
+    /// What the pages held.
+    pub(crate) fn finish(self) -> Found {
+        let mut found = self.found;
+        for h in &mut found.headings {
+            h.3 = h.3.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        found
     }
-    found
 }
 
 /// One entry of a structure element's `/K`.

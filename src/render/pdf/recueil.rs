@@ -5,7 +5,6 @@
 //! `Part` of the structure tree, and one outline (bookmarks) entry per part.
 
 use super::conform::Bookmark;
-use super::paginate::Page;
 use super::{ARTIFACT, Item, Node, PAGE_H, Role, image, layout, paginate, writer};
 use crate::doc;
 use printpdf::ExternalXObject;
@@ -33,62 +32,70 @@ pub struct Entry {
 /// entries of its parts once their pages are known.
 pub type Front<'a> = &'a dyn Fn(&[Entry]) -> Vec<Part>;
 
-/// Parts laid out and paginated, without footers: pages and structure tree.
-type Laid = Vec<(Vec<Page>, Vec<Node>)>;
+/// A part laid out once to know its length, its pages dropped: how many
+/// it takes, its structure elements and the logo it is laid out with.
+struct Counted {
+    pages: usize,
+    tree: Vec<Node>,
+    /// The logo's size in pixels.
+    logo: Option<(u32, u32)>,
+}
 
 /// The bytes of one PDF holding every part in order, after the pages of
 /// `front` when given. `title` is the collection's (`/Title`, XMP); author
 /// and date are the first part's.
 ///
-/// Every part is laid out once; its page count is all the front needs. The
-/// front's own length moves the page numbers it prints: it is made for a
-/// length (two pages: a cover, a table of contents), laid out, and made
-/// again for the length it took, until it keeps it.
-pub fn render_many(parts: &[Part], title: &str, front: Option<Front>) -> Vec<u8> {
+/// The parts are laid out twice and their pages never all held: once to
+/// count their pages, which is all the front needs, and again, a part at a
+/// time, as the writer draws their pages. The front's own length moves the
+/// page numbers it prints: it is made for a length (two pages: a cover, a
+/// table of contents), laid out, and made again for the length it took,
+/// until it keeps it.
+pub fn render_many(parts: Vec<Part>, title: &str, front: Option<Front>) -> Vec<u8> {
     let mut logo = None;
-    let laid = lay_out(parts, &mut logo);
+    let counted = count(&parts, &mut logo);
     let Some(front) = front else {
-        let all: Vec<&Part> = parts.iter().collect();
-        return assemble(&all, laid, logo, title);
+        return assemble(parts, counted, logo, title);
     };
     let entries = |offset: usize| {
         let mut page = offset + 1;
         parts
             .iter()
-            .zip(&laid)
-            .map(|(p, (pages, _))| {
+            .zip(&counted)
+            .map(|(p, c)| {
                 let e = Entry {
                     title: p.title.clone(),
                     level: p.level,
                     page,
                 };
-                page += pages.len();
+                page += c.pages;
                 e
             })
             .collect::<Vec<_>>()
     };
+    let length_of = |c: &[Counted]| c.iter().map(|c| c.pages).sum::<usize>();
     let mut length = 2;
     let mut opening = front(&entries(length));
-    let mut laid_front = lay_out(&opening, &mut logo);
+    let mut counted_front = count(&opening, &mut logo);
     for _ in 0..4 {
-        let n: usize = laid_front.iter().map(|(p, _)| p.len()).sum();
+        let n = length_of(&counted_front);
         if n == length {
             break;
         }
         length = n;
         opening = front(&entries(length));
-        laid_front = lay_out(&opening, &mut logo);
+        counted_front = count(&opening, &mut logo);
     }
-    let all: Vec<&Part> = opening.iter().chain(parts).collect();
-    laid_front.extend(laid);
-    assemble(&all, laid_front, logo, title)
+    opening.extend(parts);
+    counted_front.extend(counted);
+    assemble(opening, counted_front, logo, title)
 }
 
-/// Lays out and paginates every part; `logo`: the file's one logo, the
-/// first the parts show (the collectivité's, the same file in every act,
-/// decoded once).
-fn lay_out(parts: &[Part], logo: &mut Option<(doc::Logo, ExternalXObject)>) -> Laid {
-    let mut laid = Vec::with_capacity(parts.len());
+/// Lays out every part to count its pages; `logo`: the file's one logo,
+/// the first the parts show (the collectivité's, the same file in every
+/// act, decoded once).
+fn count(parts: &[Part], logo: &mut Option<(doc::Logo, ExternalXObject)>) -> Vec<Counted> {
+    let mut counted = Vec::with_capacity(parts.len());
     for p in parts {
         // An act's logo that cannot be drawn gets no room, as in its own PDF.
         let own = match (p.document.meta.logo.as_ref(), &*logo) {
@@ -99,33 +106,41 @@ fn lay_out(parts: &[Part], logo: &mut Option<(doc::Logo, ExternalXObject)>) -> L
             }),
             (None, _) => None,
         };
-        let mut flow = layout::layout(&p.document.blocks, own.map(|l| (l.width, l.height)));
+        let own = own.map(|l| (l.width, l.height));
+        let mut flow = layout::layout(&p.document.blocks, own);
         let tree = std::mem::take(&mut flow.tree);
-        laid.push((paginate::paginate_bare(&flow), tree));
+        counted.push(Counted {
+            pages: paginate::paginate_bare(&flow).len(),
+            tree,
+            logo: own,
+        });
     }
-    laid
+    counted
 }
 
 /// The parts' pages numbered through the file, one structure tree with a
-/// `Part` per part, one bookmark per part, written as one PDF.
+/// `Part` per part, one bookmark per part, written as one PDF; each part
+/// laid out again when the writer reaches its pages.
 fn assemble(
-    parts: &[&Part],
-    laid: Laid,
+    parts: Vec<Part>,
+    counted: Vec<Counted>,
     logo: Option<(doc::Logo, ExternalXObject)>,
     title: &str,
 ) -> Vec<u8> {
-    let total: usize = laid.iter().map(|(p, _)| p.len()).sum();
-    let mut pages: Vec<Page> = Vec::with_capacity(total);
+    let total: usize = counted.iter().map(|c| c.pages).sum();
     let mut tree = vec![Node {
         role: Role::Document,
         parent: 0,
     }];
     let mut bookmarks = Vec::with_capacity(parts.len());
-    for (p, (mut own, own_tree)) in parts.iter().zip(laid) {
-        paginate::number(&mut own, &p.document.meta, pages.len() + 1, total);
+    // Each part's first page, the place of its elements in the tree and
+    // its logo.
+    let mut places = Vec::with_capacity(parts.len());
+    let mut first = 0;
+    for (p, c) in parts.iter().zip(counted) {
         // The part's elements after those before it; its root becomes a Part.
         let base = tree.len() as u32;
-        tree.extend(own_tree.iter().enumerate().map(|(i, n)| match i {
+        tree.extend(c.tree.iter().enumerate().map(|(i, n)| match i {
             0 => Node {
                 role: Role::Part,
                 parent: 0,
@@ -135,21 +150,16 @@ fn assemble(
                 parent: n.parent + base,
             },
         }));
-        for page in &mut own {
-            page.draft = p.document.meta.draft;
-            for it in &mut page.items {
-                renumber(it, base);
-            }
-        }
-        if !own.is_empty() {
+        if c.pages > 0 {
             bookmarks.push(Bookmark {
                 level: p.level.min(5) as u8 + 1,
                 title: p.title.clone(),
-                page: pages.len(),
+                page: first,
                 top: PAGE_H,
             });
         }
-        pages.extend(own);
+        places.push((first, base, c.logo));
+        first += c.pages;
     }
     let first = parts.first().map(|p| &p.document.meta);
     let meta = doc::Meta {
@@ -163,7 +173,30 @@ fn assemble(
         // The acts are signed on paper, or each in its own file.
         signature_fields: false,
     };
-    writer::write(&pages, &tree, &meta, logo.map(|(_, x)| x), Some(bookmarks))
+    // Each part laid out again, numbered and dropped when the writer
+    // reaches its pages.
+    let pages = parts
+        .into_iter()
+        .zip(places)
+        .flat_map(move |(p, (first, base, logo))| {
+            let mut own = paginate::paginate_bare(&layout::layout(&p.document.blocks, logo));
+            paginate::number(&mut own, &p.document.meta, first + 1, total);
+            for page in &mut own {
+                page.draft = p.document.meta.draft;
+                for it in &mut page.items {
+                    renumber(it, base);
+                }
+            }
+            own
+        });
+    writer::write_each(
+        total,
+        pages,
+        &tree,
+        &meta,
+        logo.map(|(_, x)| x),
+        Some(bookmarks),
+    )
 }
 
 /// Moves an item's structure element by `base` (its part's place in the tree).

@@ -200,13 +200,12 @@ impl Written {
 /// Streams must already be compressed ([`compress_streams`]). The trailer's
 /// `/ID` is a hash of the file written with a placeholder in its place, and
 /// of `salt`.
-pub(crate) fn save(lo: &Document, written: &Written, salt: &[u8]) -> Vec<u8> {
-    let mut out: Vec<u8> = Vec::with_capacity(64 * 1024);
-    out.extend_from_slice(b"%PDF-");
-    out.extend_from_slice(lo.version.as_bytes());
-    // Binary marker (four bytes above 127, as PDF/A asks).
-    out.extend_from_slice(b"\n%\xE2\xE3\xCF\xD3\n");
-
+///
+/// The object stream is made first, then the file, in one buffer of its
+/// size, each of `lo`'s streams dropped once copied: a long document (a
+/// séance's recueil of 8 MB) is never held twice, nor its buffer grown by
+/// doubling.
+pub(crate) fn save(mut lo: Document, written: Written, salt: &[u8]) -> Vec<u8> {
     let ready = written.objects();
     let max_id = lo
         .objects
@@ -220,11 +219,13 @@ pub(crate) fn save(lo: &Document, written: &Written, salt: &[u8]) -> Vec<u8> {
     let mut entries = vec![Entry::Free; xref_id as usize + 1];
 
     // Streams (and the odd object of another generation) go directly into
-    // the file; everything else into the object stream.
+    // the file; everything else into the object stream, in the order of
+    // the objects' numbers.
     let mut header = Vec::new();
     let mut body = Vec::new();
     let mut packed = 0u32;
     let mut ready = ready.into_iter().peekable();
+    let mut direct = 0;
     for (&(id, generation), obj) in &lo.objects {
         for (n, bytes) in std::iter::from_fn(|| ready.next_if(|e| e.0 < id)) {
             entries[n as usize] = Entry::Packed(objstm_id, packed);
@@ -232,6 +233,40 @@ pub(crate) fn save(lo: &Document, written: &Written, salt: &[u8]) -> Vec<u8> {
                 b.extend_from_slice(bytes)
             });
         }
+        match obj {
+            // Its dictionary's room, generously: a stream's is short.
+            Object::Stream(s) => direct += s.content.len() + 256,
+            _ if generation != 0 => direct += 256,
+            _ => {
+                entries[id as usize] = Entry::Packed(objstm_id, packed);
+                pack(&mut header, &mut body, &mut packed, id, |b| {
+                    write_object(b, obj)
+                });
+            }
+        }
+    }
+    for (n, bytes) in ready {
+        entries[n as usize] = Entry::Packed(objstm_id, packed);
+        pack(&mut header, &mut body, &mut packed, n, |b| {
+            b.extend_from_slice(bytes)
+        });
+    }
+    drop(written);
+    let objstm = (packed > 0).then(|| {
+        let first = header.len();
+        header.append(&mut body);
+        (first, deflate(&header))
+    });
+    drop((header, body));
+
+    // The cross-reference stream and the trailer take a few bytes per object.
+    let size = direct + objstm.as_ref().map_or(0, |o| o.1.len()) + 16 * entries.len() + 4096;
+    let mut out: Vec<u8> = Vec::with_capacity(size);
+    out.extend_from_slice(b"%PDF-");
+    out.extend_from_slice(lo.version.as_bytes());
+    // Binary marker (four bytes above 127, as PDF/A asks).
+    out.extend_from_slice(b"\n%\xE2\xE3\xCF\xD3\n");
+    for ((id, generation), obj) in std::mem::take(&mut lo.objects) {
         match obj {
             Object::Stream(s) => {
                 entries[id as usize] = Entry::Direct(out.len());
@@ -250,28 +285,13 @@ pub(crate) fn save(lo: &Document, written: &Written, salt: &[u8]) -> Vec<u8> {
                 out.push(b' ');
                 push_uint(&mut out, u64::from(generation));
                 out.extend_from_slice(b" obj\n");
-                write_object(&mut out, obj);
+                write_object(&mut out, &obj);
                 out.extend_from_slice(b"\nendobj\n");
             }
-            _ => {
-                entries[id as usize] = Entry::Packed(objstm_id, packed);
-                pack(&mut header, &mut body, &mut packed, id, |b| {
-                    write_object(b, obj)
-                });
-            }
+            _ => {}
         }
     }
-    for (n, bytes) in ready {
-        entries[n as usize] = Entry::Packed(objstm_id, packed);
-        pack(&mut header, &mut body, &mut packed, n, |b| {
-            b.extend_from_slice(bytes)
-        });
-    }
-    if packed > 0 {
-        let first = header.len();
-        header.extend_from_slice(&body);
-        drop(body);
-        let content = deflate(&header);
+    if let Some((first, content)) = objstm {
         entries[objstm_id as usize] = Entry::Direct(out.len());
         push_uint(&mut out, u64::from(objstm_id));
         out.extend_from_slice(b" 0 obj\n<</Type/ObjStm/N ");
@@ -649,11 +669,11 @@ mod tests {
             ]),
         );
         compress_streams(&mut doc);
-        let none = Written::default();
-        let bytes = save(&doc, &none, b"salt");
-        assert_eq!(save(&doc, &none, b"salt"), bytes, "same bytes");
+        let none = Written::default;
+        let bytes = save(doc.clone(), none(), b"salt");
+        assert_eq!(save(doc.clone(), none(), b"salt"), bytes, "same bytes");
         assert_ne!(
-            save(&doc, &none, b"other"),
+            save(doc.clone(), none(), b"other"),
             bytes,
             "the id depends on the salt"
         );
@@ -665,7 +685,7 @@ mod tests {
             let obj = ahead.objects.remove(&id).unwrap();
             written.push(id, &obj);
         }
-        assert_eq!(save(&ahead, &written, b"salt"), bytes);
+        assert_eq!(save(ahead, written, b"salt"), bytes);
         let back = Document::load_mem(&bytes).expect("lopdf reads it back");
         assert_eq!(back.get_pages().len(), 1);
         let id = back.trailer.get(b"ID").unwrap().as_array().unwrap();

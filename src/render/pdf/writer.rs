@@ -7,6 +7,7 @@
 //! Its random trailer `/ID` is replaced by a hash of the file and its dates are
 //! dropped, so the same document always gives the same bytes.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use printpdf::{
@@ -521,13 +522,6 @@ const BATCH: usize = 64;
 
 /// The PDF file for laid-out pages.
 /// `bookmarks`: the outline, instead of the headings' (a collection).
-///
-/// A document of more than [`BATCH`] pages is written in two passes, with
-/// the same bytes: the first draws every page to know the glyphs of each
-/// face (the subset fonts are made from all of them), keeping nothing of the
-/// drawing; the second has printpdf convert [`BATCH`] pages at a time and
-/// keeps only each page's compressed content stream, which then takes the
-/// place of the empty one of the whole document.
 pub(crate) fn write(
     pages: &[Page],
     tree: &[Node],
@@ -535,12 +529,43 @@ pub(crate) fn write(
     logo: Option<ExternalXObject>,
     bookmarks: Option<Vec<conform::Bookmark>>,
 ) -> Vec<u8> {
-    write_by(pages, tree, meta, logo, bookmarks, BATCH)
+    write_by(
+        pages.len(),
+        pages.iter(),
+        tree,
+        meta,
+        logo,
+        bookmarks,
+        BATCH,
+    )
+}
+
+/// [`write`] for `count` pages given one at a time, in order, each
+/// dropped once drawn: a collection lays its documents out as it goes
+/// (`recueil.rs`), so that its pages are never all held.
+pub(crate) fn write_each(
+    count: usize,
+    pages: impl Iterator<Item = Page>,
+    tree: &[Node],
+    meta: &Meta,
+    logo: Option<ExternalXObject>,
+    bookmarks: Option<Vec<conform::Bookmark>>,
+) -> Vec<u8> {
+    write_by(count, pages, tree, meta, logo, bookmarks, BATCH)
 }
 
 /// [`write`], converting `batch` pages at a time when there are more.
-fn write_by(
-    pages: &[Page],
+///
+/// A document of more than `batch` pages is written with the same bytes
+/// as in one go: printpdf converts `batch` pages at a time, with fonts
+/// that map every character drawn so far (a page's content stream names
+/// glyphs by their slot, given once and for good the first time a
+/// character is drawn), and only each page's compressed content stream is
+/// kept; it then takes the place of the empty one of the whole document,
+/// whose fonts are made from every glyph of every page.
+fn write_by<P: Borrow<Page>>(
+    count: usize,
+    pages: impl Iterator<Item = P>,
     tree: &[Node],
     meta: &Meta,
     logo: Option<ExternalXObject>,
@@ -548,9 +573,20 @@ fn write_by(
     batch: usize,
 ) -> Vec<u8> {
     let mut slots: [Slots; 6] = Default::default();
-    let mut marks: Vec<Vec<u32>> = vec![Vec::new(); pages.len()];
-    let draw = |p: &Page, slots: &mut [Slots; 6], m: &mut Vec<u32>| {
-        let ops = page_ops(p, tree, meta.draft || p.draft, slots, logo.is_some(), m);
+    let mut marks: Vec<Vec<u32>> = Vec::with_capacity(count);
+    let mut scan = conform::Scan::new(tree);
+    let mut draw = |p: &Page, slots: &mut [Slots; 6]| {
+        let mut m = Vec::new();
+        let ops = page_ops(
+            p,
+            tree,
+            meta.draft || p.draft,
+            slots,
+            logo.is_some(),
+            &mut m,
+        );
+        marks.push(m);
+        scan.page(p);
         PdfPage::new(Mm(210.0), Mm(297.0), ops)
     };
     let opts = PdfSaveOptions {
@@ -561,46 +597,53 @@ fn write_by(
     };
     let mut warnings = Vec::new();
     let mut contents = None;
-    let (pdf_pages, fonts) = if pages.len() <= batch {
-        let pdf_pages: Vec<PdfPage> = pages
-            .iter()
-            .zip(&mut marks)
-            .map(|(p, m)| draw(p, &mut slots, m))
-            .collect();
+    let (pdf_pages, fonts) = if count <= batch {
+        let pdf_pages: Vec<PdfPage> = pages.map(|p| draw(p.borrow(), &mut slots)).collect();
         (pdf_pages, fonts_of(&slots))
     } else {
-        for (p, m) in pages.iter().zip(&mut marks) {
-            draw(p, &mut slots, m);
-        }
-        let fonts = fonts_of(&slots);
-        let mut done = Vec::with_capacity(pages.len());
-        for chunk in pages.chunks(batch) {
-            // The page of every glyph first: each batch's fonts are those of
-            // the whole document, whatever its own pages use.
-            let mut doc = document(meta, &fonts, logo.clone());
-            doc.pages.push(every_glyph(&slots));
-            doc.pages
-                .extend(chunk.iter().map(|p| draw(p, &mut slots, &mut Vec::new())));
+        let mut done = Vec::with_capacity(count);
+        let mut held = Vec::with_capacity(batch);
+        // The fonts of the last batch, and how many glyphs each face had:
+        // made again only when a batch draws a glyph not seen before.
+        let mut fonts: (Vec<usize>, Vec<(Face, ParsedFont)>) = Default::default();
+        let mut pages = pages.peekable();
+        while let Some(p) = pages.next() {
+            held.push(draw(p.borrow(), &mut slots));
+            if held.len() < batch && pages.peek().is_some() {
+                continue;
+            }
+            let seen: Vec<usize> = slots.iter().map(|s| s.glyphs.len()).collect();
+            if seen != fonts.0 {
+                fonts = (seen, fonts_of(&slots));
+            }
+            let mut doc = document(meta, &fonts.1, logo.clone());
+            doc.pages = std::mem::take(&mut held);
             let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
             drop(doc);
-            for id in page_contents(&lo).into_iter().skip(1) {
+            for id in page_contents(&lo) {
                 if let Some(mut content) = lo.objects.remove(&id) {
                     if let Ok(stream) = content.as_stream_mut() {
                         save::compress_stream(stream);
+                        // Held until the file is written: its own size, not
+                        // the room deflate took to make it.
+                        stream.content.shrink_to_fit();
                     }
                     done.push(content);
                 }
             }
         }
+        drop(pages);
         contents = Some(done);
         // The whole document's pages draw nothing but, on the first, every
         // glyph: printpdf makes each font's widths and /ToUnicode from the
         // characters drawn, the same set as the pages' own.
-        let mut blank: Vec<PdfPage> = (0..pages.len())
+        let mut blank: Vec<PdfPage> = (0..marks.len())
             .map(|_| PdfPage::new(Mm(210.0), Mm(297.0), Vec::new()))
             .collect();
-        blank[0] = every_glyph(&slots);
-        (blank, fonts)
+        if let Some(first) = blank.first_mut() {
+            *first = every_glyph(&slots);
+        }
+        (blank, fonts_of(&slots))
     };
 
     let mut doc = document(meta, &fonts, logo);
@@ -622,7 +665,7 @@ fn write_by(
     // Reproducible metadata: dates from the act, no random id; PDF/A-2u;
     // the structure tree of the tagged PDF.
     conform::finish(&mut lo, meta);
-    let mut found = conform::scan(pages, tree);
+    let mut found = scan.finish();
     found.bookmarks = bookmarks;
     let mut written = save::Written::default();
     conform::tag(&mut lo, tree, &marks, &found, meta, &mut written);
@@ -631,7 +674,7 @@ fn write_by(
     // cross-reference stream, whose dictionary holds the /ID (a hash of the
     // file and of the title).
     save::compress_streams(&mut lo);
-    save::save(&lo, &written, meta.title.as_bytes())
+    save::save(lo, written, meta.title.as_bytes())
 }
 
 /// The subset font of each face `slots` uses, in the order of the faces.
@@ -719,9 +762,18 @@ mod tests {
         };
         let paged = super::super::paged(&crate::doc::parse(&md, meta.clone()));
         assert!(paged.pages.len() > 10, "{} pages", paged.pages.len());
-        let whole = write_by(&paged.pages, &paged.tree, &meta, None, None, usize::MAX);
+        let n = paged.pages.len();
+        let whole = write_by(
+            n,
+            paged.pages.iter(),
+            &paged.tree,
+            &meta,
+            None,
+            None,
+            usize::MAX,
+        );
         for batch in [1, 3, 7] {
-            let parts = write_by(&paged.pages, &paged.tree, &meta, None, None, batch);
+            let parts = write_by(n, paged.pages.iter(), &paged.tree, &meta, None, None, batch);
             assert!(parts == whole, "batches of {batch}: another file");
         }
     }
