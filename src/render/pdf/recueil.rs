@@ -8,6 +8,7 @@ use super::conform::Bookmark;
 use super::{ARTIFACT, Item, Node, PAGE_H, Role, image, layout, paginate, writer};
 use crate::doc;
 use printpdf::ExternalXObject;
+use std::borrow::Borrow;
 
 /// One document of a collection and its bookmark.
 pub struct Part {
@@ -47,15 +48,21 @@ struct Counted {
 ///
 /// The parts are laid out twice and their pages never all held: once to
 /// count their pages, which is all the front needs, and again, a part at a
-/// time, as the writer draws their pages. The front's own length moves the
-/// page numbers it prints: it is made for a length (two pages: a cover, a
-/// table of contents), laid out, and made again for the length it took,
-/// until it keeps it.
-pub fn render_many(parts: Vec<Part>, title: &str, front: Option<Front>) -> Vec<u8> {
+/// time, as the writer draws their pages; a part given by value is dropped
+/// once its pages are drawn. The front's own length moves the page numbers
+/// it prints: it is made for a length (two pages: a cover, a table of
+/// contents), laid out, and made again for the length it took, until it
+/// keeps it.
+pub fn render_many<P: Borrow<Part>>(
+    parts: impl IntoIterator<Item = P>,
+    title: &str,
+    front: Option<Front>,
+) -> Vec<u8> {
+    let parts: Vec<P> = parts.into_iter().collect();
     let mut logo = None;
-    let counted = count(&parts, &mut logo);
+    let counted = count(parts.iter().map(Borrow::borrow), &mut logo);
     let Some(front) = front else {
-        return assemble(parts, counted, logo, title);
+        return assemble(Vec::new(), parts, counted, logo, title);
     };
     let entries = |offset: usize| {
         let mut page = offset + 1;
@@ -64,8 +71,8 @@ pub fn render_many(parts: Vec<Part>, title: &str, front: Option<Front>) -> Vec<u
             .zip(&counted)
             .map(|(p, c)| {
                 let e = Entry {
-                    title: p.title.clone(),
-                    level: p.level,
+                    title: p.borrow().title.clone(),
+                    level: p.borrow().level,
                     page,
                 };
                 page += c.pages;
@@ -86,16 +93,18 @@ pub fn render_many(parts: Vec<Part>, title: &str, front: Option<Front>) -> Vec<u
         opening = front(&entries(length));
         counted_front = count(&opening, &mut logo);
     }
-    opening.extend(parts);
     counted_front.extend(counted);
-    assemble(opening, counted_front, logo, title)
+    assemble(opening, parts, counted_front, logo, title)
 }
 
 /// Lays out every part to count its pages; `logo`: the file's one logo,
 /// the first the parts show (the collectivité's, the same file in every
 /// act, decoded once).
-fn count(parts: &[Part], logo: &mut Option<(doc::Logo, ExternalXObject)>) -> Vec<Counted> {
-    let mut counted = Vec::with_capacity(parts.len());
+fn count<'a>(
+    parts: impl IntoIterator<Item = &'a Part>,
+    logo: &mut Option<(doc::Logo, ExternalXObject)>,
+) -> Vec<Counted> {
+    let mut counted = Vec::new();
     for p in parts {
         // An act's logo that cannot be drawn gets no room, as in its own PDF.
         let own = match (p.document.meta.logo.as_ref(), &*logo) {
@@ -118,11 +127,13 @@ fn count(parts: &[Part], logo: &mut Option<(doc::Logo, ExternalXObject)>) -> Vec
     counted
 }
 
-/// The parts' pages numbered through the file, one structure tree with a
-/// `Part` per part, one bookmark per part, written as one PDF; each part
-/// laid out again when the writer reaches its pages.
-fn assemble(
-    parts: Vec<Part>,
+/// The pages of the `front` and the `parts`, numbered through the file, one
+/// structure tree with a `Part` per part, one bookmark per part, written
+/// as one PDF; each part laid out again when the writer reaches its pages.
+/// `counted`: the front's then the parts'.
+fn assemble<P: Borrow<Part>>(
+    front: Vec<Part>,
+    parts: Vec<P>,
     counted: Vec<Counted>,
     logo: Option<(doc::Logo, ExternalXObject)>,
     title: &str,
@@ -132,12 +143,13 @@ fn assemble(
         role: Role::Document,
         parent: 0,
     }];
-    let mut bookmarks = Vec::with_capacity(parts.len());
+    let all = || front.iter().chain(parts.iter().map(Borrow::borrow));
+    let mut bookmarks = Vec::with_capacity(counted.len());
     // Each part's first page, the place of its elements in the tree and
     // its logo.
-    let mut places = Vec::with_capacity(parts.len());
+    let mut places = Vec::with_capacity(counted.len());
     let mut first = 0;
-    for (p, c) in parts.iter().zip(counted) {
+    for (p, c) in all().zip(counted) {
         // The part's elements after those before it; its root becomes a Part.
         let base = tree.len() as u32;
         tree.extend(c.tree.iter().enumerate().map(|(i, n)| match i {
@@ -161,7 +173,7 @@ fn assemble(
         places.push((first, base, c.logo));
         first += c.pages;
     }
-    let first = parts.first().map(|p| &p.document.meta);
+    let first = all().next().map(|p| &p.document.meta);
     let meta = doc::Meta {
         title: title.to_owned(),
         footer: String::new(),
@@ -173,22 +185,26 @@ fn assemble(
         // The acts are signed on paper, or each in its own file.
         signature_fields: false,
     };
-    // Each part laid out again, numbered and dropped when the writer
-    // reaches its pages.
-    let pages = parts
-        .into_iter()
-        .zip(places)
-        .flat_map(move |(p, (first, base, logo))| {
-            let mut own = paginate::paginate_bare(&layout::layout(&p.document.blocks, logo));
-            paginate::number(&mut own, &p.document.meta, first + 1, total);
-            for page in &mut own {
-                page.draft = p.document.meta.draft;
-                for it in &mut page.items {
-                    renumber(it, base);
-                }
+    // Each part laid out again, numbered, and dropped (when given by value)
+    // as the writer reaches its pages.
+    let mut places = places.into_iter();
+    let mut pages_of = move |p: &Part| {
+        let (first, base, logo) = places.next().unwrap_or_default();
+        let mut own = paginate::paginate_bare(&layout::layout(&p.document.blocks, logo));
+        paginate::number(&mut own, &p.document.meta, first + 1, total);
+        for page in &mut own {
+            page.draft = p.document.meta.draft;
+            for it in &mut page.items {
+                renumber(it, base);
             }
-            own
-        });
+        }
+        own
+    };
+    let pages = front
+        .into_iter()
+        .map(Given::Front)
+        .chain(parts.into_iter().map(Given::Act))
+        .flat_map(move |p| pages_of(p.part()));
     writer::write_each(
         total,
         pages,
@@ -199,11 +215,121 @@ fn assemble(
     )
 }
 
+/// A part of the front, made here, or one of the caller's.
+enum Given<P> {
+    Front(Part),
+    Act(P),
+}
+
+impl<P: Borrow<Part>> Given<P> {
+    fn part(&self) -> &Part {
+        match self {
+            Given::Front(p) => p,
+            Given::Act(p) => p.borrow(),
+        }
+    }
+}
+
 /// Moves an item's structure element by `base` (its part's place in the tree).
 fn renumber(it: &mut Item, base: u32) {
     if let Item::Text { node, .. } | Item::Image { node, .. } | Item::Area { node, .. } = it
         && *node != ARTIFACT
     {
         *node += base;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the collection was before its parts were laid out as the writer
+    /// reaches them: every part laid out and numbered first, all the pages
+    /// held, then written in one call.
+    fn all_at_once(parts: &[Part], title: &str) -> Vec<u8> {
+        let mut laid = Vec::new();
+        for p in parts {
+            let mut flow = layout::layout(&p.document.blocks, None);
+            let tree = std::mem::take(&mut flow.tree);
+            laid.push((paginate::paginate_bare(&flow), tree));
+        }
+        let total: usize = laid.iter().map(|(p, _)| p.len()).sum();
+        let mut pages = Vec::new();
+        let mut tree = vec![Node {
+            role: Role::Document,
+            parent: 0,
+        }];
+        let mut bookmarks = Vec::new();
+        for (p, (mut own, own_tree)) in parts.iter().zip(laid) {
+            paginate::number(&mut own, &p.document.meta, pages.len() + 1, total);
+            let base = tree.len() as u32;
+            tree.extend(own_tree.iter().enumerate().map(|(i, n)| Node {
+                role: if i == 0 { Role::Part } else { n.role },
+                parent: if i == 0 { 0 } else { n.parent + base },
+            }));
+            for page in &mut own {
+                page.draft = p.document.meta.draft;
+                page.items.iter_mut().for_each(|it| renumber(it, base));
+            }
+            if !own.is_empty() {
+                bookmarks.push(Bookmark {
+                    level: p.level as u8 + 1,
+                    title: p.title.clone(),
+                    page: pages.len(),
+                    top: PAGE_H,
+                });
+            }
+            pages.extend(own);
+        }
+        let meta = doc::Meta {
+            title: title.to_owned(),
+            subject: title.to_owned(),
+            author: parts[0].document.meta.author.clone(),
+            date: parts[0].document.meta.date.clone(),
+            ..Default::default()
+        };
+        writer::write(&pages, &tree, &meta, None, Some(bookmarks))
+    }
+
+    /// A collection of more pages than the writer converts at a time, its
+    /// parts laid out again one by one as their pages are written, is the
+    /// same file as with every page laid out first and held.
+    #[test]
+    fn a_collection_written_a_part_at_a_time_is_the_same_file() {
+        let parts: Vec<Part> = (0..24)
+            .map(|i| {
+                let mut md = format!("# Délibération n° {i}\n\n");
+                for a in 0..(3 + i % 4) {
+                    md.push_str(&format!(
+                        "## Article {a}\n\nLe conseil **approuve** la convention n° {i}-{a} avec « l’Œuvre {i} » : {i} 234,56 €.\n\n| Partenaire | Montant |\n|:--|--:|\n| Association {a} | {i}{a} € |\n\n"
+                    ));
+                    md.push_str(&"Texte de l’exposé, assez long pour remplir la page. ".repeat(80));
+                    md.push_str("\n\n");
+                }
+                let meta = doc::Meta {
+                    title: format!("Acte {i}"),
+                    footer: format!("Commune – acte {i}"),
+                    author: "Commune".into(),
+                    draft: i % 5 == 2,
+                    ..Default::default()
+                };
+                Part {
+                    document: doc::parse(&md, meta),
+                    title: format!("Acte {i}"),
+                    level: usize::from(i % 3 == 1),
+                }
+            })
+            .collect();
+        let before = all_at_once(&parts, "Recueil");
+        let pages = lopdf::Document::load_mem(&before)
+            .expect("a PDF")
+            .get_pages()
+            .len();
+        assert!(pages > writer::BATCH + 20, "{pages} pages");
+        assert!(
+            render_many(&parts, "Recueil", None) == before,
+            "borrowed parts"
+        );
+        assert!(render_many(parts, "Recueil", None) == before, "parts given");
     }
 }

@@ -518,7 +518,7 @@ fn subset_tag(f: Face, slots: &Slots) -> String {
 /// Pages a long document (a séance's recueil) has converted by printpdf at a
 /// time: their operations and uncompressed contents are all that is held
 /// at once, not those of every page (docs/speed.md, « Memory »).
-const BATCH: usize = 64;
+pub(crate) const BATCH: usize = 64;
 
 /// The PDF file for laid-out pages.
 /// `bookmarks`: the outline, instead of the headings' (a collection).
