@@ -5,6 +5,7 @@
 //! `Part` of the structure tree, and one outline (bookmarks) entry per part.
 
 use super::conform::Bookmark;
+use super::paginate::Page;
 use super::{ARTIFACT, Item, Node, PAGE_H, Role, image, layout, paginate, writer};
 use crate::doc;
 use printpdf::ExternalXObject;
@@ -48,17 +49,22 @@ struct Counted {
 ///
 /// The parts are laid out twice and their pages never all held: once to
 /// count their pages, which is all the front needs, and again, a part at a
-/// time, as the writer draws their pages; a part given by value is dropped
-/// once its pages are drawn. The front's own length moves the page numbers
-/// it prints: it is made for a length (two pages: a cover, a table of
-/// contents), laid out, and made again for the length it took, until it
-/// keeps it.
-pub fn render_many<P: Borrow<Part>>(
-    parts: impl IntoIterator<Item = P>,
-    title: &str,
-    front: Option<Front>,
-) -> Vec<u8> {
-    let parts: Vec<P> = parts.into_iter().collect();
+/// time, as the writer draws their pages. The front's own length moves the
+/// page numbers it prints: it is made for a length (two pages: a cover, a
+/// table of contents), laid out, and made again for the length it took,
+/// until it keeps it.
+pub fn render_many(parts: &[Part], title: &str, front: Option<Front>) -> Vec<u8> {
+    collection(parts.iter().collect(), title, front)
+}
+
+/// [`render_many`], each part dropped once its pages are drawn: a séance's
+/// recueil does not hold its acts' documents while its file is made.
+pub fn render_many_owned(parts: Vec<Part>, title: &str, front: Option<Front>) -> Vec<u8> {
+    collection(parts, title, front)
+}
+
+/// [`render_many`] of parts borrowed or given.
+fn collection<P: Borrow<Part>>(parts: Vec<P>, title: &str, front: Option<Front>) -> Vec<u8> {
     let mut logo = None;
     let counted = count(parts.iter().map(Borrow::borrow), &mut logo);
     let Some(front) = front else {
@@ -187,24 +193,17 @@ fn assemble<P: Borrow<Part>>(
     };
     // Each part laid out again, numbered, and dropped (when given by value)
     // as the writer reaches its pages.
-    let mut places = places.into_iter();
-    let mut pages_of = move |p: &Part| {
-        let (first, base, logo) = places.next().unwrap_or_default();
-        let mut own = paginate::paginate_bare(&layout::layout(&p.document.blocks, logo));
-        paginate::number(&mut own, &p.document.meta, first + 1, total);
-        for page in &mut own {
-            page.draft = p.document.meta.draft;
-            for it in &mut page.items {
-                renumber(it, base);
-            }
-        }
-        own
-    };
+    let act_places = places.split_off(front.len());
     let pages = front
         .into_iter()
-        .map(Given::Front)
-        .chain(parts.into_iter().map(Given::Act))
-        .flat_map(move |p| pages_of(p.part()));
+        .zip(places)
+        .flat_map(move |(p, at)| pages_of(&p, at, total))
+        .chain(
+            parts
+                .into_iter()
+                .zip(act_places)
+                .flat_map(move |(p, at)| pages_of(p.borrow(), at, total)),
+        );
     writer::write_each(
         total,
         pages,
@@ -215,19 +214,22 @@ fn assemble<P: Borrow<Part>>(
     )
 }
 
-/// A part of the front, made here, or one of the caller's.
-enum Given<P> {
-    Front(Part),
-    Act(P),
-}
-
-impl<P: Borrow<Part>> Given<P> {
-    fn part(&self) -> &Part {
-        match self {
-            Given::Front(p) => p,
-            Given::Act(p) => p.borrow(),
+/// The pages of part `p` laid out, numbered from `first` (0-based) out of
+/// `total`, its elements moved by `base` (its place in the file's tree).
+fn pages_of(
+    p: &Part,
+    (first, base, logo): (usize, u32, Option<(u32, u32)>),
+    total: usize,
+) -> Vec<Page> {
+    let mut own = paginate::paginate_bare(&layout::layout(&p.document.blocks, logo));
+    paginate::number(&mut own, &p.document.meta, first + 1, total);
+    for page in &mut own {
+        page.draft = p.document.meta.draft;
+        for it in &mut page.items {
+            renumber(it, base);
         }
     }
+    own
 }
 
 /// Moves an item's structure element by `base` (its part's place in the tree).
@@ -330,6 +332,9 @@ mod tests {
             render_many(&parts, "Recueil", None) == before,
             "borrowed parts"
         );
-        assert!(render_many(parts, "Recueil", None) == before, "parts given");
+        assert!(
+            render_many_owned(parts, "Recueil", None) == before,
+            "parts given"
+        );
     }
 }
