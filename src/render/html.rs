@@ -225,7 +225,8 @@ fn table(
     align: &[Align],
     marked: impl Fn(usize) -> bool,
 ) {
-    out.push_str("<table>\n");
+    // The box lets a table too wide for a phone scroll inside it, not the page.
+    out.push_str("<div class=\"tableau\">\n<table>\n");
     if !header.is_empty() {
         out.push_str("<thead>\n<tr>");
         for (i, cell) in header.iter().enumerate() {
@@ -247,7 +248,7 @@ fn table(
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n");
 }
 
 fn table_cell(out: &mut String, tag: &str, align: Option<&Align>, content: &[Inline]) {
@@ -753,11 +754,11 @@ mod tests {
     fn tables_with_alignment() {
         assert_eq!(
             body("| A | B | C |\n|:-|:-:|-:|\n| 1 | 2 | 3 |\n"),
-            "<table>\n<thead>\n<tr><th>A</th><th style=\"text-align: center\">B</th><th style=\"text-align: right\">C</th></tr>\n</thead>\n<tbody>\n<tr><td>1</td><td style=\"text-align: center\">2</td><td style=\"text-align: right\">3</td></tr>\n</tbody>\n</table>\n"
+            "<div class=\"tableau\">\n<table>\n<thead>\n<tr><th>A</th><th style=\"text-align: center\">B</th><th style=\"text-align: right\">C</th></tr>\n</thead>\n<tbody>\n<tr><td>1</td><td style=\"text-align: center\">2</td><td style=\"text-align: right\">3</td></tr>\n</tbody>\n</table>\n</div>\n"
         );
         assert_eq!(
             body("| | |\n|-|-|\n| a | b |\n"),
-            "<table>\n<tbody>\n<tr><td>a</td><td>b</td></tr>\n</tbody>\n</table>\n"
+            "<div class=\"tableau\">\n<table>\n<tbody>\n<tr><td>a</td><td>b</td></tr>\n</tbody>\n</table>\n</div>\n"
         );
     }
 

@@ -516,3 +516,59 @@ return [found, compound];"#,
     d.run("document.querySelector('main').style.width = '200px'; document.querySelector('main').style.maxWidth = '200px'; return 0;");
     d.screenshot(&captures().join("insecable-200px.png"));
 }
+
+/// On a phone, nothing of a document runs off the screen: the page never
+/// scrolls sideways, and at the common phone widths the attendance tables
+/// (the widest: the procès-verbal's four columns) fit inside their box. At
+/// 320 px a table may scroll inside its box, never out of it.
+#[test]
+fn the_documents_fit_a_phone_screen() {
+    let Some((chromium, chromedriver)) = browser() else {
+        return;
+    };
+    let dir = examples("telephone");
+    let o = Command::new(env!("CARGO_BIN_EXE_delib"))
+        .current_dir(&dir)
+        .args(["render", "dijon", "-q", "--format", "html", "-o", "out"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pages = [
+        "out/seances/2016-06-27/proces-verbal.html",
+        "out/seances/2016-06-27/registre.html",
+        "out/convention-pep21/deliberation.html",
+        "out/convention-pep21/convention.html",
+    ];
+    let d = Driver::start(&chromedriver, &chromium, dir.join("profil"));
+    let mut found = Vec::new();
+    for width in [320, 360, 390] {
+        d.window(width, 800);
+        for page in pages {
+            let path = dir.join(page);
+            assert!(path.exists(), "no {page}");
+            d.goto(&format!("file://{}", path.display()));
+            let v = d.run(
+                r#"const out = [];
+const root = document.documentElement;
+if (root.scrollWidth > root.clientWidth) out.push('the page scrolls sideways by ' + (root.scrollWidth - root.clientWidth) + ' px');
+for (const t of document.querySelectorAll('main table')) {
+  const box = t.closest('.encadre') || t.parentElement;
+  if (t.getBoundingClientRect().width > box.clientWidth + 1) out.push('a table is wider than its box: ' + t.innerText.slice(0, 30).replace(/\s+/g, ' '));
+}
+return out;"#,
+            );
+            for p in v.as_array().unwrap() {
+                let p = p.as_str().unwrap();
+                // At 320 px a table may scroll inside its own box.
+                if width == 320 && p.starts_with("a table") {
+                    continue;
+                }
+                found.push(format!("{width} px, {page}: {p}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    d.window(390, 800);
+    d.goto(&format!("file://{}", dir.join(pages[0]).display()));
+    d.screenshot(&captures().join("telephone-390px.png"));
+}
