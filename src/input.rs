@@ -46,6 +46,14 @@ pub struct Dossier {
     pub annexes: Vec<Annexe>,
 }
 
+impl Dossier {
+    /// The act's number as typed, when given.
+    pub fn numero(&self) -> Option<&str> {
+        let d = self.deliberation.get_ref();
+        d.numero.as_ref().map(|n| n.get_ref().as_str())
+    }
+}
+
 /// `delib.toml`: what every dossier of a collectivité shares.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

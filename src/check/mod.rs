@@ -72,13 +72,7 @@ impl Checker<'_> {
 
     /// The dossier's number: where it stands among the séance's movements.
     fn numero(&self) -> Option<&str> {
-        self.l
-            .dossier
-            .deliberation
-            .get_ref()
-            .numero
-            .as_ref()
-            .map(|n| n.get_ref().as_str())
+        self.l.dossier.numero()
     }
 
     fn required(&mut self) {

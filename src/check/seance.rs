@@ -162,17 +162,7 @@ fn own_points(list: &[&Loaded], whole: bool, out: &mut Vec<Diagnostic>) {
     if s.points.is_empty() {
         return;
     }
-    let numbers: Vec<Option<&str>> = list
-        .iter()
-        .map(|l| {
-            l.dossier
-                .deliberation
-                .get_ref()
-                .numero
-                .as_ref()
-                .map(|n| n.get_ref().as_str())
-        })
-        .collect();
+    let numbers: Vec<Option<&str>> = list.iter().map(|l| l.dossier.numero()).collect();
     let known: Vec<&str> = numbers.iter().flatten().map(|n| n.trim()).collect();
     for (p, place) in s.points.iter().zip(places(&numbers, &s.points)) {
         if p.type_.is_none()

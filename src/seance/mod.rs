@@ -54,14 +54,7 @@ pub use crate::model::split_numero;
 
 /// The order of an item in the ordre du jour: by number, then by file.
 pub fn order_key(l: &Loaded) -> (u64, String, PathBuf) {
-    let n = l
-        .dossier
-        .deliberation
-        .get_ref()
-        .numero
-        .as_ref()
-        .map(|n| n.get_ref().trim().to_owned())
-        .unwrap_or_default();
+    let n = l.dossier.numero().unwrap_or_default().trim().to_owned();
     let rank = split_numero(&n).map_or(u64::MAX, |(_, k)| k);
     (rank, n, l.source.path.clone())
 }
@@ -594,15 +587,7 @@ pub fn build(g: &Group) -> Result<SeanceModel, Vec<Diagnostic>> {
     let numbers: Vec<Option<&str>> = g
         .items
         .iter()
-        .map(|it| {
-            it.loaded
-                .dossier
-                .deliberation
-                .get_ref()
-                .numero
-                .as_ref()
-                .map(|n| n.get_ref().as_str())
-        })
+        .map(|it| it.loaded.dossier.numero())
         .collect();
     let at = places(&numbers, &s.points);
     let mut own: Vec<(usize, PointCtx)> = Vec::with_capacity(s.points.len());
