@@ -78,13 +78,7 @@ pub fn targets(project: &Project, base: &Path) -> Vec<Target> {
                 Some(Point {
                     path: u.path.clone(),
                     seance: reference,
-                    numero: l
-                        .dossier
-                        .deliberation
-                        .get_ref()
-                        .numero
-                        .as_ref()
-                        .map(|n| n.get_ref().clone()),
+                    numero: l.dossier.numero().map(str::to_owned),
                 })
             })
             .collect();
