@@ -66,6 +66,10 @@ impl Driver {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:loggingPrefs": {"browser": "ALL"},
+            // An element looked for is waited for up to 10 s: after a click
+            // that posts a form, the next page may not be there yet on a
+            // busy machine (a form posted without JavaScript failed so).
+            "timeouts": {"implicit": 10000},
             "goog:chromeOptions": {
                 "binary": chromium,
                 "args": [
@@ -180,7 +184,8 @@ impl Driver {
         )
     }
 
-    /// The element matching a CSS selector (panics when there is none).
+    /// The element matching a CSS selector, waited for up to 10 s (the
+    /// session's implicit timeout); panics when there is none.
     pub fn find(&self, css: &str) -> String {
         let v = self.session_call(
             "POST",
