@@ -259,8 +259,10 @@ pub fn recueil_parts_of(
             .enumerate()
         {
             let (md, meta) = build::markdown_of(model, &base, partners, &doc, templates)?;
+            // The act by its whole objet, in the sommaire and the
+            // bookmarks alike: the objet is what names an act.
             let title = if k == 0 {
-                build::shorten(&act, 120)
+                act.clone()
             } else {
                 outline_title(model, partners, &doc)
             };
@@ -294,14 +296,14 @@ fn outline_title(m: &Model, partners: &[Partner], d: &Doc) -> String {
             "Modèle de convention – {}",
             m.convention
                 .as_ref()
-                .map(|c| build::shorten(&unescape(&c.titre), 80))
+                .map(|c| unescape(&c.titre))
                 .unwrap_or_default()
         ),
         Kind::Convention(None) => format!(
             "Convention – {}",
             m.convention
                 .as_ref()
-                .map(|c| build::shorten(&unescape(&c.titre), 80))
+                .map(|c| unescape(&c.titre))
                 .unwrap_or_default()
         ),
         Kind::Annexe(n) => format!(

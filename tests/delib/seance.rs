@@ -753,6 +753,28 @@ fn recueil_opens_with_a_cover_and_a_table_of_contents_with_page_numbers() {
     }
 }
 
+/// The sommaire and the bookmarks name each act by its whole objet and
+/// each convention by its whole title, however long: the PEP 21 act's is
+/// 165 characters with its number (acts were cut at 120 characters,
+/// conventions at 80, ending in « … »).
+#[test]
+fn recueil_names_each_act_by_its_whole_objet() {
+    let out = outputs(&[Format::Pdf]);
+    let bytes = &out["recueil.pdf"];
+    let tail = "pour la mise en œuvre de l’accompagnement individualisé des enfants en difficulté";
+    let marks = outline(bytes);
+    let pep = marks
+        .iter()
+        .find(|m| m.0.starts_with("N° 2016-06-27/12 – Convention conclue"))
+        .unwrap_or_else(|| panic!("{marks:?}"));
+    assert!(pep.0.ends_with(tail), "{pep:?}");
+    let squash = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let text = pdf_pages(bytes);
+    let toc = squash(&text[1]);
+    assert!(toc.contains(&squash(tail)), "{toc}");
+    assert!(!toc.contains('…'), "{toc}");
+}
+
 #[test]
 fn register_sheets_are_numbered_and_recall_the_numeros_d_ordre() {
     let all = dijon();
