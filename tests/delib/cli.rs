@@ -335,15 +335,18 @@ fn a_closed_standard_output_ends_every_command_quietly() {
         .map(|a| (a, true))
         .chain(others.iter().map(|a| (a, false)))
     {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_delib"))
+        // The reading end is closed before the command starts: its first
+        // write finds no reader, however early it writes (closing it after
+        // the start let a quick `--help` fill the pipe's buffer first).
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_delib"))
             .current_dir(root)
             .args(*args)
-            .stdout(std::process::Stdio::piped())
+            .stdout(writer)
             .stderr(std::process::Stdio::piped())
-            .spawn()
+            .output()
             .unwrap();
-        drop(child.stdout.take());
-        let o = child.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(
             !err.contains("panicked") && !err.contains("Broken pipe") && !err.contains("os error"),
