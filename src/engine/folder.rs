@@ -666,14 +666,7 @@ fn render_one(u: &mut Unit, t: &Target, b: &Batch) -> anyhow::Result<Outcome> {
     let folder = match writable(out, dir, &names) {
         Ok(f) => f,
         Err(Refusal::Finding(d)) => return stop(o, &[d]),
-        Err(Refusal::Io(e)) => {
-            return Err(e).with_context(|| {
-                format!(
-                    "impossible d'écrire dans {}",
-                    out.root().join(dir).display()
-                )
-            });
-        }
+        Err(Refusal::Io(e)) => return Err(e),
     };
     // Nothing replaces a document unless every document rendered: each
     // group of documents is rendered, then written under temporary names;
@@ -749,8 +742,8 @@ enum Refusal {
     /// Something delib refuses to write through or replace (a link, a FIFO):
     /// a finding of the dossier, the others go on.
     Finding(Diagnostic),
-    /// The disk (full, read-only…): the run stops.
-    Io(std::io::Error),
+    /// The disk (full, read-only…): the run stops, the folder named.
+    Io(anyhow::Error),
 }
 
 /// The sub-folder `dir` of the output, open and cleaned of temporary files,
@@ -777,7 +770,10 @@ fn writable<'o>(
             )
             .hint("supprimez ou renommez ce qui occupe la place : delib ne remplace que des fichiers ordinaires et n'écrit jamais à travers un lien symbolique"),
         ),
-        None => Refusal::Io(e),
+        None => Refusal::Io(anyhow::Error::new(e).context(format!(
+            "impossible d'écrire dans {}",
+            out.root().join(dir).display()
+        ))),
     }
     };
     let folder = out.folder(dir).map_err(|e| finding(e, None))?;
@@ -1083,14 +1079,7 @@ fn render_seance(j: &SeanceJob, units: &[Unit], b: &Batch) -> anyhow::Result<Out
             ));
             return Ok(o);
         }
-        Err(Refusal::Io(e)) => {
-            return Err(e).with_context(|| {
-                format!(
-                    "impossible d'écrire dans {}",
-                    out.root().join(dir).display()
-                )
-            });
-        }
+        Err(Refusal::Io(e)) => return Err(e),
     };
     if let Some(folder) = &folder {
         for f in changed {
