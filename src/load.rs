@@ -93,16 +93,14 @@ fn real_path(p: &Path) -> Option<PathBuf> {
 type ParsedFiles<T> = std::sync::Mutex<HashMap<(PathBuf, String), (T, Arc<Source>)>>;
 
 /// Parses `src` as `T`, or takes what an earlier dossier of the run parsed
-/// from the same file with the same bytes.
+/// from the same file with the same bytes (`hash`, of the bytes read).
 fn parse_shared<T: DeserializeOwned + schemars::JsonSchema + Clone>(
     cache: &ParsedFiles<T>,
     src: Arc<Source>,
+    hash: &str,
     kind: Kind,
 ) -> Result<(T, Arc<Source>), Vec<Diagnostic>> {
-    let key = (
-        src.path.clone(),
-        crate::hash::content_hash(src.text.as_bytes()),
-    );
+    let key = (src.path.clone(), hash.to_owned());
     if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned())
         && hit.1.text == src.text
     {
@@ -129,8 +127,8 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
     let projet = match find_project_file(dir) {
         Some(p) => {
             let (src, hash) = shared.read(&p, Kind::Projet).map_err(|d| vec![d])?;
-            read.push((src.path.clone(), hash));
-            Some(parse_shared(&shared.projets, src, Kind::Projet)?)
+            read.push((src.path.clone(), hash.clone()));
+            Some(parse_shared(&shared.projets, src, &hash, Kind::Projet)?)
         }
         None => None,
     };
@@ -165,8 +163,8 @@ pub fn load_with(path: &Path, shared: &Shared) -> Result<Loaded, Vec<Diagnostic>
                     "le chemin est relatif au répertoire du dossier ; vérifiez le nom du fichier de séance",
                 )]
             })?;
-            read.push((src.path.clone(), hash));
-            Some(parse_shared(&shared.seances, src, Kind::Seance)?)
+            read.push((src.path.clone(), hash.clone()));
+            Some(parse_shared(&shared.seances, src, &hash, Kind::Seance)?)
         }
     };
     let mut partenaires_ansi = false;
