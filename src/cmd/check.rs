@@ -7,8 +7,8 @@ use crate::engine::Project;
 /// Runs the command; returns the exit status.
 pub fn run(args: &CheckArgs, quiet: bool) -> anyhow::Result<u8> {
     let mut project = Project::load(&args.paths)?;
-    if project.units.is_empty() && project.findings.is_empty() {
-        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
+    if project.found_nothing() {
+        anyhow::bail!(crate::engine::NOTHING_FOUND);
     }
     project.check_complete();
     // A fault of a séance file or delib.toml, found with each dossier, once.

@@ -179,7 +179,7 @@ pub fn render(
         if found_failed {
             return Ok(Done::Failed);
         }
-        anyhow::bail!("aucun dossier trouvé (fichier .toml contenant une table [deliberation])");
+        anyhow::bail!(engine::NOTHING_FOUND);
     }
 
     // Output folders, and one sub-folder per dossier.

@@ -63,9 +63,7 @@ pub fn load(folder: &Path, previous: Option<&Memory>) -> (Memory, Option<Project
     let (project, note) = match Project::load(&[folder.to_path_buf()]) {
         Ok(mut p) => {
             p.check_all();
-            let note = (p.units.is_empty() && p.findings.is_empty()).then(|| {
-                "aucun dossier trouvé (fichier .toml contenant une table [deliberation])".to_owned()
-            });
+            let note = p.found_nothing().then(|| super::NOTHING_FOUND.to_owned());
             (Some(p), note)
         }
         Err(e) => (None, Some(crate::messages::error_chain(&e))),

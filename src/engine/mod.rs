@@ -91,7 +91,17 @@ pub struct Unit {
     released: bool,
 }
 
+/// What a run says when the paths given hold no dossier and nothing else
+/// it could say anything of.
+pub const NOTHING_FOUND: &str =
+    "aucun dossier trouvé (fichier .toml contenant une table [deliberation])";
+
 impl Project {
+    /// No dossier, and no file that discovery had anything to say of.
+    pub fn found_nothing(&self) -> bool {
+        self.units.is_empty() && self.findings.is_empty()
+    }
+
     /// Discovers the dossiers under `paths`, loads them (in parallel) and
     /// runs the checks across the batch; each dossier's own checks wait
     /// for [`Unit::check`]. Fails only when a path given does not exist.
@@ -180,10 +190,8 @@ impl Project {
                 say(&format!("{}\n", d.render()));
             }
         }
-        if project.units.is_empty() && project.findings.is_empty() {
-            anyhow::bail!(
-                "aucun dossier trouvé (fichier .toml contenant une table [deliberation])"
-            );
+        if project.found_nothing() {
+            anyhow::bail!(NOTHING_FOUND);
         }
         Ok(project)
     }
