@@ -74,8 +74,10 @@ enum Class {
 
 /// Finds and classifies every `.toml` under `paths` (files given by path
 /// are dossiers unless they are plainly something else). Fails only when a
-/// path given does not exist.
-pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Discovery> {
+/// path given does not exist. (A run walks once, [`walk`], and classifies
+/// what it found, [`classify_walk`]; this is both, for the tests.)
+#[cfg(test)]
+fn discover(paths: &[PathBuf]) -> anyhow::Result<Discovery> {
     classify_walk(walk(paths)?)
 }
 
