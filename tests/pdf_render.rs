@@ -535,7 +535,7 @@ fn a_collection_embeds_one_logo_and_keeps_each_acts_layout() {
         .map(|d| page_texts(&render_ok(d)))
         .collect();
     let acts = [docs::deliberation(false), broken, docs::deliberation(false)];
-    let bytes = render_many(&acts.clone().map(part), "Recueil", None);
+    let bytes = render_many(acts.clone().map(part).into(), "Recueil", None);
     let pdf = Pdf::load_mem(&bytes).expect("a readable PDF");
     assert_eq!(images(&pdf).len(), 2, "one logo: colour and soft mask");
     // Each act's pages read as in its own PDF (but for the page numbers).

@@ -173,11 +173,7 @@ pub fn recueil_of(
         (Some(m), Some(meta)) => recueil_front(m, meta, entries),
         _ => Vec::new(),
     };
-    Ok(crate::render::pdf::render_many_owned(
-        parts,
-        &title,
-        Some(&front),
-    ))
+    Ok(crate::render::pdf::render_many(parts, &title, Some(&front)))
 }
 
 /// The cover (collectivité, assembly, séance) and the table of contents

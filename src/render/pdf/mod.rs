@@ -20,7 +20,7 @@ mod text;
 mod writer;
 
 use fonts::Face;
-pub use recueil::{Entry, Front, Part, render_many, render_many_owned};
+pub use recueil::{Entry, Front, Part, render_many};
 pub(crate) use text::is_break_space;
 
 /// Points per millimetre.

@@ -9,7 +9,6 @@ use super::paginate::Page;
 use super::{ARTIFACT, Item, Node, PAGE_H, Role, image, layout, paginate, writer};
 use crate::doc;
 use printpdf::ExternalXObject;
-use std::borrow::Borrow;
 
 /// One document of a collection and its bookmark.
 pub struct Part {
@@ -52,21 +51,12 @@ struct Counted {
 /// time, as the writer draws their pages. The front's own length moves the
 /// page numbers it prints: it is made for a length (two pages: a cover, a
 /// table of contents), laid out, and made again for the length it took,
-/// until it keeps it.
-pub fn render_many(parts: &[Part], title: &str, front: Option<Front>) -> Vec<u8> {
-    collection(parts.iter().collect(), title, front)
-}
-
-/// [`render_many`], each part dropped once its pages are drawn: a séance's
-/// recueil does not hold its acts' documents while its file is made.
-pub fn render_many_owned(parts: Vec<Part>, title: &str, front: Option<Front>) -> Vec<u8> {
-    collection(parts, title, front)
-}
-
-/// [`render_many`] of parts borrowed or given.
-fn collection<P: Borrow<Part>>(parts: Vec<P>, title: &str, front: Option<Front>) -> Vec<u8> {
+/// until it keeps it. Each part is dropped once its pages are drawn: a
+/// séance's recueil does not hold its acts' documents while its file is
+/// made.
+pub fn render_many(parts: Vec<Part>, title: &str, front: Option<Front>) -> Vec<u8> {
     let mut logo = None;
-    let counted = count(parts.iter().map(Borrow::borrow), &mut logo);
+    let counted = count(&parts, &mut logo);
     let Some(front) = front else {
         return assemble(Vec::new(), parts, counted, logo, title);
     };
@@ -77,8 +67,8 @@ fn collection<P: Borrow<Part>>(parts: Vec<P>, title: &str, front: Option<Front>)
             .zip(&counted)
             .map(|(p, c)| {
                 let e = Entry {
-                    title: p.borrow().title.clone(),
-                    level: p.borrow().level,
+                    title: p.title.clone(),
+                    level: p.level,
                     page,
                 };
                 page += c.pages;
@@ -137,25 +127,26 @@ fn count<'a>(
 /// structure tree with a `Part` per part, one bookmark per part, written
 /// as one PDF; each part laid out again when the writer reaches its pages.
 /// `counted`: the front's then the parts'.
-fn assemble<P: Borrow<Part>>(
+fn assemble(
     front: Vec<Part>,
-    parts: Vec<P>,
+    parts: Vec<Part>,
     counted: Vec<Counted>,
     logo: Option<(doc::Logo, ExternalXObject)>,
     title: &str,
 ) -> Vec<u8> {
+    let mut all = front;
+    all.extend(parts);
     let total: usize = counted.iter().map(|c| c.pages).sum();
     let mut tree = vec![Node {
         role: Role::Document,
         parent: 0,
     }];
-    let all = || front.iter().chain(parts.iter().map(Borrow::borrow));
     let mut bookmarks = Vec::with_capacity(counted.len());
     // Each part's first page, the place of its elements in the tree and
     // its logo.
     let mut places = Vec::with_capacity(counted.len());
     let mut first = 0;
-    for (p, c) in all().zip(counted) {
+    for (p, c) in all.iter().zip(counted) {
         // The part's elements after those before it; its root becomes a Part.
         let base = tree.len() as u32;
         tree.extend(c.tree.iter().enumerate().map(|(i, n)| match i {
@@ -179,7 +170,7 @@ fn assemble<P: Borrow<Part>>(
         places.push((first, base, c.logo));
         first += c.pages;
     }
-    let first = all().next().map(|p| &p.document.meta);
+    let first = all.first().map(|p| &p.document.meta);
     let meta = doc::Meta {
         title: title.to_owned(),
         footer: String::new(),
@@ -191,19 +182,12 @@ fn assemble<P: Borrow<Part>>(
         // The acts are signed on paper, or each in its own file.
         signature_fields: false,
     };
-    // Each part laid out again, numbered, and dropped (when given by value)
-    // as the writer reaches its pages.
-    let act_places = places.split_off(front.len());
-    let pages = front
+    // Each part laid out again, numbered, and dropped as the writer reaches
+    // its pages.
+    let pages = all
         .into_iter()
         .zip(places)
-        .flat_map(move |(p, at)| pages_of(&p, at, total))
-        .chain(
-            parts
-                .into_iter()
-                .zip(act_places)
-                .flat_map(move |(p, at)| pages_of(p.borrow(), at, total)),
-        );
+        .flat_map(move |(p, at)| pages_of(&p, at, total));
     writer::write_each(
         total,
         pages,
@@ -328,13 +312,6 @@ mod tests {
             .get_pages()
             .len();
         assert!(pages > writer::BATCH + 20, "{pages} pages");
-        assert!(
-            render_many(&parts, "Recueil", None) == before,
-            "borrowed parts"
-        );
-        assert!(
-            render_many_owned(parts, "Recueil", None) == before,
-            "parts given"
-        );
+        assert!(render_many(parts, "Recueil", None) == before);
     }
 }
