@@ -643,7 +643,8 @@ fn write_by<P: Borrow<Page>>(
         if let Some(first) = blank.first_mut() {
             *first = every_glyph(&slots);
         }
-        (blank, fonts_of(&slots))
+        // The last batch made them for every glyph drawn.
+        (blank, fonts.1)
     };
 
     let mut doc = document(meta, &fonts, logo);
