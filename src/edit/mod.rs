@@ -259,10 +259,7 @@ impl Editor {
             return self.page(t, &fields, &node, &version, &checked, Some(notice), None);
         }
         match crate::toml_file::replace_checked(&t.path, &t.root, &version, &new) {
-            Ok(()) => Answer::Redirect(format!(
-                "/_modifier?fichier={}&enregistre=1",
-                encode_path(&t.key)
-            )),
+            Ok(()) => Answer::Redirect(format!("{}&enregistre=1", t.url())),
             Err(crate::toml_file::Refused::Changed(now)) => {
                 self.conflict(t, &fields, &node, &version, &now, false)
             }
@@ -284,10 +281,7 @@ impl Editor {
             }
         };
         match crate::toml_file::replace_checked(&t.path, &t.root, version, &old) {
-            Ok(()) => Answer::Redirect(format!(
-                "/_modifier?fichier={}&annule=1",
-                encode_path(&t.key)
-            )),
+            Ok(()) => Answer::Redirect(format!("{}&annule=1", t.url())),
             Err(crate::toml_file::Refused::Changed(_)) => self.open(
                 t,
                 Some(
@@ -350,9 +344,9 @@ impl Editor {
         }
         let _ = write!(
             b,
-            "<p><a href=\"/_modifier?fichier={}\">Recharger le formulaire depuis le fichier</a> \
+            "<p><a href=\"{}\">Recharger le formulaire depuis le fichier</a> \
              (il montrera la version enregistrée ; recopiez-y ce que vous voulez garder de vos saisies).</p>",
-            esc(&encode_path(&t.key))
+            esc(&t.url())
         );
         if json {
             return Answer::Json(
