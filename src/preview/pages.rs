@@ -189,7 +189,8 @@ pub fn plain_error(title: &str, message: &str) -> String {
     ui_page(title, &body, None)
 }
 
-pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
+/// `n` and the noun that goes with it: « 1 dossier », « 2 dossiers ».
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 

@@ -12,6 +12,7 @@ mod site;
 mod watch;
 
 use crate::cli::ServeArgs;
+use crate::preview::pages::plural;
 use server::Shared;
 use site::Site;
 use std::io::ErrorKind;
@@ -106,10 +107,6 @@ les dossiers servis, sans mot de passe ni chiffrement. N'utilisez --bind que sur
     }
     server::accept(&listener, &shared);
     Ok(0)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n > 1 { many } else { one })
 }
 
 /// Polls the files, rebuilds after a change, and wakes the event streams.
