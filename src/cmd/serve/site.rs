@@ -43,9 +43,11 @@ impl Site {
     /// [`Site::build`], the pages offering « Modifier » when `editing`.
     pub fn build_with(folder: &Path, previous: Option<&Site>, editing: bool) -> Site {
         let (kept, project) = memory::load(folder, previous.map(|p| &p.kept));
-        let targets = project.map_or_else(Vec::new, |p| {
-            crate::edit::targets::targets(&p, memory::base(folder))
-        });
+        // Only the forms need them (they read every séance's members again).
+        let targets = match project {
+            Some(p) if editing => crate::edit::targets::targets(&p, memory::base(folder)),
+            _ => Vec::new(),
+        };
         let (index_html, index_version) =
             crate::preview::index::page(&kept, folder, &targets, editing);
         Site {
