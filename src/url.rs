@@ -154,6 +154,8 @@ mod tests {
 
     #[test]
     fn encoding_round_trips() {
+        assert_eq!(encode_segment("école été"), "%C3%A9cole%20%C3%A9t%C3%A9");
+        assert_eq!(encode_segment("a-b_c.d"), "a-b_c.d");
         let name = "séance 1/a&b?c#d";
         let enc = encode_path(name);
         assert_eq!(enc, "s%C3%A9ance%201/a%26b%3Fc%23d");

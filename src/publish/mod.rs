@@ -85,12 +85,7 @@ impl Act<'_> {
 
     /// The act's folder on the site, URL-encoded, ending with `/`.
     pub fn site_dir(&self) -> String {
-        let mut out = String::from("actes/");
-        for part in self.rel.split('/') {
-            out.push_str(&url_segment(part));
-            out.push('/');
-        }
-        out
+        format!("actes/{}/", crate::url::encode_path(&self.rel))
     }
 
     /// The dossier's own source, for findings.
@@ -161,19 +156,6 @@ fn relative(folder: &Path, path: &Path) -> String {
     }
 }
 
-/// Percent-encodes one path segment (RFC 3986 unreserved characters kept).
-pub fn url_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// Today's date (UTC), or the one given as `AAAA-MM-JJ` with `--date`.
 pub fn today(given: Option<&str>) -> anyhow::Result<Date> {
     if let Some(s) = given {
@@ -223,7 +205,5 @@ mod tests {
             "dijon/convention-pep21"
         );
         assert_eq!(relative(Path::new("a.toml"), Path::new("a.toml")), "a");
-        assert_eq!(url_segment("école été"), "%C3%A9cole%20%C3%A9t%C3%A9");
-        assert_eq!(url_segment("a-b_c.d"), "a-b_c.d");
     }
 }

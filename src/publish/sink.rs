@@ -435,10 +435,7 @@ fn seance_documents(
         let due = seance::documents::list(&m);
         let tpl = templates.of(first.loaded).map_err(|d| vec![d])?;
         let rel = publish::relative_path(folder, &g.file);
-        let url_dir: String = std::iter::once("seances".to_owned())
-            .chain(rel.split('/').map(publish::url_segment))
-            .map(|s| s + "/")
-            .collect();
+        let url_dir = format!("seances/{}/", crate::url::encode_path(&rel));
         let fs_dir = format!("seances/{rel}/");
         let mut docs = Vec::new();
         for d in wanted {

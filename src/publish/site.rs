@@ -189,8 +189,8 @@ pub fn act_page(p: &Published) -> String {
             out,
             "<li><a href=\"{pdf}\">{title} (PDF, {size})</a> · <a href=\"{html}\">version HTML</a>\
              <br><span class=\"empreinte\">SHA-256 du PDF : <code>{sha}</code></span></li>",
-            pdf = super::url_segment(&doc.pdf.name),
-            html = super::url_segment(&doc.html.name),
+            pdf = crate::url::encode_segment(&doc.pdf.name),
+            html = crate::url::encode_segment(&doc.html.name),
             title = esc(&doc.title),
             size = size(doc.pdf.size),
             sha = doc.pdf.sha256,
@@ -408,7 +408,7 @@ pub fn atom(acts: &[Published], base: Option<&str>) -> String {
                 out,
                 "<link rel=\"enclosure\" type=\"application/pdf\" length=\"{}\" href=\"{prefix}{dir}{}\"/>",
                 doc.pdf.size,
-                super::url_segment(&doc.pdf.name)
+                crate::url::encode_segment(&doc.pdf.name)
             );
         }
         let _ = write!(
