@@ -34,7 +34,6 @@ use std::sync::Arc;
 /// A dossier that loaded and passed its checks: one of the engine's units,
 /// with its derived model.
 pub struct Act<'a> {
-    pub unit: &'a Unit,
     pub model: &'a Model,
     /// What the unit loaded (read by publication only, through the act).
     loaded: &'a Loaded,
@@ -113,7 +112,6 @@ pub fn acts<'a>(folder: &Path, checked: &'a [Unit]) -> (Vec<Act<'a>>, Vec<&'a Un
     for c in checked {
         match (&c.loaded, &c.model) {
             (Some(loaded), Some(model)) if !c.blocked(false) => ok.push(Act {
-                unit: c,
                 model,
                 loaded,
                 rel: relative(folder, &c.path),
